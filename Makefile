@@ -1,0 +1,37 @@
+# The two commands of the README are `make run` and `make test`; the rest are their parts.
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+SAMPLE := data/sample_customers.csv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install install-test browser lint sample screenshot
+
+$(PYTHON):
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --upgrade pip
+
+install: $(PYTHON)
+	$(PYTHON) -m pip install -q -e .
+
+install-test: $(PYTHON)
+	$(PYTHON) -m pip install -q -e '.[test]'
+
+# Precompute the bundled sample, then serve the dashboard on http://127.0.0.1:8050.
+run: install
+	$(PYTHON) -m analytics run --input $(SAMPLE)
+	$(PYTHON) -m dashapp --host 127.0.0.1 --port 8050
+
+# Headless Chromium and its driver for the browser tests (Debian packages).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; }
+
+lint: install-test
+	$(PYTHON) -m ruff check .
+
+test: browser install-test lint
+	$(PYTHON) -m pytest
+
+# How data/sample_customers.csv was made.
+sample: install
+	$(PYTHON) -m analytics sample --rows 3000 --seed 42 --out $(SAMPLE)

@@ -1,0 +1,1 @@
+"""Customer analytics: validate a purchase CSV, segment customers, model purchases, store runs."""

@@ -1,0 +1,1 @@
+"""Storage of runs and their results through SQLAlchemy 2.0."""

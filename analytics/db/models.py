@@ -1,0 +1,104 @@
+"""Tables: one row per run, and every result keyed by the run that produced it."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+RUNNING, PUBLISHED, FAILED = "running", "published", "failed"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Run(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    input_name: Mapped[str] = mapped_column(String(255))
+    input_sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    k: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=RUNNING, index=True)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    versions: Mapped[dict] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (
+        Index("ix_customers_run_segment", "run_id", "segment"),
+        Index("ix_customers_run_sample", "run_id", "sample_rank"),
+    )
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    row_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64))
+    gender: Mapped[str] = mapped_column(String(32))
+    age: Mapped[float] = mapped_column(Float)
+    salary: Mapped[float] = mapped_column(Float)
+    product_id: Mapped[str | None] = mapped_column(String(64))
+    price: Mapped[float] = mapped_column(Float)
+    purchased: Mapped[int] = mapped_column(Integer)
+    segment: Mapped[int] = mapped_column(Integer)
+    # A seeded random permutation: `sample_rank < n` is a uniform sample of n customers.
+    sample_rank: Mapped[int] = mapped_column(Integer)
+
+
+class Segment(Base):
+    __tablename__ = "segments"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    segment: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    profile: Mapped[dict] = mapped_column(JSON)
+
+
+class KScore(Base):
+    __tablename__ = "k_scores"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    k: Mapped[int] = mapped_column(Integer, primary_key=True)
+    silhouette: Mapped[float] = mapped_column(Float)
+    inertia: Mapped[float] = mapped_column(Float)
+
+
+class Model(Base):
+    __tablename__ = "models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict] = mapped_column(JSON)
+    features: Mapped[list] = mapped_column(JSON)
+    metrics: Mapped[dict] = mapped_column(JSON)
+    sklearn_version: Mapped[str] = mapped_column(String(32))
+    artifact: Mapped[bytes] = mapped_column(LargeBinary)
+    is_selected: Mapped[bool] = mapped_column(default=True)
+
+
+class Aggregate(Base):
+    __tablename__ = "aggregates"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    payload: Mapped[dict | list] = mapped_column(JSON)

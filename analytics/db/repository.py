@@ -1,0 +1,78 @@
+"""Reads and writes of runs; every function works inside the caller's session and transaction."""
+
+from collections.abc import Iterator
+
+import pandas as pd
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from analytics.db.models import PUBLISHED, Aggregate, Customer, KScore, Model, Run, Segment
+
+_INSERT_CHUNK = 50_000
+_CUSTOMER_COLUMNS = {
+    "Customer ID": "customer_id",
+    "Gender": "gender",
+    "Age": "age",
+    "Salary": "salary",
+    "Product ID": "product_id",
+    "Price": "price",
+    "Purchased": "purchased",
+}
+
+
+def insert_customers(session: Session, run_id: int, customers: pd.DataFrame) -> None:
+    """Bulk-insert customer rows (executemany in chunks; far faster than per-row ORM objects)."""
+    for chunk in _record_chunks(run_id, customers):
+        session.execute(insert(Customer), chunk)
+
+
+def _record_chunks(run_id: int, customers: pd.DataFrame) -> Iterator[list[dict]]:
+    frame = customers.rename(columns=_CUSTOMER_COLUMNS)[
+        [*_CUSTOMER_COLUMNS.values(), "segment", "sample_rank"]
+    ]
+    frame = frame.astype({"purchased": int, "segment": int, "sample_rank": int}).astype(object)
+    frame = frame.where(frame.notna(), None)
+    for start in range(0, len(frame), _INSERT_CHUNK):
+        chunk = frame.iloc[start : start + _INSERT_CHUNK]
+        records = chunk.to_dict("records")
+        for offset, record in enumerate(records):
+            record["run_id"] = run_id
+            record["row_number"] = start + offset
+        yield records
+
+
+def latest_published_run(session: Session) -> Run | None:
+    return session.scalars(
+        select(Run).where(Run.status == PUBLISHED).order_by(Run.id.desc()).limit(1)
+    ).first()
+
+
+def selected_model(session: Session, run_id: int) -> Model | None:
+    return session.scalars(
+        select(Model).where(Model.run_id == run_id, Model.is_selected).limit(1)
+    ).first()
+
+
+def aggregate(session: Session, run_id: int, name: str) -> dict | list | None:
+    row = session.get(Aggregate, (run_id, name))
+    return None if row is None else row.payload
+
+
+def segments(session: Session, run_id: int) -> list[Segment]:
+    return list(
+        session.scalars(select(Segment).where(Segment.run_id == run_id).order_by(Segment.segment))
+    )
+
+
+def k_scores(session: Session, run_id: int) -> list[KScore]:
+    return list(session.scalars(select(KScore).where(KScore.run_id == run_id).order_by(KScore.k)))
+
+
+def customer_sample(session: Session, run_id: int, limit: int) -> pd.DataFrame:
+    """A uniform random sample of at most `limit` customers, via the stored sample rank."""
+    query = select(
+        Customer.age, Customer.salary, Customer.price, Customer.purchased, Customer.segment
+    ).where(Customer.run_id == run_id, Customer.sample_rank < limit)
+    return pd.DataFrame(
+        session.execute(query).all(), columns=["Age", "Salary", "Price", "Purchased", "segment"]
+    )

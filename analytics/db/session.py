@@ -1,0 +1,47 @@
+"""Engines and sessions; callers own the session and its transaction."""
+
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+
+from analytics.db.models import Base
+
+
+@cache
+def get_engine(url: str) -> Engine:
+    """One engine per URL per process; the schema is created on first use."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def session_factory(url: str) -> sessionmaker:
+    return sessionmaker(get_engine(url), expire_on_commit=False)
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    cursor = connection.cursor()
+    # WAL lets the dashboard keep reading the published run while a new run is being written.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def describe_failure(url: str, error: Exception) -> str:
+    """One line naming the database (password hidden) and the driver's own first line."""
+    cause = getattr(error, "orig", None) or error
+    first_line = (str(cause).splitlines() or [""])[0]
+    return f"database {safe_url(url)} could not be used: {type(cause).__name__}: {first_line}"
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, for messages and pages."""
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,85 @@
+"""Exploratory summaries, small enough to store and draw without reading customer rows again."""
+
+import numpy as np
+import pandas as pd
+
+NUMERIC_COLUMNS = ["Age", "Salary", "Price", "Purchased"]
+AGE_BIN_WIDTH = 5
+
+
+def kpis(customers: pd.DataFrame) -> dict:
+    bought = customers["Purchased"] == 1
+    return {
+        "customers": len(customers),
+        "buyers": int(bought.sum()),
+        "purchase_rate": float(bought.mean()),
+        "revenue": float(customers.loc[bought, "Price"].sum()),
+        "average_price": float(customers["Price"].mean()),
+    }
+
+
+def age_distribution(customers: pd.DataFrame) -> pd.DataFrame:
+    """Customers per 5-year age band, split by purchase status."""
+    low = int(np.floor(customers["Age"].min() / AGE_BIN_WIDTH) * AGE_BIN_WIDTH)
+    high = int(customers["Age"].max()) + AGE_BIN_WIDTH
+    edges = np.arange(low, high + 1, AGE_BIN_WIDTH)
+    band = pd.cut(customers["Age"], edges, right=False)
+    counts = (
+        pd.crosstab(band, customers["Purchased"])
+        .reindex(columns=[0, 1], fill_value=0)
+        .loc[lambda frame: frame.sum(axis=1) > 0]
+    )
+    return pd.DataFrame(
+        {
+            "age_from": [int(interval.left) for interval in counts.index],
+            "age_to": [int(interval.right) for interval in counts.index],
+            "not_purchased": counts[0].to_numpy(),
+            "purchased": counts[1].to_numpy(),
+        }
+    )
+
+
+def salary_by_purchase(customers: pd.DataFrame) -> pd.DataFrame:
+    """Box-plot statistics of salary for buyers and non-buyers (Tukey fences at 1.5 IQR)."""
+    rows = []
+    for status, salaries in customers.groupby("Purchased")["Salary"]:
+        q1, median, q3 = salaries.quantile([0.25, 0.5, 0.75])
+        iqr = q3 - q1
+        rows.append(
+            {
+                "purchased": int(status),
+                "count": len(salaries),
+                "mean": salaries.mean(),
+                "q1": q1,
+                "median": median,
+                "q3": q3,
+                "lower_fence": salaries[salaries >= q1 - 1.5 * iqr].min(),
+                "upper_fence": salaries[salaries <= q3 + 1.5 * iqr].max(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def correlation_matrix(customers: pd.DataFrame) -> pd.DataFrame:
+    """Pearson correlations of the numeric columns, with Gender one-hot encoded."""
+    numeric = customers[NUMERIC_COLUMNS].astype(float)
+    genders = sorted(customers["Gender"].unique())
+    # With two genders one indicator carries all the information; more get one column each.
+    encoded_genders = genders[1:] if len(genders) == 2 else genders
+    for gender in encoded_genders:
+        numeric[f"Gender={gender}"] = (customers["Gender"] == gender).astype(float)
+    return numeric.corr().fillna(0.0)
+
+
+def feature_ranges(customers: pd.DataFrame) -> dict:
+    """Min, median and max of each model input, and the genders seen: defaults for a what-if."""
+    ranges = {
+        column: {
+            "min": float(customers[column].min()),
+            "median": float(customers[column].median()),
+            "max": float(customers[column].max()),
+        }
+        for column in ("Age", "Salary", "Price")
+    }
+    ranges["genders"] = customers["Gender"].value_counts().index.tolist()
+    return ranges

@@ -1,0 +1,75 @@
+"""A seeded generator of synthetic customers with the reference schema.
+
+Customers come from a few personas (so segments exist to be found), and the chance of a
+purchase rises with salary and age and falls with price (so a model has signal to learn).
+"""
+
+import numpy as np
+import pandas as pd
+
+COLUMNS = ["Customer ID", "Gender", "Age", "Salary", "Product ID", "Price", "Purchased"]
+
+# persona: share, age (mean, sd), salary (mean, sd), product weights (P01, P02, P03)
+_PERSONAS = [
+    (0.35, (25, 4), (35_000, 9_000), (0.7, 0.25, 0.05)),
+    (0.35, (40, 6), (80_000, 11_000), (0.1, 0.3, 0.6)),
+    (0.30, (57, 4), (55_000, 10_000), (0.3, 0.6, 0.1)),
+]
+AGE_RANGE = (18, 64)
+SALARY_RANGE = (20_000, 100_000)
+_PRODUCT_PRICES = {"P01": (2_000, 3_500), "P02": (3_500, 5_000), "P03": (5_000, 7_000)}
+
+
+def generate_customers(rows: int, seed: int = 42) -> pd.DataFrame:
+    """Return `rows` synthetic customers; the same seed always gives the same frame."""
+    if rows < 1:
+        raise ValueError("rows must be at least 1")
+    rng = np.random.default_rng(seed)
+    shares = np.array([p[0] for p in _PERSONAS])
+    persona = rng.choice(len(_PERSONAS), size=rows, p=shares / shares.sum())
+
+    age = np.empty(rows)
+    salary = np.empty(rows)
+    product = np.empty(rows, dtype=object)
+    products = np.array(list(_PRODUCT_PRICES))
+    for index, (_, (age_mean, age_sd), (sal_mean, sal_sd), weights) in enumerate(_PERSONAS):
+        members = persona == index
+        count = int(members.sum())
+        age[members] = rng.normal(age_mean, age_sd, size=count)
+        salary[members] = rng.normal(sal_mean, sal_sd, size=count)
+        product[members] = rng.choice(products, size=count, p=weights)
+
+    age = np.clip(np.round(age), *AGE_RANGE)
+    salary = np.clip(np.round(salary / 1_000) * 1_000, *SALARY_RANGE).astype(int)
+    price = _prices_for(product, rng)
+    logit = (
+        -0.2
+        + 3.2 * (salary - 60_000) / 40_000
+        - 2.8 * (price - 4_400) / 2_500
+        + 1.2 * (age - 41) / 23
+    )
+    purchased = (rng.random(rows) < 1 / (1 + np.exp(-logit))).astype(int)
+    gender = rng.choice(["Female", "Male"], size=rows, p=[0.52, 0.48])
+
+    return pd.DataFrame(
+        {
+            "Customer ID": np.arange(1, rows + 1),
+            "Gender": gender,
+            "Age": age.astype(int),
+            "Salary": salary,
+            "Product ID": product,
+            "Price": price.astype(int),
+            "Purchased": purchased,
+        },
+        columns=COLUMNS,
+    )
+
+
+def _prices_for(product: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Each product sells at one of its two price points, with equal chance."""
+    price = np.empty(len(product))
+    upper = rng.random(len(product)) < 0.5
+    for name, (low, high) in _PRODUCT_PRICES.items():
+        members = product == name
+        price[members] = np.where(upper[members], high, low)
+    return price

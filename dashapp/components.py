@@ -1,0 +1,86 @@
+"""Small layout pieces shared by the pages."""
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from analytics.db.session import describe_failure, safe_url
+from dashapp import ids
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def kpi_card(label: str, value: str, detail: str | None = None) -> dbc.Card:
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(label, className="kpi-label"),
+                html.Div(value, className="kpi-value"),
+                html.Div(detail, className="kpi-detail") if detail else None,
+            ]
+        ),
+        className="h-100 kpi-card",
+    )
+
+
+def graph_card(
+    title: str, graph_id: str, figure: go.Figure, height: int = 340, subtitle: str | None = None
+) -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.H2(title, className="h6 mb-0"),
+                    html.Small(subtitle, className="text-muted") if subtitle else None,
+                ]
+            ),
+            dbc.CardBody(
+                dcc.Graph(
+                    id=graph_id, figure=figure, config=GRAPH_CONFIG, style={"height": f"{height}px"}
+                ),
+                className="p-2",
+            ),
+        ],
+        className="h-100",
+    )
+
+
+def empty_state(database_url: str) -> html.Div:
+    return html.Div(
+        dbc.Alert(
+            [
+                html.H2("No results yet", className="h4 alert-heading"),
+                html.P(
+                    f"There is no published analytics run in {safe_url(database_url)}. "
+                    "Analyse a customer CSV to fill this dashboard:"
+                ),
+                html.Pre(
+                    "python -m analytics run --input data/sample_customers.csv", className="mb-2"
+                ),
+                html.P("then reload this page.", className="mb-0"),
+            ],
+            color="info",
+        ),
+        id=ids.EMPTY_STATE,
+    )
+
+
+def error_state(database_url: str, error: Exception) -> html.Div:
+    return html.Div(
+        dbc.Alert(
+            [
+                html.H2("Results unavailable", className="h4 alert-heading"),
+                html.P(f"The {describe_failure(database_url, error)}."),
+                html.P(
+                    "Check DATABASE_URL and that the database is running, then reload.",
+                    className="mb-0",
+                ),
+            ],
+            color="danger",
+        ),
+        id=ids.ERROR_STATE,
+    )

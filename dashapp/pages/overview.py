@@ -1,0 +1,284 @@
+"""Overview: KPIs, exploration, segments and a what-if predictor for the latest published run."""
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from analytics.classifier import ModelVersionError, predict_probability
+from dashapp import figures, ids, queries, theme, whatif
+from dashapp.components import empty_state, error_state, graph_card, kpi_card
+
+dash.register_page(__name__, path="/", name="Overview", title="Overview · Customer Analytics")
+
+
+def layout(**_query) -> html.Div:
+    url = queries.app_database_url()
+    try:
+        run = queries.latest_run(url)
+        if run is None:
+            return empty_state(url)
+        data = queries.overview(url, run.id)
+        points = queries.scatter_points(url, run.id)
+    except SQLAlchemyError as error:
+        return error_state(url, error)
+
+    kpis = data.kpis
+    auc = data.model_metrics["roc_auc"]
+    header = html.Div(
+        [
+            html.H1("Overview", className="h3 mb-1"),
+            html.P(
+                f"Run {run.id} · {run.input_name} · {run.rows:,} customers · "
+                f"published {run.created_at:%d %b %Y %H:%M} UTC",
+                className="text-muted mb-3",
+                id=ids.RUN_BADGE,
+            ),
+        ]
+    )
+    kpi_row = dbc.Row(
+        [
+            dbc.Col(kpi_card("Customers", theme.count(kpis["customers"])), md=4, xl=2),
+            dbc.Col(
+                kpi_card(
+                    "Purchase rate",
+                    theme.percent(kpis["purchase_rate"]),
+                    f"{theme.count(kpis['buyers'])} buyers",
+                ),
+                md=4,
+                xl=2,
+            ),
+            dbc.Col(
+                kpi_card("Revenue", theme.money(kpis["revenue"]), "sum of prices bought"),
+                md=4,
+                xl=2,
+            ),
+            dbc.Col(kpi_card("Average price", theme.money(kpis["average_price"])), md=4, xl=2),
+            dbc.Col(kpi_card("Segments", str(run.k), "K-Means on age, salary, price"), md=4, xl=2),
+            dbc.Col(
+                kpi_card("Purchase model", f"ROC-AUC {auc:.2f}", whatif.model_quality(auc)),
+                md=4,
+                xl=2,
+            ),
+        ],
+        className="g-3 mb-3",
+        id=ids.KPI_CARDS,
+    )
+    return html.Div(
+        [
+            dcc.Store(id=ids.RUN_STORE, data=run.id),
+            header,
+            kpi_row,
+            dbc.Row(
+                [
+                    dbc.Col(
+                        graph_card(
+                            "Age distribution",
+                            ids.AGE_DISTRIBUTION,
+                            figures.age_distribution(data.age_distribution),
+                        ),
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        graph_card(
+                            "Salary by purchase status",
+                            ids.SALARY_BY_PURCHASE,
+                            figures.salary_by_purchase(data.salary_by_purchase),
+                        ),
+                        lg=6,
+                    ),
+                ],
+                className="g-3 mb-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        graph_card(
+                            "Correlation of numeric columns",
+                            ids.CORRELATION_HEATMAP,
+                            figures.correlation_heatmap(data.correlation),
+                        ),
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        graph_card(
+                            "Segment distribution",
+                            ids.SEGMENT_DISTRIBUTION,
+                            figures.segment_distribution(data.segments),
+                        ),
+                        lg=6,
+                    ),
+                ],
+                className="g-3 mb-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        graph_card(
+                            "Customer segments: age and salary",
+                            ids.CLUSTER_SCATTER,
+                            figures.cluster_scatter(points, data.segments, run.rows),
+                            height=420,
+                        ),
+                        lg=8,
+                    ),
+                    dbc.Col(_whatif_card(data), lg=4),
+                ],
+                className="g-3 mb-3",
+            ),
+            _segment_table(data.segments),
+        ]
+    )
+
+
+def _whatif_card(data: queries.Overview) -> dbc.Card:
+    ranges = data.feature_ranges
+
+    def number_input(label: str, component_id: str, column: str, step: float) -> dbc.Row:
+        return dbc.Row(
+            [
+                dbc.Label(label, html_for=component_id, width=4),
+                dbc.Col(
+                    dbc.Input(
+                        id=component_id,
+                        type="number",
+                        value=ranges[column]["median"],
+                        min=0,
+                        step=step,
+                        inputMode="numeric",
+                    ),
+                    width=8,
+                ),
+            ],
+            className="mb-2",
+        )
+
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2("What-if: will this customer buy?", className="h6 mb-0")),
+            dbc.CardBody(
+                [
+                    number_input("Age", ids.WHATIF_AGE, "Age", 1),
+                    number_input("Salary ($)", ids.WHATIF_SALARY, "Salary", 1000),
+                    number_input("Price ($)", ids.WHATIF_PRICE, "Price", 100),
+                    dbc.Row(
+                        [
+                            dbc.Label("Gender", html_for=ids.WHATIF_GENDER, width=4),
+                            dbc.Col(
+                                dbc.Select(
+                                    id=ids.WHATIF_GENDER,
+                                    options=[{"label": g, "value": g} for g in ranges["genders"]],
+                                    value=ranges["genders"][0],
+                                ),
+                                width=8,
+                            ),
+                        ],
+                        className="mb-3",
+                    ),
+                    html.Div("Purchase probability", className="kpi-label"),
+                    html.Div(id=ids.WHATIF_PROBABILITY, className="whatif-probability"),
+                    dbc.Progress(
+                        id=ids.WHATIF_BAR, value=0, className="mb-2", style={"height": "10px"}
+                    ),
+                    html.Div(
+                        id=ids.WHATIF_BAND, className="small text-muted", **{"aria-live": "polite"}
+                    ),
+                    html.Small(
+                        f"{data.model_name}, holdout accuracy "
+                        f"{data.model_metrics['accuracy']:.0%}.",
+                        className="text-muted",
+                    ),
+                ]
+            ),
+        ],
+        className="h-100",
+    )
+
+
+def _segment_table(segments) -> dbc.Card:
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(h)
+                for h in (
+                    "Segment",
+                    "Customers",
+                    "Share",
+                    "Avg age",
+                    "Avg salary",
+                    "Avg price",
+                    "Purchase rate",
+                    "Revenue",
+                )
+            ]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(
+                        [
+                            html.Span(
+                                className="swatch",
+                                style={"backgroundColor": theme.segment_colour(row.segment)},
+                            ),
+                            theme.segment_label(row.segment, row.name),
+                        ]
+                    ),
+                    html.Td(theme.count(row.size)),
+                    html.Td(theme.percent(row.share)),
+                    html.Td(f"{row.age_mean:.1f}"),
+                    html.Td(theme.money(row.salary_mean)),
+                    html.Td(theme.money(row.price_mean)),
+                    html.Td(theme.percent(row.purchase_rate)),
+                    html.Td(theme.money(row.revenue)),
+                ]
+            )
+            for row in segments.itertuples()
+        ]
+    )
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2("Segment profiles", className="h6 mb-0")),
+            dbc.CardBody(
+                dbc.Table(
+                    [header, body],
+                    hover=True,
+                    responsive=True,
+                    size="sm",
+                    className="mb-0",
+                    id=ids.SEGMENT_TABLE,
+                )
+            ),
+        ]
+    )
+
+
+@callback(
+    Output(ids.WHATIF_PROBABILITY, "children"),
+    Output(ids.WHATIF_BAND, "children"),
+    Output(ids.WHATIF_BAR, "value"),
+    Output(ids.WHATIF_BAR, "color"),
+    Input(ids.WHATIF_AGE, "value"),
+    Input(ids.WHATIF_SALARY, "value"),
+    Input(ids.WHATIF_PRICE, "value"),
+    Input(ids.WHATIF_GENDER, "value"),
+    State(ids.RUN_STORE, "data"),
+)
+def update_whatif(age, salary, price, gender, run_id):
+    problem = whatif.input_problem(age, salary, price)
+    if problem:
+        return "—", problem, 0, "secondary"
+    try:
+        model = queries.purchase_model(queries.app_database_url(), run_id)
+    except (SQLAlchemyError, ModelVersionError) as error:
+        return "—", f"Prediction unavailable: {error}", 0, "secondary"
+    probability = predict_probability(model, age, salary, price, gender)
+    band_name, colour = whatif.band(probability)
+    return (
+        theme.percent(probability),
+        f"{band_name} chance of purchase.",
+        probability * 100,
+        colour,
+    )

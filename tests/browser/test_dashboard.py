@@ -1,0 +1,91 @@
+"""The real app in headless Chromium, checked on what a user sees."""
+
+import pytest
+from selenium.webdriver.common.keys import Keys
+
+from analytics.classifier import predict_probability
+from dashapp import create_app, ids, queries, theme
+
+pytestmark = pytest.mark.browser
+
+GRAPHS = [
+    ids.AGE_DISTRIBUTION,
+    ids.SALARY_BY_PURCHASE,
+    ids.CORRELATION_HEATMAP,
+    ids.SEGMENT_DISTRIBUTION,
+    ids.CLUSTER_SCATTER,
+]
+# Plotly ships numeric arrays base64-encoded; the computed traces (_fullData) hold real lengths.
+POINTS_DRAWN = """
+const plot = document.querySelector(arguments[0] + ' .js-plotly-plot');
+if (!plot || !plot._fullData) return -1;
+return plot._fullData.reduce(
+    (total, trace) => total + (trace.type === 'heatmap' ? trace.z.length : trace._length), 0);
+"""
+
+
+def expected_probability(db: str, age, salary, price, gender) -> str:
+    run = queries.latest_run(db)
+    model = queries.purchase_model(db, run.id)
+    return theme.percent(predict_probability(model, age, salary, price, gender))
+
+
+def test_overview_draws_every_figure_with_data(dash_duo, published_db):
+    dash_duo.start_server(create_app(published_db))
+    dash_duo.wait_for_element(f"#{ids.CLUSTER_SCATTER} .main-svg", timeout=20)
+
+    for graph in GRAPHS:
+        dash_duo.wait_for_element(f"#{graph} .main-svg")
+        points = dash_duo.driver.execute_script(POINTS_DRAWN, f"#{graph}")
+        assert points > 0, f"{graph} drew nothing"
+    overview = queries.overview(published_db, queries.latest_run(published_db).id)
+    assert dash_duo.driver.execute_script(POINTS_DRAWN, f"#{ids.CLUSTER_SCATTER}") == 3_000
+    assert dash_duo.driver.execute_script(POINTS_DRAWN, f"#{ids.SEGMENT_DISTRIBUTION}") == len(
+        overview.segments
+    )
+    kpis = dash_duo.find_element(f"#{ids.KPI_CARDS}").text
+    assert "3,000" in kpis and theme.percent(overview.kpis["purchase_rate"]) in kpis
+    table_rows = dash_duo.find_elements(f"#{ids.SEGMENT_TABLE} tbody tr")
+    assert len(table_rows) == len(overview.segments)
+    assert dash_duo.get_logs() == []
+
+
+def test_whatif_follows_the_model_when_price_changes(dash_duo, published_db):
+    dash_duo.start_server(create_app(published_db))
+    run = queries.latest_run(published_db)
+    ranges = queries.overview(published_db, run.id).feature_ranges
+    age, salary = ranges["Age"]["median"], ranges["Salary"]["median"]
+    gender = ranges["genders"][0]
+    initial = expected_probability(published_db, age, salary, ranges["Price"]["median"], gender)
+    dash_duo.wait_for_text_to_equal(f"#{ids.WHATIF_PROBABILITY}", initial, timeout=20)
+
+    price = dash_duo.find_element(f"#{ids.WHATIF_PRICE}")
+    price.send_keys(Keys.CONTROL, "a")
+    price.send_keys("7000")
+    changed = expected_probability(published_db, age, salary, 7000, gender)
+    assert changed != initial
+    dash_duo.wait_for_text_to_equal(f"#{ids.WHATIF_PROBABILITY}", changed, timeout=10)
+
+    price.send_keys(Keys.CONTROL, "a", Keys.DELETE)
+    dash_duo.wait_for_text_to_equal(f"#{ids.WHATIF_BAND}", "Enter the price to see a prediction.")
+    assert dash_duo.get_logs() == []
+
+
+def test_empty_database_says_which_command_to_run(dash_duo, empty_db):
+    dash_duo.start_server(create_app(empty_db))
+    dash_duo.wait_for_element(f"#{ids.EMPTY_STATE}", timeout=20)
+    text = dash_duo.find_element(f"#{ids.EMPTY_STATE}").text
+    assert "No results yet" in text
+    assert "python -m analytics run --input data/sample_customers.csv" in text
+    assert dash_duo.get_logs() == []
+
+
+def test_unreadable_database_shows_results_unavailable(dash_duo, tmp_path):
+    not_a_database = tmp_path / "broken.db"
+    not_a_database.write_text("this is not SQLite")
+    dash_duo.start_server(create_app(f"sqlite:///{not_a_database}"))
+    dash_duo.wait_for_element(f"#{ids.ERROR_STATE}", timeout=20)
+    text = dash_duo.find_element(f"#{ids.ERROR_STATE}").text
+    assert "Results unavailable" in text and "broken.db could not be used" in text
+    assert "Traceback" not in dash_duo.driver.page_source
+    assert dash_duo.get_logs() == []

@@ -1,0 +1,97 @@
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashapp import figures, theme
+
+SEGMENTS = pd.DataFrame(
+    {"segment": [0, 1], "name": ["Younger", "Older"], "size": [30, 20], "share": [0.6, 0.4]}
+)
+
+
+def test_age_distribution_stacks_buyers_and_non_buyers():
+    bands = pd.DataFrame(
+        {"age_from": [20, 25], "age_to": [25, 30], "purchased": [3, 4], "not_purchased": [5, 1]}
+    )
+    figure = figures.age_distribution(bands)
+    assert figure.layout.barmode == "stack"
+    assert [trace.name for trace in figure.data] == ["Purchased", "Did not purchase"]
+    assert list(figure.data[0].x) == ["20–24", "25–29"]
+    assert list(figure.data[0].y) == [3, 4] and list(figure.data[1].y) == [5, 1]
+
+
+def test_salary_boxes_use_stored_quartiles():
+    stats = pd.DataFrame(
+        [
+            {
+                "purchased": 1,
+                "count": 10,
+                "mean": 60.0,
+                "q1": 50.0,
+                "median": 58.0,
+                "q3": 70.0,
+                "lower_fence": 30.0,
+                "upper_fence": 90.0,
+            },
+            {
+                "purchased": 0,
+                "count": 12,
+                "mean": 40.0,
+                "q1": 30.0,
+                "median": 41.0,
+                "q3": 50.0,
+                "lower_fence": 20.0,
+                "upper_fence": 70.0,
+            },
+        ]
+    )
+    figure = figures.salary_by_purchase(stats)
+    assert [trace.name for trace in figure.data] == ["Did not purchase (12)", "Purchased (10)"]
+    assert list(figure.data[1].median) == [58.0]
+    assert figure.data[0].x[0] != figure.data[1].x[0]  # side by side, not stacked on one spot
+
+
+def test_correlation_heatmap_is_symmetric_scale():
+    corr = pd.DataFrame(
+        [[1.0, -0.3], [-0.3, 1.0]], index=["Age", "Price"], columns=["Age", "Price"]
+    )
+    heatmap = figures.correlation_heatmap(corr).data[0]
+    assert isinstance(heatmap, go.Heatmap)
+    assert (heatmap.zmin, heatmap.zmax) == (-1, 1)
+    assert list(heatmap.x) == ["Age", "Price"]
+    assert heatmap.z[0][1] == -0.3
+
+
+def test_segment_distribution_one_colour_per_segment():
+    bar = figures.segment_distribution(SEGMENTS).data[0]
+    assert list(bar.x) == [30, 20]
+    assert list(bar.marker.color) == [theme.segment_colour(0), theme.segment_colour(1)]
+    assert list(bar.y) == ["1. Younger", "2. Older"]
+
+
+def test_cluster_scatter_is_webgl_per_segment_and_states_sampling():
+    points = pd.DataFrame(
+        {
+            "Age": [20, 30, 60],
+            "Salary": [1, 2, 3],
+            "Price": [1, 1, 1],
+            "Purchased": [0, 1, 0],
+            "segment": [0, 0, 1],
+        }
+    )
+    figure = figures.cluster_scatter(points, SEGMENTS, total_customers=50)
+    assert all(isinstance(trace, go.Scattergl) for trace in figure.data)
+    assert [len(trace.x) for trace in figure.data] == [2, 1]
+    assert figure.data[1].marker.color == theme.segment_colour(1)
+    assert "random sample of 3 of 50 customers" in figure.layout.annotations[0].text
+    everyone = figures.cluster_scatter(points, SEGMENTS, total_customers=3)
+    assert everyone.layout.annotations[0].text == "all 3 customers"
+
+
+def test_empty_inputs_give_a_designed_placeholder():
+    figure = figures.segment_distribution(SEGMENTS.iloc[0:0])
+    assert figure.data == ()
+    assert figure.layout.annotations[0].text == "No segments to show"
+
+
+def test_segment_colours_are_distinct():
+    assert len(set(theme.SEGMENT_COLOURS)) == len(theme.SEGMENT_COLOURS) == 8

@@ -1,0 +1,104 @@
+import pandas as pd
+import pytest
+
+from analytics.validation import InputError, read_customers
+
+HEADER = "Customer ID,Gender,Age,Salary,Product ID,Price,Purchased\n"
+GOOD_ROW = "1,Female,30,50000,P01,2000,1\n"
+
+
+def write(tmp_path, text: str, name: str = "customers.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reads_typed_columns(tmp_path):
+    frame = read_customers(write(tmp_path, HEADER + GOOD_ROW + "2,Male,41,72000,P02,3500,0\n"))
+    assert frame.shape == (2, 7)
+    assert frame["Age"].tolist() == [30.0, 41.0]
+    assert frame["Purchased"].tolist() == [1, 0]
+    assert frame["Customer ID"].tolist() == ["1", "2"]
+
+
+def test_product_id_is_optional(tmp_path):
+    frame = read_customers(
+        write(tmp_path, "Customer ID,Gender,Age,Salary,Price,Purchased\n1,Female,30,50000,2000,1\n")
+    )
+    assert frame["Product ID"].isna().all()
+
+
+def test_empty_file_names_the_file(tmp_path):
+    with pytest.raises(InputError, match=r"empty.csv: the file is empty"):
+        read_customers(write(tmp_path, "", "empty.csv"))
+
+
+def test_header_only(tmp_path):
+    with pytest.raises(InputError, match="header but no data rows"):
+        read_customers(write(tmp_path, HEADER))
+
+
+def test_missing_column_is_named(tmp_path):
+    text = "Customer ID,Gender,Age,Salary,Product ID,Purchased\n1,Female,30,50000,P01,1\n"
+    with pytest.raises(InputError, match=r"missing required column 'Price'"):
+        read_customers(write(tmp_path, text))
+
+
+def test_text_in_age_names_column_line_and_value(tmp_path):
+    path = write(tmp_path, HEADER + GOOD_ROW + "2,Male,abc,72000,P02,3500,0\n")
+    with pytest.raises(InputError) as error:
+        read_customers(path)
+    assert "column 'Age' must be a number" in str(error.value)
+    assert "line 3 has 'abc'" in str(error.value)
+
+
+def test_purchased_must_be_binary(tmp_path):
+    with pytest.raises(InputError, match=r"'Purchased' must be 0 or 1 but line 2 has 7"):
+        read_customers(write(tmp_path, HEADER + "1,Female,30,50000,P01,2000,7\n"))
+
+
+def test_absurd_age_is_rejected(tmp_path):
+    with pytest.raises(InputError, match=r"'Age' must be between 0 and 120 but line 2 has 250"):
+        read_customers(write(tmp_path, HEADER + "1,Female,250,50000,P01,2000,1\n"))
+
+
+def test_missing_values_are_reported_with_lines(tmp_path):
+    path = write(tmp_path, HEADER + GOOD_ROW + "2,Male,,72000,P02,3500,0\n")
+    with pytest.raises(InputError, match=r"column 'Age' is empty on line 3"):
+        read_customers(path)
+
+
+def test_several_problems_in_one_message(tmp_path):
+    path = write(tmp_path, HEADER + "1,,x,50000,P01,2000,3\n")
+    with pytest.raises(InputError) as error:
+        read_customers(path)
+    message = str(error.value)
+    assert "'Gender' is blank on line 2" in message
+    assert "'Age' must be a number" in message
+    assert "'Purchased' must be 0 or 1" in message
+
+
+def test_blank_lines_keep_line_numbers_true(tmp_path):
+    path = write(tmp_path, HEADER + GOOD_ROW + "\n" + "3,Male,41,oops,P02,3500,0\n")
+    with pytest.raises(InputError, match=r"line 4 has 'oops'"):
+        read_customers(path)
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(("\ufeff" + HEADER + GOOD_ROW).encode("utf-8"))
+    assert read_customers(path).columns[0] == "Customer ID"
+
+
+def test_non_utf8_is_a_clear_error(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes((HEADER + "1,Fémale,30,50000,P01,2000,1\n").encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        read_customers(path)
+
+
+def test_reference_schema_round_trip(sample_csv):
+    frame = read_customers(sample_csv)
+    raw = pd.read_csv(sample_csv)
+    assert len(frame) == len(raw)
+    assert frame["Salary"].sum() == raw["Salary"].sum()

@@ -1,0 +1,21 @@
+from dashapp import whatif
+
+
+def test_input_problems_are_sentences():
+    assert whatif.input_problem(None, 1, 1) == "Enter the age to see a prediction."
+    assert whatif.input_problem(30, 50_000, 2_000) is None
+    assert whatif.input_problem(250, 50_000, 2_000) == "Age must be between 0 and 120."
+    assert whatif.input_problem(30, None, 2_000) == "Enter the salary to see a prediction."
+
+
+def test_bands():
+    assert whatif.band(0.1) == ("Low", "danger")
+    assert whatif.band(0.45) == ("Medium", "warning")
+    assert whatif.band(0.6) == ("High", "success")
+    assert whatif.band(1.0) == ("High", "success")
+
+
+def test_model_quality_in_plain_words():
+    assert whatif.model_quality(0.894) == ("Good — ranks a buyer above a non-buyer 89% of the time")
+    assert whatif.model_quality(0.93).startswith("Excellent")
+    assert whatif.model_quality(0.65).startswith("Weak")
