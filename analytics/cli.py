@@ -1,22 +1,27 @@
-"""Command line: `python -m analytics sample | run | predict`."""
+"""Command line: `python -m analytics sample | run | predict | rfm`."""
 
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from analytics import pipeline
+from analytics import pipeline, rfm_pipeline
 from analytics.classifier import ModelVersionError, load_model, predict_probability
 from analytics.config import RANDOM_STATE, database_url
 from analytics.db import repository
 from analytics.db.session import describe_failure, safe_url, session_factory
-from analytics.sample import generate_customers
+from analytics.sample import generate_customers, generate_transactions
 from analytics.validation import NUMERIC_BOUNDS, InputError
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
+SAMPLE_PATHS = {
+    "customers": Path("data/sample_customers.csv"),
+    "transactions": Path("data/sample_transactions.csv"),
+}
 
 
 class CommandError(Exception):
@@ -47,9 +52,19 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="command")
 
     sample = commands.add_parser("sample", help="write a seeded synthetic customer CSV")
-    sample.add_argument("--rows", type=int, default=2_000, help="number of customers (2000)")
+    sample.add_argument(
+        "--kind",
+        choices=list(SAMPLE_PATHS),
+        default="customers",
+        help="customers (one row each) or transactions (one row per order) (customers)",
+    )
+    sample.add_argument(
+        "--rows", type=int, default=2_000, help="number of customers, or of orders (2000)"
+    )
     sample.add_argument("--seed", type=int, default=RANDOM_STATE, help="random seed (42)")
-    sample.add_argument("--out", type=Path, default=Path("data/sample_customers.csv"))
+    sample.add_argument(
+        "--out", type=Path, help="output CSV (data/sample_customers.csv or ..._transactions.csv)"
+    )
     sample.set_defaults(command=_sample, db=None)
 
     run = commands.add_parser("run", help="validate a CSV, analyse it and publish a new run")
@@ -77,7 +92,36 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument("--gender", help="e.g. Female or Male; omitted means the most common")
     predict.add_argument("--json", action="store_true", help='print {"probability": ...} as JSON')
     predict.set_defaults(command=_predict)
+
+    rfm = commands.add_parser(
+        "rfm", help="score a transaction log (one row per order) by RFM and publish the groups"
+    )
+    rfm.add_argument("--input", type=Path, required=True, help="transaction log CSV")
+    rfm.add_argument("--customer-col", required=True, help="column with the customer id")
+    rfm.add_argument("--date-col", required=True, help="column with the order date")
+    rfm.add_argument("--amount-col", required=True, help="column with the order amount")
+    rfm.add_argument(
+        "--as-of",
+        type=_iso_date,
+        help="YYYY-MM-DD to measure recency from (default: the day after the last order)",
+    )
+    rfm.add_argument(
+        "--date-format",
+        help="strftime format of the dates, e.g. %%d/%%m/%%Y (default: ISO 8601)",
+    )
+    rfm.add_argument(
+        "--db", help="database URL (default: $DATABASE_URL or sqlite:///data/analytics.db)"
+    )
+    rfm.add_argument("--json", action="store_true", help="print the RFM run summary as JSON")
+    rfm.set_defaults(command=_rfm)
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def _k_value(text: str) -> int | str:
@@ -97,9 +141,16 @@ def _k_value(text: str) -> int | str:
 def _sample(args: argparse.Namespace) -> int:
     if args.rows < 1:
         raise CommandError("--rows must be at least 1", EXIT_BAD_INPUT)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    generate_customers(args.rows, seed=args.seed).to_csv(args.out, index=False)
-    _say(f"wrote {args.rows:,} customers (seed {args.seed}) to {args.out}")
+    out = args.out or SAMPLE_PATHS[args.kind]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if args.kind == "transactions":
+        orders = generate_transactions(args.rows, seed=args.seed)
+        orders.to_csv(out, index=False)
+        customers = orders["Customer ID"].nunique()
+        _say(f"wrote {args.rows:,} orders of {customers:,} customers (seed {args.seed}) to {out}")
+    else:
+        generate_customers(args.rows, seed=args.seed).to_csv(out, index=False)
+        _say(f"wrote {args.rows:,} customers (seed {args.seed}) to {out}")
     return 0
 
 
@@ -150,6 +201,34 @@ def _predict(args: argparse.Namespace) -> int:
         print(json.dumps({"probability": probability, "run_id": run.id, "model": stored.name}))
     else:
         print(f"Purchase probability: {probability:.1%} ({stored.name}, run {run.id})")
+    return 0
+
+
+def _rfm(args: argparse.Namespace) -> int:
+    columns = (args.customer_col, args.date_col, args.amount_col)
+    if len(set(columns)) < len(columns):
+        raise CommandError(
+            "--customer-col, --date-col and --amount-col must name three different columns",
+            EXIT_BAD_INPUT,
+        )
+    url = database_url(args.db)
+    summary = rfm_pipeline.run_rfm(
+        args.input,
+        url,
+        *columns,
+        as_of=args.as_of,
+        date_format=args.date_format,
+        progress=lambda step: _say(f"… {step}"),
+    )
+    if args.json:
+        print(json.dumps(summary.as_dict()))
+    else:
+        groups = ", ".join(f"{name} {count:,}" for name, count in summary.groups.items())
+        print(
+            f"Published RFM run {summary.rfm_run_id} to {safe_url(url)}: "
+            f"{summary.customers:,} customers from {summary.orders:,} orders as of "
+            f"{summary.as_of.isoformat()}. Groups: {groups}."
+        )
     return 0
 
 

@@ -73,3 +73,51 @@ def _prices_for(product: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         members = product == name
         price[members] = np.where(upper[members], high, low)
     return price
+
+
+TRANSACTION_COLUMNS = ["Order ID", "Customer ID", "Order Date", "Amount"]
+# Two years of orders, 2023-01-01 to 2024-12-31.
+_LOG_START = np.datetime64("2023-01-01")
+_LOG_DAYS = 731
+_ORDERS_PER_CUSTOMER = 8
+
+
+def generate_transactions(rows: int, seed: int = 42) -> pd.DataFrame:
+    """Return an order log of exactly `rows` orders; the same seed always gives the same frame.
+
+    Customers (about one per 8 orders) join on a uniformly random day, stay active for an
+    exponentially distributed time, order at lognormally spread rates and spend lognormally
+    spread amounts per order. So the log holds loyal big spenders, one-off buyers, recent
+    joiners and customers who stopped long ago: every RFM group shows up on 10k+ rows.
+    """
+    if rows < 1:
+        raise ValueError("rows must be at least 1")
+    rng = np.random.default_rng(seed)
+    customers = max(1, rows // _ORDERS_PER_CUSTOMER)
+    joined = rng.integers(0, _LOG_DAYS, size=customers)
+    lifetime = rng.exponential(300, size=customers).astype(int)
+    active_days = np.minimum(joined + lifetime, _LOG_DAYS - 1) - joined + 1
+    rate = rng.lognormal(mean=0.0, sigma=1.0, size=customers)
+    basket = rng.lognormal(mean=np.log(45), sigma=0.6, size=customers)
+
+    # Every customer orders on the day they join; the other orders go to customers in
+    # proportion to how often and how long they buy, on uniform days of their active span.
+    weights = rate * active_days
+    repeats = np.repeat(
+        np.arange(customers), rng.multinomial(rows - customers, weights / weights.sum())
+    )
+    repeat_day = joined[repeats] + (rng.random(len(repeats)) * active_days[repeats]).astype(int)
+    customer = np.concatenate([np.arange(customers), repeats])
+    offset = np.concatenate([joined, repeat_day])
+    amount = np.round(basket[customer] * rng.lognormal(0.0, 0.35, size=rows), 2).clip(min=1.0)
+
+    order = np.lexsort((customer, offset))
+    return pd.DataFrame(
+        {
+            "Order ID": np.arange(100_001, 100_001 + rows),
+            "Customer ID": customer[order] + 1,
+            "Order Date": np.datetime_as_string(_LOG_START + offset[order], unit="D"),
+            "Amount": amount[order],
+        },
+        columns=TRANSACTION_COLUMNS,
+    )

@@ -102,3 +102,58 @@ class Aggregate(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     payload: Mapped[dict | list] = mapped_column(JSON)
+
+
+class RfmRun(Base):
+    """One RFM analysis of a transaction log; kept apart from `runs`, which the dashboard reads."""
+
+    __tablename__ = "rfm_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    input_name: Mapped[str] = mapped_column(String(255))
+    input_sha256: Mapped[str] = mapped_column(String(64))
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    customers: Mapped[int] = mapped_column(Integer, default=0)
+    # ISO date (YYYY-MM-DD): recency counts whole days up to it, so it has no time or zone.
+    as_of: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(16), default=RUNNING, index=True)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    versions: Mapped[dict] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class RfmCustomer(Base):
+    __tablename__ = "rfm_customers"
+    __table_args__ = (Index("ix_rfm_customers_run_group", "rfm_run_id", "group_name"),)
+
+    rfm_run_id: Mapped[int] = mapped_column(
+        ForeignKey("rfm_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    recency: Mapped[int] = mapped_column(Integer)
+    frequency: Mapped[int] = mapped_column(Integer)
+    monetary: Mapped[float] = mapped_column(Float)
+    r_score: Mapped[int] = mapped_column(Integer)
+    f_score: Mapped[int] = mapped_column(Integer)
+    m_score: Mapped[int] = mapped_column(Integer)
+    group_name: Mapped[str] = mapped_column(String(32))
+
+
+class RfmGroup(Base):
+    __tablename__ = "rfm_groups"
+
+    rfm_run_id: Mapped[int] = mapped_column(
+        ForeignKey("rfm_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # The group's place in the documented rule table (Champions first, Lost last).
+    position: Mapped[int] = mapped_column(Integer)
+    customers: Mapped[int] = mapped_column(Integer)
+    share: Mapped[float] = mapped_column(Float)
+    # Means are NULL for a group with no customers.
+    mean_recency: Mapped[float | None] = mapped_column(Float)
+    mean_frequency: Mapped[float | None] = mapped_column(Float)
+    mean_monetary: Mapped[float | None] = mapped_column(Float)
+    revenue: Mapped[float] = mapped_column(Float)
