@@ -1,8 +1,9 @@
-"""Command line: `python -m analytics sample | run | predict | rfm`."""
+"""Command line: `python -m analytics sample | run | predict | model-card | rfm`."""
 
 import argparse
 import json
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -10,11 +11,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analytics import pipeline, rfm_pipeline
 from analytics.classifier import ModelVersionError, load_model, predict_probability
-from analytics.config import RANDOM_STATE, database_url
+from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, database_url
 from analytics.db import repository
 from analytics.db.session import describe_failure, safe_url, session_factory
 from analytics.sample import generate_customers, generate_transactions
-from analytics.validation import NUMERIC_BOUNDS, InputError
+from analytics.segmentation import FEATURE_COLUMNS
+from analytics.validation import NUMERIC_BOUNDS, InputError, parse_column_mapping
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
@@ -76,7 +78,19 @@ def _parser() -> argparse.ArgumentParser:
         "--k",
         type=_k_value,
         default="auto",
-        help="number of segments, or 'auto' to choose 2..8 by silhouette (auto)",
+        help="number of segments, or 'auto': k in 2..10 by silhouette among stable k (auto)",
+    )
+    run.add_argument(
+        "--features",
+        type=_feature_list,
+        default=DEFAULT_SEGMENT_FEATURES,
+        help=f"segment on these, comma-separated from {','.join(FEATURE_COLUMNS)} "
+        f"({','.join(DEFAULT_SEGMENT_FEATURES)})",
+    )
+    run.add_argument(
+        "--columns",
+        type=_column_mapping,
+        help='map the file\'s column names, e.g. customer_id="User ID",salary=EstimatedSalary',
     )
     run.add_argument("--seed", type=int, default=RANDOM_STATE, help="random seed (42)")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
@@ -88,10 +102,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     predict.add_argument("--age", type=float, required=True)
     predict.add_argument("--salary", type=float, required=True)
-    predict.add_argument("--price", type=float, required=True)
+    predict.add_argument("--price", type=float, help="needed when the model uses Price")
     predict.add_argument("--gender", help="e.g. Female or Male; omitted means the most common")
     predict.add_argument("--json", action="store_true", help='print {"probability": ...} as JSON')
     predict.set_defaults(command=_predict)
+
+    card = commands.add_parser("model-card", help="print the model card of a run as JSON")
+    card.add_argument(
+        "--db", help="database URL (default: $DATABASE_URL or sqlite:///data/analytics.db)"
+    )
+    card.add_argument("--run-id", type=int, help="run id (default: the latest published run)")
+    card.set_defaults(command=_model_card)
 
     rfm = commands.add_parser(
         "rfm", help="score a transaction log (one row per order) by RFM and publish the groups"
@@ -122,6 +143,21 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _feature_list(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in FEATURE_COLUMNS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(FEATURE_COLUMNS)}; got {text!r}")
+    return names
+
+
+def _column_mapping(text: str) -> dict[str, str]:
+    try:
+        return parse_column_mapping(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _k_value(text: str) -> int | str:
@@ -158,27 +194,40 @@ def _run(args: argparse.Namespace) -> int:
     url = database_url(args.db)
     try:
         summary = pipeline.run(
-            args.input, url, k=args.k, seed=args.seed, progress=lambda step: _say(f"… {step}")
-        )
+            args.input,
+            url,
+            k=args.k,
+            features=args.features,
+            columns=args.columns,
+            seed=args.seed,
+            progress=_progress(),
+        ).as_dict()
     except ValueError as error:
         raise CommandError(f"{args.input.name}: {error}", EXIT_BAD_INPUT) from None
+    for note in summary["notes"]:
+        _say(f"note: {note}")
     if args.json:
-        print(json.dumps(summary.as_dict()))
-    else:
-        model = summary.model
-        print(
-            f"Published run {summary.run_id} to {safe_url(url)}: {summary.rows:,} customers, "
-            f"{summary.k} segments (sizes {', '.join(map(str, summary.segment_sizes))}), "
-            f"{model['name']} holdout accuracy {model['accuracy']:.3f}, "
-            f"ROC-AUC {model['roc_auc']:.3f}."
-        )
+        print(json.dumps(summary))
+        return 0
+    model = summary["model"]
+    model_text = (
+        "no purchase model"
+        if model is None
+        else f"{model['name']}{' (calibrated)' if model['calibrated'] else ''}: "
+        f"CV ROC-AUC {model['cv_roc_auc']:.3f}, holdout accuracy {model['holdout_accuracy']:.3f}"
+    )
+    print(
+        f"Published run {summary['run_id']} to {safe_url(url)}: {summary['rows']:,} customers, "
+        f"{summary['k']} segments (sizes {', '.join(map(str, summary['segment_sizes']))}), "
+        f"{model_text}."
+    )
     return 0
 
 
 def _predict(args: argparse.Namespace) -> int:
     for name, value in (("Age", args.age), ("Salary", args.salary), ("Price", args.price)):
         low, high = NUMERIC_BOUNDS[name]
-        if not low <= value <= high:
+        if value is not None and not low <= value <= high:
             raise CommandError(
                 f"--{name.lower()} must be between {low:g} and {high:g}, got {value:g}",
                 EXIT_BAD_INPUT,
@@ -192,15 +241,37 @@ def _predict(args: argparse.Namespace) -> int:
                 "`python -m analytics run --input data/sample_customers.csv` first"
             )
         stored = repository.selected_model(session, run.id)
+    if stored is None:
+        raise CommandError(f"run {run.id} has no purchase model: {' '.join(run.notes)}")
     try:
         model = load_model(stored.artifact, stored.sklearn_version)
     except ModelVersionError as error:
         raise CommandError(str(error)) from None
-    probability = predict_probability(model, args.age, args.salary, args.price, args.gender)
+    inputs = {"Age": args.age, "Salary": args.salary, "Price": args.price, "Gender": args.gender}
+    try:
+        probability = predict_probability(model, stored.features, inputs)
+    except ValueError as error:
+        raise CommandError(f"{error} (give --price)", EXIT_BAD_INPUT) from None
     if args.json:
         print(json.dumps({"probability": probability, "run_id": run.id, "model": stored.name}))
     else:
         print(f"Purchase probability: {probability:.1%} ({stored.name}, run {run.id})")
+    return 0
+
+
+def _model_card(args: argparse.Namespace) -> int:
+    url = database_url(args.db)
+    with session_factory(url)() as session:
+        run_id = args.run_id
+        if run_id is None:
+            latest = repository.latest_published_run(session)
+            if latest is None:
+                raise CommandError(f"no published run in {safe_url(url)}")
+            run_id = latest.id
+        stored = repository.selected_model(session, run_id)
+    if stored is None:
+        raise CommandError(f"run {run_id} has no published purchase model")
+    print(json.dumps(stored.card, indent=2))
     return 0
 
 
@@ -218,7 +289,7 @@ def _rfm(args: argparse.Namespace) -> int:
         *columns,
         as_of=args.as_of,
         date_format=args.date_format,
-        progress=lambda step: _say(f"… {step}"),
+        progress=_progress(),
     )
     if args.json:
         print(json.dumps(summary.as_dict()))
@@ -230,6 +301,12 @@ def _rfm(args: argparse.Namespace) -> int:
             f"{summary.as_of.isoformat()}. Groups: {groups}."
         )
     return 0
+
+
+def _progress():
+    """A progress printer that prefixes each step with the seconds since the command began."""
+    started = time.perf_counter()
+    return lambda step: _say(f"… {time.perf_counter() - started:5.1f}s {step}")
 
 
 def _say(message: str) -> None:

@@ -5,13 +5,27 @@ import os
 DEFAULT_DATABASE_URL = "sqlite:///data/analytics.db"
 RANDOM_STATE = 42
 TEST_SIZE = 0.2
-K_RANGE = range(2, 9)
-# Silhouette is O(n^2); scoring on a fixed-size sample keeps k selection linear in rows.
-SILHOUETTE_SAMPLE = 5_000
+CV_FOLDS = 5
+
+# Segmentation: k is chosen on a seeded sample; see analytics.segmentation.choose_k for the rule.
+K_RANGE = range(2, 11)
+K_SELECTION_ROWS = 5_000
+# Silhouette is O(n^2); it is scored on a fixed-size subsample of the selection sample.
+SILHOUETTE_SAMPLE = 2_000
+STABILITY_RESAMPLES = 5
+STABILITY_THRESHOLD = 0.9
+DEFAULT_SEGMENT_FEATURES = ("age", "salary", "price")
+
+# Model selection runs on a stratified sample of the training part; the winner is refitted on
+# all training rows.
+MODEL_SELECTION_ROWS = 20_000
+# A purchase model is published only with at least this much data (segments are always made).
+MIN_MODEL_ROWS = 50
+MIN_MODEL_ROWS_PER_CLASS = 10
+MIN_ROWS = 10
+
 # Rows kept (uniformly at random) for scatter plots; the dashboard never draws more.
 SCATTER_SAMPLE = 5_000
-MIN_ROWS = 20
-MIN_ROWS_PER_CLASS = 5
 
 
 def database_url(explicit: str | None = None) -> str:

@@ -8,13 +8,15 @@ AGE_BIN_WIDTH = 5
 
 
 def kpis(customers: pd.DataFrame) -> dict:
+    """Headline numbers; revenue and average price are None when the file has no prices."""
     bought = customers["Purchased"] == 1
+    has_price = "Price" in customers.columns
     return {
         "customers": len(customers),
         "buyers": int(bought.sum()),
         "purchase_rate": float(bought.mean()),
-        "revenue": float(customers.loc[bought, "Price"].sum()),
-        "average_price": float(customers["Price"].mean()),
+        "revenue": float(customers.loc[bought, "Price"].sum()) if has_price else None,
+        "average_price": float(customers["Price"].mean()) if has_price else None,
     }
 
 
@@ -62,7 +64,7 @@ def salary_by_purchase(customers: pd.DataFrame) -> pd.DataFrame:
 
 def correlation_matrix(customers: pd.DataFrame) -> pd.DataFrame:
     """Pearson correlations of the numeric columns, with Gender one-hot encoded."""
-    numeric = customers[NUMERIC_COLUMNS].astype(float)
+    numeric = customers[[c for c in NUMERIC_COLUMNS if c in customers.columns]].astype(float)
     genders = sorted(customers["Gender"].unique())
     # With two genders one indicator carries all the information; more get one column each.
     encoded_genders = genders[1:] if len(genders) == 2 else genders
@@ -80,6 +82,7 @@ def feature_ranges(customers: pd.DataFrame) -> dict:
             "max": float(customers[column].max()),
         }
         for column in ("Age", "Salary", "Price")
+        if column in customers.columns
     }
     ranges["genders"] = customers["Gender"].value_counts().index.tolist()
     return ranges

@@ -1,9 +1,7 @@
 """One analytics run, end to end: the only module here that does I/O."""
 
 import contextlib
-import hashlib
-import platform
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,13 +11,20 @@ import pandas as pd
 import sklearn
 
 from analytics import eda
-from analytics.classifier import TrainedModel, dump_model, train_purchase_model
-from analytics.config import MIN_ROWS, MIN_ROWS_PER_CLASS, RANDOM_STATE
+from analytics.classifier import ModelSelection, dump_model, select_model
+from analytics.config import (
+    DEFAULT_SEGMENT_FEATURES,
+    MIN_MODEL_ROWS,
+    MIN_MODEL_ROWS_PER_CLASS,
+    MIN_ROWS,
+    RANDOM_STATE,
+)
 from analytics.db import repository
 from analytics.db.models import FAILED, PUBLISHED, Aggregate, KScore, Model, Run, Segment
 from analytics.db.session import session_factory
-from analytics.segmentation import Segmentation, segment_customers
-from analytics.validation import InputError, read_customers
+from analytics.provenance import library_versions, sha256_of
+from analytics.segmentation import FEATURE_COLUMNS, Segmentation, segment_customers
+from analytics.validation import OPTIONAL_COLUMNS, InputError, read_customers
 
 Progress = Callable[[str], None]
 
@@ -31,16 +36,32 @@ class Analysis:
     customers: pd.DataFrame
     aggregates: dict
     segmentation: Segmentation
-    model: TrainedModel
+    model: ModelSelection | None
+    notes: list[str]
 
 
 def analyse(
     customers: pd.DataFrame,
     k: int | str = "auto",
+    features: tuple[str, ...] | list[str] = DEFAULT_SEGMENT_FEATURES,
     seed: int = RANDOM_STATE,
     progress: Progress = lambda _: None,
 ) -> Analysis:
     """Pure computation over a validated frame: EDA aggregates, segments, purchase model."""
+    notes = [
+        f"The file has no '{column}' column; it is left out of this run."
+        for column in OPTIONAL_COLUMNS
+        if column not in customers.columns
+    ]
+    usable = [name for name in features if FEATURE_COLUMNS[name] in customers.columns]
+    if not usable:
+        raise InputError(f"none of the segment features ({', '.join(features)}) are in the file.")
+    if len(usable) < len(features):
+        notes.append(
+            f"Segments use {', '.join(usable)} (not {', '.join(features)}), "
+            "since the file lacks the others."
+        )
+
     progress("exploring the data")
     aggregates = {
         "kpis": eda.kpis(customers),
@@ -49,49 +70,78 @@ def analyse(
         "correlation": eda.correlation_matrix(customers).to_dict("split"),
         "feature_ranges": eda.feature_ranges(customers),
     }
-    progress("segmenting customers with K-Means")
-    segmentation = segment_customers(customers, k=k, seed=seed)
-    progress("training the purchase model")
-    model = train_purchase_model(customers, seed=seed)
+    progress("segmenting customers: scoring k = 2..10 with silhouette and bootstrap stability")
+    segmentation = segment_customers(customers, k=k, features=usable, seed=seed)
+    progress(segmentation.reason)
+
+    skip_reason = model_gate(customers)
+    if skip_reason:
+        notes.append(f"No purchase model was published: {skip_reason}")
+        model = None
+    else:
+        model = select_model(customers, seed=seed, progress=progress)
     sample_rank = np.random.default_rng(seed).permutation(len(customers))
     return Analysis(
         customers=customers.assign(segment=segmentation.labels, sample_rank=sample_rank),
         aggregates=aggregates,
         segmentation=segmentation,
         model=model,
+        notes=notes,
     )
 
 
-def check_enough_data(customers: pd.DataFrame, source: str) -> None:
+def model_gate(customers: pd.DataFrame) -> str | None:
+    """Why there is too little data for a trustworthy purchase model, or None."""
     buyers = int(customers["Purchased"].sum())
     non_buyers = len(customers) - buyers
-    if len(customers) < MIN_ROWS:
-        raise InputError(
-            f"{source}: {len(customers)} data rows is too few to segment and model; "
-            f"at least {MIN_ROWS} are needed."
+    if len(customers) < MIN_MODEL_ROWS:
+        return f"{len(customers)} rows; at least {MIN_MODEL_ROWS} are needed."
+    if min(buyers, non_buyers) < MIN_MODEL_ROWS_PER_CLASS:
+        return (
+            f"{buyers} buyers and {non_buyers} non-buyers; at least "
+            f"{MIN_MODEL_ROWS_PER_CLASS} of each are needed."
         )
-    if min(buyers, non_buyers) < MIN_ROWS_PER_CLASS:
-        raise InputError(
-            f"{source}: column 'Purchased' has {buyers} buyers and {non_buyers} non-buyers; "
-            f"the purchase model needs at least {MIN_ROWS_PER_CLASS} of each."
-        )
+    return None
 
 
 @dataclass(frozen=True)
 class RunSummary:
     run_id: int
-    rows: int
-    k: int
-    segment_sizes: list[int]
-    model: dict
+    analysis: Analysis
 
     def as_dict(self) -> dict:
+        segmentation = self.analysis.segmentation
+        profiles = segmentation.profiles
+        model = self.analysis.model
         return {
             "run_id": self.run_id,
-            "rows": self.rows,
-            "k": self.k,
-            "segment_sizes": self.segment_sizes,
-            "model": self.model,
+            "rows": len(self.analysis.customers),
+            "k": segmentation.k,
+            "k_reason": segmentation.reason,
+            "segment_features": segmentation.features,
+            "segment_sizes": profiles["size"].astype(int).tolist(),
+            "segments": [
+                {
+                    "segment": int(p["segment"]),
+                    "name": p["name"],
+                    "size": int(p["size"]),
+                    "purchase_rate": float(p["purchase_rate"]),
+                }
+                for p in profiles.to_dict("records")
+            ],
+            "model": None
+            if model is None
+            else {
+                "name": model.name,
+                "calibrated": model.calibrated,
+                "cv_roc_auc": model.cv_metrics["roc_auc"],
+                "cv_brier": model.cv_metrics["brier"],
+                "holdout_accuracy": model.holdout_metrics["accuracy"],
+                "holdout_roc_auc": model.holdout_metrics["roc_auc"],
+                "accuracy": model.holdout_metrics["accuracy"],
+                "roc_auc": model.holdout_metrics["roc_auc"],
+            },
+            "notes": self.analysis.notes,
         }
 
 
@@ -99,82 +149,147 @@ def run(
     input_path: str | Path,
     database_url: str,
     k: int | str = "auto",
+    features: tuple[str, ...] | list[str] = DEFAULT_SEGMENT_FEATURES,
+    columns: Mapping[str, str] | None = None,
     seed: int = RANDOM_STATE,
     progress: Progress = lambda _: None,
 ) -> RunSummary:
     """Validate, analyse and store one run; it becomes visible only once fully written."""
     input_path = Path(input_path)
     progress(f"reading and validating {input_path.name}")
-    customers = read_customers(input_path)
-    check_enough_data(customers, input_path.name)
-    analysis = analyse(customers, k=k, seed=seed, progress=progress)
+    customers = read_customers(input_path, columns)
+    if len(customers) < MIN_ROWS:
+        raise InputError(
+            f"{input_path.name}: {len(customers)} data rows is too few to "
+            f"segment; at least {MIN_ROWS} are needed."
+        )
+    analysis = analyse(customers, k=k, features=features, seed=seed, progress=progress)
 
     progress(f"saving {len(customers):,} customers and results")
     sessions = session_factory(database_url)
     run_fields = {
         "input_name": input_path.name,
-        "input_sha256": _sha256(input_path),
+        "input_sha256": sha256_of(input_path),
         "rows": len(customers),
         "k": analysis.segmentation.k,
-        "params": {"k": k, "seed": seed},
-        "versions": _library_versions(),
+        "k_reason": analysis.segmentation.reason,
+        "segment_features": analysis.segmentation.features,
+        "notes": analysis.notes,
+        "params": {
+            "k": k,
+            "features": list(features),
+            "columns": dict(columns or {}),
+            "seed": seed,
+        },
+        "versions": library_versions(),
     }
     run_record = Run(**run_fields)
     try:
         with sessions.begin() as session:
             session.add(run_record)
             session.flush()
-            _store_results(session, run_record.id, analysis)
+            _store_results(session, run_record, analysis)
             run_record.status = PUBLISHED
             run_record.finished_at = datetime.now(UTC)
     except Exception as error:
         _record_failure(sessions, run_fields, error)
         raise
-
-    return RunSummary(
-        run_id=run_record.id,
-        rows=len(customers),
-        k=analysis.segmentation.k,
-        segment_sizes=analysis.segmentation.profiles["size"].astype(int).tolist(),
-        model={"name": analysis.model.name, **analysis.model.metrics},
-    )
+    return RunSummary(run_id=run_record.id, analysis=analysis)
 
 
-def _store_results(session, run_id: int, analysis: Analysis) -> None:
-    repository.insert_customers(session, run_id, analysis.customers)
+def _store_results(session, run: Run, analysis: Analysis) -> None:
+    repository.insert_customers(session, run.id, analysis.customers)
     for profile in analysis.segmentation.profiles.to_dict("records"):
         session.add(
             Segment(
-                run_id=run_id,
+                run_id=run.id,
                 segment=int(profile["segment"]),
                 name=profile["name"],
                 size=int(profile["size"]),
-                profile={key: _plain(value) for key, value in profile.items()},
+                profile=_plain(profile),
             )
         )
     for score in analysis.segmentation.k_scores.to_dict("records"):
+        session.add(KScore(run_id=run.id, **_plain(score)))
+    for name, payload in analysis.aggregates.items():
+        session.add(Aggregate(run_id=run.id, name=name, payload=_plain(payload)))
+    if analysis.model is not None:
+        _store_model(session, run, analysis.model, analysis.customers)
+
+
+def _store_model(session, run: Run, selection: ModelSelection, customers: pd.DataFrame) -> None:
+    for candidate in selection.comparison.to_dict("records"):
+        chosen = candidate["name"] == selection.name
+        metrics = {
+            key: candidate[key]
+            for key in ("roc_auc", "pr_auc", "brier", "log_loss", "accuracy", "f1")
+        }
         session.add(
-            KScore(
-                run_id=run_id,
-                k=int(score["k"]),
-                silhouette=score["silhouette"],
-                inertia=score["inertia"],
+            Model(
+                run_id=run.id,
+                name=candidate["name"],
+                params=_plain(candidate["params"]),
+                features=selection.features,
+                metrics=_plain(
+                    {
+                        "cv": selection.cv_metrics if chosen else metrics,
+                        "cv_rows": candidate["rows"],
+                        **({"holdout": selection.holdout_metrics} if chosen else {}),
+                    }
+                ),
+                is_selected=chosen,
+                calibrated=selection.calibrated if chosen else False,
+                threshold=selection.threshold if chosen else None,
+                curves=_plain(selection.curves) if chosen else None,
+                explanation=_plain(
+                    {
+                        "importance": selection.importance.to_dict("records"),
+                        "reference": selection.reference,
+                    }
+                )
+                if chosen
+                else None,
+                card=model_card(run, selection, customers) if chosen else None,
+                sklearn_version=sklearn.__version__ if chosen else None,
+                artifact=dump_model(selection.model) if chosen else None,
             )
         )
-    for name, payload in analysis.aggregates.items():
-        session.add(Aggregate(run_id=run_id, name=name, payload=_plain(payload)))
-    model = analysis.model
-    session.add(
-        Model(
-            run_id=run_id,
-            name=model.name,
-            params=model.params,
-            features=model.features,
-            metrics=model.metrics,
-            sklearn_version=sklearn.__version__,
-            artifact=dump_model(model.pipeline),
-            is_selected=True,
-        )
+
+
+def model_card(run: Run, selection: ModelSelection, customers: pd.DataFrame) -> dict:
+    """What a reviewer needs to trust, reproduce or question the published model."""
+    buyers = int(customers["Purchased"].sum())
+    return _plain(
+        {
+            "run_id": run.id,
+            "created_at": run.created_at.isoformat() if run.created_at else None,
+            "data": {
+                "input": run.input_name,
+                "sha256": run.input_sha256,
+                "rows": len(customers),
+                "buyers": buyers,
+                "non_buyers": len(customers) - buyers,
+                "purchase_rate": buyers / len(customers),
+            },
+            "features": selection.features,
+            "model": {
+                "name": selection.name,
+                "params": selection.params,
+                "calibrated": selection.calibrated,
+                "threshold": selection.threshold,
+            },
+            "evaluation": {
+                "split": "stratified 80/20 holdout",
+                "cv_folds": 5,
+                "train_rows": selection.train_rows,
+                "test_rows": selection.test_rows,
+                "selection_rows": selection.selection_rows,
+                "selected_by": "highest cross-validated ROC-AUC",
+            },
+            "metrics": {"cv": selection.cv_metrics, "holdout": selection.holdout_metrics},
+            "seed": run.params.get("seed"),
+            "versions": run.versions,
+        }
     )
 
 
@@ -202,21 +317,6 @@ def _plain(value):
         return int(value)
     if isinstance(value, np.floating):
         return float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
     return value
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _library_versions() -> dict:
-    return {
-        "python": platform.python_version(),
-        "scikit-learn": sklearn.__version__,
-        "pandas": pd.__version__,
-        "numpy": np.__version__,
-    }

@@ -1,19 +1,15 @@
 """One RFM run of a transaction log, end to end: read, score, store (the I/O edge for RFM)."""
 
 import contextlib
-import hashlib
-import platform
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from analytics.db import rfm_repository
 from analytics.db.models import FAILED, PUBLISHED, RfmRun
 from analytics.db.session import session_factory
+from analytics.provenance import library_versions, sha256_of
 from analytics.rfm import RfmResult, compute_rfm, read_transactions
 from analytics.validation import InputError
 
@@ -64,7 +60,7 @@ def run_rfm(
     sessions = session_factory(database_url)
     run_fields = {
         "input_name": input_path.name,
-        "input_sha256": _sha256(input_path),
+        "input_sha256": sha256_of(input_path),
         "orders": result.orders,
         "customers": customers,
         "as_of": result.as_of.isoformat(),
@@ -75,11 +71,7 @@ def run_rfm(
             "as_of": None if as_of is None else as_of.isoformat(),
             "date_format": date_format,
         },
-        "versions": {
-            "python": platform.python_version(),
-            "pandas": pd.__version__,
-            "numpy": np.__version__,
-        },
+        "versions": library_versions(),
     }
     record = RfmRun(**run_fields)
     try:
@@ -119,12 +111,3 @@ def _record_failure(sessions, run_fields: dict, error: Exception) -> None:
                 finished_at=datetime.now(UTC),
             )
         )
-
-
-def _sha256(path: Path) -> str:
-    # The same digest as runs.input_sha256, without importing the K-Means/model pipeline.
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

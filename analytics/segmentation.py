@@ -1,105 +1,199 @@
-"""K-Means segmentation on scaled Age, Salary and Price, with k chosen by silhouette."""
+"""K-Means customer segments, with k chosen by a documented rule that prefers stable solutions.
+
+Rule (`choose_k`): for every k in 2..10, fit K-Means on a seeded sample and score it with
+silhouette, Calinski-Harabasz, Davies-Bouldin, inertia and stability, the mean adjusted Rand
+index between the sample's labels and the labels given by fits on bootstrap resamples (other
+seeds). The k's whose stability is at least 0.9 are "stable"; among them the one with the
+highest silhouette wins. If no k is stable, the most stable k wins.
+"""
 
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.compose import ColumnTransformer
+from sklearn.metrics import (
+    adjusted_rand_score,
+    calinski_harabasz_score,
+    davies_bouldin_score,
+    silhouette_score,
+)
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from threadpoolctl import threadpool_limits
 
-from analytics.config import K_RANGE, RANDOM_STATE, SILHOUETTE_SAMPLE
+from analytics.config import (
+    K_RANGE,
+    K_SELECTION_ROWS,
+    RANDOM_STATE,
+    SILHOUETTE_SAMPLE,
+    STABILITY_RESAMPLES,
+    STABILITY_THRESHOLD,
+)
 
-SEGMENT_FEATURES = ["Age", "Salary", "Price"]
-# k is chosen on at most this many rows: the silhouette ranking is stable well before that.
-K_SELECTION_ROWS = 20_000
-_N_INIT = 4
+# Feature names users type, and the columns they stand for.
+FEATURE_COLUMNS = {"age": "Age", "salary": "Salary", "price": "Price", "gender": "Gender"}
+NUMERIC_COLUMNS = ["Age", "Salary", "Price"]
+# Ten restarts make each fit find the same optimum when one exists, which stability measures.
+_N_INIT = 10
 
 
 @dataclass(frozen=True)
 class Segmentation:
     labels: np.ndarray
     k: int
+    features: list[str]
     k_scores: pd.DataFrame
+    reason: str
     profiles: pd.DataFrame
 
 
 def segment_customers(
-    customers: pd.DataFrame, k: int | str = "auto", seed: int = RANDOM_STATE
+    customers: pd.DataFrame,
+    k: int | str = "auto",
+    features: list[str] | tuple[str, ...] = ("age", "salary", "price"),
+    seed: int = RANDOM_STATE,
 ) -> Segmentation:
-    """Assign every customer a segment; segment 0 is the largest."""
-    features = customers[SEGMENT_FEATURES].to_numpy(dtype=float)
-    k_scores = score_k_range(features, seed)
+    """Assign every customer a segment (segment 0 is the largest) and profile the segments."""
+    columns = [FEATURE_COLUMNS[name] for name in features]
+    k_scores = score_k_range(customers[columns], seed)
     if k == "auto":
-        if k_scores.empty:
-            raise ValueError(f"too few distinct customers to choose k from {list(K_RANGE)}")
-        chosen_k = int(k_scores.loc[k_scores["silhouette"].idxmax(), "k"])
+        chosen_k, reason = choose_k(k_scores)
     else:
         chosen_k = int(k)
         if not 1 <= chosen_k <= len(customers):
             raise ValueError(f"k must be between 1 and the number of rows, got {chosen_k}")
+        reason = f"k={chosen_k} was set by the user (--k {chosen_k})."
 
-    raw_labels = _kmeans(chosen_k, seed).fit_predict(features)
+    raw_labels = segmentation_pipeline(columns, chosen_k, seed).fit_predict(customers[columns])
     # Renumber by size so that segment ids, and their colours, follow a predictable order.
-    sizes = np.bincount(raw_labels, minlength=chosen_k)
-    order = np.argsort(-sizes, kind="stable")
+    order = np.argsort(-np.bincount(raw_labels, minlength=chosen_k), kind="stable")
     labels = np.argsort(order)[raw_labels]
     return Segmentation(
-        labels=labels, k=chosen_k, k_scores=k_scores, profiles=profile_segments(customers, labels)
+        labels=labels,
+        k=chosen_k,
+        features=list(features),
+        k_scores=k_scores,
+        reason=reason,
+        profiles=profile_segments(customers, labels, gender_in_features="gender" in features),
     )
 
 
-def score_k_range(features: np.ndarray, seed: int = RANDOM_STATE) -> pd.DataFrame:
-    """Silhouette and inertia of K-Means for every candidate k, on a seeded sample."""
+def segmentation_pipeline(columns: list[str], k: int, seed: int) -> Pipeline:
+    """Scaling and encoding inside the Pipeline: one object fits and labels raw columns."""
+    numeric = [c for c in columns if c in NUMERIC_COLUMNS]
+    categorical = [c for c in columns if c not in NUMERIC_COLUMNS]
+    preprocess = ColumnTransformer(
+        [
+            ("numeric", StandardScaler(), numeric),
+            (
+                "categorical",
+                OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+                categorical,
+            ),
+        ]
+    )
+    kmeans = KMeans(n_clusters=k, n_init=_N_INIT, random_state=seed)
+    return Pipeline([("preprocess", preprocess), ("kmeans", kmeans)])
+
+
+def score_k_range(features: pd.DataFrame, seed: int = RANDOM_STATE) -> pd.DataFrame:
+    """Every candidate k scored on one seeded sample of at most K_SELECTION_ROWS rows."""
+    # Hundreds of small fits: OpenMP threads cost more than they give here (15x slower on a
+    # busy 2-core machine), so they run single-threaded.
+    with threadpool_limits(limits=1):
+        return _score_k_range(features, seed)
+
+
+def _score_k_range(features: pd.DataFrame, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     if len(features) > K_SELECTION_ROWS:
-        features = features[rng.choice(len(features), K_SELECTION_ROWS, replace=False)]
-    distinct = len(np.unique(features, axis=0))
+        features = features.iloc[rng.choice(len(features), K_SELECTION_ROWS, replace=False)]
+    preprocess = segmentation_pipeline(list(features.columns), 2, seed)[0]
+    points = preprocess.fit_transform(features)
+    distinct = len(np.unique(points, axis=0))
+    silhouette_rows = min(SILHOUETTE_SAMPLE, len(points))
     rows = []
     for k in K_RANGE:
         if k >= distinct:
             break
-        model = _kmeans(k, seed).fit(features)
-        labels = model[-1].labels_
-        silhouette = silhouette_score(
-            model[0].transform(features),
-            labels,
-            sample_size=min(SILHOUETTE_SAMPLE, len(features)),
-            random_state=seed,
+        reference = KMeans(n_clusters=k, n_init=_N_INIT, random_state=seed).fit(points)
+        labels = reference.labels_
+        rows.append(
+            {
+                "k": k,
+                "silhouette": float(
+                    silhouette_score(points, labels, sample_size=silhouette_rows, random_state=seed)
+                ),
+                "calinski_harabasz": float(calinski_harabasz_score(points, labels)),
+                "davies_bouldin": float(davies_bouldin_score(points, labels)),
+                "inertia": float(reference.inertia_),
+                "stability": _stability(points, labels, k, seed, rng),
+            }
         )
-        rows.append({"k": k, "silhouette": float(silhouette), "inertia": float(model[-1].inertia_)})
-    return pd.DataFrame(rows, columns=["k", "silhouette", "inertia"])
+    if not rows:
+        raise ValueError(f"too few distinct customers to choose k from {list(K_RANGE)}")
+    return pd.DataFrame(rows)
 
 
-def profile_segments(customers: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
-    """Size, share, feature means, purchase rate, revenue and a readable name per segment."""
-    frame = customers.assign(segment=labels, revenue=customers["Price"] * customers["Purchased"])
-    profiles = frame.groupby("segment").agg(
-        size=("segment", "size"),
-        age_mean=("Age", "mean"),
-        salary_mean=("Salary", "mean"),
-        price_mean=("Price", "mean"),
-        purchase_rate=("Purchased", "mean"),
-        revenue=("revenue", "sum"),
+def _stability(
+    points: np.ndarray, labels: np.ndarray, k: int, seed: int, rng: np.random.Generator
+) -> float:
+    """Mean ARI between `labels` and those of fits on bootstrap resamples with other seeds."""
+    scores = []
+    for resample in range(STABILITY_RESAMPLES):
+        rows = rng.integers(0, len(points), len(points))
+        refit = KMeans(n_clusters=k, n_init=_N_INIT, random_state=seed + resample + 1)
+        scores.append(adjusted_rand_score(labels, refit.fit(points[rows]).predict(points)))
+    return float(np.mean(scores))
+
+
+def choose_k(k_scores: pd.DataFrame) -> tuple[int, str]:
+    """Apply the module's rule; return k and a sentence saying why."""
+    stable = k_scores[k_scores["stability"] >= STABILITY_THRESHOLD]
+    if not stable.empty:
+        best = stable.loc[stable["silhouette"].idxmax()]
+        others = ", ".join(str(int(k)) for k in stable["k"] if k != best["k"]) or "none"
+        return int(best["k"]), (
+            f"k={int(best['k'])}: the highest silhouette ({best['silhouette']:.3f}) among the "
+            f"stable solutions (bootstrap ARI ≥ {STABILITY_THRESHOLD}; this k: "
+            f"{best['stability']:.2f}; other stable k: {others})."
+        )
+    best = k_scores.loc[k_scores["stability"].idxmax()]
+    return int(best["k"]), (
+        f"k={int(best['k'])}: no k reached bootstrap ARI {STABILITY_THRESHOLD}, so the most "
+        f"stable one was taken (ARI {best['stability']:.2f}, silhouette "
+        f"{best['silhouette']:.3f})."
     )
+
+
+def profile_segments(
+    customers: pd.DataFrame, labels: np.ndarray, gender_in_features: bool = False
+) -> pd.DataFrame:
+    """Size, share, mean and median per numeric column, purchase rate, revenue and a name."""
+    numeric = [c for c in NUMERIC_COLUMNS if c in customers.columns and customers[c].notna().any()]
+    frame = customers.assign(segment=labels)
+    if "Price" in numeric:
+        frame["revenue"] = frame["Price"] * frame["Purchased"]
+    aggregations = {"size": ("segment", "size"), "purchase_rate": ("Purchased", "mean")}
+    for column in numeric:
+        aggregations[f"{column.lower()}_mean"] = (column, "mean")
+        aggregations[f"{column.lower()}_median"] = (column, "median")
+    if "Price" in numeric:
+        aggregations["revenue"] = ("revenue", "sum")
+    profiles = frame.groupby("segment").agg(**aggregations)
     profiles["share"] = profiles["size"] / len(customers)
-    profiles["name"] = _unique(
-        [_describe(profile, customers) for _, profile in profiles.iterrows()]
+    profiles["top_gender"] = frame.groupby("segment")["Gender"].agg(lambda g: g.mode().iat[0])
+    profiles["top_gender_share"] = frame.groupby("segment")["Gender"].agg(
+        lambda g: g.value_counts(normalize=True).iat[0]
     )
-    return profiles.reset_index()[
-        [
-            "segment",
-            "name",
-            "size",
-            "share",
-            "age_mean",
-            "salary_mean",
-            "price_mean",
-            "purchase_rate",
-            "revenue",
-        ]
+    names = [
+        _describe(profile, customers, numeric, gender_in_features)
+        for _, profile in profiles.iterrows()
     ]
+    profiles["name"] = _unique(names)
+    return profiles.reset_index()
 
 
 _WORDS = {
@@ -109,18 +203,21 @@ _WORDS = {
 }
 
 
-def _describe(profile: pd.Series, customers: pd.DataFrame) -> str:
+def _describe(
+    profile: pd.Series, customers: pd.DataFrame, numeric: list[str], gender_in_features: bool
+) -> str:
     """Name a segment by where its means sit against everyone's (half a std counts as apart)."""
-    words = []
-    for column, mean in (
-        ("Age", profile.age_mean),
-        ("Salary", profile.salary_mean),
-        ("Price", profile.price_mean),
-    ):
+    words = {}
+    for column in numeric:
         spread = customers[column].std() or 1.0
-        z = (mean - customers[column].mean()) / spread
-        words.append(_WORDS[column][0 if z < -0.5 else 2 if z > 0.5 else 1])
-    return f"{words[0]} {words[1]}, {words[2]}"
+        z = (profile[f"{column.lower()}_mean"] - customers[column].mean()) / spread
+        words[column] = _WORDS[column][0 if z < -0.5 else 2 if z > 0.5 else 1]
+    name = f"{words['Age']} {words['Salary']}"
+    if "Price" in words:
+        name += f", {words['Price']}"
+    if gender_in_features and profile["top_gender_share"] >= 0.75:
+        name += f" (mostly {profile['top_gender']})"
+    return name
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -130,7 +227,3 @@ def _unique(names: list[str]) -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         result.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return result
-
-
-def _kmeans(k: int, seed: int) -> Pipeline:
-    return make_pipeline(StandardScaler(), KMeans(n_clusters=k, n_init=_N_INIT, random_state=seed))

@@ -7,7 +7,6 @@ from functools import lru_cache
 
 import flask
 import pandas as pd
-from sklearn.pipeline import Pipeline
 
 from analytics.classifier import load_model
 from analytics.config import SCATTER_SAMPLE
@@ -37,8 +36,20 @@ class Overview:
     correlation: pd.DataFrame
     segments: pd.DataFrame
     feature_ranges: dict
-    model_name: str
-    model_metrics: dict
+    model_name: str | None
+    holdout_metrics: dict | None
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class PurchaseModel:
+    """A run's fitted model and what it needs to predict and explain."""
+
+    name: str
+    estimator: object
+    features: list[str]
+    reference: dict
+    threshold: float
 
 
 def latest_run(url: str) -> RunInfo | None:
@@ -65,6 +76,7 @@ def overview(url: str, run_id: int) -> Overview:
         segment_rows = repository.segments(session, run_id)
         model = repository.selected_model(session, run_id)
         correlation = aggregates["correlation"]
+        run = repository.run_by_id(session, run_id)
         return Overview(
             kpis=aggregates["kpis"],
             age_distribution=pd.DataFrame(aggregates["age_distribution"]),
@@ -74,8 +86,9 @@ def overview(url: str, run_id: int) -> Overview:
             ),
             segments=pd.DataFrame([row.profile for row in segment_rows]),
             feature_ranges=aggregates["feature_ranges"],
-            model_name=model.name,
-            model_metrics=model.metrics,
+            model_name=model.name if model else None,
+            holdout_metrics=model.metrics["holdout"] if model else None,
+            notes=list(run.notes or []),
         )
 
 
@@ -86,8 +99,25 @@ def scatter_points(url: str, run_id: int, limit: int = SCATTER_SAMPLE) -> pd.Dat
 
 
 @lru_cache(maxsize=4)
-def purchase_model(url: str, run_id: int) -> Pipeline:
+def purchase_model(url: str, run_id: int) -> PurchaseModel | None:
     """The run's fitted model, unpickled once per process (it was stored by our own pipeline)."""
     with session_factory(url)() as session:
         stored = repository.selected_model(session, run_id)
-        return load_model(stored.artifact, stored.sklearn_version)
+        if stored is None:
+            return None
+        return PurchaseModel(
+            name=stored.name,
+            estimator=load_model(stored.artifact, stored.sklearn_version),
+            features=list(stored.features),
+            reference=dict(stored.explanation["reference"]),
+            threshold=stored.threshold,
+        )
+
+
+@lru_cache(maxsize=2)
+def customers(url: str, run_id: int) -> pd.DataFrame:
+    """Every customer of a run, read once per process: filters and what-ifs then run in memory
+    (a 100k-customer frame filters in milliseconds; a database round trip per callback does not).
+    Callers must not modify the frame they get."""
+    with session_factory(url)() as session:
+        return repository.run_customers(session, run_id)

@@ -26,16 +26,27 @@ def segment_label(segment: int, name: str) -> str:
     return f"{segment + 1}. {name}"
 
 
-def count(value: float) -> str:
-    return f"{value:,.0f}"
+MISSING = "—"
 
 
-def money(value: float) -> str:
-    return f"${value:,.0f}"
+def _known(value: float | None) -> bool:
+    return value is not None and value == value  # NaN is not equal to itself
 
 
-def percent(value: float) -> str:
-    return f"{value:.1%}"
+def count(value: float | None) -> str:
+    return f"{value:,.0f}" if _known(value) else MISSING
+
+
+def money(value: float | None) -> str:
+    return f"${value:,.0f}" if _known(value) else MISSING
+
+
+def percent(value: float | None) -> str:
+    return f"{value:.1%}" if _known(value) else MISSING
+
+
+def number(value: float | None, decimals: int = 1) -> str:
+    return f"{value:,.{decimals}f}" if _known(value) else MISSING
 
 
 def base_layout(figure: go.Figure, title: str | None = None) -> go.Figure:

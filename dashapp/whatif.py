@@ -5,9 +5,12 @@ from analytics.validation import NUMERIC_BOUNDS
 BANDS = [(0.3, "Low", "danger"), (0.6, "Medium", "warning"), (1.01, "High", "success")]
 
 
-def input_problem(age: float | None, salary: float | None, price: float | None) -> str | None:
+def input_problem(
+    age: float | None, salary: float | None, price: float | None, needs_price: bool = True
+) -> str | None:
     """What is wrong with the inputs, in words, or None when a prediction can be made."""
-    for name, value in (("Age", age), ("Salary", salary), ("Price", price)):
+    given = [("Age", age), ("Salary", salary)] + ([("Price", price)] if needs_price else [])
+    for name, value in given:
         low, high = NUMERIC_BOUNDS[name]
         if value is None:
             return f"Enter the {name.lower()} to see a prediction."
@@ -36,3 +39,17 @@ def model_quality(roc_auc: float) -> str:
         else "Weak"
     )
     return f"{word} — ranks a buyer above a non-buyer {roc_auc:.0%} of the time"
+
+
+def explain(baseline: float, contributions: dict[str, float], top: int = 2) -> str:
+    """The largest contributions in percentage points, against the reference customer."""
+    ranked = sorted(contributions.items(), key=lambda item: abs(item[1]), reverse=True)
+    parts = [
+        f"{feature.lower()} {'raises' if value > 0 else 'lowers'} it by {abs(value) * 100:.0f} "
+        f"point{'' if round(abs(value) * 100) == 1 else 's'}"
+        for feature, value in ranked[:top]
+        if round(abs(value) * 100) >= 1
+    ]
+    if not parts:
+        return f"About the same as a typical customer ({baseline:.0%})."
+    return f"Against a typical customer ({baseline:.0%}): {'; '.join(parts)}."

@@ -36,6 +36,10 @@ class Run(Base):
     input_sha256: Mapped[str] = mapped_column(String(64))
     rows: Mapped[int] = mapped_column(Integer, default=0)
     k: Mapped[int | None] = mapped_column(Integer)
+    k_reason: Mapped[str | None] = mapped_column(Text)
+    segment_features: Mapped[list] = mapped_column(JSON, default=list)
+    # What the run normalised or left out, in sentences for the user (absent columns, no model).
+    notes: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default=RUNNING, index=True)
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     versions: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -56,7 +60,7 @@ class Customer(Base):
     age: Mapped[float] = mapped_column(Float)
     salary: Mapped[float] = mapped_column(Float)
     product_id: Mapped[str | None] = mapped_column(String(64))
-    price: Mapped[float] = mapped_column(Float)
+    price: Mapped[float | None] = mapped_column(Float)
     purchased: Mapped[int] = mapped_column(Integer)
     segment: Mapped[int] = mapped_column(Integer)
     # A seeded random permutation: `sample_rank < n` is a uniform sample of n customers.
@@ -79,10 +83,15 @@ class KScore(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
     k: Mapped[int] = mapped_column(Integer, primary_key=True)
     silhouette: Mapped[float] = mapped_column(Float)
+    calinski_harabasz: Mapped[float] = mapped_column(Float)
+    davies_bouldin: Mapped[float] = mapped_column(Float)
     inertia: Mapped[float] = mapped_column(Float)
+    stability: Mapped[float] = mapped_column(Float)
 
 
 class Model(Base):
+    """One row per candidate; the selected one also carries its artifact, curves and card."""
+
     __tablename__ = "models"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,10 +99,17 @@ class Model(Base):
     name: Mapped[str] = mapped_column(String(64))
     params: Mapped[dict] = mapped_column(JSON)
     features: Mapped[list] = mapped_column(JSON)
+    # {"cv": {...}} for every candidate, plus "holdout" for the selected one.
     metrics: Mapped[dict] = mapped_column(JSON)
-    sklearn_version: Mapped[str] = mapped_column(String(32))
-    artifact: Mapped[bytes] = mapped_column(LargeBinary)
-    is_selected: Mapped[bool] = mapped_column(default=True)
+    is_selected: Mapped[bool] = mapped_column(default=False)
+    calibrated: Mapped[bool] = mapped_column(default=False)
+    threshold: Mapped[float | None] = mapped_column(Float)
+    curves: Mapped[dict | None] = mapped_column(JSON)
+    # {"importance": [...], "reference": {...}}: what the what-if explains against.
+    explanation: Mapped[dict | None] = mapped_column(JSON)
+    card: Mapped[dict | None] = mapped_column(JSON)
+    sklearn_version: Mapped[str | None] = mapped_column(String(32))
+    artifact: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class Aggregate(Base):

@@ -27,9 +27,10 @@ def insert_customers(session: Session, run_id: int, customers: pd.DataFrame) -> 
 
 
 def _record_chunks(run_id: int, customers: pd.DataFrame) -> Iterator[list[dict]]:
-    frame = customers.rename(columns=_CUSTOMER_COLUMNS)[
-        [*_CUSTOMER_COLUMNS.values(), "segment", "sample_rank"]
-    ]
+    # Optional input columns that the file lacked are stored as NULL.
+    frame = customers.rename(columns=_CUSTOMER_COLUMNS).reindex(
+        columns=[*_CUSTOMER_COLUMNS.values(), "segment", "sample_rank"]
+    )
     frame = frame.astype({"purchased": int, "segment": int, "sample_rank": int}).astype(object)
     frame = frame.where(frame.notna(), None)
     for start in range(0, len(frame), _INSERT_CHUNK):
@@ -45,6 +46,10 @@ def latest_published_run(session: Session) -> Run | None:
     return session.scalars(
         select(Run).where(Run.status == PUBLISHED).order_by(Run.id.desc()).limit(1)
     ).first()
+
+
+def run_by_id(session: Session, run_id: int) -> Run | None:
+    return session.get(Run, run_id)
 
 
 def selected_model(session: Session, run_id: int) -> Model | None:
@@ -75,4 +80,35 @@ def customer_sample(session: Session, run_id: int, limit: int) -> pd.DataFrame:
     ).where(Customer.run_id == run_id, Customer.sample_rank < limit)
     return pd.DataFrame(
         session.execute(query).all(), columns=["Age", "Salary", "Price", "Purchased", "segment"]
+    )
+
+
+def run_customers(session: Session, run_id: int) -> pd.DataFrame:
+    """All customers of a run in the reference column names, plus segment."""
+    query = (
+        select(
+            Customer.customer_id,
+            Customer.gender,
+            Customer.age,
+            Customer.salary,
+            Customer.product_id,
+            Customer.price,
+            Customer.purchased,
+            Customer.segment,
+        )
+        .where(Customer.run_id == run_id)
+        .order_by(Customer.row_number)
+    )
+    return pd.DataFrame(
+        session.execute(query).all(),
+        columns=[
+            "Customer ID",
+            "Gender",
+            "Age",
+            "Salary",
+            "Product ID",
+            "Price",
+            "Purchased",
+            "segment",
+        ],
     )

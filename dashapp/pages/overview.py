@@ -5,37 +5,22 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from analytics.classifier import ModelVersionError, predict_probability
+from analytics.classifier import ModelVersionError, contributions, predict_probability
 from dashapp import figures, ids, queries, theme, whatif
-from dashapp.components import empty_state, error_state, graph_card, kpi_card
+from dashapp.components import for_latest_run, graph_card, kpi_card, page_header
 
 dash.register_page(__name__, path="/", name="Overview", title="Overview · Customer Analytics")
 
 
 def layout(**_query) -> html.Div:
-    url = queries.app_database_url()
-    try:
-        run = queries.latest_run(url)
-        if run is None:
-            return empty_state(url)
-        data = queries.overview(url, run.id)
-        points = queries.scatter_points(url, run.id)
-    except SQLAlchemyError as error:
-        return error_state(url, error)
+    return for_latest_run(_render)
 
+
+def _render(url: str, run: queries.RunInfo) -> html.Div:
+    data = queries.overview(url, run.id)
+    points = queries.scatter_points(url, run.id)
     kpis = data.kpis
-    auc = data.model_metrics["roc_auc"]
-    header = html.Div(
-        [
-            html.H1("Overview", className="h3 mb-1"),
-            html.P(
-                f"Run {run.id} · {run.input_name} · {run.rows:,} customers · "
-                f"published {run.created_at:%d %b %Y %H:%M} UTC",
-                className="text-muted mb-3",
-                id=ids.RUN_BADGE,
-            ),
-        ]
-    )
+    header = page_header("Overview", run, data.notes)
     kpi_row = dbc.Row(
         [
             dbc.Col(kpi_card("Customers", theme.count(kpis["customers"])), md=4, xl=2),
@@ -54,12 +39,10 @@ def layout(**_query) -> html.Div:
                 xl=2,
             ),
             dbc.Col(kpi_card("Average price", theme.money(kpis["average_price"])), md=4, xl=2),
-            dbc.Col(kpi_card("Segments", str(run.k), "K-Means on age, salary, price"), md=4, xl=2),
             dbc.Col(
-                kpi_card("Purchase model", f"ROC-AUC {auc:.2f}", whatif.model_quality(auc)),
-                md=4,
-                xl=2,
+                kpi_card("Segments", str(run.k), "K-Means, k chosen for stability"), md=4, xl=2
             ),
+            dbc.Col(_model_kpi(data), md=4, xl=2),
         ],
         className="g-3 mb-3",
         id=ids.KPI_CARDS,
@@ -131,10 +114,18 @@ def layout(**_query) -> html.Div:
     )
 
 
+def _model_kpi(data: queries.Overview) -> dbc.Card:
+    if data.holdout_metrics is None:
+        return kpi_card("Purchase model", "None", "too little data for a trustworthy model")
+    auc = data.holdout_metrics["roc_auc"]
+    return kpi_card("Purchase model", f"ROC-AUC {auc:.2f}", whatif.model_quality(auc))
+
+
 def _whatif_card(data: queries.Overview) -> dbc.Card:
     ranges = data.feature_ranges
 
     def number_input(label: str, component_id: str, column: str, step: float) -> dbc.Row:
+        known = column in ranges
         return dbc.Row(
             [
                 dbc.Label(label, html_for=component_id, width=4),
@@ -142,7 +133,9 @@ def _whatif_card(data: queries.Overview) -> dbc.Card:
                     dbc.Input(
                         id=component_id,
                         type="number",
-                        value=ranges[column]["median"],
+                        value=ranges[column]["median"] if known else None,
+                        disabled=not known,
+                        placeholder=None if known else "not in this data",
                         min=0,
                         step=step,
                         inputMode="numeric",
@@ -183,16 +176,19 @@ def _whatif_card(data: queries.Overview) -> dbc.Card:
                     html.Div(
                         id=ids.WHATIF_BAND, className="small text-muted", **{"aria-live": "polite"}
                     ),
-                    html.Small(
-                        f"{data.model_name}, holdout accuracy "
-                        f"{data.model_metrics['accuracy']:.0%}.",
-                        className="text-muted",
-                    ),
+                    html.Div(id=ids.WHATIF_WHY, className="small mb-2"),
+                    html.Small(_model_note(data), className="text-muted"),
                 ]
             ),
         ],
         className="h-100",
     )
+
+
+def _model_note(data: queries.Overview) -> str:
+    if data.holdout_metrics is None:
+        return "No purchase model in this run."
+    return f"{data.model_name}, holdout accuracy {data.holdout_metrics['accuracy']:.0%}."
 
 
 def _segment_table(segments) -> dbc.Card:
@@ -228,11 +224,11 @@ def _segment_table(segments) -> dbc.Card:
                     ),
                     html.Td(theme.count(row.size)),
                     html.Td(theme.percent(row.share)),
-                    html.Td(f"{row.age_mean:.1f}"),
+                    html.Td(theme.number(row.age_mean)),
                     html.Td(theme.money(row.salary_mean)),
-                    html.Td(theme.money(row.price_mean)),
+                    html.Td(theme.money(getattr(row, "price_mean", None))),
                     html.Td(theme.percent(row.purchase_rate)),
-                    html.Td(theme.money(row.revenue)),
+                    html.Td(theme.money(getattr(row, "revenue", None))),
                 ]
             )
             for row in segments.itertuples()
@@ -260,6 +256,7 @@ def _segment_table(segments) -> dbc.Card:
     Output(ids.WHATIF_BAND, "children"),
     Output(ids.WHATIF_BAR, "value"),
     Output(ids.WHATIF_BAR, "color"),
+    Output(ids.WHATIF_WHY, "children"),
     Input(ids.WHATIF_AGE, "value"),
     Input(ids.WHATIF_SALARY, "value"),
     Input(ids.WHATIF_PRICE, "value"),
@@ -267,18 +264,23 @@ def _segment_table(segments) -> dbc.Card:
     State(ids.RUN_STORE, "data"),
 )
 def update_whatif(age, salary, price, gender, run_id):
-    problem = whatif.input_problem(age, salary, price)
-    if problem:
-        return "—", problem, 0, "secondary"
     try:
         model = queries.purchase_model(queries.app_database_url(), run_id)
     except (SQLAlchemyError, ModelVersionError) as error:
-        return "—", f"Prediction unavailable: {error}", 0, "secondary"
-    probability = predict_probability(model, age, salary, price, gender)
+        return "—", f"Prediction unavailable: {error}", 0, "secondary", None
+    if model is None:
+        return "—", "This run has no purchase model.", 0, "secondary", None
+    problem = whatif.input_problem(age, salary, price, needs_price="Price" in model.features)
+    if problem:
+        return "—", problem, 0, "secondary", None
+    inputs = {"Age": age, "Salary": salary, "Price": price, "Gender": gender}
+    probability = predict_probability(model.estimator, model.features, inputs)
+    baseline, shares = contributions(model.estimator, model.features, inputs, model.reference)
     band_name, colour = whatif.band(probability)
     return (
         theme.percent(probability),
         f"{band_name} chance of purchase.",
         probability * 100,
         colour,
+        whatif.explain(baseline, shares),
     )

@@ -5,6 +5,7 @@ from selenium.webdriver.common.keys import Keys
 
 from analytics.classifier import predict_probability
 from dashapp import create_app, ids, queries, theme
+from tests.browser.plots import points_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -15,19 +16,12 @@ GRAPHS = [
     ids.SEGMENT_DISTRIBUTION,
     ids.CLUSTER_SCATTER,
 ]
-# Plotly ships numeric arrays base64-encoded; the computed traces (_fullData) hold real lengths.
-POINTS_DRAWN = """
-const plot = document.querySelector(arguments[0] + ' .js-plotly-plot');
-if (!plot || !plot._fullData) return -1;
-return plot._fullData.reduce(
-    (total, trace) => total + (trace.type === 'heatmap' ? trace.z.length : trace._length), 0);
-"""
 
 
 def expected_probability(db: str, age, salary, price, gender) -> str:
-    run = queries.latest_run(db)
-    model = queries.purchase_model(db, run.id)
-    return theme.percent(predict_probability(model, age, salary, price, gender))
+    model = queries.purchase_model(db, queries.latest_run(db).id)
+    inputs = {"Age": age, "Salary": salary, "Price": price, "Gender": gender}
+    return theme.percent(predict_probability(model.estimator, model.features, inputs))
 
 
 def test_overview_draws_every_figure_with_data(dash_duo, published_db):
@@ -35,14 +29,10 @@ def test_overview_draws_every_figure_with_data(dash_duo, published_db):
     dash_duo.wait_for_element(f"#{ids.CLUSTER_SCATTER} .main-svg", timeout=20)
 
     for graph in GRAPHS:
-        dash_duo.wait_for_element(f"#{graph} .main-svg")
-        points = dash_duo.driver.execute_script(POINTS_DRAWN, f"#{graph}")
-        assert points > 0, f"{graph} drew nothing"
+        assert points_drawn(dash_duo, graph) > 0, f"{graph} drew nothing"
     overview = queries.overview(published_db, queries.latest_run(published_db).id)
-    assert dash_duo.driver.execute_script(POINTS_DRAWN, f"#{ids.CLUSTER_SCATTER}") == 3_000
-    assert dash_duo.driver.execute_script(POINTS_DRAWN, f"#{ids.SEGMENT_DISTRIBUTION}") == len(
-        overview.segments
-    )
+    assert points_drawn(dash_duo, ids.CLUSTER_SCATTER) == 3_000
+    assert points_drawn(dash_duo, ids.SEGMENT_DISTRIBUTION) == len(overview.segments)
     kpis = dash_duo.find_element(f"#{ids.KPI_CARDS}").text
     assert "3,000" in kpis and theme.percent(overview.kpis["purchase_rate"]) in kpis
     table_rows = dash_duo.find_elements(f"#{ids.SEGMENT_TABLE} tbody tr")
@@ -65,6 +55,8 @@ def test_whatif_follows_the_model_when_price_changes(dash_duo, published_db):
     changed = expected_probability(published_db, age, salary, 7000, gender)
     assert changed != initial
     dash_duo.wait_for_text_to_equal(f"#{ids.WHATIF_PROBABILITY}", changed, timeout=10)
+    why = dash_duo.find_element(f"#{ids.WHATIF_WHY}").text
+    assert why.startswith("Against a typical customer") and "price lowers it" in why
 
     price.send_keys(Keys.CONTROL, "a", Keys.DELETE)
     dash_duo.wait_for_text_to_equal(f"#{ids.WHATIF_BAND}", "Enter the price to see a prediction.")

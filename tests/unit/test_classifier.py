@@ -1,64 +1,189 @@
+import numpy as np
+import pandas as pd
 import pytest
 import sklearn
+from sklearn.compose import ColumnTransformer
+from sklearn.model_selection import ParameterGrid
 
 from analytics.classifier import (
+    CANDIDATES,
     ModelVersionError,
+    PlattCalibrated,
+    build_pipeline,
+    contributions,
     dump_model,
+    lift_by_decile,
     load_model,
     predict_probability,
-    train_purchase_model,
+    select_model,
 )
 from analytics.sample import generate_customers
 
+FAST = {name: CANDIDATES[name] for name in ("Logistic Regression", "Decision Tree")}
+
 
 @pytest.fixture(scope="module")
-def trained():
-    return train_purchase_model(generate_customers(3_000, seed=42))
+def customers() -> pd.DataFrame:
+    return generate_customers(2_000, seed=42)
 
 
-def test_holdout_is_stratified_twenty_percent(trained):
-    assert trained.metrics["test_rows"] == 600
-    assert trained.metrics["train_rows"] == 2_400
-    assert trained.name == "Random Forest"
+@pytest.fixture(scope="module")
+def selection(customers):
+    return select_model(customers, candidates=FAST)
 
 
-def test_learns_the_generated_signal(trained):
-    assert trained.metrics["roc_auc"] > 0.78
-    assert trained.metrics["accuracy"] > 0.7
+def test_every_candidate_and_grid_setting_builds_a_preprocessing_pipeline():
+    assert set(CANDIDATES) == {
+        "Logistic Regression",
+        "Decision Tree",
+        "Random Forest",
+        "SVM",
+        "Naive Bayes",
+        "KNN",
+        "HistGradientBoosting",
+    }
+    for candidate in CANDIDATES.values():
+        for params in ParameterGrid(candidate.grid):
+            pipeline = build_pipeline(
+                candidate.make(42).set_params(**params), ["Age", "Salary", "Price", "Gender"]
+            )
+            assert isinstance(pipeline.named_steps["preprocess"], ColumnTransformer)
 
 
-def test_preprocessing_lives_inside_the_pipeline(trained):
-    assert list(trained.pipeline.named_steps) == ["preprocess", "classifier"]
-    assert trained.pipeline.named_steps["classifier"].random_state == 42
+def test_split_and_comparison_table(selection):
+    assert (selection.train_rows, selection.test_rows) == (1_600, 400)
+    table = selection.comparison
+    assert list(table["name"]) == sorted(
+        FAST, key=lambda n: -table.set_index("name").loc[n, "roc_auc"]
+    )
+    assert selection.name == table.iloc[0]["name"]
+    for column in ("roc_auc", "pr_auc", "brier", "log_loss", "accuracy", "f1"):
+        assert table[column].between(0, 10).all()
+    assert set(selection.holdout_metrics) == {
+        "roc_auc",
+        "pr_auc",
+        "brier",
+        "log_loss",
+        "accuracy",
+        "f1",
+    }
 
 
-def test_probability_moves_with_price_and_salary(trained):
-    cheap = predict_probability(trained.pipeline, 40, 70_000, 2_000, "Female")
-    dear = predict_probability(trained.pipeline, 40, 70_000, 7_000, "Female")
-    poor = predict_probability(trained.pipeline, 40, 25_000, 2_000, "Female")
-    assert 0 <= dear < cheap <= 1
-    assert poor < cheap
+def test_learns_the_generated_signal(selection):
+    assert selection.cv_metrics["roc_auc"] > 0.8
+    assert selection.holdout_metrics["roc_auc"] > 0.8
 
 
-def test_missing_gender_is_imputed(trained):
-    probability = predict_probability(trained.pipeline, 40, 70_000, 3_500, None)
-    assert 0 <= probability <= 1
+def test_calibration_only_kept_when_it_lowers_cv_brier(selection):
+    if selection.calibrated:
+        assert isinstance(selection.model, PlattCalibrated)
+        assert selection.cv_metrics["brier"] < selection.cv_metrics["uncalibrated_brier"]
+    else:
+        assert selection.cv_metrics["brier"] == selection.cv_metrics["uncalibrated_brier"]
 
 
-def test_artifact_round_trip_and_version_guard(trained):
-    artifact = dump_model(trained.pipeline)
+def test_no_preprocessing_ever_sees_the_holdout(customers, monkeypatch):
+    """Leakage guard: every fit of a ColumnTransformer must see training rows only."""
+    seen_salaries: list[set] = []
+    original = ColumnTransformer.fit_transform
+
+    def recording_fit_transform(self, x, y=None, **params):
+        seen_salaries.append(set(x["Salary"].round(6)))
+        return original(self, x, y, **params)
+
+    monkeypatch.setattr(ColumnTransformer, "fit_transform", recording_fit_transform)
+    unique = customers.assign(Salary=customers["Salary"] + np.arange(len(customers)) * 1e-3)
+    selection = select_model(unique, candidates=FAST)
+    holdout = unique.drop(index=_training_index(unique)).Salary.round(6)
+    assert len(holdout) == selection.test_rows
+    assert seen_salaries, "no preprocessing was fitted at all"
+    for salaries in seen_salaries:
+        assert not salaries & set(holdout)
+
+
+def _training_index(customers):
+    from sklearn.model_selection import train_test_split
+
+    train, _ = train_test_split(
+        customers, test_size=0.2, stratify=customers["Purchased"], random_state=42
+    )
+    return train.index
+
+
+def test_curves_and_confusion_matrix_are_consistent(selection):
+    curves = selection.curves
+    confusion = curves["confusion"]
+    assert sum(confusion[key] for key in ("tn", "fp", "fn", "tp")) == selection.test_rows
+    assert curves["roc"]["fpr"][0] == 0 and curves["roc"]["tpr"][-1] == 1
+    assert len(curves["lift"]) == 10
+    assert curves["lift"][-1]["cumulative_gain"] == pytest.approx(1.0)
+    assert len(curves["holdout"]["score"]) == selection.test_rows
+
+
+def test_lift_by_decile_by_hand():
+    y = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0] * 2)
+    scores = np.linspace(1, 0, 20)
+    lift = lift_by_decile(y, scores)
+    assert lift[0] == {
+        "decile": 1,
+        "customers": 2,
+        "buyers": 2,
+        "rate": 1.0,
+        "lift": 5.0,
+        "cumulative_gain": 0.5,
+    }
+
+
+def test_contributions_are_exact_shapley(selection):
+    inputs = {"Age": 60, "Salary": 90_000, "Price": 2_000, "Gender": "Male"}
+    baseline, shares = contributions(
+        selection.model, selection.features, inputs, selection.reference
+    )
+    probability = predict_probability(selection.model, selection.features, inputs)
+    assert baseline + sum(shares.values()) == pytest.approx(probability, abs=1e-9)
+    reference_probability = predict_probability(
+        selection.model, selection.features, selection.reference
+    )
+    assert baseline == pytest.approx(reference_probability)
+    assert shares["Salary"] > 0  # a high salary raises the chance on this data
+
+
+def test_probability_moves_with_price_and_salary(selection):
+    def p(salary, price):
+        return predict_probability(
+            selection.model,
+            selection.features,
+            {"Age": 40, "Salary": salary, "Price": price, "Gender": "Female"},
+        )
+
+    assert p(70_000, 7_000) < p(70_000, 2_000)
+    assert p(25_000, 2_000) < p(70_000, 2_000)
+
+
+def test_missing_gender_is_imputed_and_missing_price_is_refused(selection):
+    inputs = {"Age": 40, "Salary": 70_000, "Price": 3_500}
+    assert 0 <= predict_probability(selection.model, selection.features, inputs) <= 1
+    with pytest.raises(ValueError, match="needs Price"):
+        predict_probability(selection.model, selection.features, {"Age": 40, "Salary": 1})
+
+
+def test_artifact_round_trip_and_version_guard(selection):
+    artifact = dump_model(selection.model)
     restored = load_model(artifact, sklearn.__version__)
-    assert predict_probability(restored, 30, 50_000, 3_500, "Male") == predict_probability(
-        trained.pipeline, 30, 50_000, 3_500, "Male"
+    inputs = {"Age": 30, "Salary": 50_000, "Price": 3_500, "Gender": "Male"}
+    assert predict_probability(restored, selection.features, inputs) == predict_probability(
+        selection.model, selection.features, inputs
     )
     with pytest.raises(ModelVersionError, match=r"trained with scikit-learn 0\.1"):
         load_model(artifact, "0.1")
 
 
-def test_reference_data_quality_floor(reference_csv):
-    from analytics.validation import read_customers
+def test_same_seed_same_model(customers, selection):
+    again = select_model(customers, candidates=FAST)
+    assert again.cv_metrics == selection.cv_metrics
+    assert again.holdout_metrics == selection.holdout_metrics
 
-    metrics = train_purchase_model(read_customers(reference_csv)).metrics
-    assert metrics["test_rows"] == 200
-    assert metrics["accuracy"] >= 0.75
-    assert metrics["roc_auc"] >= 0.85
+
+def test_price_column_is_optional(customers):
+    without_price = select_model(customers.drop(columns=["Price"]), candidates=FAST)
+    assert without_price.features == ["Age", "Salary", "Gender"]

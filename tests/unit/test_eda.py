@@ -46,6 +46,12 @@ def test_correlation_encodes_gender():
     assert corr.loc["Salary", "Age"] == pytest.approx(CUSTOMERS["Salary"].corr(CUSTOMERS["Age"]))
 
 
+def test_kpis_without_prices():
+    kpis = eda.kpis(CUSTOMERS.drop(columns=["Price"]))
+    assert kpis["revenue"] is None and kpis["average_price"] is None
+    assert kpis["purchase_rate"] == 0.5
+
+
 def test_feature_ranges():
     ranges = eda.feature_ranges(CUSTOMERS)
     assert ranges["Age"] == {"min": 18.0, "median": 32.5, "max": 64.0}

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from analytics.sample import generate_customers
-from analytics.segmentation import segment_customers
+from analytics.segmentation import choose_k, segment_customers, segmentation_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -11,17 +11,41 @@ def customers() -> pd.DataFrame:
     return generate_customers(3_000, seed=42)
 
 
-def test_auto_k_is_in_range_and_every_k_scored(customers):
-    result = segment_customers(customers)
-    assert 2 <= result.k <= 8
-    assert result.k_scores["k"].tolist() == list(range(2, 9))
-    assert result.k == result.k_scores.loc[result.k_scores["silhouette"].idxmax(), "k"]
+@pytest.fixture(scope="module")
+def auto(customers):
+    return segment_customers(customers)
+
+
+def test_every_k_from_2_to_10_is_scored(auto):
+    scores = auto.k_scores
+    assert scores["k"].tolist() == list(range(2, 11))
+    assert scores["silhouette"].between(-1, 1).all()
+    assert scores["stability"].between(-0.5, 1).all()
+    assert (scores["calinski_harabasz"] > 0).all() and (scores["davies_bouldin"] > 0).all()
+    assert scores["inertia"].is_monotonic_decreasing
+
+
+def test_auto_k_follows_the_documented_rule(auto):
+    scores = auto.k_scores
+    stable = scores[scores["stability"] >= 0.9]
+    assert auto.k == stable.loc[stable["silhouette"].idxmax(), "k"]
+    assert f"k={auto.k}" in auto.reason and "stable" in auto.reason
+
+
+def test_choose_k_falls_back_to_the_most_stable():
+    scores = pd.DataFrame(
+        {"k": [2, 3, 4], "silhouette": [0.5, 0.6, 0.7], "stability": [0.5, 0.8, 0.6]}
+    )
+    k, reason = choose_k(scores)
+    assert k == 3 and "no k reached" in reason
+    scores["stability"] = [0.95, 0.5, 0.91]
+    assert choose_k(scores)[0] == 4
 
 
 def test_fixed_k_and_profiles_add_up(customers):
     result = segment_customers(customers, k=3)
     profiles = result.profiles
-    assert result.k == 3 and len(profiles) == 3
+    assert result.k == 3 and len(profiles) == 3 and "set by the user" in result.reason
     assert profiles["size"].sum() == len(customers)
     assert profiles["size"].is_monotonic_decreasing  # segment 0 is the largest
     assert np.bincount(result.labels).tolist() == profiles["size"].tolist()
@@ -29,6 +53,8 @@ def test_fixed_k_and_profiles_add_up(customers):
     first = customers[result.labels == 0]
     assert profiles.loc[0, "purchase_rate"] == pytest.approx(first["Purchased"].mean())
     assert profiles.loc[0, "revenue"] == (first["Price"] * first["Purchased"]).sum()
+    assert profiles.loc[0, "age_median"] == first["Age"].median()
+    assert profiles.loc[0, "price_mean"] == pytest.approx(first["Price"].mean())
     assert profiles["name"].is_unique
 
 
@@ -37,16 +63,26 @@ def test_segments_separate_the_personas(customers):
     assert profiles["age_mean"].max() - profiles["age_mean"].min() > 15
 
 
-def test_same_seed_same_segments(customers):
-    first = segment_customers(customers, seed=5)
-    second = segment_customers(customers, seed=5)
-    assert first.k == second.k
-    assert np.array_equal(first.labels, second.labels)
+def test_same_input_and_seed_same_segments(customers, auto):
+    again = segment_customers(customers)
+    assert again.k == auto.k
+    assert np.array_equal(again.labels, auto.labels)
+    pd.testing.assert_frame_equal(again.k_scores, auto.k_scores)
+
+
+def test_features_are_configurable_and_gender_is_encoded(customers):
+    result = segment_customers(customers, k=2, features=["age", "gender"])
+    assert result.features == ["age", "gender"]
+    assert result.profiles["top_gender"].isin(["Female", "Male"]).all()
+    encoded = segmentation_pipeline(["Age", "Gender"], 2, 42)[0].fit_transform(customers)
+    assert encoded.shape == (len(customers), 3)  # scaled age + one column per gender
+    assert encoded[:, 0].mean() == pytest.approx(0, abs=1e-9)
 
 
 def test_names_describe_the_profile():
     customers = pd.DataFrame(
         {
+            "Gender": ["F", "M"] * 30,
             "Age": [20, 21, 22, 60, 61, 62] * 10,
             "Salary": [20_000, 21_000, 22_000, 90_000, 91_000, 92_000] * 10,
             "Price": [2_000, 2_000, 2_000, 7_000, 7_000, 7_000] * 10,
@@ -62,7 +98,13 @@ def test_names_describe_the_profile():
 
 def test_too_few_distinct_rows_for_auto_k():
     customers = pd.DataFrame(
-        {"Age": [30] * 10, "Salary": [1] * 10, "Price": [1] * 10, "Purchased": [0, 1] * 5}
+        {
+            "Gender": ["F"] * 10,
+            "Age": [30] * 10,
+            "Salary": [1] * 10,
+            "Price": [1] * 10,
+            "Purchased": [0, 1] * 5,
+        }
     )
     with pytest.raises(ValueError, match="too few distinct customers"):
         segment_customers(customers)

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analytics.validation import InputError, read_customers
+from analytics.validation import InputError, parse_column_mapping, read_customers
 
 HEADER = "Customer ID,Gender,Age,Salary,Product ID,Price,Purchased\n"
 GOOD_ROW = "1,Female,30,50000,P01,2000,1\n"
@@ -21,11 +21,11 @@ def test_reads_typed_columns(tmp_path):
     assert frame["Customer ID"].tolist() == ["1", "2"]
 
 
-def test_product_id_is_optional(tmp_path):
+def test_product_id_and_price_are_optional(tmp_path):
     frame = read_customers(
-        write(tmp_path, "Customer ID,Gender,Age,Salary,Price,Purchased\n1,Female,30,50000,2000,1\n")
+        write(tmp_path, "Customer ID,Gender,Age,Salary,Purchased\n1,Female,30,50000,1\n")
     )
-    assert frame["Product ID"].isna().all()
+    assert list(frame.columns) == ["Customer ID", "Gender", "Age", "Salary", "Purchased"]
 
 
 def test_empty_file_names_the_file(tmp_path):
@@ -39,8 +39,8 @@ def test_header_only(tmp_path):
 
 
 def test_missing_column_is_named(tmp_path):
-    text = "Customer ID,Gender,Age,Salary,Product ID,Purchased\n1,Female,30,50000,P01,1\n"
-    with pytest.raises(InputError, match=r"missing required column 'Price'"):
+    text = "Customer ID,Gender,Age,Product ID,Purchased\n1,Female,30,P01,1\n"
+    with pytest.raises(InputError, match=r"missing required column 'Salary'"):
         read_customers(write(tmp_path, text))
 
 
@@ -102,3 +102,34 @@ def test_reference_schema_round_trip(sample_csv):
     raw = pd.read_csv(sample_csv)
     assert len(frame) == len(raw)
     assert frame["Salary"].sum() == raw["Salary"].sum()
+
+
+def test_column_mapping_renames_the_files_columns(tmp_path):
+    path = write(tmp_path, "User ID,Gender,Age,EstimatedSalary,Bought\n7,Male,30,50000,1\n")
+    frame = read_customers(
+        path, {"customer_id": "User ID", "salary": "EstimatedSalary", "purchased": "Bought"}
+    )
+    assert list(frame.columns) == ["Customer ID", "Gender", "Age", "Salary", "Purchased"]
+    assert frame.loc[0, "Salary"] == 50_000 and frame.loc[0, "Customer ID"] == "7"
+
+
+def test_mapping_to_an_absent_column_is_named(tmp_path):
+    with pytest.raises(InputError, match=r"salary='Wage'"):
+        read_customers(write(tmp_path, HEADER + GOOD_ROW), {"salary": "Wage"})
+
+
+def test_missing_column_message_suggests_mapping(tmp_path):
+    path = write(tmp_path, "User ID,Gender,Age,Salary,Purchased\n1,Male,30,5,1\n")
+    with pytest.raises(InputError, match=r"missing required column 'Customer ID'.*--columns"):
+        read_customers(path)
+
+
+def test_parse_column_mapping():
+    assert parse_column_mapping('customer_id="User ID",salary=EstimatedSalary') == {
+        "customer_id": "User ID",
+        "salary": "EstimatedSalary",
+    }
+    with pytest.raises(ValueError, match="unknown name 'wage'"):
+        parse_column_mapping("wage=Salary")
+    with pytest.raises(ValueError, match="expected name=column"):
+        parse_column_mapping("salary")

@@ -19,3 +19,17 @@ def test_model_quality_in_plain_words():
     assert whatif.model_quality(0.894) == ("Good — ranks a buyer above a non-buyer 89% of the time")
     assert whatif.model_quality(0.93).startswith("Excellent")
     assert whatif.model_quality(0.65).startswith("Weak")
+
+
+def test_price_is_only_needed_when_the_model_uses_it():
+    assert whatif.input_problem(30, 50_000, None, needs_price=False) is None
+    assert whatif.input_problem(30, 50_000, None) == "Enter the price to see a prediction."
+
+
+def test_explain_names_the_largest_contributions():
+    text = whatif.explain(0.45, {"Age": 0.01, "Salary": 0.08, "Price": -0.12, "Gender": 0.0})
+    assert text == (
+        "Against a typical customer (45%): price lowers it by 12 points; "
+        "salary raises it by 8 points."
+    )
+    assert whatif.explain(0.3, {"Age": 0.001}) == "About the same as a typical customer (30%)."
