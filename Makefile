@@ -32,6 +32,7 @@ lint: install-test
 test: browser install-test lint
 	$(PYTHON) -m pytest
 
-# How data/sample_customers.csv was made.
+# How the bundled samples under data/ were made.
 sample: install
 	$(PYTHON) -m analytics sample --rows 3000 --seed 42 --out $(SAMPLE)
+	$(PYTHON) -m analytics sample --kind transactions --rows 5000 --seed 42 --out data/sample_transactions.csv

@@ -1,6 +1,5 @@
 """One analytics run, end to end: the only module here that does I/O."""
 
-import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,8 +19,8 @@ from analytics.config import (
     RANDOM_STATE,
 )
 from analytics.db import repository
-from analytics.db.models import FAILED, PUBLISHED, Aggregate, KScore, Model, Run, Segment
-from analytics.db.session import session_factory
+from analytics.db.models import PUBLISHED, Aggregate, KScore, Model, Run, Segment
+from analytics.db.session import record_failed_run, session_factory
 from analytics.provenance import library_versions, sha256_of
 from analytics.segmentation import FEATURE_COLUMNS, Segmentation, segment_customers
 from analytics.validation import OPTIONAL_COLUMNS, InputError, read_customers
@@ -192,7 +191,7 @@ def run(
             run_record.status = PUBLISHED
             run_record.finished_at = datetime.now(UTC)
     except Exception as error:
-        _record_failure(sessions, run_fields, error)
+        record_failed_run(sessions, Run, run_fields, error)
         raise
     return RunSummary(run_id=run_record.id, analysis=analysis)
 
@@ -291,20 +290,6 @@ def model_card(run: Run, selection: ModelSelection, customers: pd.DataFrame) -> 
             "versions": run.versions,
         }
     )
-
-
-def _record_failure(sessions, run_fields: dict, error: Exception) -> None:
-    """Keep a visible trace of a failed run; the published run is untouched either way."""
-    # Best effort: if the database itself is the failure, the original error is what to report.
-    with contextlib.suppress(Exception), sessions.begin() as session:
-        session.add(
-            Run(
-                **run_fields,
-                status=FAILED,
-                error=f"{type(error).__name__}: {error}",
-                finished_at=datetime.now(UTC),
-            )
-        )
 
 
 def _plain(value):

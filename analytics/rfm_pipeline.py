@@ -1,14 +1,13 @@
 """One RFM run of a transaction log, end to end: read, score, store (the I/O edge for RFM)."""
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from analytics.db import rfm_repository
-from analytics.db.models import FAILED, PUBLISHED, RfmRun
-from analytics.db.session import session_factory
+from analytics.db.models import PUBLISHED, RfmRun
+from analytics.db.session import record_failed_run, session_factory
 from analytics.provenance import library_versions, sha256_of
 from analytics.rfm import RfmResult, compute_rfm, read_transactions
 from analytics.validation import InputError
@@ -82,7 +81,7 @@ def run_rfm(
             record.status = PUBLISHED
             record.finished_at = datetime.now(UTC)
     except Exception as error:
-        _record_failure(sessions, run_fields, error)
+        record_failed_run(sessions, RfmRun, run_fields, error)
         raise
 
     return RfmSummary(
@@ -97,17 +96,3 @@ def run_rfm(
 def _store_results(session, rfm_run_id: int, result: RfmResult) -> None:
     rfm_repository.insert_rfm_customers(session, rfm_run_id, result.customers)
     rfm_repository.insert_rfm_groups(session, rfm_run_id, result.groups)
-
-
-def _record_failure(sessions, run_fields: dict, error: Exception) -> None:
-    """Keep a visible trace of a failed run; the published RFM run is untouched either way."""
-    # Best effort: if the database itself is the failure, the original error is what to report.
-    with contextlib.suppress(Exception), sessions.begin() as session:
-        session.add(
-            RfmRun(
-                **run_fields,
-                status=FAILED,
-                error=f"{type(error).__name__}: {error}",
-                finished_at=datetime.now(UTC),
-            )
-        )

@@ -1,5 +1,7 @@
 """Engines and sessions; callers own the session and its transaction."""
 
+import contextlib
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -7,7 +9,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
-from analytics.db.models import Base
+from analytics.db.models import FAILED, Base
 
 
 @cache
@@ -33,6 +35,20 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def record_failed_run(sessions: sessionmaker, table: type, fields: dict, error: Exception) -> None:
+    """Keep a visible trace of a failed run (of `table`); what is published stays untouched."""
+    # Best effort: if the database itself is the failure, the original error is what to report.
+    with contextlib.suppress(Exception), sessions.begin() as session:
+        session.add(
+            table(
+                **fields,
+                status=FAILED,
+                error=f"{type(error).__name__}: {error}",
+                finished_at=datetime.now(UTC),
+            )
+        )
 
 
 def describe_failure(url: str, error: Exception) -> str:
