@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from analytics import pipeline, rfm_pipeline
 from analytics.classifier import ModelVersionError, load_model, predict_probability
 from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, database_url
-from analytics.db import repository
-from analytics.db.session import describe_failure, safe_url, session_factory
+from analytics.db import migrate, repository
+from analytics.db.session import describe_failure, get_engine, safe_url, session_factory
 from analytics.sample import generate_customers, generate_transactions
 from analytics.segmentation import FEATURE_COLUMNS
 from analytics.validation import NUMERIC_BOUNDS, InputError, parse_column_mapping
@@ -106,6 +106,13 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument("--gender", help="e.g. Female or Male; omitted means the most common")
     predict.add_argument("--json", action="store_true", help='print {"probability": ...} as JSON')
     predict.set_defaults(command=_predict)
+
+    db = commands.add_parser("db", help="database schema: `db upgrade` applies migrations")
+    db.add_argument("action", choices=["upgrade"])
+    db.add_argument(
+        "--db", help="database URL (default: $DATABASE_URL or sqlite:///data/analytics.db)"
+    )
+    db.set_defaults(command=_db)
 
     card = commands.add_parser("model-card", help="print the model card of a run as JSON")
     card.add_argument(
@@ -256,6 +263,13 @@ def _predict(args: argparse.Namespace) -> int:
         print(json.dumps({"probability": probability, "run_id": run.id, "model": stored.name}))
     else:
         print(f"Purchase probability: {probability:.1%} ({stored.name}, run {run.id})")
+    return 0
+
+
+def _db(args: argparse.Namespace) -> int:
+    url = database_url(args.db)
+    engine = get_engine(url)  # migrates to the newest schema on first use
+    print(f"{safe_url(url)} is at schema revision {migrate.current_revision(engine)}")
     return 0
 
 

@@ -1,6 +1,9 @@
-"""Shared fixtures: the bundled sample, the reference data, a database with a published run."""
+"""Shared fixtures: the bundled sample, the reference data, databases (SQLite and PostgreSQL)."""
 
+import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,11 @@ from analytics import pipeline
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = ROOT / "data" / "sample_customers.csv"
 REFERENCE_CSV = ROOT.parent / "shared" / "data" / "purchase_history.csv"
+# A PostgreSQL server where the tests may create and drop their own databases.
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = ["sqlite", "postgresql"]
 
 
 def pytest_setup_options():
@@ -54,3 +62,34 @@ def published_db(tmp_path_factory) -> str:
 @pytest.fixture
 def empty_db(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+def new_database(backend: str, folder: Path) -> Iterator[str]:
+    """A fresh, empty database URL on `backend`, dropped afterwards (PostgreSQL)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'analytics.db'}"
+        return
+    psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed")
+    name = f"analytics_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        pytest.skip(f"no PostgreSQL server at {POSTGRES_ADMIN_URL}: {error}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    server = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    url = f"{server}/{name}"
+    try:
+        yield url
+    finally:
+        from analytics.db.session import get_engine
+
+        get_engine(url).dispose()
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_db(request, tmp_path) -> Iterator[str]:
+    """An empty database on each backend in turn."""
+    yield from new_database(request.param, tmp_path)

@@ -9,19 +9,20 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
-from analytics.db.models import FAILED, Base
+from analytics.db import migrate
+from analytics.db.models import FAILED
 
 
 @cache
 def get_engine(url: str) -> Engine:
-    """One engine per URL per process; the schema is created on first use."""
+    """One engine per URL per process; the schema is migrated to the newest on first use."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
+    migrate.upgrade(engine)
     return engine
 
 

@@ -4,6 +4,7 @@ import functools
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from analytics.db.models import KScore, Model, Run, Segment
 from analytics.db.session import session_factory
 from analytics.sample import generate_customers
 from dashapp import queries
+from tests.conftest import BACKENDS, new_database
 
 
 def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -34,11 +36,11 @@ def predict_json(db, **inputs) -> dict:
     return json.loads(cli("predict", "--db", db, "--json", *args).stdout)
 
 
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory, sample_csv) -> tuple[str, dict]:
-    """One CLI run of the bundled sample, shared by the tests that only read it."""
-    db = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'cli.db'}"
-    return db, run_json(sample_csv, db)
+@pytest.fixture(scope="module", params=BACKENDS)
+def sample_run(request, tmp_path_factory, sample_csv) -> Iterator[tuple[str, dict]]:
+    """One CLI run of the bundled sample per backend, shared by the tests that only read it."""
+    for db in new_database(request.param, tmp_path_factory.mktemp("cli")):
+        yield db, run_json(sample_csv, db)
 
 
 def test_sample_command_writes_the_seeded_csv(tmp_path, sample_csv):
@@ -136,8 +138,8 @@ def test_predict_uses_the_latest_published_model(sample_run):
     assert f"{cheap['probability']:.1%}" in text
 
 
-def test_reference_data_meets_the_quality_bar(reference_csv, tmp_path):
-    db = f"sqlite:///{tmp_path / 'reference.db'}"
+def test_reference_data_meets_the_quality_bar(reference_csv, fresh_db):
+    db = fresh_db
     summary = run_json(reference_csv, db)
     assert summary["rows"] == 1_000
     assert sum(summary["segment_sizes"]) == 1_000
@@ -158,8 +160,8 @@ def queries_k_scores(db: str, run_id: int) -> dict[int, float]:
         }
 
 
-def test_predict_without_a_run_says_what_to_do(tmp_path):
-    db = f"sqlite:///{tmp_path / 'empty.db'}"
+def test_predict_without_a_run_says_what_to_do(fresh_db):
+    db = fresh_db
     result = cli("predict", "--db", db, "--age", "30", "--salary", "1", "--price", "1", check=False)
     assert result.returncode == 1
     assert "no published run" in result.stderr and "python -m analytics run" in result.stderr
@@ -200,8 +202,8 @@ def test_bad_input_exits_2_and_keeps_the_published_run(tmp_path, sample_run, nam
     assert predict_json(db, age=35, salary=60000, price=3500) == before
 
 
-def test_too_little_data_publishes_segments_without_a_model(tmp_path):
-    db = f"sqlite:///{tmp_path / 'small.db'}"
+def test_too_little_data_publishes_segments_without_a_model(tmp_path, fresh_db):
+    db = fresh_db
     small = tmp_path / "small.csv"
     generate_customers(30, seed=1).to_csv(small, index=False)
     summary = run_json(small, db)
@@ -212,8 +214,8 @@ def test_too_little_data_publishes_segments_without_a_model(tmp_path):
     assert result.returncode == 1 and "has no purchase model" in result.stderr
 
 
-def test_mapped_columns_and_absent_price(tmp_path):
-    db = f"sqlite:///{tmp_path / 'mapped.db'}"
+def test_mapped_columns_and_absent_price(tmp_path, fresh_db):
+    db = fresh_db
     frame = generate_customers(400, seed=3).drop(columns=["Price", "Product ID"])
     renamed = tmp_path / "shop_export.csv"
     frame.rename(
@@ -239,8 +241,8 @@ def test_mapped_columns_and_absent_price(tmp_path):
     assert 0 <= probability <= 1
 
 
-def test_a_failed_write_leaves_no_partial_run(sample_csv, tmp_path, monkeypatch):
-    db = f"sqlite:///{tmp_path / 'fail.db'}"
+def test_a_failed_write_leaves_no_partial_run(sample_csv, fresh_db, monkeypatch):
+    db = fresh_db
     fast = {"Logistic Regression": CANDIDATES["Logistic Regression"]}
     monkeypatch.setattr(pipeline, "select_model", functools.partial(select_model, candidates=fast))
     published = pipeline.run(sample_csv, db).run_id
