@@ -293,15 +293,16 @@ def model_card(run: Run, selection: ModelSelection, customers: pd.DataFrame) -> 
 
 
 def _plain(value):
-    """JSON-safe copies of numpy scalars and nested containers."""
+    """JSON-safe copies of numpy scalars and nested containers (NaN becomes null: PostgreSQL's
+    json type rejects NaN)."""
     if isinstance(value, dict):
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     if isinstance(value, np.integer):
         return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else float(value)
     if isinstance(value, np.bool_):
         return bool(value)
     return value
