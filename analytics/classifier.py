@@ -369,9 +369,13 @@ def reference_customer(x: pd.DataFrame) -> dict:
     return reference
 
 
-def customer_frame(features: list[str], inputs: Mapping[str, object]) -> pd.DataFrame:
-    """One-row-per-input frame with exactly the model's columns (missing gender → imputed)."""
-    frame = pd.DataFrame([{f: inputs.get(f) for f in features}])
+def customer_frame(
+    features: list[str], inputs: Mapping[str, object] | list[Mapping[str, object]]
+) -> pd.DataFrame:
+    """A frame of one customer (or a list of them) with exactly the model's columns, typed as
+    in training (a missing gender stays missing for the pipeline to impute)."""
+    rows = [inputs] if isinstance(inputs, Mapping) else inputs
+    frame = pd.DataFrame([{f: row.get(f) for f in features} for row in rows], columns=features)
     for column in features:
         frame[column] = frame[column].astype(float if column in NUMERIC_FEATURES else object)
     return frame
@@ -402,8 +406,8 @@ def contributions(
         }
         for mask in coalitions
     ]
-    frame = pd.concat([customer_frame(features, row) for row in rows], ignore_index=True)
-    value = dict(zip(coalitions, model.predict_proba(frame)[:, 1], strict=True))
+    probabilities = model.predict_proba(customer_frame(features, rows))[:, 1]
+    value = dict(zip(coalitions, probabilities, strict=True))
     shapley = {}
     for i, feature in enumerate(features):
         total = 0.0

@@ -1,6 +1,7 @@
 """Engines and sessions; callers own the session and its transaction."""
 
 import contextlib
+import threading
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -12,10 +13,18 @@ from sqlalchemy.orm import sessionmaker
 from analytics.db import migrate
 from analytics.db.models import FAILED
 
+_first_use = threading.Lock()
 
-@cache
+
 def get_engine(url: str) -> Engine:
     """One engine per URL per process; the schema is migrated to the newest on first use."""
+    # Concurrent first requests of a web server must not run the migrations twice at once.
+    with _first_use:
+        return _migrated_engine(url)
+
+
+@cache
+def _migrated_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
