@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 SAMPLE := data/sample_customers.csv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test browser lint sample screenshot
+.PHONY: run test install install-test browser lint sample screenshots
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -36,3 +36,7 @@ test: browser install-test lint
 sample: install
 	$(PYTHON) -m analytics sample --rows 3000 --seed 42 --out $(SAMPLE)
 	$(PYTHON) -m analytics sample --kind transactions --rows 5000 --seed 42 --out data/sample_transactions.csv
+
+# Every page at 1400 px and 390 px into docs/screenshots/, from a dashboard on port 8050.
+screenshots: install-test
+	$(PYTHON) docs/screenshots/capture.py --url http://127.0.0.1:8050

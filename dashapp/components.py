@@ -42,6 +42,8 @@ GRAPH_CONFIG = {
     "displaylogo": False,
     "responsive": True,
     "toImageButtonOptions": {"format": "png", "scale": 2},
+    # Plotly's "share chart" button would upload the data to a third-party service.
+    "modeBarButtonsToRemove": ["sendChartToCloud"],
 }
 
 
@@ -114,4 +116,47 @@ def error_state(database_url: str, error: Exception) -> html.Div:
             color="danger",
         ),
         id=ids.ERROR_STATE,
+    )
+
+
+def tool_graph_card(
+    title: str,
+    graph_id: str,
+    figure: go.Figure,
+    tools: Component | None = None,
+    height: int = 340,
+    subtitle: str | None = None,
+) -> dbc.Card:
+    """A graph card with controls above the figure and the mode bar always shown, so that the
+    PNG download (named after the graph) and the selection tools are in plain sight."""
+    config = {
+        **GRAPH_CONFIG,
+        "displayModeBar": True,
+        "toImageButtonOptions": {**GRAPH_CONFIG["toImageButtonOptions"], "filename": graph_id},
+    }
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.H2(title, className="h6 mb-0"),
+                    html.Small(subtitle, className="text-muted") if subtitle else None,
+                ]
+            ),
+            dbc.CardBody(
+                [
+                    tools,
+                    dcc.Loading(
+                        dcc.Graph(
+                            id=graph_id,
+                            figure=figure,
+                            config=config,
+                            style={"height": f"{height}px"},
+                        ),
+                        delay_show=400,
+                    ),
+                ],
+                className="p-2",
+            ),
+        ],
+        className="h-100",
     )

@@ -76,3 +76,16 @@ RUNS_UPLOAD = "runs-upload"
 RUNS_PROGRESS = "runs-progress"
 RUNS_STATUS = "runs-status"
 RUNS_ERROR = "runs-error"
+
+# /model: the designed state of a run that has no purchase model
+MODEL_MISSING = "model-missing"
+
+# /segments, continued
+SEG_SCATTER = "segments-scatter"
+SEG_DISTRIBUTION = "segments-distribution"
+SEG_RUN = "seg-run-id"
+SEG_SELECTION = "seg-selection"
+SEG_SELECTION_NOTE = "seg-selection-note"
+SEG_CLEAR_SELECTION = "seg-clear-selection"
+WI_WHY = "wi-why"
+SEG_SELECTION_EVENT = "seg-selection-event"

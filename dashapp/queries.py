@@ -12,6 +12,7 @@ from analytics.classifier import load_model
 from analytics.config import SCATTER_SAMPLE
 from analytics.db import repository
 from analytics.db.session import session_factory
+from dashapp import pricing, theme
 
 
 def app_database_url() -> str:
@@ -121,3 +122,180 @@ def customers(url: str, run_id: int) -> pd.DataFrame:
     Callers must not modify the frame they get."""
     with session_factory(url)() as session:
         return repository.run_customers(session, run_id)
+
+
+def run_history(url: str) -> pd.DataFrame:
+    """Every recent run, newest first; read on each request since runs keep arriving."""
+    with session_factory(url)() as session:
+        rows = [
+            {
+                "run_id": run.id,
+                "created_at": run.created_at,
+                "input_name": run.input_name,
+                "rows": run.rows,
+                "k": run.k,
+                "status": run.status,
+                "model": model.name if model else None,
+                "cv_roc_auc": model.metrics["cv"]["roc_auc"] if model else None,
+                "holdout_accuracy": model.metrics["holdout"]["accuracy"] if model else None,
+                "error": run.error,
+            }
+            for run, model in repository.run_history(session)
+        ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "run_id",
+            "created_at",
+            "input_name",
+            "rows",
+            "k",
+            "status",
+            "model",
+            "cv_roc_auc",
+            "holdout_accuracy",
+            "error",
+        ],
+    )
+
+
+def segment_labels(url: str, run_id: int) -> pd.DataFrame:
+    """Each customer of a run with the label of their segment ("2. Older mid earners, …")."""
+    frame = customers(url, run_id)
+    names = overview(url, run_id).segments.set_index("segment")["name"]
+    labels = {segment: theme.segment_label(segment, name) for segment, name in names.items()}
+    return pd.DataFrame(
+        {"Customer ID": frame["Customer ID"], "segment label": frame["segment"].map(labels)}
+    )
+
+
+MODEL_METRICS = ("roc_auc", "pr_auc", "brier", "log_loss", "accuracy", "f1")
+
+
+@dataclass(frozen=True)
+class SelectedModel:
+    """The published model's evaluation: holdout curves, importance and its model card."""
+
+    name: str
+    params: dict
+    calibrated: bool
+    threshold: float
+    cv_metrics: dict
+    holdout_metrics: dict
+    roc: pd.DataFrame
+    pr: pd.DataFrame
+    calibration: pd.DataFrame
+    lift: pd.DataFrame
+    importance: pd.DataFrame
+    # One row per holdout customer: y (bought, 0/1) and score (the model's probability).
+    holdout: pd.DataFrame
+    card: dict
+    sklearn_version: str | None
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    """Every candidate's CV metrics (the selected one first) and the selected model, which is
+    None when the run had too little data for one (its notes say why)."""
+
+    comparison: pd.DataFrame
+    selected: SelectedModel | None
+    notes: list[str]
+
+
+@lru_cache(maxsize=4)
+def model_report(url: str, run_id: int) -> ModelReport:
+    """Callers must not modify the frames they get: they are cached for the run."""
+    with session_factory(url)() as session:
+        stored = repository.run_models(session, run_id)
+        notes = list(repository.run_by_id(session, run_id).notes or [])
+    comparison = pd.DataFrame(
+        [
+            {
+                "name": model.name,
+                **{metric: model.metrics["cv"][metric] for metric in MODEL_METRICS},
+                "cv_rows": model.metrics.get("cv_rows"),
+                "selected": bool(model.is_selected),
+                "calibrated": bool(model.calibrated),
+            }
+            for model in stored
+        ],
+        columns=["name", *MODEL_METRICS, "cv_rows", "selected", "calibrated"],
+    ).sort_values(["selected", "roc_auc"], ascending=[False, False], ignore_index=True)
+    chosen = next((model for model in stored if model.is_selected), None)
+    return ModelReport(comparison, None if chosen is None else _selected_model(chosen), notes)
+
+
+def _selected_model(stored) -> SelectedModel:
+    curves = stored.curves
+    return SelectedModel(
+        name=stored.name,
+        params=dict(stored.params),
+        calibrated=bool(stored.calibrated),
+        threshold=float(stored.threshold),
+        cv_metrics=dict(stored.metrics["cv"]),
+        holdout_metrics=dict(stored.metrics["holdout"]),
+        roc=pd.DataFrame(curves["roc"]),
+        pr=pd.DataFrame(curves["pr"]),
+        calibration=pd.DataFrame(curves["calibration"]),
+        lift=pd.DataFrame(curves["lift"]),
+        importance=pd.DataFrame(stored.explanation["importance"]),
+        holdout=pd.DataFrame(curves["holdout"]).astype({"y": "int8", "score": "float64"}),
+        card=dict(stored.card),
+        sklearn_version=stored.sklearn_version,
+    )
+
+
+@lru_cache(maxsize=4)
+def product_prices(url: str, run_id: int) -> pd.DataFrame:
+    """Each product of a run with its customers and most common price, most common first."""
+    return pricing.typical_prices(customers(url, run_id))
+
+
+@dataclass(frozen=True)
+class SegmentPrediction:
+    """A segment's model inputs (a seeded sample of at most pricing.SEGMENT_ROWS customers), their
+    purchase probabilities at today's prices, and how many customers the segment has."""
+
+    rows: pd.DataFrame
+    probability: pd.Series
+    customers: int
+
+
+@lru_cache(maxsize=16)
+def segment_prediction(url: str, run_id: int, segment: int | None) -> SegmentPrediction | None:
+    """Today's predictions for a segment (None: every customer), computed once per run and
+    segment so that a what-if price change only predicts the changed prices. None without a
+    model. Callers must not modify what they get."""
+    model = purchase_model(url, run_id)
+    if model is None:
+        return None
+    frame = customers(url, run_id)
+    members = frame if segment is None else frame[frame["segment"] == segment]
+    rows = pricing.sample_rows(
+        members[model.features], pricing.SEGMENT_ROWS, pricing.SEGMENT_SAMPLE_SEED
+    )
+    probability = pd.Series(model.estimator.predict_proba(rows)[:, 1], index=rows.index)
+    return SegmentPrediction(rows, probability, len(members))
+
+
+@lru_cache(maxsize=2)
+def explorer_choices(url: str, run_id: int):
+    """What the segment explorer offers to filter a run's customers on."""
+    # Imported here: queries is imported by every page, the explorer's helpers by one.
+    from dashapp import explorer
+
+    segments = overview(url, run_id).segments["segment"]
+    return explorer.choices_for(customers(url, run_id), segments.tolist())
+
+
+@lru_cache(maxsize=2)
+def audience_csv_lines(url: str, run_id: int) -> tuple:
+    """A run's customers as audience CSV: the header and an array of one line per customer,
+    rendered once per run, so that exporting a filtered audience picks lines (milliseconds)
+    instead of writing 100k rows of CSV again (a third of a second)."""
+    from dashapp import export
+
+    segments = overview(url, run_id).segments
+    names = dict(zip(segments["segment"], segments["name"], strict=True))
+    return export.csv_lines(export.audience_frame(customers(url, run_id), names))

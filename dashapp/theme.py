@@ -2,7 +2,8 @@
 
 import plotly.graph_objects as go
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+# Okabe–Ito, distinguishable with the common colour-vision deficiencies, and two of Paul
+# Tol's muted colours for k = 9 and 10.
 SEGMENT_COLOURS = [
     "#0072B2",
     "#E69F00",
@@ -12,6 +13,8 @@ SEGMENT_COLOURS = [
     "#D55E00",
     "#F0E442",
     "#000000",
+    "#882255",
+    "#44AA99",
 ]
 PURCHASED_COLOUR = "#D55E00"
 NOT_PURCHASED_COLOUR = "#999999"
@@ -49,9 +52,35 @@ def number(value: float | None, decimals: int = 1) -> str:
     return f"{value:,.{decimals}f}" if _known(value) else MISSING
 
 
+# The look of plotly_white in a few properties: assigning the full named template copies and
+# validates it for every figure (about 14 ms each), this one costs about 0.3 ms.
+_AXIS = {
+    "gridcolor": "#EBF0F8",
+    "linecolor": "#EBF0F8",
+    "zerolinecolor": "#EBF0F8",
+    "zerolinewidth": 2,
+    "ticks": "",
+    "title": {"standoff": 15},
+    "automargin": True,
+}
+TEMPLATE = go.layout.Template(
+    layout={
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "colorway": SEGMENT_COLOURS,
+        "font": {"color": "#2a3f5f"},
+        "hovermode": "closest",
+        "hoverlabel": {"align": "left"},
+        "autotypenumbers": "strict",
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+    }
+)
+
+
 def base_layout(figure: go.Figure, title: str | None = None) -> go.Figure:
     figure.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
         font={"family": FONT, "size": 13},
         margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
@@ -59,3 +88,15 @@ def base_layout(figure: go.Figure, title: str | None = None) -> go.Figure:
         hoverlabel={"font": {"family": FONT}},
     )
     return figure
+
+
+# /model: the chosen model's curves, and the chance and perfect-calibration reference lines.
+MODEL_COLOUR = "#0072B2"
+REFERENCE_COLOUR = "#6c757d"
+
+# /what-if: contributions that raise or lower the probability, the price curve, its threshold.
+RAISES_COLOUR = "#0072B2"
+LOWERS_COLOUR = "#E69F00"
+PRICE_CURVE_COLOUR = "#0072B2"
+CURRENT_PRICE_COLOUR = "#D55E00"
+THRESHOLD_COLOUR = "#6c757d"

@@ -112,3 +112,38 @@ def run_customers(session: Session, run_id: int) -> pd.DataFrame:
             "segment",
         ],
     )
+
+
+def run_history(session: Session, limit: int = 100) -> list[tuple[Run, Model | None]]:
+    """The newest runs of any status, each with its selected model (None when it has none)."""
+    query = (
+        select(Run, Model)
+        .outerjoin(Model, (Model.run_id == Run.id) & Model.is_selected)
+        .order_by(Run.id.desc())
+        .limit(limit)
+    )
+    return [(run, model) for run, model in session.execute(query).all()]
+
+
+def run_models(session: Session, run_id: int) -> list:
+    """Every candidate model of a run, the selected one first, without the pickled artifacts
+    (rows with name, params, features, metrics, is_selected, calibrated, threshold, curves,
+    explanation, card, sklearn_version)."""
+    query = (
+        select(
+            Model.name,
+            Model.params,
+            Model.features,
+            Model.metrics,
+            Model.is_selected,
+            Model.calibrated,
+            Model.threshold,
+            Model.curves,
+            Model.explanation,
+            Model.card,
+            Model.sklearn_version,
+        )
+        .where(Model.run_id == run_id)
+        .order_by(Model.is_selected.desc(), Model.id)
+    )
+    return list(session.execute(query).all())

@@ -9,7 +9,9 @@ from analytics.classifier import ModelVersionError, contributions, predict_proba
 from dashapp import figures, ids, queries, theme, whatif
 from dashapp.components import for_latest_run, graph_card, kpi_card, page_header
 
-dash.register_page(__name__, path="/", name="Overview", title="Overview · Customer Analytics")
+dash.register_page(
+    __name__, path="/", name="Overview", title="Overview · Customer Analytics", order=0
+)
 
 
 def layout(**_query) -> html.Div:
@@ -124,7 +126,7 @@ def _model_kpi(data: queries.Overview) -> dbc.Card:
 def _whatif_card(data: queries.Overview) -> dbc.Card:
     ranges = data.feature_ranges
 
-    def number_input(label: str, component_id: str, column: str, step: float) -> dbc.Row:
+    def number_input(label: str, component_id: str, column: str) -> dbc.Row:
         known = column in ranges
         return dbc.Row(
             [
@@ -136,8 +138,9 @@ def _whatif_card(data: queries.Overview) -> dbc.Card:
                         value=ranges[column]["median"] if known else None,
                         disabled=not known,
                         placeholder=None if known else "not in this data",
-                        min=0,
-                        step=step,
+                        # Any value is sent on: whatif.input_problem explains the limits, where a
+                        # browser would silently drop a value off the step grid (e.g. 3,456).
+                        step="any",
                         inputMode="numeric",
                     ),
                     width=8,
@@ -151,9 +154,9 @@ def _whatif_card(data: queries.Overview) -> dbc.Card:
             dbc.CardHeader(html.H2("What-if: will this customer buy?", className="h6 mb-0")),
             dbc.CardBody(
                 [
-                    number_input("Age", ids.WHATIF_AGE, "Age", 1),
-                    number_input("Salary ($)", ids.WHATIF_SALARY, "Salary", 1000),
-                    number_input("Price ($)", ids.WHATIF_PRICE, "Price", 100),
+                    number_input("Age", ids.WHATIF_AGE, "Age"),
+                    number_input("Salary ($)", ids.WHATIF_SALARY, "Salary"),
+                    number_input("Price ($)", ids.WHATIF_PRICE, "Price"),
                     dbc.Row(
                         [
                             dbc.Label("Gender", html_for=ids.WHATIF_GENDER, width=4),

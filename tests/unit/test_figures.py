@@ -94,4 +94,4 @@ def test_empty_inputs_give_a_designed_placeholder():
 
 
 def test_segment_colours_are_distinct():
-    assert len(set(theme.SEGMENT_COLOURS)) == len(theme.SEGMENT_COLOURS) == 8
+    assert len(set(theme.SEGMENT_COLOURS)) == len(theme.SEGMENT_COLOURS) == 10  # k <= 10

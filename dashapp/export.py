@@ -1,0 +1,88 @@
+"""CSV exports of customers that are safe to open in a spreadsheet.
+
+A cell that starts with =, +, -, @, a tab or a carriage return is run as a formula by Excel,
+LibreOffice and Google Sheets (CSV/formula injection); such text cells get a leading single
+quote, which the spreadsheet shows but does not run. Numbers are written as numbers.
+"""
+
+import csv
+
+import numpy as np
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+OPTIONAL_COLUMNS = ("Product ID", "Price")
+
+
+def neutralise(value: object) -> object:
+    """The value as a spreadsheet will show it without running it; non-text is unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the frame with every text cell neutralised (header names included)."""
+    safe = frame.rename(columns=neutralise)
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    return safe
+
+
+def audience_frame(customers: pd.DataFrame, segment_names: dict[int, str]) -> pd.DataFrame:
+    """Customers as an audience file: input columns, segment number (as shown) and name.
+
+    Optional input columns that the run did not have are left out rather than written empty.
+    """
+    audience = customers.drop(columns="segment")
+    absent = [c for c in OPTIONAL_COLUMNS if c in audience and audience[c].isna().all()]
+    audience = audience.drop(columns=absent)
+    audience["Segment"] = customers["segment"].to_numpy() + 1
+    audience["Segment name"] = customers["segment"].map(segment_names).to_numpy()
+    return audience
+
+
+def csv_lines(frame: pd.DataFrame) -> tuple[str, np.ndarray]:
+    """The header line and one CSV line per row, formula cells neutralised.
+
+    Lines are kept apart so that a subset of rows can be written by picking lines (a boolean
+    mask over the array) instead of formatting the rows again.
+    """
+    safe = neutralise_frame(frame)
+    lines = _LineCollector()
+    writer = csv.writer(lines, lineterminator="\r\n")
+    writer.writerow(safe.columns)
+    writer.writerows(zip(*(_cells(safe[column]) for column in safe.columns), strict=True))
+    header, *rows = lines
+    return header, np.array(rows, dtype=object)
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """The whole frame as CSV text, formula cells neutralised."""
+    header, rows = csv_lines(frame)
+    return header + "".join(rows)
+
+
+class _LineCollector(list):
+    """A file-like list: csv.writer writes each row with one call, so each row is one item."""
+
+    write = list.append
+
+
+def _cells(column: pd.Series) -> list:
+    """Python values for csv.writer: whole floats as integers (42, not 42.0), missing as ''."""
+    missing = column.isna().to_numpy()
+    values = column.to_numpy()
+    if pd.api.types.is_float_dtype(column):
+        known = values[~missing]
+        # Beyond 2**53 a float no longer holds every whole number, so it is written as it is.
+        if np.array_equal(known, np.round(known)) and np.all(np.abs(known) < 2**53):
+            cells = np.where(missing, 0, values).astype(np.int64).tolist()
+        else:
+            cells = values.tolist()
+    else:
+        cells = column.astype(object).tolist()
+    for position in np.flatnonzero(missing):
+        cells[position] = None
+    return cells

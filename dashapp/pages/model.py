@@ -1,0 +1,392 @@
+"""Model: which purchase model was chosen and why, how good it is, and whom a score threshold
+would contact, for analysts and managers."""
+
+import json
+from functools import lru_cache
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, Patch, State, callback, dcc, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from analytics.db.session import describe_failure
+from dashapp import figures, ids, modelview, queries, theme, whatif
+from dashapp.components import GRAPH_CONFIG, for_latest_run, graph_card, page_header
+
+dash.register_page(
+    __name__, path="/model", name="Model", title="Model · Customer Analytics", order=2
+)
+
+COMPARISON_COLUMNS = {
+    "roc_auc": "CV ROC-AUC",
+    "pr_auc": "PR-AUC",
+    "brier": "Brier",
+    "log_loss": "Log-loss",
+    "accuracy": "Accuracy",
+    "f1": "F1",
+}
+SLIDER_MARKS = {value: f"{value:.2f}" for value in (0.05, 0.25, 0.5, 0.75, 0.95)}
+
+
+def layout(**_query) -> html.Div:
+    return for_latest_run(_render)
+
+
+# A published run never changes, so its page is built once per process: its six figures take
+# ~300 ms to build (mostly theme.base_layout's template), which every page load would otherwise pay.
+@lru_cache(maxsize=4)
+def _render(url: str, run: queries.RunInfo) -> html.Div:
+    report = queries.model_report(url, run.id)
+    model = report.selected
+    if model is None:
+        return html.Div([page_header("Model", run), _no_model(report.notes)])
+    return html.Div(
+        [
+            dcc.Store(id=ids.RUN_STORE, data=run.id),
+            page_header("Model", run, report.notes),
+            dbc.Row(
+                [
+                    dbc.Col(_summary(report.comparison, model), xs=12, lg=7),
+                    dbc.Col(_model_card(model), xs=12, lg=5),
+                ],
+                className="g-3 mb-3",
+            ),
+            _comparison_table(report.comparison, model),
+            dbc.Row(
+                [
+                    dbc.Col(_threshold_card(model), xs=12, lg=5),
+                    dbc.Col(
+                        graph_card(
+                            "Lift and buyers reached by score decile",
+                            ids.MODEL_LIFT,
+                            figures.model_lift(model.lift),
+                            height=440,
+                            subtitle="Holdout customers ranked by score, in tenths: how much "
+                            "likelier each tenth is to buy than average, and the share of "
+                            "all buyers found so far.",
+                        ),
+                        xs=12,
+                        lg=7,
+                    ),
+                ],
+                className="g-3 mb-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        graph_card(
+                            "ROC curve (holdout)",
+                            ids.MODEL_ROC,
+                            figures.model_roc(model.roc, model.holdout_metrics["roc_auc"]),
+                            subtitle="Buyers reached against non-buyers contacted, over every "
+                            "threshold.",
+                        ),
+                        xs=12,
+                        md=6,
+                    ),
+                    dbc.Col(
+                        graph_card(
+                            "Precision and recall (holdout)",
+                            ids.MODEL_PR,
+                            figures.model_precision_recall(
+                                model.pr,
+                                model.holdout_metrics["pr_auc"],
+                                float(model.holdout["y"].mean()),
+                            ),
+                            subtitle="Share of contacts who buy against share of buyers reached.",
+                        ),
+                        xs=12,
+                        md=6,
+                    ),
+                ],
+                className="g-3 mb-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        graph_card(
+                            "Calibration (holdout)",
+                            ids.MODEL_CALIBRATION,
+                            figures.model_calibration(model.calibration),
+                            subtitle="When the model says 70 %, do about 70 % buy?",
+                        ),
+                        xs=12,
+                        md=6,
+                    ),
+                    dbc.Col(
+                        graph_card(
+                            "What the model relies on",
+                            ids.MODEL_IMPORTANCE,
+                            figures.model_importance(model.importance),
+                            subtitle="Permutation importance on the holdout (mean ± std over "
+                            "5 shuffles).",
+                        ),
+                        xs=12,
+                        md=6,
+                    ),
+                ],
+                className="g-3 mb-3",
+            ),
+        ]
+    )
+
+
+def _no_model(notes: list[str]) -> dbc.Alert:
+    return dbc.Alert(
+        [
+            html.H2("No purchase model in this run", className="h4 alert-heading"),
+            html.P(f"This run has no purchase model: {modelview.no_model_reason(notes)}"),
+            html.P(
+                "Its segments and overview are still available. Analyse a larger file to get "
+                "a model, its comparison with the other candidates and its threshold tool.",
+                className="mb-0",
+            ),
+        ],
+        color="info",
+        id=ids.MODEL_MISSING,
+    )
+
+
+def _summary(comparison, model: queries.SelectedModel) -> dbc.Card:
+    holdout = model.holdout_metrics
+    test_rows = model.card.get("evaluation", {}).get("test_rows", len(model.holdout))
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2(f"Chosen model: {model.name}", className="h6 mb-0")),
+            dbc.CardBody(
+                [
+                    html.P(modelview.choice_sentence(comparison)),
+                    html.P(
+                        [
+                            html.Strong("Quality: "),
+                            f"{whatif.model_quality(holdout['roc_auc'])} among the "
+                            f"{theme.count(test_rows)} holdout customers it never saw (ROC-AUC "
+                            f"{theme.number(holdout['roc_auc'], 3)}); at a "
+                            f"{model.threshold:.2f} threshold it classifies "
+                            f"{theme.percent(holdout['accuracy'])} of them correctly.",
+                        ]
+                    ),
+                    html.P(
+                        modelview.calibration_sentence(model.calibrated, model.cv_metrics),
+                        className="mb-0",
+                    ),
+                ]
+            ),
+        ],
+        className="h-100",
+    )
+
+
+def _model_card(model: queries.SelectedModel) -> dbc.Card:
+    card = model.card
+    data = card.get("data", {})
+    evaluation = card.get("evaluation", {})
+    sklearn_version = card.get("versions", {}).get("scikit-learn", model.sklearn_version)
+    facts = [
+        ("Data", f"{data.get('input', '—')} · sha256 {str(data.get('sha256', ''))[:12]}…"),
+        (
+            "Rows",
+            f"{theme.count(data.get('rows'))}: {theme.count(data.get('buyers'))} buyers, "
+            f"{theme.count(data.get('non_buyers'))} non-buyers "
+            f"({theme.percent(data.get('purchase_rate'))} buy)",
+        ),
+        (
+            "Split",
+            f"{theme.count(evaluation.get('train_rows'))} training, "
+            f"{theme.count(evaluation.get('test_rows'))} holdout, "
+            f"{evaluation.get('cv_folds', '—')}-fold CV",
+        ),
+        ("Settings", ", ".join(f"{k}={v}" for k, v in model.params.items()) or "defaults"),
+        ("Seed", str(card.get("seed", "—"))),
+        ("scikit-learn", sklearn_version or "—"),
+    ]
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.H2("Model card", className="h6 mb-0"),
+                    html.Small(
+                        ["Reproduce or review it: ", html.Code("python -m analytics model-card")],
+                        className="text-muted",
+                    ),
+                ]
+            ),
+            dbc.CardBody(
+                [
+                    html.Dl(
+                        [
+                            part
+                            for label, value in facts
+                            for part in (
+                                html.Dt(label, className="col-4 fw-normal text-muted"),
+                                html.Dd(value, className="col-8 mb-1 text-break"),
+                            )
+                        ],
+                        className="row small mb-2",
+                    ),
+                    html.Details(
+                        [
+                            html.Summary("The full model card (JSON)", className="small"),
+                            html.Pre(
+                                json.dumps(card, indent=2),
+                                className="small mt-2 mb-0",
+                                style={"maxHeight": "320px", "overflow": "auto"},
+                            ),
+                        ]
+                    ),
+                ]
+            ),
+        ],
+        className="h-100",
+    )
+
+
+def _comparison_table(comparison, model: queries.SelectedModel) -> dbc.Card:
+    folds = model.card.get("evaluation", {}).get("cv_folds", "k")
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th("Model"),
+                *[
+                    html.Th(label, className="text-end text-nowrap")
+                    for label in COMPARISON_COLUMNS.values()
+                ],
+                html.Th("CV rows", className="text-end text-nowrap"),
+                html.Th(""),
+            ]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(row["name"], className="text-nowrap"),
+                    *[
+                        html.Td(theme.number(row[column], 3), className="text-end")
+                        for column in COMPARISON_COLUMNS
+                    ],
+                    html.Td(theme.count(row["cv_rows"]), className="text-end"),
+                    html.Td(_chosen_note(row), className="text-nowrap"),
+                ],
+                className="table-primary" if row["selected"] else None,
+            )
+            for row in comparison.to_dict("records")
+        ]
+    )
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.H2("The candidates compared", className="h6 mb-0"),
+                    html.Small(
+                        f"{folds}-fold cross-validation on the training rows, chosen model "
+                        "first; higher is better except for Brier and log-loss. Accuracy and F1 "
+                        f"at a {model.threshold:.2f} threshold. CV rows: how many training rows "
+                        "each candidate was compared on (slow methods use a sample).",
+                        className="text-muted",
+                    ),
+                ]
+            ),
+            dbc.CardBody(
+                dbc.Table(
+                    [header, body],
+                    hover=True,
+                    responsive=True,
+                    size="sm",
+                    className="mb-0",
+                    id=ids.MODEL_TABLE,
+                )
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def _chosen_note(row: dict) -> list:
+    if not row["selected"]:
+        return []
+    return [
+        dbc.Badge("Chosen", color="primary", className="me-2"),
+        html.Small("calibrated" if row["calibrated"] else "not calibrated", className="text-muted"),
+    ]
+
+
+def _threshold_card(model: queries.SelectedModel) -> dbc.Card:
+    figure, reach = _threshold_outputs(model, model.threshold)
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.H2("Whom to contact: choose a score threshold", className="h6 mb-0"),
+                    html.Small(
+                        "Holdout customers whose score is at or above the threshold are contacted.",
+                        className="text-muted",
+                    ),
+                ]
+            ),
+            dbc.CardBody(
+                [
+                    dbc.Label("Score threshold", className="small"),
+                    dcc.Slider(
+                        id=ids.MODEL_THRESHOLD,
+                        min=modelview.THRESHOLD_MIN,
+                        max=modelview.THRESHOLD_MAX,
+                        step=0.01,
+                        value=model.threshold,
+                        marks=SLIDER_MARKS,
+                    ),
+                    html.P(
+                        reach, id=ids.MODEL_REACH, className="mt-3 mb-2", **{"aria-live": "polite"}
+                    ),
+                    dcc.Graph(
+                        id=ids.MODEL_CONFUSION,
+                        figure=figure,
+                        config=GRAPH_CONFIG,
+                        style={"height": "260px"},
+                    ),
+                ],
+                className="p-3",
+            ),
+        ],
+        className="h-100",
+    )
+
+
+def _threshold_outputs(model: queries.SelectedModel, threshold: float):
+    confusion = modelview.confusion_at(model.holdout["y"], model.holdout["score"], threshold)
+    return (
+        figures.model_confusion(confusion.as_frame(), threshold),
+        modelview.reach_sentence(confusion),
+    )
+
+
+@callback(
+    Output(ids.MODEL_CONFUSION, "figure"),
+    Output(ids.MODEL_REACH, "children"),
+    Input(ids.MODEL_THRESHOLD, "value"),
+    State(ids.RUN_STORE, "data"),
+    # The layout already shows the stored threshold's matrix.
+    prevent_initial_call=True,
+)
+def update_threshold(threshold, run_id):
+    if threshold is None:
+        return no_update, (
+            f"Choose a threshold between {modelview.THRESHOLD_MIN:.2f} and "
+            f"{modelview.THRESHOLD_MAX:.2f}."
+        )
+    url = queries.app_database_url()
+    try:
+        model = queries.model_report(url, run_id).selected
+    except SQLAlchemyError as error:
+        return no_update, f"The {describe_failure(url, error)}."
+    if model is None:
+        return no_update, "This run has no purchase model."
+    # The slider moves in steps of 0.01: rounding drops float noise (0.32000000000000006), so a
+    # score of exactly 0.32 counts as contacted at "0.32", as the sentence says.
+    threshold = round(threshold, 2)
+    confusion = modelview.confusion_at(model.holdout["y"], model.holdout["score"], threshold)
+    # Only the counts and labels change: patching them skips rebuilding the whole figure.
+    heatmap = Patch()
+    for key, value in figures.model_confusion_cells(confusion.as_frame(), threshold).items():
+        heatmap["data"][0][key] = value
+    return heatmap, modelview.reach_sentence(confusion)

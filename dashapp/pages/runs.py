@@ -1,0 +1,270 @@
+"""Runs & data: run history, a run against the one before it, and uploads that start a run."""
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, dcc, html, no_update
+
+from dashapp import comparison, figures, ids, jobs, queries, theme
+from dashapp.components import for_latest_run, graph_card
+
+dash.register_page(
+    __name__, path="/runs", name="Runs & data", title="Runs & data · Customer Analytics", order=4
+)
+
+_STATUS_COLOURS = {"published": "success", "failed": "danger", "running": "warning"}
+
+
+def layout(**_query) -> html.Div:
+    # The upload stays available with no run yet: a first-time user starts here.
+    return html.Div(
+        [
+            html.H1("Runs & data", className="h3 mb-3"),
+            _upload_card(),
+            html.Div(for_latest_run(_render), id="runs-body"),
+        ]
+    )
+
+
+def _render(url: str, run: queries.RunInfo) -> html.Div:
+    history = queries.run_history(url)
+    published = history[history["status"] == "published"]
+    return html.Div(
+        [
+            html.P(
+                f"Every page shows run {run.id} ({run.input_name}), the newest published run.",
+                className="text-muted",
+                id=ids.RUN_BADGE,
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader(html.H2("Run history", className="h6 mb-0")),
+                    dbc.CardBody(_history_table(history), className="p-0"),
+                ],
+                className="mb-3",
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader(
+                        dbc.Row(
+                            [
+                                dbc.Col(
+                                    html.H2("Compare with the run before", className="h6 mb-0"),
+                                    xs=12,
+                                    md=6,
+                                ),
+                                dbc.Col(
+                                    dcc.Dropdown(
+                                        id=ids.RUNS_COMPARE,
+                                        options=[
+                                            {
+                                                "label": f"Run {r.run_id} · {r.input_name} · "
+                                                f"{r.created_at:%d %b %H:%M}",
+                                                "value": r.run_id,
+                                            }
+                                            for r in published.itertuples()
+                                        ],
+                                        value=run.id,
+                                        clearable=False,
+                                    ),
+                                    xs=12,
+                                    md=6,
+                                ),
+                            ],
+                            className="g-2 align-items-center",
+                        )
+                    ),
+                    dbc.CardBody(dcc.Loading(html.Div(id="runs-comparison"))),
+                ]
+            ),
+        ]
+    )
+
+
+def _upload_card() -> dbc.Card:
+    limit = jobs.settings.get("max_bytes", jobs.DEFAULT_UPLOAD_MAX_BYTES) / 1024 / 1024
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2("Analyse a new file", className="h6 mb-0")),
+            dbc.CardBody(
+                [
+                    dcc.Upload(
+                        html.Div(
+                            [
+                                "Drop a customer CSV here or ",
+                                html.A("choose a file", href="#", className="link-primary"),
+                            ]
+                        ),
+                        id=ids.RUNS_UPLOAD,
+                        accept=".csv,text/csv",
+                        max_size=int(limit * 1024 * 1024),
+                        className="upload-drop",
+                    ),
+                    html.Small(
+                        f"Columns Customer ID, Gender, Age, Salary, Purchased (Price and Product "
+                        f"ID optional), up to {limit:.0f} MB. The run is published when it "
+                        "completes; until then the current results stay on every page.",
+                        className="text-muted d-block mt-2",
+                    ),
+                    dbc.Progress(
+                        id=ids.RUNS_PROGRESS,
+                        value=0,
+                        className="mt-3",
+                        style={"height": "18px", "display": "none"},
+                    ),
+                    html.Div(
+                        id=ids.RUNS_STATUS,
+                        className="small text-muted mt-1",
+                        **{"aria-live": "polite"},
+                    ),
+                    html.Div(id=ids.RUNS_ERROR, className="mt-2"),
+                ]
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def _history_table(history: pd.DataFrame) -> dbc.Table:
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(h)
+                for h in (
+                    "Run",
+                    "When (UTC)",
+                    "Input",
+                    "Customers",
+                    "k",
+                    "Model",
+                    "CV ROC-AUC",
+                    "Holdout accuracy",
+                    "Status",
+                )
+            ]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(row.run_id),
+                    html.Td(f"{row.created_at:%d %b %Y %H:%M}"),
+                    html.Td(row.input_name),
+                    html.Td(theme.count(row.rows)),
+                    html.Td(theme.count(row.k)),
+                    html.Td(row.model or theme.MISSING),
+                    html.Td(theme.number(row.cv_roc_auc, 3)),
+                    html.Td(theme.percent(row.holdout_accuracy)),
+                    html.Td(
+                        [
+                            dbc.Badge(
+                                row.status, color=_STATUS_COLOURS.get(row.status, "secondary")
+                            ),
+                            html.Div(row.error, className="small text-danger")
+                            if row.error
+                            else None,
+                        ]
+                    ),
+                ]
+            )
+            for row in history.itertuples()
+        ]
+    )
+    return dbc.Table(
+        [header, body], hover=True, responsive=True, size="sm", className="mb-0", id=ids.RUNS_TABLE
+    )
+
+
+@callback(Output("runs-comparison", "children"), Input(ids.RUNS_COMPARE, "value"))
+def show_comparison(run_id):
+    url = queries.app_database_url()
+    history = queries.run_history(url)
+    published = history[history["status"] == "published"].sort_values("run_id")
+    earlier = published[published["run_id"] < run_id]
+    if earlier.empty:
+        return dbc.Alert(
+            "This is the first published run: there is nothing before it to compare with.",
+            color="light",
+        )
+    previous_id = int(earlier["run_id"].iloc[-1])
+    current, previous = (_summary(url, published, rid) for rid in (run_id, previous_id))
+    changes = comparison.metric_changes(previous, current)
+    moves = comparison.segment_moves(
+        queries.segment_labels(url, previous_id), queries.segment_labels(url, run_id)
+    )
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    html.H3(f"Run {previous_id} → run {run_id}", className="h6"),
+                    dbc.Table.from_dataframe(
+                        changes.rename(columns=str.capitalize),
+                        size="sm",
+                        hover=True,
+                        className="mb-3",
+                    ),
+                ],
+                lg=5,
+            ),
+            dbc.Col(
+                graph_card(
+                    "Who moved between segments",
+                    "runs-moves",
+                    figures.segment_moves(moves),
+                    subtitle=f"{theme.count(moves.to_numpy().sum())} customers in both runs, "
+                    "matched by Customer ID",
+                ),
+                lg=7,
+            ),
+        ],
+        className="g-3",
+    )
+
+
+def _summary(url: str, published: pd.DataFrame, run_id: int) -> dict:
+    row = published.set_index("run_id").loc[run_id]
+    return {
+        "rows": row["rows"],
+        "k": row["k"],
+        "model": row["model"],
+        "cv_roc_auc": row["cv_roc_auc"],
+        "holdout_accuracy": row["holdout_accuracy"],
+        "purchase_rate": queries.overview(url, run_id).kpis["purchase_rate"],
+    }
+
+
+@callback(
+    Output(ids.RUNS_ERROR, "children"),
+    Output("runs-body", "children"),
+    Input(ids.RUNS_UPLOAD, "contents"),
+    Input(ids.RUNS_UPLOAD, "filename"),
+    background=True,
+    progress=[Output(ids.RUNS_PROGRESS, "value"), Output(ids.RUNS_STATUS, "children")],
+    running=[
+        (Output(ids.RUNS_PROGRESS, "style"), {"height": "18px"}, {"display": "none"}),
+        (Output(ids.RUNS_UPLOAD, "disabled"), True, False),
+    ],
+    prevent_initial_call=True,
+)
+def analyse_upload(set_progress, contents, filename):
+    if not contents:
+        return no_update, no_update
+    set_progress((0, f"uploading {filename}"))
+    result = jobs.run_upload(
+        contents, filename, lambda percent, step: set_progress((percent, step))
+    )
+    if "error" in result:
+        set_progress((0, ""))
+        return dbc.Alert(
+            [html.Strong("Not analysed. "), result["error"]], color="danger"
+        ), no_update
+    set_progress((100, f"published run {result['run_id']}"))
+    return (
+        dbc.Alert(
+            f"Published run {result['run_id']}: {result['rows']:,} customers in "
+            f"{result['k']} segments. Every page now shows it.",
+            color="success",
+        ),
+        _render(jobs.settings["database_url"], queries.latest_run(jobs.settings["database_url"])),
+    )

@@ -1,0 +1,96 @@
+"""The Runs & data page: history, comparison, and uploads as background runs."""
+
+import functools
+import sqlite3
+
+import pytest
+
+from analytics import pipeline
+from analytics.classifier import CANDIDATES, select_model
+from analytics.sample import generate_customers
+from dashapp import create_app, ids, queries
+from tests.browser.plots import points_drawn
+
+pytestmark = pytest.mark.browser
+FAST = {"Logistic Regression": CANDIDATES["Logistic Regression"]}
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory, sample_csv) -> str:
+    """A database with two published runs: the sample, then a 1,500-customer slice of it."""
+    folder = tmp_path_factory.mktemp("runs")
+    url = f"sqlite:///{folder / 'two.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "select_model", functools.partial(select_model, candidates=FAST))
+        pipeline.run(sample_csv, url)
+        slice_csv = folder / "slice.csv"
+        slice_csv.write_text("".join(sample_csv.read_text().splitlines(True)[:1_501]))
+        pipeline.run(slice_csv, url)
+    return url
+
+
+@pytest.fixture
+def own_db(tmp_path, published_db) -> str:
+    """A copy of the published sample run that a test may add runs to."""
+    # The backup API copies what is still in the write-ahead log too; a file copy would not.
+    with (
+        sqlite3.connect(published_db.removeprefix("sqlite:///")) as source,
+        sqlite3.connect(tmp_path / "own.db") as copy,
+    ):
+        source.backup(copy)
+    return f"sqlite:///{tmp_path / 'own.db'}"
+
+
+def test_history_and_comparison(dash_duo, two_runs):
+    dash_duo.start_server(create_app(two_runs))
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
+    rows = dash_duo.find_elements(f"#{ids.RUNS_TABLE} tbody tr")
+    assert [row.text.split()[0] for row in rows] == ["2", "1"]
+    assert "slice.csv" in rows[0].text and "1,500" in rows[0].text
+    dash_duo.wait_for_contains_text("#runs-comparison", "Run 1 → run 2", timeout=20)
+    table = dash_duo.find_element("#runs-comparison table").text
+    assert "Customers 3,000 1,500 -1,500" in table
+    # Every customer of the slice is also in the first run, so all 1,500 appear in the moves.
+    assert points_drawn(dash_duo, "runs-moves") > 0
+    assert "1,500 customers in both runs" in dash_duo.find_element("#runs-comparison").text
+    assert dash_duo.get_logs() == []
+
+
+def upload(dash_duo, path) -> None:
+    dash_duo.find_element(f"#{ids.RUNS_UPLOAD} input[type=file]").send_keys(str(path))
+
+
+def test_bad_upload_shows_the_cli_error_and_keeps_the_published_run(dash_duo, own_db, tmp_path):
+    published = queries.latest_run(own_db).id
+    bad = tmp_path / "bad_age.csv"
+    bad.write_text(
+        "Customer ID,Gender,Age,Salary,Product ID,Price,Purchased\n1,Female,abc,50000,P01,2000,1\n"
+    )
+    dash_duo.start_server(create_app(own_db))
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
+    upload(dash_duo, bad)
+    dash_duo.wait_for_contains_text(f"#{ids.RUNS_ERROR}", "Not analysed", timeout=30)
+    message = dash_duo.find_element(f"#{ids.RUNS_ERROR}").text
+    assert "bad_age.csv" in message
+    assert "column 'Age' must be a number but line 2 has 'abc'" in message
+    assert queries.latest_run(own_db).id == published
+    assert dash_duo.get_logs() == []
+
+
+def test_good_upload_runs_in_the_background_and_publishes(dash_duo, own_db, tmp_path):
+    published = queries.latest_run(own_db).id
+    good = tmp_path / "new_customers.csv"
+    generate_customers(300, seed=9).to_csv(good, index=False)
+    dash_duo.start_server(create_app(own_db))
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
+    upload(dash_duo, good)
+    dash_duo.wait_for_contains_text(f"#{ids.RUNS_ERROR}", "Published run", timeout=90)
+    latest = queries.latest_run(own_db)
+    assert latest.id == published + 1 and latest.input_name == "new_customers.csv"
+    assert latest.rows == 300
+    assert (
+        f"Published run {latest.id}: 300 customers"
+        in dash_duo.find_element(f"#{ids.RUNS_ERROR}").text
+    )
+    dash_duo.wait_for_contains_text(f"#{ids.RUNS_TABLE}", "new_customers.csv", timeout=10)
+    assert dash_duo.get_logs() == []

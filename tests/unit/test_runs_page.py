@@ -1,0 +1,74 @@
+import base64
+
+import pandas as pd
+import pytest
+
+from analytics.validation import InputError
+from dashapp import comparison, figures, jobs
+
+
+def test_metric_changes_formats_each_kind():
+    previous = {
+        "rows": 3_000,
+        "k": 4,
+        "purchase_rate": 0.465,
+        "model": "Random Forest",
+        "cv_roc_auc": 0.867,
+        "holdout_accuracy": 0.762,
+    }
+    current = {
+        "rows": 1_000,
+        "k": 8,
+        "purchase_rate": 0.414,
+        "model": "Random Forest",
+        "cv_roc_auc": 0.892,
+        "holdout_accuracy": None,
+    }
+    table = comparison.metric_changes(previous, current).set_index("figure")
+    assert table.loc["Customers"].tolist() == ["3,000", "1,000", "-2,000"]
+    assert table.loc["Purchase rate", "change"] == "-5.1 points"
+    assert table.loc["Model", "change"] == "same"
+    assert table.loc["CV ROC-AUC", "change"] == "+0.025"
+    assert table.loc["Holdout accuracy"].tolist() == ["76.2%", "—", "—"]
+
+
+def test_segment_moves_match_customers_by_id():
+    before = pd.DataFrame(
+        {"Customer ID": ["a", "b", "c", "d"], "segment label": ["1. A", "1. A", "2. B", "2. B"]}
+    )
+    now = pd.DataFrame(
+        {
+            "Customer ID": ["a", "b", "c", "e", "a"],
+            "segment label": ["1. X", "2. Y", "2. Y", "1. X", "2. Y"],
+        }
+    )
+    moves = comparison.segment_moves(before, now)
+    assert moves.loc["1. A", "1. X"] == 1 and moves.loc["1. A", "2. Y"] == 1
+    assert moves.loc["2. B", "2. Y"] == 1
+    assert moves.to_numpy().sum() == 3  # d and e are in one run only; a counts once
+
+
+def test_segment_moves_figure():
+    moves = pd.DataFrame([[5, 1], [0, 7]], index=["1. A", "2. B"], columns=["1. X", "2. Y"])
+    heatmap = figures.segment_moves(moves).data[0]
+    assert heatmap.z.tolist() == [[5, 1], [0, 7]]
+    empty = figures.segment_moves(moves.iloc[0:0, 0:0])
+    assert empty.layout.annotations[0].text == "No customers in common between the two runs"
+
+
+def payload(text: bytes) -> str:
+    return "data:text/csv;base64," + base64.b64encode(text).decode()
+
+
+def test_save_upload_keeps_a_safe_name(tmp_path):
+    path = jobs.save_upload(payload(b"a,b\n1,2\n"), "../../etc/My shop.csv", tmp_path, 1_000)
+    assert path.name == "My_shop.csv" and path.parent.parent == tmp_path
+    assert path.read_bytes() == b"a,b\n1,2\n"
+
+
+def test_save_upload_refuses_large_and_non_csv_files(tmp_path):
+    with pytest.raises(InputError, match="larger than the upload limit"):
+        jobs.save_upload(payload(b"x" * 5_000), "big.csv", tmp_path, 1_000)
+    with pytest.raises(InputError, match=r"only \.csv files"):
+        jobs.save_upload(payload(b"x"), "model.pkl", tmp_path, 1_000)
+    assert list(tmp_path.iterdir()) == []
