@@ -2,13 +2,12 @@
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
-from sqlalchemy.exc import SQLAlchemyError
+from dash import dcc, html
 
-from analytics.classifier import ModelVersionError, contributions, predict_probability
 from dashapp import figures, ids, queries, theme, whatif
 from dashapp.components import for_latest_run, graph_card, kpi_card, page_header
 
+# The quick what-if shares its ids with the /what-if page, whose callback answers both.
 dash.register_page(
     __name__, path="/", name="Overview", title="Overview · Customer Analytics", order=0
 )
@@ -173,14 +172,9 @@ def _whatif_card(data: queries.Overview) -> dbc.Card:
                     ),
                     html.Div("Purchase probability", className="kpi-label"),
                     html.Div(id=ids.WHATIF_PROBABILITY, className="whatif-probability"),
-                    dbc.Progress(
-                        id=ids.WHATIF_BAR, value=0, className="mb-2", style={"height": "10px"}
-                    ),
-                    html.Div(
-                        id=ids.WHATIF_BAND, className="small text-muted", **{"aria-live": "polite"}
-                    ),
-                    html.Div(id=ids.WHATIF_WHY, className="small mb-2"),
-                    html.Small(_model_note(data), className="text-muted"),
+                    html.Div(id=ids.WHATIF_BAND, className="mb-2", **{"aria-live": "polite"}),
+                    html.Small(_model_note(data), className="text-muted d-block mb-2"),
+                    dcc.Link("Why, price sensitivity and segment what-ifs →", href="/what-if"),
                 ]
             ),
         ],
@@ -251,39 +245,4 @@ def _segment_table(segments) -> dbc.Card:
                 )
             ),
         ]
-    )
-
-
-@callback(
-    Output(ids.WHATIF_PROBABILITY, "children"),
-    Output(ids.WHATIF_BAND, "children"),
-    Output(ids.WHATIF_BAR, "value"),
-    Output(ids.WHATIF_BAR, "color"),
-    Output(ids.WHATIF_WHY, "children"),
-    Input(ids.WHATIF_AGE, "value"),
-    Input(ids.WHATIF_SALARY, "value"),
-    Input(ids.WHATIF_PRICE, "value"),
-    Input(ids.WHATIF_GENDER, "value"),
-    State(ids.RUN_STORE, "data"),
-)
-def update_whatif(age, salary, price, gender, run_id):
-    try:
-        model = queries.purchase_model(queries.app_database_url(), run_id)
-    except (SQLAlchemyError, ModelVersionError) as error:
-        return "—", f"Prediction unavailable: {error}", 0, "secondary", None
-    if model is None:
-        return "—", "This run has no purchase model.", 0, "secondary", None
-    problem = whatif.input_problem(age, salary, price, needs_price="Price" in model.features)
-    if problem:
-        return "—", problem, 0, "secondary", None
-    inputs = {"Age": age, "Salary": salary, "Price": price, "Gender": gender}
-    probability = predict_probability(model.estimator, model.features, inputs)
-    baseline, shares = contributions(model.estimator, model.features, inputs, model.reference)
-    band_name, colour = whatif.band(probability)
-    return (
-        theme.percent(probability),
-        f"{band_name} chance of purchase.",
-        probability * 100,
-        colour,
-        whatif.explain(baseline, shares),
     )

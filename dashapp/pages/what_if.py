@@ -144,20 +144,20 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
         for row in products.itertuples()
     ]
     inputs = [
-        labelled("Age", ids.WI_AGE, number(ids.WI_AGE, ranges["Age"]["median"])),
+        labelled("Age", ids.WHATIF_AGE, number(ids.WHATIF_AGE, ranges["Age"]["median"])),
         labelled(
             "Gender",
-            ids.WI_GENDER,
+            ids.WHATIF_GENDER,
             dbc.Select(
-                id=ids.WI_GENDER,
+                id=ids.WHATIF_GENDER,
                 options=[{"label": g, "value": g} for g in ranges["genders"]],
                 value=ranges["genders"][0],
             ),
         ),
         labelled(
             "Salary ($)",
-            ids.WI_SALARY,
-            number(ids.WI_SALARY, ranges["Salary"]["median"]),
+            ids.WHATIF_SALARY,
+            number(ids.WHATIF_SALARY, ranges["Salary"]["median"]),
         ),
         labelled(
             "Product",
@@ -176,8 +176,8 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
         ),
         labelled(
             "Price ($)",
-            ids.WI_PRICE,
-            number(ids.WI_PRICE, price, disabled=not uses_price),
+            ids.WHATIF_PRICE,
+            number(ids.WHATIF_PRICE, price, disabled=not uses_price),
             None if uses_price else "This run's model does not use price.",
         ),
     ]
@@ -189,8 +189,8 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
                     *inputs,
                     html.Hr(),
                     html.Div("Purchase probability", className="kpi-label"),
-                    html.Div(id=ids.WI_PROBABILITY, className="whatif-probability"),
-                    html.Div(id=ids.WI_BAND, className="mb-2", **{"aria-live": "polite"}),
+                    html.Div(id=ids.WHATIF_PROBABILITY, className="whatif-probability"),
+                    html.Div(id=ids.WHATIF_BAND, className="mb-2", **{"aria-live": "polite"}),
                     html.P(id=ids.WI_WHY, className="small mb-2"),
                     html.P(id=ids.WI_COUNTERFACTUAL, className="small fw-semibold mb-2"),
                     html.Small(
@@ -280,7 +280,7 @@ def _model_for(run_id: int, age, salary, price):
 
 
 @callback(
-    Output(ids.WI_PRICE, "value"),
+    Output(ids.WHATIF_PRICE, "value"),
     Input(ids.WI_PRODUCT, "value"),
     State(ids.RUN_STORE, "data"),
     prevent_initial_call=True,
@@ -294,12 +294,12 @@ def suggest_price(product, run_id):
 
 
 @callback(
-    Output(ids.WI_PROBABILITY, "children"),
-    Output(ids.WI_BAND, "children"),
-    Input(ids.WI_AGE, "value"),
-    Input(ids.WI_SALARY, "value"),
-    Input(ids.WI_PRICE, "value"),
-    Input(ids.WI_GENDER, "value"),
+    Output(ids.WHATIF_PROBABILITY, "children"),
+    Output(ids.WHATIF_BAND, "children"),
+    Input(ids.WHATIF_AGE, "value"),
+    Input(ids.WHATIF_SALARY, "value"),
+    Input(ids.WHATIF_PRICE, "value"),
+    Input(ids.WHATIF_GENDER, "value"),
     State(ids.RUN_STORE, "data"),
 )
 def update_probability(age, salary, price, gender, run_id):
@@ -320,10 +320,10 @@ def update_probability(age, salary, price, gender, run_id):
 @callback(
     Output(ids.WI_WHY, "children"),
     Output(ids.WI_CONTRIBUTIONS, "figure"),
-    Input(ids.WI_AGE, "value"),
-    Input(ids.WI_SALARY, "value"),
-    Input(ids.WI_PRICE, "value"),
-    Input(ids.WI_GENDER, "value"),
+    Input(ids.WHATIF_AGE, "value"),
+    Input(ids.WHATIF_SALARY, "value"),
+    Input(ids.WHATIF_PRICE, "value"),
+    Input(ids.WHATIF_GENDER, "value"),
     State(ids.RUN_STORE, "data"),
 )
 def update_contributions(age, salary, price, gender, run_id):
@@ -341,10 +341,10 @@ def update_contributions(age, salary, price, gender, run_id):
 @callback(
     Output(ids.WI_SENSITIVITY, "figure"),
     Output(ids.WI_COUNTERFACTUAL, "children"),
-    Input(ids.WI_AGE, "value"),
-    Input(ids.WI_SALARY, "value"),
-    Input(ids.WI_PRICE, "value"),
-    Input(ids.WI_GENDER, "value"),
+    Input(ids.WHATIF_AGE, "value"),
+    Input(ids.WHATIF_SALARY, "value"),
+    Input(ids.WHATIF_PRICE, "value"),
+    Input(ids.WHATIF_GENDER, "value"),
     State(ids.RUN_STORE, "data"),
 )
 def update_price_sensitivity(age, salary, price, gender, run_id):

@@ -66,7 +66,7 @@ def test_what_if_matches_the_cli_explains_and_draws_every_figure(dash_duo, publi
 
     dash_duo.start_server(create_app(published_db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/what-if")
-    dash_duo.wait_for_text_to_equal(f"#{ids.WI_PROBABILITY}", theme.percent(probability), 20)
+    dash_duo.wait_for_text_to_equal(f"#{ids.WHATIF_PROBABILITY}", theme.percent(probability), 20)
 
     cli = subprocess.run(
         [sys.executable, "-m", "analytics", "predict", "--db", published_db, "--json",
@@ -79,7 +79,7 @@ def test_what_if_matches_the_cli_explains_and_draws_every_figure(dash_duo, publi
     assert points_drawn(dash_duo, ids.WI_CONTRIBUTIONS) == len(model.features)
     assert points_drawn(dash_duo, ids.WI_SENSITIVITY) > 50  # the price grid and the marker
     assert dash_duo.find_element(f"#{ids.WI_WHY}").text.startswith("Against a typical customer")
-    band = dash_duo.find_element(f"#{ids.WI_BAND}").text
+    band = dash_duo.find_element(f"#{ids.WHATIF_BAND}").text
     assert band.endswith("chance of purchase") and band.split()[0] in {"Low", "Medium", "High"}
     # The counterfactual's price really is on the other side of the threshold.
     counterfactual = dash_duo.find_element(f"#{ids.WI_COUNTERFACTUAL}").text
@@ -108,27 +108,27 @@ def test_inputs_product_and_segment_price_change_update_the_answers(dash_duo, pu
     product = queries.product_prices(published_db, run.id)["product"].iat[2]
     price = _typical_price(published_db, product)
     dash_duo.wait_for_text_to_equal(
-        f"#{ids.WI_PROBABILITY}",
+        f"#{ids.WHATIF_PROBABILITY}",
         theme.percent(_probability(published_db, age, salary, price, gender)),
     )
-    assert float(dash_duo.find_element(f"#{ids.WI_PRICE}").get_attribute("value")) == price
+    assert float(dash_duo.find_element(f"#{ids.WHATIF_PRICE}").get_attribute("value")) == price
 
-    _type(dash_duo, ids.WI_AGE, "23")
+    _type(dash_duo, ids.WHATIF_AGE, "23")
     dash_duo.wait_for_text_to_equal(
-        f"#{ids.WI_PROBABILITY}",
+        f"#{ids.WHATIF_PROBABILITY}",
         theme.percent(_probability(published_db, 23, salary, price, gender)),
     )
 
-    _type(dash_duo, ids.WI_PRICE, "3456")  # not a round price: the browser must still send it
+    _type(dash_duo, ids.WHATIF_PRICE, "3456")  # not a round price: the browser must still send it
     dash_duo.wait_for_text_to_equal(
-        f"#{ids.WI_PROBABILITY}",
+        f"#{ids.WHATIF_PROBABILITY}",
         theme.percent(_probability(published_db, 23, salary, 3456, gender)),
     )
-    _type(dash_duo, ids.WI_AGE, "130")
-    dash_duo.wait_for_text_to_equal(f"#{ids.WI_BAND}", "Age must be between 0 and 120.")
-    dash_duo.find_element(f"#{ids.WI_AGE}").send_keys(Keys.CONTROL, "a", Keys.DELETE)
-    dash_duo.wait_for_text_to_equal(f"#{ids.WI_BAND}", "Enter the age to see a prediction.")
-    assert dash_duo.find_element(f"#{ids.WI_PROBABILITY}").text == "—"
+    _type(dash_duo, ids.WHATIF_AGE, "130")
+    dash_duo.wait_for_text_to_equal(f"#{ids.WHATIF_BAND}", "Age must be between 0 and 120.")
+    dash_duo.find_element(f"#{ids.WHATIF_AGE}").send_keys(Keys.CONTROL, "a", Keys.DELETE)
+    dash_duo.wait_for_text_to_equal(f"#{ids.WHATIF_BAND}", "Enter the age to see a prediction.")
+    assert dash_duo.find_element(f"#{ids.WHATIF_PROBABILITY}").text == "—"
 
     Select(dash_duo.find_element(f"#{ids.WI_SEGMENT}")).select_by_value("2")
     dash_duo.find_element(f"#{ids.WI_PRICE_CHANGE} [role=slider]").send_keys(Keys.END)
@@ -164,5 +164,5 @@ def test_a_run_without_a_model_says_why(dash_duo, tmp_path):
     dash_duo.wait_for_contains_text("#_pages_content", "This run has no purchase model", 20)
     text = dash_duo.find_element("#_pages_content").text
     assert "at least 50 are needed" in text
-    assert not dash_duo.find_elements(f"#{ids.WI_PROBABILITY}")
+    assert not dash_duo.find_elements(f"#{ids.WHATIF_PROBABILITY}")
     assert dash_duo.get_logs() == []
