@@ -52,13 +52,18 @@ def _change(before, after, kind: str) -> str:
     return f"{delta:+,.0f}"
 
 
-def segment_moves(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+def segment_moves(
+    previous: pd.DataFrame,
+    current: pd.DataFrame,
+    previous_labels: dict[int, str],
+    current_labels: dict[int, str],
+) -> pd.DataFrame:
     """Customers (matched by Customer ID) per previous segment (rows) and current (columns).
 
-    Both frames have columns "Customer ID" and "segment label"; customers in only one run are
-    left out (and a repeated ID counts once), so the total is the customers the runs share.
+    Both frames have columns "Customer ID" and "segment"; customers in only one run are left
+    out (and a repeated ID counts once), so the total is the customers the runs share.
     """
-    columns = ["Customer ID", "segment label"]
+    columns = ["Customer ID", "segment"]
     matched = (
         previous[columns]
         .drop_duplicates("Customer ID")
@@ -68,4 +73,8 @@ def segment_moves(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame
             suffixes=(" before", " now"),
         )
     )
-    return pd.crosstab(matched["segment label before"], matched["segment label now"])
+    counts = matched.groupby(["segment before", "segment now"]).size().unstack(fill_value=0)
+    counts = counts.reindex(
+        index=sorted(previous_labels), columns=sorted(current_labels), fill_value=0
+    )
+    return counts.rename(index=previous_labels, columns=current_labels)

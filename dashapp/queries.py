@@ -12,7 +12,7 @@ from analytics.classifier import load_model
 from analytics.config import SCATTER_SAMPLE
 from analytics.db import repository
 from analytics.db.session import session_factory
-from dashapp import pricing, theme
+from dashapp import comparison, pricing, theme
 
 
 def app_database_url() -> str:
@@ -159,13 +159,20 @@ def run_history(url: str) -> pd.DataFrame:
     )
 
 
-def segment_labels(url: str, run_id: int) -> pd.DataFrame:
-    """Each customer of a run with the label of their segment ("2. Older mid earners, …")."""
-    frame = customers(url, run_id)
+def segment_label_map(url: str, run_id: int) -> dict[int, str]:
+    """Each segment of a run and its label ("2. Older mid earners, …")."""
     names = overview(url, run_id).segments.set_index("segment")["name"]
-    labels = {segment: theme.segment_label(segment, name) for segment, name in names.items()}
-    return pd.DataFrame(
-        {"Customer ID": frame["Customer ID"], "segment label": frame["segment"].map(labels)}
+    return {int(segment): theme.segment_label(segment, name) for segment, name in names.items()}
+
+
+@lru_cache(maxsize=8)
+def segment_moves(url: str, previous_id: int, run_id: int) -> pd.DataFrame:
+    """Who moved between the segments of two runs; both runs are published, so it is cached."""
+    return comparison.segment_moves(
+        customers(url, previous_id),
+        customers(url, run_id),
+        segment_label_map(url, previous_id),
+        segment_label_map(url, run_id),
     )
 
 

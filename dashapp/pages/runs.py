@@ -190,9 +190,7 @@ def show_comparison(run_id):
     previous_id = int(earlier["run_id"].iloc[-1])
     current, previous = (_summary(url, published, rid) for rid in (run_id, previous_id))
     changes = comparison.metric_changes(previous, current)
-    moves = comparison.segment_moves(
-        queries.segment_labels(url, previous_id), queries.segment_labels(url, run_id)
-    )
+    moves = queries.segment_moves(url, previous_id, run_id)
     return dbc.Row(
         [
             dbc.Col(

@@ -33,18 +33,14 @@ def test_metric_changes_formats_each_kind():
 
 
 def test_segment_moves_match_customers_by_id():
-    before = pd.DataFrame(
-        {"Customer ID": ["a", "b", "c", "d"], "segment label": ["1. A", "1. A", "2. B", "2. B"]}
+    before = pd.DataFrame({"Customer ID": ["a", "b", "c", "d"], "segment": [0, 0, 1, 1]})
+    now = pd.DataFrame({"Customer ID": ["a", "b", "c", "e", "a"], "segment": [0, 1, 1, 0, 1]})
+    moves = comparison.segment_moves(
+        before, now, {0: "1. A", 1: "2. B", 2: "3. C"}, {0: "1. X", 1: "2. Y"}
     )
-    now = pd.DataFrame(
-        {
-            "Customer ID": ["a", "b", "c", "e", "a"],
-            "segment label": ["1. X", "2. Y", "2. Y", "1. X", "2. Y"],
-        }
-    )
-    moves = comparison.segment_moves(before, now)
     assert moves.loc["1. A", "1. X"] == 1 and moves.loc["1. A", "2. Y"] == 1
     assert moves.loc["2. B", "2. Y"] == 1
+    assert moves.loc["3. C"].tolist() == [0, 0]  # a segment nobody stayed in still shows
     assert moves.to_numpy().sum() == 3  # d and e are in one run only; a counts once
 
 
