@@ -1,0 +1,135 @@
+"""Server time of every dashboard callback and page layout on one database's latest run.
+
+    python -m benchmarks.callbacks --db sqlite:///path/to/run.db [--calls 60]
+
+Each function is called in a Flask request context with seeded, varied inputs, and the time
+includes encoding the result to JSON, as the server does; the first (cold) call of each is
+reported apart, since it reads the run into the per-process caches.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+import plotly
+
+from dashapp import create_app, queries
+
+
+def timed(call: tuple) -> float:
+    function, arguments = call
+    started = time.perf_counter()
+    json.dumps(function(*arguments), cls=plotly.utils.PlotlyJSONEncoder)
+    return (time.perf_counter() - started) * 1_000
+
+
+def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
+    """Per callback, a maker of (function, arguments) with fresh random inputs."""
+    pages = {
+        name: sys.modules[f"dashapp.pages.{name}"]
+        for name in ("overview", "segments", "model", "what_if", "runs")
+    }
+    run = queries.latest_run(url)
+    data = queries.overview(url, run.id)
+    ranges = data.feature_ranges
+    segments = data.segments["segment"].tolist()
+    has_price = "Price" in ranges
+    products = list(queries.product_prices(url, run.id)) if has_price else []
+
+    def uniform(column: str) -> float:
+        return float(rng.uniform(ranges[column]["min"], ranges[column]["max"]))
+
+    def customer() -> tuple:
+        price = round(uniform("Price")) if has_price else None
+        return (
+            round(uniform("Age")),
+            round(uniform("Salary"), -3),
+            price,
+            str(rng.choice(ranges["genders"])),
+            run.id,
+        )
+
+    def span(column: str) -> list[float] | None:
+        if column not in ranges:
+            return None
+        low, high = sorted(rng.uniform(ranges[column]["min"], ranges[column]["max"], 2))
+        return [float(low), float(high)]
+
+    def controls() -> dict:
+        chosen = [int(s) for s in segments if rng.random() < 0.7] or segments[:1]
+        return {
+            "gender": list(ranges["genders"]),
+            "age": span("Age"),
+            "salary": span("Salary"),
+            "price": span("Price"),
+            "segments": chosen,
+            "purchased": str(rng.choice(["all", "buyers", "non-buyers"])),
+            "selection": None,
+        }
+
+    what_if, seg, model, runs = (pages[n] for n in ("what_if", "segments", "model", "runs"))
+    made = {f"{name} layout": (lambda page=page: (page.layout, ())) for name, page in pages.items()}
+    made.update(
+        {
+            "what-if probability (also the overview's)": lambda: (
+                what_if.update_probability,
+                customer(),
+            ),
+            "what-if contributions": lambda: (what_if.update_contributions, customer()),
+            "what-if price sensitivity": lambda: (what_if.update_price_sensitivity, customer()),
+            "what-if segment price change": lambda: (
+                what_if.update_segment_what_if,
+                (int(rng.choice(segments)), int(rng.integers(-50, 51)), run.id),
+            ),
+            "segments summary": lambda: (seg.update_summary, (controls(), run.id)),
+            "segments scatter": lambda: (seg.update_scatter, (controls(), "Age", "Salary", run.id)),
+            "segments comparison": lambda: (
+                seg.update_comparison,
+                (controls(), segments[0], segments[-1], run.id),
+            ),
+            "segments export": lambda: (seg.export_audience, (1, controls(), run.id)),
+            "model threshold": lambda: (
+                model.update_threshold,
+                (float(rng.uniform(0.05, 0.95)), run.id),
+            ),
+            "runs comparison": lambda: (runs.show_comparison, (run.id,)),
+        }
+    )
+    if products:
+        made["what-if product price"] = lambda: (
+            what_if.suggest_price,
+            (str(rng.choice(products)), run.id),
+        )
+    return made
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", required=True, help="database URL with a published run")
+    parser.add_argument("--calls", type=int, default=60, help="timed calls per callback (60)")
+    args = parser.parse_args()
+    app = create_app(args.db)
+    rng = np.random.default_rng(7)
+    with app.server.test_request_context():
+        run = queries.latest_run(args.db)
+        print(f"run {run.id}: {run.rows:,} customers; {args.calls} calls each; milliseconds")
+        print("| callback | first call | p50 | p95 | max |")
+        print("|---|---|---|---|---|")
+        for name, make_call in cases(args.db, rng).items():
+            first = timed(make_call())
+            times = sorted(timed(make_call()) for _ in range(args.calls))
+            p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+            print(
+                f"| {name} | {first:.0f} | {statistics.median(times):.1f} | {p95:.1f} | "
+                f"{times[-1]:.1f} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
