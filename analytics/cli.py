@@ -1,6 +1,7 @@
-"""Command line: `python -m analytics sample | run | predict | model-card | rfm`."""
+"""Command line: `python -m analytics sample | run | predict | model-card | quarantine | rfm`."""
 
 import argparse
+import csv
 import json
 import sys
 import time
@@ -11,9 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analytics import pipeline, rfm_pipeline
 from analytics.classifier import ModelVersionError, load_model, predict_probability
-from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, database_url
-from analytics.db import migrate, repository
+from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, database_url, input_limits
+from analytics.db import migrate, quarantine_repository, repository
 from analytics.db.session import describe_failure, get_engine, safe_url, session_factory
+from analytics.quarantine import export_table
 from analytics.sample import generate_customers, generate_transactions
 from analytics.segmentation import FEATURE_COLUMNS
 from analytics.validation import NUMERIC_BOUNDS, InputError, parse_column_mapping
@@ -121,6 +123,18 @@ def _parser() -> argparse.ArgumentParser:
     card.add_argument("--run-id", type=int, help="run id (default: the latest published run)")
     card.set_defaults(command=_model_card)
 
+    quarantined = commands.add_parser(
+        "quarantine", help="write the rows a run set aside (quarantined) as CSV"
+    )
+    quarantined.add_argument(
+        "--db", help="database URL (default: $DATABASE_URL or sqlite:///data/analytics.db)"
+    )
+    quarantined.add_argument(
+        "--run-id", type=int, help="run id (default: the latest published run)"
+    )
+    quarantined.add_argument("--out", type=Path, help="CSV file to write (default: stdout)")
+    quarantined.set_defaults(command=_quarantine)
+
     rfm = commands.add_parser(
         "rfm", help="score a transaction log (one row per order) by RFM and publish the groups"
     )
@@ -200,6 +214,10 @@ def _sample(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     url = database_url(args.db)
     try:
+        limits = input_limits()
+    except ValueError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    try:
         summary = pipeline.run(
             args.input,
             url,
@@ -208,11 +226,17 @@ def _run(args: argparse.Namespace) -> int:
             columns=args.columns,
             seed=args.seed,
             progress=_progress(),
+            limits=limits,
         ).as_dict()
     except ValueError as error:
         raise CommandError(f"{args.input.name}: {error}", EXIT_BAD_INPUT) from None
     for note in summary["notes"]:
         _say(f"note: {note}")
+    if summary["quarantined"]["count"]:
+        _say(
+            f"note: `python -m analytics quarantine --run-id {summary['run_id']} --out FILE.csv` "
+            "writes the rows set aside."
+        )
     if args.json:
         print(json.dumps(summary))
         return 0
@@ -287,6 +311,41 @@ def _model_card(args: argparse.Namespace) -> int:
         raise CommandError(f"run {run_id} has no published purchase model")
     print(json.dumps(stored.card, indent=2))
     return 0
+
+
+def _quarantine(args: argparse.Namespace) -> int:
+    url = database_url(args.db)
+    with session_factory(url)() as session:
+        run = (
+            repository.latest_published_run(session)
+            if args.run_id is None
+            else repository.run_by_id(session, args.run_id)
+        )
+        if run is None:
+            raise CommandError(
+                f"no published run in {safe_url(url)}"
+                if args.run_id is None
+                else f"no run {args.run_id} in {safe_url(url)}"
+            )
+        rows = quarantine_repository.bad_rows(session, run.id)
+    header, records = export_table(rows)
+    if args.out is None:
+        _write_csv(sys.stdout, header, records)
+    else:
+        with args.out.open("w", encoding="utf-8", newline="") as handle:
+            _write_csv(handle, header, records)
+    _say(
+        f"{len(rows):,} row{'s' if len(rows) != 1 else ''} set aside by run {run.id}"
+        + (f" written to {args.out}" if args.out else "")
+        + " (cells that a spreadsheet would run as formulas start with an apostrophe)."
+    )
+    return 0
+
+
+def _write_csv(handle, header: list[str], records: list[list[str]]) -> None:
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(records)
 
 
 def _rfm(args: argparse.Namespace) -> int:

@@ -1,6 +1,9 @@
 """Defaults and environment settings, in one place."""
 
+import math
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 DEFAULT_DATABASE_URL = "sqlite:///data/analytics.db"
 RANDOM_STATE = 42
@@ -24,6 +27,16 @@ MIN_MODEL_ROWS = 50
 MIN_MODEL_ROWS_PER_CLASS = 10
 MIN_ROWS = 10
 
+# Input limits, checked before a file is parsed (size, header width) or while it is read (rows),
+# so that a huge or wrong file is refused in seconds and in bounded memory. Each can be raised
+# with the environment variable named in `input_limits`.
+MAX_INPUT_BYTES = 100 * 1024 * 1024
+MAX_ROWS = 1_000_000
+MAX_COLUMNS = 200
+# Rows with problems are set aside (quarantined) and the rest analysed only while they are at
+# most this share of the data rows; a file with more bad rows is more likely wrong as a whole.
+QUARANTINE_MAX_SHARE = 0.05
+
 # Rows kept (uniformly at random) for scatter plots; the dashboard never draws more.
 SCATTER_SAMPLE = 5_000
 
@@ -31,3 +44,36 @@ SCATTER_SAMPLE = 5_000
 def database_url(explicit: str | None = None) -> str:
     """The database to use: an explicit URL, else $DATABASE_URL, else SQLite under data/."""
     return explicit or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    max_bytes: int = MAX_INPUT_BYTES
+    max_rows: int = MAX_ROWS
+    max_columns: int = MAX_COLUMNS
+
+
+def input_limits(environ: Mapping[str, str] = os.environ) -> InputLimits:
+    """Limits from ANALYTICS_MAX_INPUT_MB, ANALYTICS_MAX_ROWS and ANALYTICS_MAX_COLUMNS, each
+    falling back to its default; a value that is not a positive number is a ValueError."""
+    megabytes = _positive_number(environ, "ANALYTICS_MAX_INPUT_MB")
+    rows = _positive_number(environ, "ANALYTICS_MAX_ROWS")
+    columns = _positive_number(environ, "ANALYTICS_MAX_COLUMNS")
+    return InputLimits(
+        max_bytes=MAX_INPUT_BYTES if megabytes is None else int(megabytes * 1024 * 1024),
+        max_rows=MAX_ROWS if rows is None else int(rows),
+        max_columns=MAX_COLUMNS if columns is None else int(columns),
+    )
+
+
+def _positive_number(environ: Mapping[str, str], name: str) -> float | None:
+    text = environ.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 1):
+        raise ValueError(f"{name} must be a number of at least 1, got {text!r}")
+    return value

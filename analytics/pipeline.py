@@ -1,7 +1,7 @@
 """One analytics run, end to end: the only module here that does I/O."""
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 
-from analytics import eda
+from analytics import eda, quarantine
 from analytics.classifier import ModelSelection, dump_model, select_model
 from analytics.config import (
     DEFAULT_SEGMENT_FEATURES,
@@ -17,11 +17,14 @@ from analytics.config import (
     MIN_MODEL_ROWS_PER_CLASS,
     MIN_ROWS,
     RANDOM_STATE,
+    InputLimits,
+    input_limits,
 )
-from analytics.db import repository
+from analytics.db import quarantine_repository, repository
 from analytics.db.models import PUBLISHED, Aggregate, KScore, Model, Run, Segment
 from analytics.db.session import record_failed_run, session_factory
 from analytics.provenance import library_versions, sha256_of
+from analytics.quarantine import BadRow
 from analytics.segmentation import FEATURE_COLUMNS, Segmentation, segment_customers
 from analytics.validation import OPTIONAL_COLUMNS, InputError, read_customers
 
@@ -107,6 +110,7 @@ def model_gate(customers: pd.DataFrame) -> str | None:
 class RunSummary:
     run_id: int
     analysis: Analysis
+    bad_rows: list[BadRow]
 
     def as_dict(self) -> dict:
         segmentation = self.analysis.segmentation
@@ -141,6 +145,7 @@ class RunSummary:
                 "roc_auc": model.holdout_metrics["roc_auc"],
             },
             "notes": self.analysis.notes,
+            "quarantined": quarantine.summary(self.bad_rows),
         }
 
 
@@ -152,17 +157,24 @@ def run(
     columns: Mapping[str, str] | None = None,
     seed: int = RANDOM_STATE,
     progress: Progress = lambda _: None,
+    limits: InputLimits | None = None,
 ) -> RunSummary:
-    """Validate, analyse and store one run; it becomes visible only once fully written."""
+    """Validate, analyse and store one run; it becomes visible only once fully written.
+
+    `limits` default to the environment's (analytics.config.input_limits).
+    """
     input_path = Path(input_path)
     progress(f"reading and validating {input_path.name}")
-    customers = read_customers(input_path, columns)
+    loaded = read_customers(input_path, columns, limits or input_limits())
+    customers = loaded.customers
     if len(customers) < MIN_ROWS:
         raise InputError(
-            f"{input_path.name}: {len(customers)} data rows is too few to "
-            f"segment; at least {MIN_ROWS} are needed."
+            f"{input_path.name}: {len(customers)} usable data row"
+            f"{'s are' if len(customers) != 1 else ' is'} too few to segment; "
+            f"at least {MIN_ROWS} are needed."
         )
     analysis = analyse(customers, k=k, features=features, seed=seed, progress=progress)
+    analysis = replace(analysis, notes=[*loaded.notes, *analysis.notes])
 
     progress(f"saving {len(customers):,} customers and results")
     sessions = session_factory(database_url)
@@ -188,12 +200,14 @@ def run(
             session.add(run_record)
             session.flush()
             _store_results(session, run_record, analysis)
+            quarantine_repository.insert_bad_rows(session, run_record.id, loaded.bad_rows)
             run_record.status = PUBLISHED
             run_record.finished_at = datetime.now(UTC)
+            progress(f"publishing run {run_record.id}")
     except Exception as error:
         record_failed_run(sessions, Run, run_fields, error)
         raise
-    return RunSummary(run_id=run_record.id, analysis=analysis)
+    return RunSummary(run_id=run_record.id, analysis=analysis, bad_rows=loaded.bad_rows)
 
 
 def _store_results(session, run: Run, analysis: Analysis) -> None:

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
-from analytics.validation import InputError, _lines, _lines_with_values
+from analytics.validation import InputError, lines_text, show_value, values_text
 
 # group, (lowest, highest) R score, (lowest, highest) FM score; in this order everywhere.
 GROUP_RULES = (
@@ -317,3 +317,13 @@ def summarise_groups(scores: pd.DataFrame) -> pd.DataFrame:
     summary["revenue"] = summary["revenue"].fillna(0.0)
     summary.insert(2, "share", summary["customers"] / max(len(scores), 1))
     return summary
+
+
+def _lines(index: pd.Index) -> str:
+    # Rows of a frame read with a header: the file's line is index + 2.
+    return lines_text(list(index + 2))
+
+
+def _lines_with_values(column: pd.Series, mask: pd.Series) -> str:
+    bad = column[mask]
+    return values_text([(i + 2, show_value(v)) for i, v in bad.head(3).items()], len(bad))

@@ -1,24 +1,14 @@
-"""CSV exports of customers that are safe to open in a spreadsheet.
-
-A cell that starts with =, +, -, @, a tab or a carriage return is run as a formula by Excel,
-LibreOffice and Google Sheets (CSV/formula injection); such text cells get a leading single
-quote, which the spreadsheet shows but does not run. Numbers are written as numbers.
-"""
+"""CSV exports of customers that are safe to open in a spreadsheet (see analytics.spreadsheet);
+numbers are written as numbers."""
 
 import csv
 
 import numpy as np
 import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from analytics.spreadsheet import neutralise
+
 OPTIONAL_COLUMNS = ("Product ID", "Price")
-
-
-def neutralise(value: object) -> object:
-    """The value as a spreadsheet will show it without running it; non-text is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -120,6 +120,19 @@ class Aggregate(Base):
     payload: Mapped[dict | list] = mapped_column(JSON)
 
 
+class QuarantinedRow(Base):
+    """An input row that a run set aside instead of analysing, kept so that it can be fixed."""
+
+    __tablename__ = "quarantined_rows"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    # The line of the input file where the row starts (a quoted newline makes a row span lines).
+    line: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reasons: Mapped[list] = mapped_column(JSON)
+    # The row as read: {column name in the file: cell text}, unused columns included.
+    raw: Mapped[dict] = mapped_column(JSON)
+
+
 class RfmRun(Base):
     """One RFM analysis of a transaction log; kept apart from `runs`, which the dashboard reads."""
 

@@ -14,7 +14,9 @@ def write(tmp_path, text: str, name: str = "customers.csv"):
 
 
 def test_reads_typed_columns(tmp_path):
-    frame = read_customers(write(tmp_path, HEADER + GOOD_ROW + "2,Male,41,72000,P02,3500,0\n"))
+    frame = read_customers(
+        write(tmp_path, HEADER + GOOD_ROW + "2,Male,41,72000,P02,3500,0\n")
+    ).customers
     assert frame.shape == (2, 7)
     assert frame["Age"].tolist() == [30.0, 41.0]
     assert frame["Purchased"].tolist() == [1, 0]
@@ -24,7 +26,7 @@ def test_reads_typed_columns(tmp_path):
 def test_product_id_and_price_are_optional(tmp_path):
     frame = read_customers(
         write(tmp_path, "Customer ID,Gender,Age,Salary,Purchased\n1,Female,30,50000,1\n")
-    )
+    ).customers
     assert list(frame.columns) == ["Customer ID", "Gender", "Age", "Salary", "Purchased"]
 
 
@@ -87,18 +89,19 @@ def test_blank_lines_keep_line_numbers_true(tmp_path):
 def test_utf8_bom_is_accepted(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_bytes(("\ufeff" + HEADER + GOOD_ROW).encode("utf-8"))
-    assert read_customers(path).columns[0] == "Customer ID"
+    assert read_customers(path).customers.columns[0] == "Customer ID"
 
 
-def test_non_utf8_is_a_clear_error(tmp_path):
+def test_non_utf8_is_read_as_latin1_with_a_note(tmp_path):
     path = tmp_path / "latin.csv"
     path.write_bytes((HEADER + "1,Fémale,30,50000,P01,2000,1\n").encode("latin-1"))
-    with pytest.raises(InputError, match="not UTF-8"):
-        read_customers(path)
+    read = read_customers(path)
+    assert read.customers["Gender"].tolist() == ["Fémale"]
+    assert "not UTF-8" in read.notes[0]
 
 
 def test_reference_schema_round_trip(sample_csv):
-    frame = read_customers(sample_csv)
+    frame = read_customers(sample_csv).customers
     raw = pd.read_csv(sample_csv)
     assert len(frame) == len(raw)
     assert frame["Salary"].sum() == raw["Salary"].sum()
@@ -108,7 +111,7 @@ def test_column_mapping_renames_the_files_columns(tmp_path):
     path = write(tmp_path, "User ID,Gender,Age,EstimatedSalary,Bought\n7,Male,30,50000,1\n")
     frame = read_customers(
         path, {"customer_id": "User ID", "salary": "EstimatedSalary", "purchased": "Bought"}
-    )
+    ).customers
     assert list(frame.columns) == ["Customer ID", "Gender", "Age", "Salary", "Purchased"]
     assert frame.loc[0, "Salary"] == 50_000 and frame.loc[0, "Customer ID"] == "7"
 
