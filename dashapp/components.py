@@ -3,13 +3,14 @@
 from collections.abc import Callable
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 from dash.development.base_component import Component
 from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.db.session import describe_failure, safe_url
-from dashapp import ids, queries
+from dashapp import ids, queries, theme
 
 
 def for_latest_run(render: Callable[[str, queries.RunInfo], Component]) -> Component:
@@ -159,4 +160,65 @@ def tool_graph_card(
             ),
         ],
         className="h-100",
+    )
+
+
+def swatch_label(segment: int, segments: pd.DataFrame) -> list:
+    """A segment's colour swatch and its label, from the run's segments (segment, name)."""
+    name = segments.loc[segments["segment"] == segment, "name"].iat[0]
+    return [
+        html.Span(className="swatch", style={"backgroundColor": theme.segment_colour(segment)}),
+        theme.segment_label(segment, name),
+    ]
+
+
+def segment_profile_table(
+    profiles: pd.DataFrame,
+    segments: pd.DataFrame,
+    chosen: list[int],
+    table_id: str | None = None,
+) -> Component:
+    """One row per chosen segment: customers, share, means, purchase rate, revenue, gender.
+
+    `profiles` has a row per segment with customers (others count 0); a column the run lacks
+    (Price, revenue) shows as a dash.
+    """
+    if profiles.empty:
+        return html.P("No customers match these filters.", className="text-muted mb-0")
+    headings = [
+        "Segment",
+        "Customers",
+        "Share",
+        "Avg age",
+        "Avg salary",
+        "Avg price",
+        "Purchase rate",
+        "Revenue",
+        "Most common gender",
+    ]
+    by_segment = profiles.set_index("segment")
+    rows = []
+    for segment in sorted(chosen):
+        if segment not in by_segment.index:
+            cells = [theme.count(0), *[theme.MISSING] * 7]
+        else:
+            p = by_segment.loc[segment]
+            cells = [
+                theme.count(p["customers"]),
+                theme.percent(p["share"]),
+                theme.number(p["age_mean"]),
+                theme.money(p["salary_mean"]),
+                theme.money(p.get("price_mean")),
+                theme.percent(p["purchase_rate"]),
+                theme.money(p.get("revenue")),
+                f"{p['top_gender']} ({theme.percent(p['top_gender_share'])})",
+            ]
+        rows.append(html.Tr([html.Td(swatch_label(segment, segments)), *map(html.Td, cells)]))
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in headings])), html.Tbody(rows)],
+        hover=True,
+        responsive=True,
+        size="sm",
+        className="mb-0",
+        **({"id": table_id} if table_id else {}),
     )

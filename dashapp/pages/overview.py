@@ -2,10 +2,17 @@
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
 from dashapp import figures, ids, queries, theme, whatif
-from dashapp.components import for_latest_run, graph_card, kpi_card, page_header
+from dashapp.components import (
+    for_latest_run,
+    graph_card,
+    kpi_card,
+    page_header,
+    segment_profile_table,
+)
 
 # The quick what-if shares its ids with the /what-if page, whose callback answers both.
 dash.register_page(
@@ -188,60 +195,16 @@ def _model_note(data: queries.Overview) -> str:
     return f"{data.model_name}, holdout accuracy {data.holdout_metrics['accuracy']:.0%}."
 
 
-def _segment_table(segments) -> dbc.Card:
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th(h)
-                for h in (
-                    "Segment",
-                    "Customers",
-                    "Share",
-                    "Avg age",
-                    "Avg salary",
-                    "Avg price",
-                    "Purchase rate",
-                    "Revenue",
-                )
-            ]
-        )
-    )
-    body = html.Tbody(
-        [
-            html.Tr(
-                [
-                    html.Td(
-                        [
-                            html.Span(
-                                className="swatch",
-                                style={"backgroundColor": theme.segment_colour(row.segment)},
-                            ),
-                            theme.segment_label(row.segment, row.name),
-                        ]
-                    ),
-                    html.Td(theme.count(row.size)),
-                    html.Td(theme.percent(row.share)),
-                    html.Td(theme.number(row.age_mean)),
-                    html.Td(theme.money(row.salary_mean)),
-                    html.Td(theme.money(getattr(row, "price_mean", None))),
-                    html.Td(theme.percent(row.purchase_rate)),
-                    html.Td(theme.money(getattr(row, "revenue", None))),
-                ]
-            )
-            for row in segments.itertuples()
-        ]
-    )
+def _segment_table(segments: pd.DataFrame) -> dbc.Card:
     return dbc.Card(
         [
             dbc.CardHeader(html.H2("Segment profiles", className="h6 mb-0")),
             dbc.CardBody(
-                dbc.Table(
-                    [header, body],
-                    hover=True,
-                    responsive=True,
-                    size="sm",
-                    className="mb-0",
-                    id=ids.SEGMENT_TABLE,
+                segment_profile_table(
+                    segments.rename(columns={"size": "customers"}),
+                    segments,
+                    segments["segment"].tolist(),
+                    table_id=ids.SEGMENT_TABLE,
                 )
             ),
         ]

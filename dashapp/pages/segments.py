@@ -15,7 +15,13 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from dashapp import explorer, figures, ids, queries, theme
-from dashapp.components import for_latest_run, page_header, tool_graph_card
+from dashapp.components import (
+    for_latest_run,
+    page_header,
+    segment_profile_table,
+    swatch_label,
+    tool_graph_card,
+)
 
 dash.register_page(
     __name__,
@@ -375,61 +381,12 @@ def _filters(controls: dict) -> explorer.Filters:
     )
 
 
-def _swatch_label(segment: int, segments: pd.DataFrame) -> list:
-    name = segments.loc[segments["segment"] == segment, "name"].iat[0]
-    return [
-        html.Span(className="swatch", style={"backgroundColor": theme.segment_colour(segment)}),
-        theme.segment_label(segment, name),
-    ]
-
-
-def _profile_table(profiles: pd.DataFrame, chosen: list[int], segments: pd.DataFrame):
-    if profiles.empty:
-        return html.P("No customers match these filters.", className="text-muted mb-0")
-    headings = [
-        "Segment",
-        "Customers",
-        "Share",
-        "Avg age",
-        "Avg salary",
-        "Avg price",
-        "Purchase rate",
-        "Revenue",
-        "Most common gender",
-    ]
-    by_segment = profiles.set_index("segment")
-    rows = []
-    for segment in sorted(chosen):
-        if segment not in by_segment.index:
-            cells = [theme.count(0), *[theme.MISSING] * 7]
-        else:
-            p = by_segment.loc[segment]
-            cells = [
-                theme.count(p["customers"]),
-                theme.percent(p["share"]),
-                theme.number(p["age_mean"]),
-                theme.money(p["salary_mean"]),
-                theme.money(p["price_mean"]),
-                theme.percent(p["purchase_rate"]),
-                theme.money(p["revenue"]),
-                f"{p['top_gender']} ({theme.percent(p['top_gender_share'])})",
-            ]
-        rows.append(html.Tr([html.Td(_swatch_label(segment, segments)), *map(html.Td, cells)]))
-    return dbc.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in headings])), html.Tbody(rows)],
-        hover=True,
-        responsive=True,
-        size="sm",
-        className="mb-0",
-    )
-
-
 def _comparison_table(a: int, b: int, rows: list, segments: pd.DataFrame) -> dbc.Table:
     header = html.Tr(
         [
             html.Th(""),
-            html.Th(_swatch_label(a, segments)),
-            html.Th(_swatch_label(b, segments)),
+            html.Th(swatch_label(a, segments)),
+            html.Th(swatch_label(b, segments)),
             html.Th("Difference (B − A)"),
         ]
     )
@@ -478,7 +435,7 @@ def update_summary(controls, run_id):
     return (
         explorer.count_text(matches, len(customers)),
         figures.explorer_distribution(counts, list(filters.segments)),
-        _profile_table(profiles, list(filters.segments), segments),
+        segment_profile_table(profiles, segments, list(filters.segments)),
         explorer.describe_selection(filters.selection),
         filters.selection is None,
         matches == 0,
