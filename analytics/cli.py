@@ -85,9 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--features",
         type=_feature_list,
-        default=DEFAULT_SEGMENT_FEATURES,
         help=f"segment on these, comma-separated from {','.join(FEATURE_COLUMNS)} "
-        f"({','.join(DEFAULT_SEGMENT_FEATURES)})",
+        f"(default {','.join(DEFAULT_SEGMENT_FEATURES)}, which needs a Price column; named "
+        "features use those the file has)",
     )
     run.add_argument(
         "--columns",

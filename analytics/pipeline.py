@@ -153,7 +153,7 @@ def run(
     input_path: str | Path,
     database_url: str,
     k: int | str = "auto",
-    features: tuple[str, ...] | list[str] = DEFAULT_SEGMENT_FEATURES,
+    features: tuple[str, ...] | list[str] | None = None,
     columns: Mapping[str, str] | None = None,
     seed: int = RANDOM_STATE,
     progress: Progress = lambda _: None,
@@ -161,12 +161,22 @@ def run(
 ) -> RunSummary:
     """Validate, analyse and store one run; it becomes visible only once fully written.
 
+    `features` None means the default segment features, and then the file must have a Price
+    column: a default run of a file without one is more likely a wrong export than a shop
+    without prices. Naming the features (or mapping columns) makes Price optional.
     `limits` default to the environment's (analytics.config.input_limits).
     """
     input_path = Path(input_path)
     progress(f"reading and validating {input_path.name}")
     loaded = read_customers(input_path, columns, limits or input_limits())
     customers = loaded.customers
+    if features is None and not columns and "Price" not in customers.columns:
+        raise InputError(
+            f"{input_path.name}: missing column 'Price'. To analyse customers without "
+            "prices, name the segment features, e.g. --features age,salary; to use another "
+            "column as the price, map it, e.g. --columns price=Cost."
+        )
+    features = features or DEFAULT_SEGMENT_FEATURES
     if len(customers) < MIN_ROWS:
         raise InputError(
             f"{input_path.name}: {len(customers)} usable data row"

@@ -267,3 +267,18 @@ def test_a_failed_write_leaves_no_partial_run(sample_csv, fresh_db, monkeypatch)
             == 0
         )
     assert queries.latest_run(db).id == published
+
+
+def test_a_file_without_prices_needs_the_features_named(tmp_path, fresh_db):
+    no_prices = tmp_path / "no_prices.csv"
+    generate_customers(30, seed=4).drop(columns=["Price"]).to_csv(no_prices, index=False)
+
+    refused = cli("run", "--input", str(no_prices), "--db", fresh_db, check=False)
+    assert refused.returncode == 2
+    assert "no_prices.csv: missing column 'Price'" in refused.stderr
+    assert "--features age,salary" in refused.stderr
+    assert queries.latest_run(fresh_db) is None
+
+    summary = run_json(no_prices, fresh_db, "--features", "age,salary")
+    assert summary["segment_features"] == ["age", "salary"]
+    assert any("no 'Price' column" in note for note in summary["notes"])
