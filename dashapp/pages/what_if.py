@@ -279,6 +279,16 @@ def _model_for(run_id: int, age, salary, price):
     return model, whatif.input_problem(age, salary, price, needs_price="Price" in model.features)
 
 
+# The customer the what-if answers for, and the run whose model answers.
+CUSTOMER = [
+    Input(ids.WHATIF_AGE, "value"),
+    Input(ids.WHATIF_SALARY, "value"),
+    Input(ids.WHATIF_PRICE, "value"),
+    Input(ids.WHATIF_GENDER, "value"),
+    State(ids.RUN_STORE, "data"),
+]
+
+
 @callback(
     Output(ids.WHATIF_PRICE, "value"),
     Input(ids.WI_PRODUCT, "value"),
@@ -296,11 +306,7 @@ def suggest_price(product, run_id):
 @callback(
     Output(ids.WHATIF_PROBABILITY, "children"),
     Output(ids.WHATIF_BAND, "children"),
-    Input(ids.WHATIF_AGE, "value"),
-    Input(ids.WHATIF_SALARY, "value"),
-    Input(ids.WHATIF_PRICE, "value"),
-    Input(ids.WHATIF_GENDER, "value"),
-    State(ids.RUN_STORE, "data"),
+    *CUSTOMER,
 )
 def update_probability(age, salary, price, gender, run_id):
     # Apart from the explanation and the curves, so that the number itself arrives first.
@@ -320,11 +326,7 @@ def update_probability(age, salary, price, gender, run_id):
 @callback(
     Output(ids.WI_WHY, "children"),
     Output(ids.WI_CONTRIBUTIONS, "figure"),
-    Input(ids.WHATIF_AGE, "value"),
-    Input(ids.WHATIF_SALARY, "value"),
-    Input(ids.WHATIF_PRICE, "value"),
-    Input(ids.WHATIF_GENDER, "value"),
-    State(ids.RUN_STORE, "data"),
+    *CUSTOMER,
 )
 def update_contributions(age, salary, price, gender, run_id):
     model, problem = _model_for(run_id, age, salary, price)
@@ -341,11 +343,7 @@ def update_contributions(age, salary, price, gender, run_id):
 @callback(
     Output(ids.WI_SENSITIVITY, "figure"),
     Output(ids.WI_COUNTERFACTUAL, "children"),
-    Input(ids.WHATIF_AGE, "value"),
-    Input(ids.WHATIF_SALARY, "value"),
-    Input(ids.WHATIF_PRICE, "value"),
-    Input(ids.WHATIF_GENDER, "value"),
-    State(ids.RUN_STORE, "data"),
+    *CUSTOMER,
 )
 def update_price_sensitivity(age, salary, price, gender, run_id):
     model, problem = _model_for(run_id, age, salary, price)
