@@ -1,9 +1,11 @@
 """Read a customer CSV and check it: typed columns, notes on what was normalised, and the rows set
 aside; a file that cannot be analysed becomes one readable paragraph naming file, columns, lines.
 
-Policy (docs/reliability.md): a row with a problem (a blank, non-numeric or out-of-range cell, a
-wrong number of fields, or a Customer ID repeated with different data) is set aside when such
-rows are at most QUARANTINE_MAX_SHARE of the data rows; otherwise the whole file is rejected.
+Policy (docs/reliability.md): a row with a gap (a blank cell, a wrong number of fields, or a
+Customer ID repeated with different data) is set aside when such rows are at most
+QUARANTINE_MAX_SHARE of the data rows; otherwise the whole file is rejected. A wrong value (text
+in a number column, a number out of range, a Purchased that is not 0/1) always rejects the
+file: it points at a broken export or shifted columns, which dropping rows would hide.
 """
 
 import csv
@@ -50,6 +52,7 @@ class Problem:
 
     reason: str
     shows_values: bool = False  # "… but line 3 has 'abc'" rather than "… on line 3"
+    may_set_aside: bool = True  # False: one such row rejects the whole file
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,8 @@ def read_customers(
     customers, gender_merges = merge_case_variants(pd.concat(tally.good))
     exact, conflicting = find_duplicates(customers)
     tally.flag_lines(DUPLICATE_ID, customers.index[conflicting])
+    if tally.has_wrong_values:
+        raise InputError(f"{path.name}: " + "; ".join(tally.describe()) + ".")
     if len(tally.bad_lines) > QUARANTINE_MAX_SHARE * tally.data_rows:
         raise InputError(
             f"{path.name}: problems in {len(tally.bad_lines):,} of {tally.data_rows:,} data rows, "
@@ -240,12 +245,14 @@ def check_rows(raw: pd.DataFrame, width: int, decimal_comma: bool = False) -> Ch
         low, high = NUMERIC_BOUNDS[column]
         flag(Problem(f"column '{column}' is empty"), empty)
         flag(
-            Problem(f"column '{column}' must be a number", True),
+            Problem(f"column '{column}' must be a number", True, may_set_aside=False),
             values.isna() & ~empty,
             raw[column],
         )
         flag(
-            Problem(f"column '{column}' must be between {low:g} and {high:g}", True),
+            Problem(
+                f"column '{column}' must be between {low:g} and {high:g}", True, may_set_aside=False
+            ),
             values.notna() & ~values.between(low, high),
             values,
         )
@@ -259,7 +266,7 @@ def check_rows(raw: pd.DataFrame, width: int, decimal_comma: bool = False) -> Ch
     empty = _blank(text, failed)
     flag(Problem("column 'Purchased' is empty"), empty)
     flag(
-        Problem("column 'Purchased' must be 0 or 1", True),
+        Problem("column 'Purchased' must be 0 or 1", True, may_set_aside=False),
         ~empty & ~values.isin([0, 1]),
         text.astype(object).where(values.isna(), values),
     )
@@ -362,6 +369,10 @@ class _Tally:
         self.counts[problem] = self.counts.get(problem, 0) + len(shown)
         examples = self.examples.setdefault(problem, [])
         examples.extend(shown.iloc[: _SHOWN_PER_PROBLEM - len(examples)].items())
+
+    @property
+    def has_wrong_values(self) -> bool:
+        return any(count and not problem.may_set_aside for problem, count in self.counts.items())
 
     @property
     def bad_lines(self) -> pd.Index:

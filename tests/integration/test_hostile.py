@@ -71,20 +71,17 @@ OUTCOMES = {
     ),
     "extra_columns.csv": Accepted(30, ("ignored: 'Email', 'Notes', 'Loyalty Tier'",)),
     "text_in_numeric.csv": rejected(
-        "problems in 8 of 30 data rows, more than the 5% that may be set aside",
         "column 'Age' is empty on line 6",  # n/a means missing
         "column 'Age' must be a number but line 3 has 'thirty', line 17 has '3O'",
         "column 'Salary' must be a number but line 9 has '50k'",
         "column 'Price' must be a number but line 14 has 'cheap'",
     ),
     "absurd_values.csv": rejected(
-        "problems in 6 of 30 data rows",
         "column 'Age' must be between 0 and 120 but line 4 has 250, line 7 has -3",
         "column 'Salary' must be between 0 and 1e+09 but line 13 has -5000, line 16 has 1e+12",
         "column 'Price' must be between 0 and 1e+09 but line 19 has -1",
     ),
     "purchased_invalid.csv": rejected(
-        "problems in 5 of 30 data rows",
         "column 'Purchased' is empty on line 8",
         "column 'Purchased' must be 0 or 1 but line 5 has 2, line 11 has 'maybe', line 14 has -1",
     ),
@@ -256,7 +253,7 @@ def test_accepted_values_are_stored_as_read(db, capsys):
 def test_quarantined_rows_download_with_formulas_neutralised(db, tmp_path, capsys):
     base = generate_customers(40, seed=6).astype(str)
     base.loc[3, ["Age", "Product ID"]] = ["", '=HYPERLINK("http://evil")']
-    base.loc[9, ["Gender", "Price"]] = ["", "-5"]
+    base.loc[9, ["Gender", "Product ID"]] = ["", "-5"]
     path = tmp_path / "two_bad_rows.csv"
     base.to_csv(path, index=False)
     assert cli.main(["run", "--input", str(path), "--db", db, "--json"]) == 0
@@ -269,14 +266,14 @@ def test_quarantined_rows_download_with_formulas_neutralised(db, tmp_path, capsy
         rows = list(csv.DictReader(handle))
     assert [(row["line"], row["reasons"]) for row in rows] == [
         ("5", "column 'Age' is empty"),
-        ("11", "column 'Gender' is blank; column 'Price' must be between 0 and 1e+09"),
+        ("11", "column 'Gender' is blank"),
     ]
     assert rows[0]["Product ID"] == '\'=HYPERLINK("http://evil")'
-    assert rows[1]["Price"] == "'-5"
+    assert rows[1]["Product ID"] == "'-5"
     # The database keeps the rows exactly as read; only the export is neutralised.
     with session_factory(db)() as session:
         stored = quarantine_repository.bad_rows(session, run_id)
-    assert stored[1].raw["Price"] == "-5"
+    assert stored[1].raw["Product ID"] == "-5"
 
 
 def test_neutralise():

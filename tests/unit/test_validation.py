@@ -136,3 +136,20 @@ def test_parse_column_mapping():
         parse_column_mapping("wage=Salary")
     with pytest.raises(ValueError, match="expected name=column"):
         parse_column_mapping("salary")
+
+
+def test_one_wrong_value_rejects_even_a_large_file(tmp_path):
+    good = "".join(f"{i},Female,30,50000,P01,2000,{i % 2}\n" for i in range(1, 41))
+    path = write(tmp_path, HEADER + good + "41,Male,41,72000,P02,3500,7\n")
+    with pytest.raises(InputError) as error:
+        read_customers(path)
+    assert str(error.value) == (
+        "customers.csv: column 'Purchased' must be 0 or 1 but line 42 has 7."
+    )
+
+
+def test_one_blank_row_in_forty_is_set_aside(tmp_path):
+    good = "".join(f"{i},Female,30,50000,P01,2000,{i % 2}\n" for i in range(1, 41))
+    loaded = read_customers(write(tmp_path, HEADER + good + "41,Male,,72000,P02,3500,0\n"))
+    assert len(loaded.customers) == 40
+    assert [row.line for row in loaded.bad_rows] == [42]
