@@ -19,6 +19,8 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = ["sqlite", "postgresql"]
+# dash_duo serves on this port; parallel test sessions on one machine each pick their own.
+DASH_TEST_PORT = int(os.environ.get("DASH_TEST_PORT", "8050"))
 
 
 def pytest_setup_options():
@@ -37,6 +39,15 @@ def pytest_setup_options():
     ):
         options.add_argument(argument)
     return options
+
+
+@pytest.fixture
+def dash_duo(dash_duo):
+    start_server = dash_duo.start_server
+    dash_duo.start_server = lambda app, **kwargs: start_server(
+        app, **{"port": DASH_TEST_PORT, **kwargs}
+    )
+    return dash_duo
 
 
 @pytest.fixture(scope="session")
