@@ -3,7 +3,7 @@
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 DEFAULT_DATABASE_URL = "sqlite:///data/analytics.db"
 RANDOM_STATE = 42
@@ -33,6 +33,9 @@ MIN_ROWS = 10
 MAX_INPUT_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 1_000_000
 MAX_COLUMNS = 200
+# An upload reaches the server base64-encoded inside one request and is decoded in memory, so the
+# dashboard's own size limit is lower than the CLI's unless UPLOAD_MAX_MB raises it.
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 # Rows with problems are set aside (quarantined) and the rest analysed only while they are at
 # most this share of the data rows; a file with more bad rows is more likely wrong as a whole.
 QUARANTINE_MAX_SHARE = 0.05
@@ -64,6 +67,16 @@ def input_limits(environ: Mapping[str, str] = os.environ) -> InputLimits:
         max_rows=MAX_ROWS if rows is None else int(rows),
         max_columns=MAX_COLUMNS if columns is None else int(columns),
     )
+
+
+def upload_limits(environ: Mapping[str, str] = os.environ) -> InputLimits:
+    """Limits for files uploaded to the dashboard: rows and columns as `input_limits`; the size
+    from UPLOAD_MAX_MB, else the smaller of ANALYTICS_MAX_INPUT_MB (or its default) and 50 MB."""
+    limits = input_limits(environ)
+    megabytes = _positive_number(environ, "UPLOAD_MAX_MB")
+    if megabytes is None:
+        return replace(limits, max_bytes=min(limits.max_bytes, UPLOAD_MAX_BYTES))
+    return replace(limits, max_bytes=int(megabytes * 1024 * 1024))
 
 
 def _positive_number(environ: Mapping[str, str], name: str) -> float | None:

@@ -18,14 +18,14 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 def create_app(database_url: str | None = None) -> Dash:
     """Build the app; nothing touches the database until a page is requested.
 
-    Environment: DATABASE_URL, UPLOAD_DIR (default data/uploads), UPLOAD_MAX_MB (default 50),
+    Environment: DATABASE_URL, UPLOAD_DIR (default data/uploads), the upload limits
+    (analytics.config.upload_limits: UPLOAD_MAX_MB, ANALYTICS_MAX_ROWS, ANALYTICS_MAX_COLUMNS),
     JOB_CACHE_DIR (background-job state; default a folder in the system temp directory).
     """
     url = resolve_database_url(database_url)
     jobs.configure(
         database_url=url,
         upload_dir=Path(os.environ.get("UPLOAD_DIR", "data/uploads")),
-        max_bytes=int(float(os.environ.get("UPLOAD_MAX_MB", "50")) * 1024 * 1024),
     )
     job_cache = os.environ.get("JOB_CACHE_DIR") or os.path.join(
         tempfile.gettempdir(), "customer-analytics-jobs"

@@ -1,0 +1,168 @@
+"""Uploads through the dashboard's job function (dashapp.jobs.run_upload, what the /runs page's
+background callback calls): every hostile-corpus file gets the outcome the CLI gives it, the
+limits hold before the file is parsed, and uploads at once do not corrupt each other."""
+
+import base64
+import threading
+from pathlib import Path
+
+import pytest
+
+from analytics import pipeline
+from analytics.config import InputLimits, upload_limits
+from analytics.db import quarantine_repository
+from analytics.db.session import session_factory
+from analytics.sample import generate_customers
+from dashapp import jobs
+from tests.conftest import new_database
+from tests.integration.test_faults import assert_runs_whole
+from tests.integration.test_hostile import (
+    CORPUS,
+    NO_MODEL,
+    OUTCOMES,
+    Rejected,
+    latest_published_id,
+    run_count,
+)
+
+
+def payload(data: bytes) -> str:
+    return "data:text/csv;base64," + base64.b64encode(data).decode()
+
+
+def upload(path: Path, filename: str | None = None) -> dict:
+    steps = []
+    result = jobs.run_upload(
+        payload(path.read_bytes()),
+        filename or path.name,
+        lambda percent, step: steps.append((percent, step)),
+    )
+    assert all(0 <= percent <= 99 for percent, _ in steps)
+    return result
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("uploads")
+    first = folder / "first.csv"
+    generate_customers(40, seed=3).to_csv(first, index=False)
+    url = f"sqlite:///{folder / 'analytics.db'}"
+    pipeline.run(first, url)
+    return url
+
+
+@pytest.fixture
+def configured(db, tmp_path):
+    jobs.configure(db, tmp_path / "uploads", upload_limits({}))
+    yield tmp_path / "uploads"
+    jobs.settings.clear()
+
+
+@pytest.mark.parametrize("name", sorted(OUTCOMES))
+def test_every_corpus_file_gets_the_cli_outcome_through_the_upload(db, configured, name):
+    before, runs = latest_published_id(db), run_count(db)
+    result = upload(CORPUS / name)
+    expected = OUTCOMES[name]
+    assert_runs_whole(db)
+    if isinstance(expected, Rejected):
+        assert set(result) == {"error"}, result
+        assert result["error"].startswith(f"{name}: ")
+        assert "Traceback" not in result["error"]
+        for part in expected.parts:
+            assert part in result["error"], (part, result["error"])
+        assert latest_published_id(db) == before and run_count(db) == runs
+        # A file that did not become a run is not kept on the server.
+        assert list(configured.rglob("*.csv")) == []
+        return
+
+    assert result["rows"] == expected.rows
+    *input_notes, model_note = result["notes"]
+    assert model_note.startswith(NO_MODEL)
+    assert len(input_notes) == len(expected.notes), input_notes
+    for note, part in zip(input_notes, expected.notes, strict=True):
+        assert part in note, (part, note)
+    assert result["quarantined"] == {
+        "count": sum(expected.quarantined.values()),
+        "reasons": expected.quarantined,
+    }
+    assert latest_published_id(db) == result["run_id"] != before
+    with session_factory(db)() as session:
+        stored = quarantine_repository.bad_rows(session, result["run_id"])
+    assert len(stored) == result["quarantined"]["count"]
+
+
+def test_the_message_names_the_file_as_the_user_named_it(db, configured, tmp_path):
+    hostile_name = "<img src=x onerror=alert(1)> shop.csv"
+    result = upload(CORPUS / "text_in_numeric.csv", hostile_name)
+    assert result["error"].startswith(f"{hostile_name}: column 'Age' is empty on line 6")
+
+
+def test_limits_refuse_before_the_file_is_parsed(db, tmp_path):
+    before = latest_published_id(db)
+    good = tmp_path / "good.csv"
+    generate_customers(40, seed=5).to_csv(good, index=False)
+    size = good.stat().st_size
+
+    jobs.configure(db, tmp_path / "uploads", InputLimits(max_bytes=size - 1))
+    assert upload(good)["error"].startswith(
+        "good.csv: the file is 0.0 MB, larger than the upload limit of 0.0 MB"
+    )
+    assert "UPLOAD_MAX_MB" in upload(good)["error"]
+    jobs.configure(db, tmp_path / "uploads", InputLimits(max_rows=30))
+    assert upload(good)["error"] == (
+        "good.csv: more than 30 data rows (line 32 is the first beyond the limit); split the "
+        "file, or raise the limit with ANALYTICS_MAX_ROWS."
+    )
+    jobs.configure(db, tmp_path / "uploads", InputLimits(max_columns=6))
+    assert "the header (line 1) has 7 columns, more than the limit of 6" in upload(good)["error"]
+    jobs.settings.clear()
+    assert latest_published_id(db) == before
+
+
+def test_upload_limits_come_from_the_environment():
+    megabyte = 1024 * 1024
+    assert upload_limits({}) == InputLimits(max_bytes=50 * megabyte)
+    assert upload_limits({"ANALYTICS_MAX_INPUT_MB": "20"}).max_bytes == 20 * megabyte
+    assert upload_limits({"ANALYTICS_MAX_INPUT_MB": "20", "UPLOAD_MAX_MB": "200"}) == (
+        InputLimits(max_bytes=200 * megabyte)
+    )
+    assert upload_limits({"ANALYTICS_MAX_ROWS": "500", "ANALYTICS_MAX_COLUMNS": "12"}) == (
+        InputLimits(max_bytes=50 * megabyte, max_rows=500, max_columns=12)
+    )
+    with pytest.raises(ValueError, match="UPLOAD_MAX_MB must be a number of at least 1"):
+        upload_limits({"UPLOAD_MAX_MB": "lots"})
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_two_uploads_at_once_make_two_complete_runs(backend, tmp_path):
+    database = new_database(backend, tmp_path)
+    url = next(database)
+    try:
+        jobs.configure(url, tmp_path / "uploads", upload_limits({}))
+        files = {}
+        for rows, seed in ((120, 1), (90, 2)):
+            # The same file name for both: each upload is saved in a folder of its own.
+            folder = tmp_path / f"user{seed}"
+            folder.mkdir()
+            files[rows] = folder / "customers.csv"
+            generate_customers(rows, seed=seed).to_csv(files[rows], index=False)
+        results = {}
+        start = threading.Barrier(len(files))
+
+        def user(rows: int) -> None:
+            start.wait()
+            results[rows] = upload(files[rows])
+
+        threads = [threading.Thread(target=user, args=(rows,)) for rows in files]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+
+        assert {rows: result.get("rows") for rows, result in results.items()} == {120: 120, 90: 90}
+        assert_runs_whole(url)
+        run_ids = sorted(result["run_id"] for result in results.values())
+        assert run_count(url) == 2 and latest_published_id(url) == run_ids[-1]
+    finally:
+        jobs.settings.clear()
+        database.close()
