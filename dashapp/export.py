@@ -2,10 +2,14 @@
 numbers are written as numbers."""
 
 import csv
+import io
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from analytics import quarantine
+from analytics.quarantine import BadRow
 from analytics.spreadsheet import neutralise
 
 OPTIONAL_COLUMNS = ("Product ID", "Price")
@@ -76,3 +80,13 @@ def _cells(column: pd.Series) -> list:
     for position in np.flatnonzero(missing):
         cells[position] = None
     return cells
+
+
+def set_aside_csv(rows: Iterable[BadRow]) -> str:
+    """The rows a run set aside as CSV text: line, reasons, the file's cells, all neutralised."""
+    header, records = quarantine.export_table(rows)
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(records)
+    return text.getvalue()

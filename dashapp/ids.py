@@ -81,3 +81,7 @@ SEG_SELECTION_NOTE = "seg-selection-note"
 SEG_CLEAR_SELECTION = "seg-clear-selection"
 WI_WHY = "wi-why"
 SEG_SELECTION_EVENT = "seg-selection-event"
+# /runs: the rows a run set aside (quarantined)
+RUNS_SET_ASIDE = "runs-set-aside"
+RUNS_SET_ASIDE_EXPORT = "runs-set-aside-export"
+RUNS_SET_ASIDE_DOWNLOAD = "runs-set-aside-download"

@@ -8,10 +8,12 @@ from functools import lru_cache
 import flask
 import pandas as pd
 
+from analytics import quarantine
 from analytics.classifier import load_model
 from analytics.config import SCATTER_SAMPLE
-from analytics.db import repository
+from analytics.db import quarantine_repository, repository
 from analytics.db.session import session_factory
+from analytics.quarantine import BadRow
 from dashapp import comparison, pricing, theme
 
 
@@ -122,6 +124,24 @@ def customers(url: str, run_id: int) -> pd.DataFrame:
     Callers must not modify the frame they get."""
     with session_factory(url)() as session:
         return repository.run_customers(session, run_id)
+
+
+def set_aside_counts(url: str) -> dict[int, int]:
+    """{run id: rows it set aside}; read on each request, like the run history."""
+    with session_factory(url)() as session:
+        return quarantine_repository.counts(session)
+
+
+def set_aside_rows(url: str, run_id: int) -> list[BadRow]:
+    """The rows a run set aside (at most 5 % of its file; not cached, they are read rarely)."""
+    with session_factory(url)() as session:
+        return quarantine_repository.bad_rows(session, run_id)
+
+
+@lru_cache(maxsize=16)
+def set_aside_summary(url: str, run_id: int) -> dict:
+    """{"count", "reasons": {reason: rows}} of the rows a run set aside."""
+    return quarantine.summary(set_aside_rows(url, run_id))
 
 
 def run_history(url: str) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from analytics.db.models import QuarantinedRow
@@ -28,3 +28,9 @@ def bad_rows(session: Session, run_id: int) -> list[BadRow]:
         .order_by(QuarantinedRow.line)
     )
     return [BadRow(line, tuple(reasons), raw) for line, reasons, raw in session.execute(query)]
+
+
+def counts(session: Session) -> dict[int, int]:
+    """{run id: rows it set aside}, for the runs that set any aside."""
+    query = select(QuarantinedRow.run_id, func.count()).group_by(QuarantinedRow.run_id)
+    return dict(session.execute(query).all())

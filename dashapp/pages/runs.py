@@ -3,9 +3,9 @@
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashapp import comparison, figures, ids, jobs, queries, theme
+from dashapp import comparison, export, figures, ids, jobs, queries, theme
 from dashapp.components import for_latest_run, graph_card
 
 dash.register_page(
@@ -39,7 +39,9 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
             dbc.Card(
                 [
                     dbc.CardHeader(html.H2("Run history", className="h6 mb-0")),
-                    dbc.CardBody(_history_table(history), className="p-0"),
+                    dbc.CardBody(
+                        _history_table(history, queries.set_aside_counts(url)), className="p-0"
+                    ),
                 ],
                 className="mb-3",
             ),
@@ -75,6 +77,18 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                         )
                     ),
                     dbc.CardBody(dcc.Loading(html.Div(id="runs-comparison"))),
+                ],
+                className="mb-3",
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader(html.H2("Rows set aside", className="h6 mb-0")),
+                    dbc.CardBody(
+                        [
+                            html.Div(id=ids.RUNS_SET_ASIDE),
+                            dcc.Download(id=ids.RUNS_SET_ASIDE_DOWNLOAD),
+                        ]
+                    ),
                 ]
             ),
         ]
@@ -82,7 +96,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
 
 
 def _upload_card() -> dbc.Card:
-    limit = jobs.settings.get("max_bytes", jobs.DEFAULT_UPLOAD_MAX_BYTES) / 1024 / 1024
+    limits = jobs.current_limits()
     return dbc.Card(
         [
             dbc.CardHeader(html.H2("Analyse a new file", className="h6 mb-0")),
@@ -97,13 +111,15 @@ def _upload_card() -> dbc.Card:
                         ),
                         id=ids.RUNS_UPLOAD,
                         accept=".csv,text/csv",
-                        max_size=int(limit * 1024 * 1024),
+                        max_size=limits.max_bytes,
                         className="upload-drop",
                     ),
                     html.Small(
-                        f"Columns Customer ID, Gender, Age, Salary, Purchased (Price and Product "
-                        f"ID optional), up to {limit:.0f} MB. The run is published when it "
-                        "completes; until then the current results stay on every page.",
+                        "Columns Customer ID, Gender, Age, Salary, Price, Purchased (Product ID "
+                        f"optional); up to {limits.max_bytes / 1024 / 1024:,.0f} MB, "
+                        f"{limits.max_rows:,} rows and {limits.max_columns:,} columns. The run "
+                        "is published when it completes; until then the current results stay "
+                        "on every page.",
                         className="text-muted d-block mt-2",
                     ),
                     dbc.Progress(
@@ -125,7 +141,7 @@ def _upload_card() -> dbc.Card:
     )
 
 
-def _history_table(history: pd.DataFrame) -> dbc.Table:
+def _history_table(history: pd.DataFrame, set_aside: dict[int, int]) -> dbc.Table:
     header = html.Thead(
         html.Tr(
             [
@@ -139,6 +155,7 @@ def _history_table(history: pd.DataFrame) -> dbc.Table:
                     "Model",
                     "CV ROC-AUC",
                     "Holdout accuracy",
+                    "Set aside",
                     "Status",
                 )
             ]
@@ -156,6 +173,11 @@ def _history_table(history: pd.DataFrame) -> dbc.Table:
                     html.Td(row.model or theme.MISSING),
                     html.Td(theme.number(row.cv_roc_auc, 3)),
                     html.Td(theme.percent(row.holdout_accuracy)),
+                    html.Td(
+                        theme.count(set_aside.get(row.run_id, 0))
+                        if row.status == "published"
+                        else theme.MISSING
+                    ),
                     html.Td(
                         [
                             dbc.Badge(
@@ -254,15 +276,94 @@ def analyse_upload(set_progress, contents, filename):
     )
     if "error" in result:
         set_progress((0, ""))
-        return dbc.Alert(
-            [html.Strong("Not analysed. "), result["error"]], color="danger"
-        ), no_update
+        return upload_outcome(result), no_update
     set_progress((100, f"published run {result['run_id']}"))
     return (
-        dbc.Alert(
-            f"Published run {result['run_id']}: {result['rows']:,} customers in "
-            f"{result['k']} segments. Every page now shows it.",
-            color="success",
-        ),
+        upload_outcome(result),
         _render(jobs.settings["database_url"], queries.latest_run(jobs.settings["database_url"])),
     )
+
+
+def upload_outcome(result: dict) -> dbc.Alert:
+    """What became of an upload (jobs.run_upload's result): rejected with the reason, or
+    published with what was normalised and how many rows were set aside."""
+    if "error" in result:
+        return dbc.Alert([html.Strong("Not analysed. "), result["error"]], color="danger")
+    set_aside = result["quarantined"]["count"]
+    return dbc.Alert(
+        [
+            html.Strong(f"Published run {result['run_id']}: "),
+            f"{result['rows']:,} customers in {result['k']} segments. Every page now shows it.",
+            html.Div(
+                f"{set_aside:,} row{'s were' if set_aside != 1 else ' was'} set aside "
+                "(quarantined) and left out; 'Rows set aside' below lists why and downloads "
+                "them.",
+                className="mt-1",
+            )
+            if set_aside
+            else None,
+            html.Ul([html.Li(note) for note in result["notes"]], className="mb-0 mt-2 small")
+            if result["notes"]
+            else None,
+        ],
+        color="warning" if set_aside else "success",
+    )
+
+
+@callback(Output(ids.RUNS_SET_ASIDE, "children"), Input(ids.RUNS_COMPARE, "value"))
+def show_set_aside(run_id):
+    summary = queries.set_aside_summary(queries.app_database_url(), run_id)
+    return set_aside_panel(run_id, summary)
+
+
+def set_aside_panel(run_id: int, summary: dict) -> html.Div:
+    """A run's set-aside rows: how many, each reason with its count, and the download."""
+    if not summary["count"]:
+        return html.P(
+            f"Run {run_id} set no rows aside: every row of its file was analysed.",
+            className="text-muted mb-0",
+        )
+    return html.Div(
+        [
+            html.P(
+                f"Run {run_id} set {summary['count']:,} row"
+                f"{'s' if summary['count'] != 1 else ''} of its file aside and left "
+                f"{'them' if summary['count'] != 1 else 'it'} out of the analysis:"
+            ),
+            dbc.Table(
+                [
+                    html.Thead(html.Tr([html.Th("Reason"), html.Th("Rows")])),
+                    html.Tbody(
+                        [
+                            html.Tr([html.Td(reason), html.Td(theme.count(rows))])
+                            for reason, rows in summary["reasons"].items()
+                        ]
+                    ),
+                ],
+                size="sm",
+                className="mb-2",
+            ),
+            dbc.Button(
+                "Download the rows (CSV)",
+                id=ids.RUNS_SET_ASIDE_EXPORT,
+                color="secondary",
+                outline=True,
+                size="sm",
+            ),
+            html.Small(
+                " Cells a spreadsheet would run as formulas start with an apostrophe.",
+                className="text-muted",
+            ),
+        ]
+    )
+
+
+@callback(
+    Output(ids.RUNS_SET_ASIDE_DOWNLOAD, "data"),
+    Input(ids.RUNS_SET_ASIDE_EXPORT, "n_clicks"),
+    State(ids.RUNS_COMPARE, "value"),
+    prevent_initial_call=True,
+)
+def download_set_aside(_clicks, run_id):
+    rows = queries.set_aside_rows(queries.app_database_url(), run_id)
+    return dcc.send_string(export.set_aside_csv(rows), f"run-{run_id}-set-aside.csv")
