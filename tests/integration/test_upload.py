@@ -3,6 +3,7 @@ background callback calls): every hostile-corpus file gets the outcome the CLI g
 limits hold before the file is parsed, and uploads at once do not corrupt each other."""
 
 import base64
+import sys
 import threading
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from analytics.config import InputLimits, upload_limits
 from analytics.db import quarantine_repository
 from analytics.db.session import session_factory
 from analytics.sample import generate_customers
-from dashapp import jobs
+from dashapp import create_app, jobs
 from tests.conftest import new_database
 from tests.integration.test_faults import assert_runs_whole
 from tests.integration.test_hostile import (
@@ -166,3 +167,28 @@ def test_two_uploads_at_once_make_two_complete_runs(backend, tmp_path):
     finally:
         jobs.settings.clear()
         database.close()
+
+
+def test_set_aside_rows_download_from_the_runs_page_with_formulas_neutralised(db, configured):
+    customers = generate_customers(40, seed=8).astype(str)
+    customers.loc[4, ["Age", "Product ID"]] = ["", '=HYPERLINK("http://evil")']
+    customers.loc[7, ["Gender", "Customer ID"]] = ["", "@SUM(A1)"]
+    path = configured.parent / "two_gaps.csv"
+    customers.to_csv(path, index=False)
+    result = upload(path)
+    assert result["quarantined"] == {
+        "count": 2,
+        "reasons": {"column 'Age' is empty": 1, "column 'Gender' is blank": 1},
+    }
+
+    app = create_app(db)
+    runs = sys.modules["dashapp.pages.runs"]  # imported by Dash Pages as the app is made
+    with app.server.test_request_context():
+        panel = str(runs.show_set_aside(result["run_id"]))
+        download = runs.download_set_aside(1, result["run_id"])
+    assert f"Run {result['run_id']} set 2 rows of its file aside" in panel
+    assert download["filename"] == f"run-{result['run_id']}-set-aside.csv"
+    lines = download["content"].splitlines()
+    assert lines[0] == "line,reasons,Customer ID,Gender,Age,Salary,Product ID,Price,Purchased"
+    assert lines[1].startswith("6,column 'Age' is empty,") and "'=HYPERLINK" in lines[1]
+    assert lines[2].startswith("9,column 'Gender' is blank,'@SUM(A1),,")
