@@ -9,7 +9,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 from sqlalchemy.exc import SQLAlchemyError
 
-from analytics.db.session import describe_failure, safe_url
+from analytics.db.session import describe_failure, forget_engine, safe_url
 from dashapp import ids, queries, theme
 
 
@@ -20,6 +20,8 @@ def for_latest_run(render: Callable[[str, queries.RunInfo], Component]) -> Compo
         run = queries.latest_run(url)
         return empty_state(url) if run is None else render(url, run)
     except SQLAlchemyError as error:
+        # The next request reconnects (and migrates, should the database come back empty).
+        forget_engine(url)
         return error_state(url, error)
 
 

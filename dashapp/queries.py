@@ -4,6 +4,7 @@ per run id; only `latest_run` goes to the database on every page load."""
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 
 import flask
 import pandas as pd
@@ -12,7 +13,7 @@ from analytics import quarantine
 from analytics.classifier import load_model
 from analytics.config import SCATTER_SAMPLE
 from analytics.db import quarantine_repository, repository
-from analytics.db.session import session_factory
+from analytics.db.session import DatabaseMissing, forget_engine, session_factory, sqlite_file
 from analytics.quarantine import BadRow
 from dashapp import comparison, pricing, theme
 
@@ -55,7 +56,23 @@ class PurchaseModel:
     threshold: float
 
 
+# SQLite files this process has read: one that then goes missing was moved or deleted, which is
+# an outage, not a new installation.
+_sqlite_files_seen: set[Path] = set()
+
+
 def latest_run(url: str) -> RunInfo | None:
+    """The newest published run; None with no run yet, or no SQLite file yet (a new install:
+    the file is not created just by looking). DatabaseMissing when a file in use went away."""
+    path = sqlite_file(url)
+    if path is not None:
+        if not path.exists():
+            if path in _sqlite_files_seen:
+                # The pooled connections still read the moved file; a file put back is new.
+                forget_engine(url)
+                raise DatabaseMissing(f"the SQLite file {path} is missing (moved or deleted)")
+            return None
+        _sqlite_files_seen.add(path)
     with session_factory(url)() as session:
         run = repository.latest_published_run(session)
         if run is None:

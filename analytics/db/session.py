@@ -3,34 +3,60 @@
 import contextlib
 import threading
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from analytics.db import migrate
 from analytics.db.models import FAILED
 
 _first_use = threading.Lock()
+_engines: dict[str, Engine] = {}
+
+
+class DatabaseMissing(SQLAlchemyError):
+    """The database file that was in use is gone (moved or deleted)."""
 
 
 def get_engine(url: str) -> Engine:
     """One engine per URL per process; the schema is migrated to the newest on first use."""
     # Concurrent first requests of a web server must not run the migrations twice at once.
     with _first_use:
-        return _migrated_engine(url)
+        if url not in _engines:
+            _engines[url] = _migrated_engine(url)
+        return _engines[url]
 
 
-@cache
-def _migrated_engine(url: str) -> Engine:
+def forget_engine(url: str) -> None:
+    """Close the engine of `url` so that its next use connects and migrates afresh: after the
+    database went away, what comes back may be another file or a new, empty database."""
+    with _first_use:
+        engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for other databases and in-memory SQLite."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    if parsed.get_backend_name() == "sqlite":
+        return Path(parsed.database)
+    return None
+
+
+def _migrated_engine(url: str) -> Engine:
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        # A server restart leaves pooled connections dead; each is tested before use.
+        engine = create_engine(url, pool_pre_ping=True)
     migrate.upgrade(engine)
     return engine
 
