@@ -130,9 +130,9 @@ def _wait_until_serving(base: str, server: subprocess.Popen) -> None:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited with status {server.returncode}")
         try:
-            requests.get(f"{base}/_dash-dependencies", timeout=5)
+            requests.get(f"{base}/_dash-dependencies", timeout=30)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.5)
     raise SystemExit("gunicorn did not answer within 120 s")
 
