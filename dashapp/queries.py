@@ -8,6 +8,7 @@ from pathlib import Path
 
 import flask
 import pandas as pd
+from sqlalchemy.orm import sessionmaker
 
 from analytics import quarantine
 from analytics.classifier import load_model
@@ -56,24 +57,35 @@ class PurchaseModel:
     threshold: float
 
 
-# SQLite files this process has read: one that then goes missing was moved or deleted, which is
-# an outage, not a new installation.
+# The SQLite files this process has read: one that then goes missing was moved or deleted (an
+# outage, not a new installation).
 _sqlite_files_seen: set[Path] = set()
 
 
-def latest_run(url: str) -> RunInfo | None:
-    """The newest published run; None with no run yet, or no SQLite file yet (a new install:
-    the file is not created just by looking). DatabaseMissing when a file in use went away."""
+def _sessions(url: str) -> sessionmaker:
+    """Sessions for reading; a missing SQLite file is DatabaseMissing, never created."""
     path = sqlite_file(url)
     if path is not None:
         if not path.exists():
-            if path in _sqlite_files_seen:
-                # The pooled connections still read the moved file; a file put back is new.
-                forget_engine(url)
-                raise DatabaseMissing(f"the SQLite file {path} is missing (moved or deleted)")
-            return None
+            # The pooled connections would go on reading the moved file; a file put back (or a
+            # copy) is opened afresh.
+            forget_engine(url)
+            raise DatabaseMissing(
+                f"the SQLite file {path} is missing (moved or deleted)"
+                if path in _sqlite_files_seen
+                else f"there is no SQLite file {path} yet"
+            )
         _sqlite_files_seen.add(path)
-    with session_factory(url)() as session:
+    return session_factory(url)
+
+
+def latest_run(url: str) -> RunInfo | None:
+    """The newest published run; None with no run yet, including no SQLite file yet (a new
+    install). DatabaseMissing when a SQLite file this process has read went away."""
+    path = sqlite_file(url)
+    if path is not None and not path.exists() and path not in _sqlite_files_seen:
+        return None
+    with _sessions(url)() as session:
         run = repository.latest_published_run(session)
         if run is None:
             return None
@@ -82,7 +94,7 @@ def latest_run(url: str) -> RunInfo | None:
 
 @lru_cache(maxsize=16)
 def overview(url: str, run_id: int) -> Overview:
-    with session_factory(url)() as session:
+    with _sessions(url)() as session:
         aggregates = {
             name: repository.aggregate(session, run_id, name)
             for name in (
@@ -114,14 +126,14 @@ def overview(url: str, run_id: int) -> Overview:
 
 @lru_cache(maxsize=16)
 def scatter_points(url: str, run_id: int, limit: int = SCATTER_SAMPLE) -> pd.DataFrame:
-    with session_factory(url)() as session:
+    with _sessions(url)() as session:
         return repository.customer_sample(session, run_id, limit)
 
 
 @lru_cache(maxsize=4)
 def purchase_model(url: str, run_id: int) -> PurchaseModel | None:
     """The run's fitted model, unpickled once per process (it was stored by our own pipeline)."""
-    with session_factory(url)() as session:
+    with _sessions(url)() as session:
         stored = repository.selected_model(session, run_id)
         if stored is None:
             return None
@@ -139,19 +151,19 @@ def customers(url: str, run_id: int) -> pd.DataFrame:
     """Every customer of a run, read once per process: filters and what-ifs then run in memory
     (a 100k-customer frame filters in milliseconds; a database round trip per callback does not).
     Callers must not modify the frame they get."""
-    with session_factory(url)() as session:
+    with _sessions(url)() as session:
         return repository.run_customers(session, run_id)
 
 
 def set_aside_counts(url: str) -> dict[int, int]:
     """{run id: rows it set aside}; read on each request, like the run history."""
-    with session_factory(url)() as session:
+    with _sessions(url)() as session:
         return quarantine_repository.counts(session)
 
 
 def set_aside_rows(url: str, run_id: int) -> list[BadRow]:
     """The rows a run set aside (at most 5 % of its file; not cached, they are read rarely)."""
-    with session_factory(url)() as session:
+    with _sessions(url)() as session:
         return quarantine_repository.bad_rows(session, run_id)
 
 
@@ -163,7 +175,7 @@ def set_aside_summary(url: str, run_id: int) -> dict:
 
 def run_history(url: str) -> pd.DataFrame:
     """Every recent run, newest first; read on each request since runs keep arriving."""
-    with session_factory(url)() as session:
+    with _sessions(url)() as session:
         rows = [
             {
                 "run_id": run.id,
@@ -250,7 +262,7 @@ class ModelReport:
 @lru_cache(maxsize=4)
 def model_report(url: str, run_id: int) -> ModelReport:
     """Callers must not modify the frames they get: they are cached for the run."""
-    with session_factory(url)() as session:
+    with _sessions(url)() as session:
         stored = repository.run_models(session, run_id)
         notes = list(repository.run_by_id(session, run_id).notes or [])
     comparison = pd.DataFrame(

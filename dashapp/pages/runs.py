@@ -4,9 +4,10 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashapp import comparison, export, figures, ids, jobs, queries, theme
-from dashapp.components import for_latest_run, graph_card
+from dashapp.components import error_state, for_latest_run, graph_card
 
 dash.register_page(
     __name__, path="/runs", name="Runs & data", title="Runs & data · Customer Analytics", order=4
@@ -312,7 +313,12 @@ def upload_outcome(result: dict) -> dbc.Alert:
 
 @callback(Output(ids.RUNS_SET_ASIDE, "children"), Input(ids.RUNS_COMPARE, "value"))
 def show_set_aside(run_id):
-    summary = queries.set_aside_summary(queries.app_database_url(), run_id)
+    url = queries.app_database_url()
+    try:
+        summary = queries.set_aside_summary(url, run_id)
+    except SQLAlchemyError as error:
+        # The database went away after the page was drawn.
+        return error_state(url, error)
     return set_aside_panel(run_id, summary)
 
 
