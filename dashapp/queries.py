@@ -10,7 +10,7 @@ import pandas as pd
 
 from analytics.classifier import load_model
 from analytics.config import SCATTER_SAMPLE
-from analytics.db import repository
+from analytics.db import repository, webhook_repository
 from analytics.db.session import session_factory
 from dashapp import comparison, pricing, theme
 
@@ -156,6 +156,35 @@ def run_history(url: str) -> pd.DataFrame:
             "holdout_accuracy",
             "error",
         ],
+    )
+
+
+def webhook_deliveries(url: str) -> pd.DataFrame:
+    """One row per run and receiver for the newest runs that were sent to webhooks: attempts,
+    whether one got through, and the last attempt's error. Read on each request."""
+    with session_factory(url)() as session:
+        attempts = pd.DataFrame(
+            [
+                {
+                    "run_id": delivery.run_id,
+                    "url": delivery.url,
+                    "attempted_at": delivery.attempted_at,
+                    "delivered": delivery.delivered,
+                    "error": delivery.error,
+                }
+                for delivery in webhook_repository.recent_deliveries(session)
+            ],
+            columns=["run_id", "url", "attempted_at", "delivered", "error"],
+        )
+    return (
+        attempts.groupby(["run_id", "url"], sort=False)
+        .agg(
+            attempts=("delivered", "size"),
+            delivered=("delivered", "any"),
+            last_attempt=("attempted_at", "last"),
+            error=("error", "last"),
+        )
+        .reset_index()
     )
 
 

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html, no_update
 
-from dashapp import comparison, figures, ids, jobs, queries, theme
+from dashapp import comparison, figures, ids, jobs, queries, theme, webhook_view
 from dashapp.components import for_latest_run, graph_card
 
 dash.register_page(
@@ -43,6 +43,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                 ],
                 className="mb-3",
             ),
+            webhook_view.deliveries_card(queries.webhook_deliveries(url)),
             dbc.Card(
                 [
                     dbc.CardHeader(
