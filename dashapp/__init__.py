@@ -1,16 +1,14 @@
 """The dashboard: a Dash Pages app that reads published runs from the database."""
 
 import os
-import tempfile
 from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-import diskcache
-from dash import Dash, DiskcacheManager, html
+from dash import Dash, html
 
 from analytics.config import database_url as resolve_database_url
-from dashapp import jobs
+from dashapp import background, jobs
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -19,7 +17,7 @@ def create_app(database_url: str | None = None) -> Dash:
     """Build the app; nothing touches the database until a page is requested.
 
     Environment: DATABASE_URL, UPLOAD_DIR (default data/uploads), UPLOAD_MAX_MB (default 50),
-    JOB_CACHE_DIR (background-job state; default a folder in the system temp directory).
+    REDIS_URL or JOB_CACHE_DIR (where background jobs run: dashapp.background).
     """
     url = resolve_database_url(database_url)
     jobs.configure(
@@ -27,13 +25,10 @@ def create_app(database_url: str | None = None) -> Dash:
         upload_dir=Path(os.environ.get("UPLOAD_DIR", "data/uploads")),
         max_bytes=int(float(os.environ.get("UPLOAD_MAX_MB", "50")) * 1024 * 1024),
     )
-    job_cache = os.environ.get("JOB_CACHE_DIR") or os.path.join(
-        tempfile.gettempdir(), "customer-analytics-jobs"
-    )
     app = Dash(
         __name__,
         use_pages=True,
-        background_callback_manager=DiskcacheManager(diskcache.Cache(job_cache)),
+        background_callback_manager=background.callback_manager(),
         assets_folder=str(ASSETS),
         title="Customer Analytics",
         update_title=None,
