@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, html
 
 from analytics.config import database_url as resolve_database_url
-from dashapp import background, jobs
+from dashapp import background, cache, jobs
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -17,7 +17,8 @@ def create_app(database_url: str | None = None) -> Dash:
     """Build the app; nothing touches the database until a page is requested.
 
     Environment: DATABASE_URL, UPLOAD_DIR (default data/uploads), UPLOAD_MAX_MB (default 50),
-    REDIS_URL or JOB_CACHE_DIR (where background jobs run: dashapp.background).
+    REDIS_URL (Celery jobs and a shared query cache: dashapp.background, dashapp.cache) or
+    JOB_CACHE_DIR (where jobs keep their state without Redis).
     """
     url = resolve_database_url(database_url)
     jobs.configure(
@@ -37,6 +38,7 @@ def create_app(database_url: str | None = None) -> Dash:
         suppress_callback_exceptions=True,
     )
     app.server.config["DATABASE_URL"] = url
+    cache.configure(app.server, os.environ.get("REDIS_URL"))
     app.layout = html.Div(
         [
             dbc.Navbar(

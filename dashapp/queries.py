@@ -1,9 +1,9 @@
 """What the pages read from the database. A published run never changes, so reads are cached
-per run id; only `latest_run` goes to the database on every page load."""
+per run id (dashapp.cache); only `latest_run` goes to the database on every page load, and it
+clears the caches when a new run has been published."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 import flask
 import pandas as pd
@@ -12,7 +12,7 @@ from analytics.classifier import load_model
 from analytics.config import SCATTER_SAMPLE
 from analytics.db import repository, webhook_repository
 from analytics.db.session import session_factory
-from dashapp import comparison, pricing, theme
+from dashapp import cache, comparison, pricing, theme
 
 
 def app_database_url() -> str:
@@ -58,10 +58,11 @@ def latest_run(url: str) -> RunInfo | None:
         run = repository.latest_published_run(session)
         if run is None:
             return None
+        cache.note_latest_run(url, f"{run.id}@{run.created_at.isoformat()}")
         return RunInfo(run.id, run.created_at, run.input_name, run.rows, run.k)
 
 
-@lru_cache(maxsize=16)
+@cache.per_run
 def overview(url: str, run_id: int) -> Overview:
     with session_factory(url)() as session:
         aggregates = {
@@ -93,13 +94,13 @@ def overview(url: str, run_id: int) -> Overview:
         )
 
 
-@lru_cache(maxsize=16)
+@cache.per_run
 def scatter_points(url: str, run_id: int, limit: int = SCATTER_SAMPLE) -> pd.DataFrame:
     with session_factory(url)() as session:
         return repository.customer_sample(session, run_id, limit)
 
 
-@lru_cache(maxsize=4)
+@cache.process_local(maxsize=4)
 def purchase_model(url: str, run_id: int) -> PurchaseModel | None:
     """The run's fitted model, unpickled once per process (it was stored by our own pipeline)."""
     with session_factory(url)() as session:
@@ -115,7 +116,7 @@ def purchase_model(url: str, run_id: int) -> PurchaseModel | None:
         )
 
 
-@lru_cache(maxsize=2)
+@cache.process_local(maxsize=2)
 def customers(url: str, run_id: int) -> pd.DataFrame:
     """Every customer of a run, read once per process: filters and what-ifs then run in memory
     (a 100k-customer frame filters in milliseconds; a database round trip per callback does not).
@@ -194,7 +195,7 @@ def segment_label_map(url: str, run_id: int) -> dict[int, str]:
     return {int(segment): theme.segment_label(segment, name) for segment, name in names.items()}
 
 
-@lru_cache(maxsize=8)
+@cache.per_run
 def segment_moves(url: str, previous_id: int, run_id: int) -> pd.DataFrame:
     """Who moved between the segments of two runs; both runs are published, so it is cached."""
     return comparison.segment_moves(
@@ -239,7 +240,7 @@ class ModelReport:
     notes: list[str]
 
 
-@lru_cache(maxsize=4)
+@cache.per_run
 def model_report(url: str, run_id: int) -> ModelReport:
     """Callers must not modify the frames they get: they are cached for the run."""
     with session_factory(url)() as session:
@@ -282,7 +283,7 @@ def _selected_model(stored) -> SelectedModel:
     )
 
 
-@lru_cache(maxsize=4)
+@cache.per_run
 def product_prices(url: str, run_id: int) -> pd.DataFrame:
     """Each product of a run with its customers and most common price, most common first."""
     return pricing.typical_prices(customers(url, run_id))
@@ -298,7 +299,7 @@ class SegmentPrediction:
     customers: int
 
 
-@lru_cache(maxsize=16)
+@cache.process_local(maxsize=16)
 def segment_prediction(url: str, run_id: int, segment: int | None) -> SegmentPrediction | None:
     """Today's predictions for a segment (None: every customer), computed once per run and
     segment so that a what-if price change only predicts the changed prices. None without a
@@ -315,7 +316,7 @@ def segment_prediction(url: str, run_id: int, segment: int | None) -> SegmentPre
     return SegmentPrediction(rows, probability, len(members))
 
 
-@lru_cache(maxsize=2)
+@cache.per_run
 def explorer_choices(url: str, run_id: int):
     """What the segment explorer offers to filter a run's customers on."""
     # Imported here: queries is imported by every page, the explorer's helpers by one.
@@ -325,7 +326,7 @@ def explorer_choices(url: str, run_id: int):
     return explorer.choices_for(customers(url, run_id), segments.tolist())
 
 
-@lru_cache(maxsize=2)
+@cache.process_local(maxsize=2)
 def audience_csv_lines(url: str, run_id: int) -> tuple:
     """A run's customers as audience CSV: the header and an array of one line per customer,
     rendered once per run, so that exporting a filtered audience picks lines (milliseconds)
