@@ -1,6 +1,7 @@
 """The Runs & data page: history, comparison, and uploads as background runs."""
 
 import functools
+import json
 import os
 import sqlite3
 import subprocess
@@ -16,9 +17,12 @@ from analytics.sample import generate_customers
 from dashapp import create_app, ids, queries
 from tests.browser.plots import points_drawn
 from tests.conftest import ROOT
+from tests.receivers import Receiver, add_webhook, signature_is_valid
 
 pytestmark = pytest.mark.browser
 FAST = {"Logistic Regression": CANDIDATES["Logistic Regression"]}
+# A loopback webhook receiver, apart from the integration tests' 8071-8074.
+RECEIVER_PORT = 8075
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +144,8 @@ def celery_worker(redis_url, own_db, tmp_path, monkeypatch):
 
 def test_upload_runs_on_a_celery_worker_and_publishes(dash_duo, own_db, tmp_path, celery_worker):
     published = queries.latest_run(own_db).id
+    receiver = Receiver(RECEIVER_PORT, 200)
+    secret = add_webhook(own_db, receiver.url)
     good = tmp_path / "celery_customers.csv"
     generate_customers(300, seed=11).to_csv(good, index=False)
     dash_duo.start_server(create_app(own_db))
@@ -152,4 +158,10 @@ def test_upload_runs_on_a_celery_worker_and_publishes(dash_duo, own_db, tmp_path
     # The worker, not the web server, did the work.
     assert "background_callback_" in celery_worker.read_text()
     assert "succeeded" in celery_worker.read_text()
+    # Uploads announce their run like the command line does.
+    receiver.close()
+    [(headers, body)] = receiver.requests
+    assert signature_is_valid(secret, headers, body)
+    assert json.loads(body)["run_id"] == latest.id
+    dash_duo.wait_for_contains_text(f"#{ids.RUNS_WEBHOOKS}", "delivered", timeout=10)
     assert dash_duo.get_logs() == []

@@ -2,14 +2,10 @@
 recorded and shown on the Runs page."""
 
 import functools
-import hashlib
-import hmac
 import json
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select
@@ -18,37 +14,13 @@ from analytics import pipeline, webhooks
 from analytics.classifier import CANDIDATES, select_model
 from analytics.db.models import WebhookDelivery
 from analytics.db.session import session_factory
+from analytics.sample import generate_customers
 from dashapp import queries, webhook_view
+from tests.receivers import Receiver, add_webhook, dashapp_cli, signature_is_valid
 
 FAST = {"Logistic Regression": CANDIDATES["Logistic Regression"]}
 # Loopback ports for the receivers; nobody listens on CLOSED_PORT (a receiver that is down).
 RECEIVER_PORT, FAILING_PORT, REJECTING_PORT, CLOSED_PORT = 8071, 8072, 8073, 8074
-
-
-class Receiver:
-    """An HTTP server in a thread that answers every POST with `status` and keeps what it got."""
-
-    def __init__(self, port: int, status: int):
-        self.requests: list[tuple[dict, bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *_args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.url = f"http://127.0.0.1:{port}/hooks/analytics"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -67,29 +39,6 @@ def receivers():
 @pytest.fixture
 def fast_models(monkeypatch):
     monkeypatch.setattr(pipeline, "select_model", functools.partial(select_model, candidates=FAST))
-
-
-def dashapp_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "dashapp", "webhooks", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def add_webhook(db: str, url: str) -> str:
-    """Add a webhook as a user does; returns the signing secret the CLI printed."""
-    result = dashapp_cli("--db", db, "add", url)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.split("give it to the receiver): ")[1].strip()
-
-
-def signature_is_valid(secret: str, headers: dict, body: bytes) -> bool:
-    """The check the README tells receivers to make, written out independently."""
-    signed = headers["X-Analytics-Timestamp"].encode() + b"." + body
-    expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, headers["X-Analytics-Signature"])
 
 
 def deliveries(db: str) -> list[WebhookDelivery]:
@@ -121,6 +70,25 @@ def test_a_new_run_reaches_the_receiver_signed(fresh_db, sample_csv, receivers, 
     [delivery] = deliveries(fresh_db)
     assert (delivery.run_id, delivery.attempt, delivery.delivered) == (summary["run_id"], 1, True)
     assert (delivery.status_code, delivery.error) == (200, None)
+
+
+def test_the_run_command_announces_its_run(tmp_path, receivers):
+    db = f"sqlite:///{tmp_path / 'analytics.db'}"
+    receiver = receivers(RECEIVER_PORT, 200)
+    secret = add_webhook(db, receiver.url)
+    customers = tmp_path / "customers.csv"
+    generate_customers(300, seed=5).to_csv(customers, index=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics", "run", "--input", str(customers), "--db", db, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    [(headers, body)] = receiver.requests
+    assert signature_is_valid(secret, headers, body)
+    assert json.loads(body)["run_id"] == json.loads(result.stdout)["run_id"]
+    assert json.loads(body)["rows"] == 300
 
 
 def test_failing_receivers_are_retried_recorded_and_shown(
