@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 
-from analytics import eda, quarantine
+from analytics import eda, quarantine, webhooks
 from analytics.classifier import ModelSelection, dump_model, select_model
 from analytics.config import (
     DEFAULT_SEGMENT_FEATURES,
@@ -217,7 +217,9 @@ def run(
     except Exception as error:
         record_failed_run(sessions, Run, run_fields, error)
         raise
-    return RunSummary(run_id=run_record.id, analysis=analysis, bad_rows=loaded.bad_rows)
+    summary = RunSummary(run_id=run_record.id, analysis=analysis, bad_rows=loaded.bad_rows)
+    webhooks.announce(sessions, summary.as_dict(), run_record.finished_at)
+    return summary
 
 
 def _store_results(session, run: Run, analysis: Analysis) -> None:

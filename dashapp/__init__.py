@@ -1,16 +1,14 @@
 """The dashboard: a Dash Pages app that reads published runs from the database."""
 
 import os
-import tempfile
 from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-import diskcache
-from dash import Dash, DiskcacheManager, html
+from dash import Dash, html
 
 from analytics.config import database_url as resolve_database_url
-from dashapp import jobs
+from dashapp import background, cache, jobs
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -20,20 +18,18 @@ def create_app(database_url: str | None = None) -> Dash:
 
     Environment: DATABASE_URL, UPLOAD_DIR (default data/uploads), the upload limits
     (analytics.config.upload_limits: UPLOAD_MAX_MB, ANALYTICS_MAX_ROWS, ANALYTICS_MAX_COLUMNS),
-    JOB_CACHE_DIR (background-job state; default a folder in the system temp directory).
+    REDIS_URL (Celery jobs and a shared query cache: dashapp.background, dashapp.cache) or
+    JOB_CACHE_DIR (where jobs keep their state without Redis).
     """
     url = resolve_database_url(database_url)
     jobs.configure(
         database_url=url,
         upload_dir=Path(os.environ.get("UPLOAD_DIR", "data/uploads")),
     )
-    job_cache = os.environ.get("JOB_CACHE_DIR") or os.path.join(
-        tempfile.gettempdir(), "customer-analytics-jobs"
-    )
     app = Dash(
         __name__,
         use_pages=True,
-        background_callback_manager=DiskcacheManager(diskcache.Cache(job_cache)),
+        background_callback_manager=background.callback_manager(),
         assets_folder=str(ASSETS),
         title="Customer Analytics",
         update_title=None,
@@ -42,6 +38,7 @@ def create_app(database_url: str | None = None) -> Dash:
         suppress_callback_exceptions=True,
     )
     app.server.config["DATABASE_URL"] = url
+    cache.configure(app.server, os.environ.get("REDIS_URL"))
     app.layout = html.Div(
         [
             dbc.Navbar(

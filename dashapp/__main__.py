@@ -1,9 +1,11 @@
-"""`python -m dashapp`: serve the dashboard locally (use gunicorn wsgi:server in production)."""
+"""`python -m dashapp`: serve the dashboard locally (use gunicorn wsgi:server in production);
+`python -m dashapp webhooks …` manages webhooks."""
 
 import argparse
+import sys
 
 from analytics.db.session import safe_url
-from dashapp import create_app
+from dashapp import create_app, webhook_commands
 
 
 def main() -> None:
@@ -14,7 +16,11 @@ def main() -> None:
         "--db", help="database URL (default: $DATABASE_URL or sqlite:///data/analytics.db)"
     )
     parser.add_argument("--debug", action="store_true", help="Dash dev tools and reloading")
+    commands = parser.add_subparsers(dest="command", metavar="command")
+    webhook_commands.add_parser(commands)
     args = parser.parse_args()
+    if args.command == "webhooks":
+        sys.exit(webhook_commands.run(args))
     app = create_app(args.db)
     print(
         f"Dashboard for {safe_url(app.server.config['DATABASE_URL'])} "

@@ -68,6 +68,7 @@ RUNS_UPLOAD = "runs-upload"
 RUNS_PROGRESS = "runs-progress"
 RUNS_STATUS = "runs-status"
 RUNS_ERROR = "runs-error"
+RUNS_WEBHOOKS = "runs-webhooks"
 
 # /model: the designed state of a run that has no purchase model
 MODEL_MISSING = "model-missing"

@@ -1,9 +1,9 @@
 """What the pages read from the database. A published run never changes, so reads are cached
-per run id; only `latest_run` goes to the database on every page load."""
+per run id (dashapp.cache); only `latest_run` goes to the database on every page load, and it
+clears the caches when a new run has been published."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 import flask
@@ -13,10 +13,10 @@ from sqlalchemy.orm import sessionmaker
 from analytics import quarantine
 from analytics.classifier import load_model
 from analytics.config import SCATTER_SAMPLE
-from analytics.db import quarantine_repository, repository
+from analytics.db import quarantine_repository, repository, webhook_repository
 from analytics.db.session import DatabaseMissing, forget_engine, session_factory, sqlite_file
 from analytics.quarantine import BadRow
-from dashapp import comparison, pricing, theme
+from dashapp import cache, comparison, pricing, theme
 
 
 def app_database_url() -> str:
@@ -89,10 +89,11 @@ def latest_run(url: str) -> RunInfo | None:
         run = repository.latest_published_run(session)
         if run is None:
             return None
+        cache.note_latest_run(url, f"{run.id}@{run.created_at.isoformat()}")
         return RunInfo(run.id, run.created_at, run.input_name, run.rows, run.k)
 
 
-@lru_cache(maxsize=16)
+@cache.per_run
 def overview(url: str, run_id: int) -> Overview:
     with _sessions(url)() as session:
         aggregates = {
@@ -124,13 +125,13 @@ def overview(url: str, run_id: int) -> Overview:
         )
 
 
-@lru_cache(maxsize=16)
+@cache.per_run
 def scatter_points(url: str, run_id: int, limit: int = SCATTER_SAMPLE) -> pd.DataFrame:
     with _sessions(url)() as session:
         return repository.customer_sample(session, run_id, limit)
 
 
-@lru_cache(maxsize=4)
+@cache.process_local(maxsize=4)
 def purchase_model(url: str, run_id: int) -> PurchaseModel | None:
     """The run's fitted model, unpickled once per process (it was stored by our own pipeline)."""
     with _sessions(url)() as session:
@@ -146,7 +147,7 @@ def purchase_model(url: str, run_id: int) -> PurchaseModel | None:
         )
 
 
-@lru_cache(maxsize=2)
+@cache.process_local(maxsize=2)
 def customers(url: str, run_id: int) -> pd.DataFrame:
     """Every customer of a run, read once per process: filters and what-ifs then run in memory
     (a 100k-customer frame filters in milliseconds; a database round trip per callback does not).
@@ -167,7 +168,7 @@ def set_aside_rows(url: str, run_id: int) -> list[BadRow]:
         return quarantine_repository.bad_rows(session, run_id)
 
 
-@lru_cache(maxsize=16)
+@cache.per_run
 def set_aside_summary(url: str, run_id: int) -> dict:
     """{"count", "reasons": {reason: rows}} of the rows a run set aside."""
     return quarantine.summary(set_aside_rows(url, run_id))
@@ -208,13 +209,42 @@ def run_history(url: str) -> pd.DataFrame:
     )
 
 
+def webhook_deliveries(url: str) -> pd.DataFrame:
+    """One row per run and receiver for the newest runs that were sent to webhooks: attempts,
+    whether one got through, and the last attempt's error. Read on each request."""
+    with session_factory(url)() as session:
+        attempts = pd.DataFrame(
+            [
+                {
+                    "run_id": delivery.run_id,
+                    "url": delivery.url,
+                    "attempted_at": delivery.attempted_at,
+                    "delivered": delivery.delivered,
+                    "error": delivery.error,
+                }
+                for delivery in webhook_repository.recent_deliveries(session)
+            ],
+            columns=["run_id", "url", "attempted_at", "delivered", "error"],
+        )
+    return (
+        attempts.groupby(["run_id", "url"], sort=False)
+        .agg(
+            attempts=("delivered", "size"),
+            delivered=("delivered", "any"),
+            last_attempt=("attempted_at", "last"),
+            error=("error", "last"),
+        )
+        .reset_index()
+    )
+
+
 def segment_label_map(url: str, run_id: int) -> dict[int, str]:
     """Each segment of a run and its label ("2. Older mid earners, …")."""
     names = overview(url, run_id).segments.set_index("segment")["name"]
     return {int(segment): theme.segment_label(segment, name) for segment, name in names.items()}
 
 
-@lru_cache(maxsize=8)
+@cache.per_run
 def segment_moves(url: str, previous_id: int, run_id: int) -> pd.DataFrame:
     """Who moved between the segments of two runs; both runs are published, so it is cached."""
     return comparison.segment_moves(
@@ -259,7 +289,7 @@ class ModelReport:
     notes: list[str]
 
 
-@lru_cache(maxsize=4)
+@cache.per_run
 def model_report(url: str, run_id: int) -> ModelReport:
     """Callers must not modify the frames they get: they are cached for the run."""
     with _sessions(url)() as session:
@@ -302,7 +332,7 @@ def _selected_model(stored) -> SelectedModel:
     )
 
 
-@lru_cache(maxsize=4)
+@cache.per_run
 def product_prices(url: str, run_id: int) -> pd.DataFrame:
     """Each product of a run with its customers and most common price, most common first."""
     return pricing.typical_prices(customers(url, run_id))
@@ -318,7 +348,7 @@ class SegmentPrediction:
     customers: int
 
 
-@lru_cache(maxsize=16)
+@cache.process_local(maxsize=16)
 def segment_prediction(url: str, run_id: int, segment: int | None) -> SegmentPrediction | None:
     """Today's predictions for a segment (None: every customer), computed once per run and
     segment so that a what-if price change only predicts the changed prices. None without a
@@ -335,7 +365,7 @@ def segment_prediction(url: str, run_id: int, segment: int | None) -> SegmentPre
     return SegmentPrediction(rows, probability, len(members))
 
 
-@lru_cache(maxsize=2)
+@cache.per_run
 def explorer_choices(url: str, run_id: int):
     """What the segment explorer offers to filter a run's customers on."""
     # Imported here: queries is imported by every page, the explorer's helpers by one.
@@ -345,7 +375,7 @@ def explorer_choices(url: str, run_id: int):
     return explorer.choices_for(customers(url, run_id), segments.tolist())
 
 
-@lru_cache(maxsize=2)
+@cache.process_local(maxsize=2)
 def audience_csv_lines(url: str, run_id: int) -> tuple:
     """A run's customers as audience CSV: the header and an array of one line per customer,
     rendered once per run, so that exporting a filtered audience picks lines (milliseconds)

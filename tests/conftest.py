@@ -19,6 +19,8 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = ["sqlite", "postgresql"]
+# A Redis server for the Celery and shared-cache tests; its own database number keeps keys apart.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 # dash_duo serves on this port; parallel test sessions on one machine each pick their own.
 DASH_TEST_PORT = int(os.environ.get("DASH_TEST_PORT", "8050"))
 
@@ -98,6 +100,17 @@ def new_database(backend: str, folder: Path) -> Iterator[str]:
         get_engine(url).dispose()
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """TEST_REDIS_URL when a Redis server answers there; the test is skipped otherwise."""
+    redis = pytest.importorskip("redis", reason="the redis client is not installed")
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"no Redis server at {TEST_REDIS_URL}: {error}")
+    return TEST_REDIS_URL
 
 
 @pytest.fixture(params=BACKENDS)

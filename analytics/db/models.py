@@ -186,3 +186,34 @@ class RfmGroup(Base):
     mean_frequency: Mapped[float | None] = mapped_column(Float)
     mean_monetary: Mapped[float | None] = mapped_column(Float)
     revenue: Mapped[float] = mapped_column(Float)
+
+
+class Webhook(Base):
+    """A receiver that is sent a signed summary of every published run."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    # Kept in clear text: signing each delivery needs the secret itself, not a hash of it.
+    secret: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class WebhookDelivery(Base):
+    """One attempt to deliver one run to one webhook; a retry is a new row."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_run", "run_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # NULL once the webhook is removed; its deliveries stay as the record of what was sent.
+    webhook_id: Mapped[int | None] = mapped_column(ForeignKey("webhooks.id", ondelete="SET NULL"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(Text)
+    attempt: Mapped[int] = mapped_column(Integer)
+    attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    delivered: Mapped[bool] = mapped_column(default=False)
+    # The receiver's HTTP status; None when no response arrived (refused, timed out).
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)

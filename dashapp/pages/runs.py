@@ -6,7 +6,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashapp import comparison, export, figures, ids, jobs, queries, theme
+from dashapp import comparison, export, figures, ids, jobs, queries, theme, webhook_view
 from dashapp.components import error_state, for_latest_run, graph_card
 
 dash.register_page(
@@ -46,6 +46,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                 ],
                 className="mb-3",
             ),
+            webhook_view.deliveries_card(queries.webhook_deliveries(url)),
             dbc.Card(
                 [
                     dbc.CardHeader(

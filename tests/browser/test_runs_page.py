@@ -1,7 +1,13 @@
 """The Runs & data page: history, comparison, and uploads as background runs."""
 
 import functools
+import json
+import os
 import sqlite3
+import subprocess
+import sys
+import time
+import uuid
 
 import pytest
 
@@ -10,9 +16,13 @@ from analytics.classifier import CANDIDATES, select_model
 from analytics.sample import generate_customers
 from dashapp import create_app, ids, queries
 from tests.browser.plots import points_drawn
+from tests.conftest import ROOT
+from tests.receivers import Receiver, add_webhook, signature_is_valid
 
 pytestmark = pytest.mark.browser
 FAST = {"Logistic Regression": CANDIDATES["Logistic Regression"]}
+# A loopback webhook receiver, apart from the integration tests' 8071-8074.
+RECEIVER_PORT = 8075
 
 
 @pytest.fixture(scope="module")
@@ -93,4 +103,65 @@ def test_good_upload_runs_in_the_background_and_publishes(dash_duo, own_db, tmp_
         in dash_duo.find_element(f"#{ids.RUNS_ERROR}").text
     )
     dash_duo.wait_for_contains_text(f"#{ids.RUNS_TABLE}", "new_customers.csv", timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+@pytest.fixture
+def celery_worker(redis_url, own_db, tmp_path, monkeypatch):
+    """A Celery worker started as the README says, on the test's database and Redis; the app
+    that the test builds afterwards sends its background jobs there."""
+    log = tmp_path / "worker.log"
+    environment = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": own_db,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+    }
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "celery", "-A", "dashapp.worker", "worker"),
+                *("--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle"),
+                *("--hostname", f"test-{uuid.uuid4().hex[:8]}@%h"),
+            ],
+            env=environment,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while " ready." not in log.read_text():
+            assert worker.poll() is None, f"the worker exited:\n{log.read_text()}"
+            assert time.monotonic() < deadline, f"the worker did not start:\n{log.read_text()}"
+            time.sleep(0.5)
+        monkeypatch.setenv("REDIS_URL", redis_url)
+        yield log
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+def test_upload_runs_on_a_celery_worker_and_publishes(dash_duo, own_db, tmp_path, celery_worker):
+    published = queries.latest_run(own_db).id
+    receiver = Receiver(RECEIVER_PORT, 200)
+    secret = add_webhook(own_db, receiver.url)
+    good = tmp_path / "celery_customers.csv"
+    generate_customers(300, seed=11).to_csv(good, index=False)
+    dash_duo.start_server(create_app(own_db))
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
+    upload(dash_duo, good)
+    dash_duo.wait_for_contains_text(f"#{ids.RUNS_ERROR}", "Published run", timeout=120)
+    latest = queries.latest_run(own_db)
+    assert latest.id == published + 1 and latest.input_name == "celery_customers.csv"
+    assert latest.rows == 300
+    # The worker, not the web server, did the work.
+    assert "background_callback_" in celery_worker.read_text()
+    assert "succeeded" in celery_worker.read_text()
+    # Uploads announce their run like the command line does.
+    receiver.close()
+    [(headers, body)] = receiver.requests
+    assert signature_is_valid(secret, headers, body)
+    assert json.loads(body)["run_id"] == latest.id
+    dash_duo.wait_for_contains_text(f"#{ids.RUNS_WEBHOOKS}", "delivered", timeout=10)
     assert dash_duo.get_logs() == []

@@ -1,0 +1,106 @@
+"""Query results cached per run with flask-caching: a SimpleCache in each process by default, a
+RedisCache that every web worker shares when REDIS_URL is set.
+
+A published run never changes, so a result keyed by (database, run id, arguments) stays right
+until a new run is published; `note_latest_run` (called on every page load) clears the cache
+when that happens, so a recreated database whose run ids start again at 1 shows no stale data.
+What must not travel through Redis (unpickled models, whole customer frames) is kept in
+`process_local` caches, cleared on the same signal.
+"""
+
+import functools
+import hashlib
+from collections.abc import Callable
+
+import flask
+from flask_caching import Cache
+from flask_caching.backends import SimpleCache
+
+# Entries belong to runs, which never change; the timeout only bounds what old runs keep.
+TIMEOUT_SECONDS = 24 * 3600
+# SimpleCache entries per process before it evicts: a few runs' worth of every cached query.
+LOCAL_ENTRIES = 500
+KEY_PREFIX = "customer-analytics:"
+
+
+def _config(redis_url: str | None) -> dict:
+    if redis_url:
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": KEY_PREFIX,
+            "CACHE_DEFAULT_TIMEOUT": TIMEOUT_SECONDS,
+        }
+    return {
+        "CACHE_TYPE": "SimpleCache",
+        "CACHE_THRESHOLD": LOCAL_ENTRIES,
+        "CACHE_DEFAULT_TIMEOUT": TIMEOUT_SECONDS,
+    }
+
+
+class _Store:
+    """The backend in use: the app's flask-caching backend once `configure` ran; before that
+    (scripts and tests that call the queries without an app) a SimpleCache of this process."""
+
+    backend = SimpleCache(threshold=LOCAL_ENTRIES, default_timeout=TIMEOUT_SECONDS)
+
+
+def configure(server: flask.Flask, redis_url: str | None) -> None:
+    """Register flask-caching on the app's server; the queries then use its backend."""
+    extension = Cache(server, config=_config(redis_url))
+    _Store.backend = server.extensions["cache"][extension]
+
+
+def _database_key(url: str) -> str:
+    # A digest: the URL may hold a password, which has no place in cache keys.
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def per_run(function: Callable) -> Callable:
+    """Cache `function(url, run_id, *args)` in the shared cache, keyed by the database, the run
+    and the arguments. Values must pickle (flask-caching stores them pickled)."""
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def cached(url: str, run_id: int, *args):
+        key = ":".join([name, _database_key(url), str(run_id), *map(repr, args)])
+        hit = _Store.backend.get(key)
+        # Stored in a 1-tuple: the caches cannot tell a stored None from a miss.
+        if hit is not None:
+            return hit[0]
+        value = function(url, run_id, *args)
+        _Store.backend.set(key, (value,))
+        return value
+
+    return cached
+
+
+_local_caches: list = []
+_local_latest: dict[str, str] = {}
+
+
+def process_local(maxsize: int) -> Callable:
+    """An lru_cache for what stays in this process (live objects, large frames), cleared with the
+    shared cache when a new run is published."""
+
+    def decorate(function: Callable) -> Callable:
+        cached = functools.lru_cache(maxsize=maxsize)(function)
+        _local_caches.append(cached)
+        return cached
+
+    return decorate
+
+
+def note_latest_run(url: str, marker: str) -> None:
+    """Clear cached results when `marker` (the newest published run's id and time) differs from
+    the one seen before: a new run was published, or the database was recreated."""
+    store = _Store.backend
+    key = f"latest:{_database_key(url)}"
+    if store.get(key) != marker:
+        store.clear()
+        store.set(key, marker)
+    # Each process clears its own caches once, whichever process noticed the change first.
+    if _local_latest.get(url) != marker:
+        for local in _local_caches:
+            local.cache_clear()
+        _local_latest[url] = marker

@@ -1,0 +1,85 @@
+"""`python -m dashapp webhooks add URL | list | remove ID`: who is told about published runs."""
+
+import argparse
+import sys
+from urllib.parse import urlsplit
+
+from analytics import webhooks
+from analytics.config import database_url
+from analytics.db import webhook_repository
+from analytics.db.session import session_factory
+
+
+def add_parser(commands) -> None:
+    """Register `webhooks` under the `python -m dashapp` subcommands."""
+    parser = commands.add_parser(
+        "webhooks", help="receivers of a signed summary of every published run"
+    )
+    parser.add_argument(
+        "--db",
+        # Unset here must not hide a --db given before `webhooks`.
+        default=argparse.SUPPRESS,
+        help="database URL (default: $DATABASE_URL or sqlite:///data/analytics.db)",
+    )
+    actions = parser.add_subparsers(required=True, metavar="action")
+    add = actions.add_parser("add", help="add a receiver URL; prints its signing secret once")
+    add.add_argument("url", type=_receiver_url, help="http(s) URL that accepts POSTed JSON")
+    add.set_defaults(handler=_add)
+    actions.add_parser("list", help="every webhook and its last delivery").set_defaults(
+        handler=_list
+    )
+    remove = actions.add_parser("remove", help="stop sending to a webhook (history stays)")
+    remove.add_argument("id", type=int, help="webhook id, as `list` shows it")
+    remove.set_defaults(handler=_remove)
+
+
+def run(args: argparse.Namespace) -> int:
+    return args.handler(session_factory(database_url(args.db)), args)
+
+
+def _receiver_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// URL")
+    return text
+
+
+def _add(sessions, args: argparse.Namespace) -> int:
+    secret = webhooks.new_secret()
+    with sessions.begin() as session:
+        webhook = webhook_repository.add_webhook(session, args.url, secret)
+    print(f"Webhook {webhook.id} added: every published run is POSTed to {webhook.url}.")
+    print(f"Signing secret (shown only now; give it to the receiver): {secret}")
+    return 0
+
+
+def _list(sessions, _args: argparse.Namespace) -> int:
+    with sessions() as session:
+        hooks = webhook_repository.webhooks(session)
+        last = webhook_repository.last_results(session)
+    if not hooks:
+        print("No webhooks; add one with `python -m dashapp webhooks add URL`.")
+        return 0
+    for hook in hooks:
+        delivery = last.get(hook.id)
+        if delivery is None:
+            outcome = "nothing sent yet"
+        elif delivery.delivered:
+            outcome = f"run {delivery.run_id} delivered (HTTP {delivery.status_code})"
+        else:
+            outcome = f"run {delivery.run_id} FAILED: {delivery.error}"
+        print(f"{hook.id}\t{hook.url}\tadded {hook.created_at:%Y-%m-%d %H:%M}\t{outcome}")
+    return 0
+
+
+def _remove(sessions, args: argparse.Namespace) -> int:
+    with sessions.begin() as session:
+        removed = webhook_repository.remove_webhook(session, args.id)
+    if not removed:
+        print(
+            f"error: there is no webhook {args.id}; `python -m dashapp webhooks list` shows them.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Webhook {args.id} removed; its past deliveries stay on the Runs page.")
+    return 0

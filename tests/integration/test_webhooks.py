@@ -1,0 +1,145 @@
+"""Webhooks end to end: receivers on loopback get signed run summaries; failures are retried,
+recorded and shown on the Runs page."""
+
+import functools
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import select
+
+from analytics import pipeline, webhooks
+from analytics.classifier import CANDIDATES, select_model
+from analytics.db.models import WebhookDelivery
+from analytics.db.session import session_factory
+from analytics.sample import generate_customers
+from dashapp import queries, webhook_view
+from tests.receivers import Receiver, add_webhook, dashapp_cli, signature_is_valid
+
+FAST = {"Logistic Regression": CANDIDATES["Logistic Regression"]}
+# Loopback ports for the receivers; nobody listens on CLOSED_PORT (a receiver that is down).
+RECEIVER_PORT, FAILING_PORT, REJECTING_PORT, CLOSED_PORT = 8071, 8072, 8073, 8074
+
+
+@pytest.fixture
+def receivers():
+    started = []
+
+    def start(port: int, status: int) -> Receiver:
+        started.append(Receiver(port, status))
+        return started[-1]
+
+    yield start
+    for receiver in started:
+        receiver.close()
+
+
+@pytest.fixture
+def fast_models(monkeypatch):
+    monkeypatch.setattr(pipeline, "select_model", functools.partial(select_model, candidates=FAST))
+
+
+def deliveries(db: str) -> list[WebhookDelivery]:
+    with session_factory(db)() as session:
+        return list(session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)))
+
+
+def test_a_new_run_reaches_the_receiver_signed(fresh_db, sample_csv, receivers, fast_models):
+    receiver = receivers(RECEIVER_PORT, 200)
+    secret = add_webhook(fresh_db, receiver.url)
+    summary = pipeline.run(sample_csv, fresh_db).as_dict()
+
+    assert len(receiver.requests) == 1
+    headers, body = receiver.requests[0]
+    assert signature_is_valid(secret, headers, body)
+    assert not signature_is_valid("another secret", headers, body)
+    assert abs(int(headers["X-Analytics-Timestamp"]) - time.time()) < 120
+    assert headers["Content-Type"] == "application/json"
+    sent = json.loads(body)
+    assert sent["event"] == "run.published"
+    assert sent["run_id"] == summary["run_id"]
+    assert sent["rows"] == 3_000
+    assert sent["k"] == summary["k"] and sum(sent["segment_sizes"]) == 3_000
+    assert [s["size"] for s in sent["segments"]] == sent["segment_sizes"]
+    assert sent["model"]["name"] == "Logistic Regression"
+    assert sent["model"]["roc_auc"] == pytest.approx(summary["model"]["roc_auc"])
+    assert sent["published_at"].startswith(str(time.gmtime().tm_year))
+
+    [delivery] = deliveries(fresh_db)
+    assert (delivery.run_id, delivery.attempt, delivery.delivered) == (summary["run_id"], 1, True)
+    assert (delivery.status_code, delivery.error) == (200, None)
+
+
+def test_the_run_command_announces_its_run(tmp_path, receivers):
+    db = f"sqlite:///{tmp_path / 'analytics.db'}"
+    receiver = receivers(RECEIVER_PORT, 200)
+    secret = add_webhook(db, receiver.url)
+    customers = tmp_path / "customers.csv"
+    generate_customers(300, seed=5).to_csv(customers, index=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics", "run", "--input", str(customers), "--db", db, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    [(headers, body)] = receiver.requests
+    assert signature_is_valid(secret, headers, body)
+    assert json.loads(body)["run_id"] == json.loads(result.stdout)["run_id"]
+    assert json.loads(body)["rows"] == 300
+
+
+def test_failing_receivers_are_retried_recorded_and_shown(
+    tmp_path, sample_csv, receivers, fast_models, caplog
+):
+    db = f"sqlite:///{tmp_path / 'analytics.db'}"
+    failing = receivers(FAILING_PORT, 503)
+    rejecting = receivers(REJECTING_PORT, 404)
+    down = f"http://127.0.0.1:{CLOSED_PORT}/hook"
+    for url in (failing.url, rejecting.url, down):
+        add_webhook(db, url)
+
+    started = time.monotonic()
+    run_id = pipeline.run(sample_csv, db).run_id
+    assert queries.latest_run(db).id == run_id  # published, whatever the receivers did
+
+    # A 503 and a refused connection are retried with backoff; a 404 will not change, so once.
+    assert len(failing.requests) == webhooks.ATTEMPTS == 3
+    assert len(rejecting.requests) == 1
+    attempts = [(d.url, d.attempt, d.delivered, d.status_code) for d in deliveries(db)]
+    assert sorted(attempts) == sorted(
+        [(failing.url, n, False, 503) for n in (1, 2, 3)]
+        + [(down, n, False, None) for n in (1, 2, 3)]
+        + [(rejecting.url, 1, False, 404)]
+    )
+    assert "ConnectionRefusedError" in next(d.error for d in deliveries(db) if d.url == down)
+    assert f"run {run_id} was not delivered to {failing.url} after 3 attempts" in caplog.text
+    # The first failed attempt may have been a second before the pipeline's model step ended.
+    assert time.monotonic() - started < 60
+
+    shown = queries.webhook_deliveries(db).set_index("url")
+    assert shown.loc[failing.url, "attempts"] == 3
+    assert shown.loc[failing.url, "error"] == "HTTP 503 Service Unavailable"
+    assert not shown["delivered"].any()
+    card = str(webhook_view.deliveries_card(queries.webhook_deliveries(db)))
+    assert "3 failed" in card and "HTTP 404 Not Found" in card
+
+
+def test_list_and_remove_keep_the_delivery_history(tmp_path, sample_csv, receivers, fast_models):
+    db = f"sqlite:///{tmp_path / 'analytics.db'}"
+    receiver = receivers(RECEIVER_PORT, 204)
+    add_webhook(db, receiver.url)
+    run_id = pipeline.run(sample_csv, db).run_id
+
+    listed = dashapp_cli("--db", db, "list").stdout
+    assert f"1\t{receiver.url}\t" in listed
+    assert f"run {run_id} delivered (HTTP 204)" in listed
+    assert dashapp_cli("--db", db, "remove", "1").returncode == 0
+    assert "No webhooks" in dashapp_cli("--db", db, "list").stdout
+    missing = dashapp_cli("--db", db, "remove", "1")
+    assert missing.returncode == 1 and "there is no webhook 1" in missing.stderr
+    [delivery] = deliveries(db)
+    assert delivery.webhook_id is None and delivery.delivered
+    assert "all delivered" in str(webhook_view.deliveries_card(queries.webhook_deliveries(db)))
