@@ -10,17 +10,27 @@ import diskcache
 from dash import Dash, DiskcacheManager, html
 
 from analytics.config import database_url as resolve_database_url
-from dashapp import jobs
+from dashapp import api, auth, ids, jobs, roles
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
-def create_app(database_url: str | None = None) -> Dash:
+def create_app(
+    database_url: str | None = None, *, hosted: bool = False, secret_key: str | None = None
+) -> Dash:
     """Build the app; nothing touches the database until a page is requested.
 
-    Environment: DATABASE_URL, UPLOAD_DIR (default data/uploads), UPLOAD_MAX_MB (default 50),
-    JOB_CACHE_DIR (background-job state; default a folder in the system temp directory).
+    Hosted mode puts every page and callback behind login with roles (see dashapp.auth) and
+    raises MissingSecretKey without a secret key (`secret_key` or $SECRET_KEY). Local mode has
+    no login: whoever reaches the port may do everything, so it is for 127.0.0.1 only. The API
+    under /api/v1 asks for a bearer token in both modes.
+
+    Environment: DATABASE_URL, SECRET_KEY, UPLOAD_DIR (default data/uploads), UPLOAD_MAX_MB
+    (default 50), JOB_CACHE_DIR (background-job state; default a folder in the system temp
+    directory).
     """
+    if hosted:
+        secret_key = auth.require_secret_key(secret_key)
     url = resolve_database_url(database_url)
     jobs.configure(
         database_url=url,
@@ -42,23 +52,47 @@ def create_app(database_url: str | None = None) -> Dash:
         suppress_callback_exceptions=True,
     )
     app.server.config["DATABASE_URL"] = url
-    app.layout = html.Div(
+    if hosted:
+        auth.install(app, secret_key)
+    app.server.register_blueprint(api.blueprint)
+    # A function, so that each visitor's navigation shows only the pages their role may open.
+    app.layout = _layout
+    return app
+
+
+def _layout() -> html.Div:
+    role = auth.current_role()
+    username = auth.current_username()
+    allowed = roles.pages_for(role)
+    links = [
+        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+        for page in dash.page_registry.values()
+        if page["path"] in allowed
+    ]
+    account = (
+        []
+        if username is None
+        else [
+            dbc.Nav(
+                [
+                    dbc.NavItem(
+                        dbc.NavLink(f"{username} · {role}", disabled=True, id=ids.NAV_USER)
+                    ),
+                    dbc.NavItem(dbc.NavLink("Sign out", href="/logout", external_link=True)),
+                ],
+                navbar=True,
+                className="ms-auto",
+            )
+        ]
+    )
+    return html.Div(
         [
             dbc.Navbar(
                 dbc.Container(
                     [
                         dbc.NavbarBrand("Customer Analytics", href="/"),
-                        dbc.Nav(
-                            [
-                                dbc.NavItem(
-                                    dbc.NavLink(
-                                        page["name"], href=page["relative_path"], active="exact"
-                                    )
-                                )
-                                for page in dash.page_registry.values()
-                            ],
-                            navbar=True,
-                        ),
+                        dbc.Nav(links, navbar=True),
+                        *account,
                     ],
                     fluid=True,
                 ),
@@ -69,4 +103,3 @@ def create_app(database_url: str | None = None) -> Dash:
             dbc.Container(dash.page_container, fluid=True, className="pb-4"),
         ]
     )
-    return app

@@ -2,6 +2,8 @@
 
 RUN_STORE = "run-id"
 RUN_BADGE = "run-badge"
+# The signed-in user's name and role in the navigation bar (hosted mode).
+NAV_USER = "nav-user"
 
 KPI_CARDS = "kpi-cards"
 AGE_DISTRIBUTION = "age-distribution"
@@ -68,6 +70,8 @@ RUNS_UPLOAD = "runs-upload"
 RUNS_PROGRESS = "runs-progress"
 RUNS_STATUS = "runs-status"
 RUNS_ERROR = "runs-error"
+RUNS_BODY = "runs-body"
+RUNS_COMPARISON = "runs-comparison"
 
 # /model: the designed state of a run that has no purchase model
 MODEL_MISSING = "model-missing"

@@ -21,7 +21,7 @@ def layout(**_query) -> html.Div:
         [
             html.H1("Runs & data", className="h3 mb-3"),
             _upload_card(),
-            html.Div(for_latest_run(_render), id="runs-body"),
+            html.Div(for_latest_run(_render), id=ids.RUNS_BODY),
         ]
     )
 
@@ -74,7 +74,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                             className="g-2 align-items-center",
                         )
                     ),
-                    dbc.CardBody(dcc.Loading(html.Div(id="runs-comparison"))),
+                    dbc.CardBody(dcc.Loading(html.Div(id=ids.RUNS_COMPARISON))),
                 ]
             ),
         ]
@@ -176,7 +176,7 @@ def _history_table(history: pd.DataFrame) -> dbc.Table:
     )
 
 
-@callback(Output("runs-comparison", "children"), Input(ids.RUNS_COMPARE, "value"))
+@callback(Output(ids.RUNS_COMPARISON, "children"), Input(ids.RUNS_COMPARE, "value"))
 def show_comparison(run_id):
     url = queries.app_database_url()
     history = queries.run_history(url)
@@ -234,7 +234,7 @@ def _summary(url: str, published: pd.DataFrame, run_id: int) -> dict:
 
 @callback(
     Output(ids.RUNS_ERROR, "children"),
-    Output("runs-body", "children"),
+    Output(ids.RUNS_BODY, "children"),
     Input(ids.RUNS_UPLOAD, "contents"),
     Input(ids.RUNS_UPLOAD, "filename"),
     background=True,
