@@ -377,7 +377,12 @@ def customer_frame(
     rows = [inputs] if isinstance(inputs, Mapping) else inputs
     frame = pd.DataFrame([{f: row.get(f) for f in features} for row in rows], columns=features)
     for column in features:
-        frame[column] = frame[column].astype(float if column in NUMERIC_FEATURES else object)
+        if column in NUMERIC_FEATURES:
+            frame[column] = frame[column].astype(float)
+        else:
+            # NaN, not None: the imputer sees only NaN as missing, and a column of nothing but
+            # None (one customer without a gender) would otherwise reach the encoder as a category.
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), np.nan)
     return frame
 
 

@@ -85,3 +85,7 @@ SEG_SELECTION_NOTE = "seg-selection-note"
 SEG_CLEAR_SELECTION = "seg-clear-selection"
 WI_WHY = "wi-why"
 SEG_SELECTION_EVENT = "seg-selection-event"
+
+# /users (admins)
+USERS_TABLE = "users-table"
+TOKENS_TABLE = "tokens-table"

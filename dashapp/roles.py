@@ -15,6 +15,7 @@ PAGE_ROLES = {
     "/segments": ANALYST,
     "/runs": ANALYST,
     "/what-if": SALES,
+    "/users": ADMIN,
 }
 
 # Components by the role of the page that owns them. The what-if inputs and the probability are

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html, no_update
 
-from dashapp import comparison, figures, ids, jobs, queries, theme
+from dashapp import auth, comparison, figures, ids, jobs, queries, roles, theme
 from dashapp.components import for_latest_run, graph_card
 
 dash.register_page(
@@ -16,11 +16,13 @@ _STATUS_COLOURS = {"published": "success", "failed": "danger", "running": "warni
 
 
 def layout(**_query) -> html.Div:
-    # The upload stays available with no run yet: a first-time user starts here.
+    # The upload stays available with no run yet: a first-time user starts here. It starts a
+    # run, which only admins may do (dashapp.roles), so others do not see it.
+    may_upload = roles.allows(auth.current_role(), roles.ADMIN)
     return html.Div(
         [
             html.H1("Runs & data", className="h3 mb-3"),
-            _upload_card(),
+            *([_upload_card()] if may_upload else []),
             html.Div(for_latest_run(_render), id=ids.RUNS_BODY),
         ]
     )
