@@ -130,5 +130,8 @@ def _flat(items: object) -> Iterable[dict]:
             yield item
 
 
-def _component(item: object) -> object:
-    return item.get("id") if isinstance(item, dict) else None
+def _component(item: object) -> str | None:
+    """The component id of a callback input or output; None for wildcard (dict) ids, which no
+    page uses, so that they are refused."""
+    component = item.get("id") if isinstance(item, dict) else None
+    return component if isinstance(component, str) else None
