@@ -1,23 +1,18 @@
 """schemathesis over /api/v1/openapi.json: generated requests, with a valid admin token, never
 get a server error. Bounded to a few dozen examples per operation so that it stays quick."""
 
-import sqlite3
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from dashapp import accounts, create_app
+from tests.conftest import copy_sqlite_database
 
 
 @pytest.fixture(scope="module")
 def admin_token_and_app(published_db, tmp_path_factory):
-    source = published_db.removeprefix("sqlite:///")
-    target = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
-    with sqlite3.connect(source) as original, sqlite3.connect(target) as copy:
-        original.backup(copy)
-    url = f"sqlite:///{target}"
+    url = copy_sqlite_database(published_db, tmp_path_factory.mktemp("fuzz"))
     accounts.add_user(url, "fuzzer", "fuzzing password", "admin")
     token = accounts.create_token(url, "fuzzer")
     return token, create_app(url, hosted=True, secret_key="test-secret")

@@ -1,8 +1,6 @@
 """Hosted mode through Flask's test client: each role's boundaries on pages, callbacks and the
 API, sign-in and sign-out, and the API's answers on a database with one published run."""
 
-import sqlite3
-
 import pytest
 from sqlalchemy import text
 
@@ -10,6 +8,7 @@ from analytics.classifier import predict_probability
 from analytics.db.session import get_engine
 from dashapp import accounts, create_app, ids, queries
 from dashapp.auth import MissingSecretKey
+from tests.conftest import copy_sqlite_database
 
 PASSWORD = "correct horse battery"
 ROLES = ("viewer", "analyst", "sales", "admin")
@@ -20,11 +19,7 @@ FORMULA_ID = '=HYPERLINK("http://evil.example")'
 def hosted_db(published_db, tmp_path_factory) -> str:
     """A copy of the published run with one user and one token per role, and one customer whose
     id a spreadsheet would run as a formula."""
-    source = published_db.removeprefix("sqlite:///")
-    target = tmp_path_factory.mktemp("hosted") / "hosted.db"
-    with sqlite3.connect(source) as original, sqlite3.connect(target) as copy:
-        original.backup(copy)
-    url = f"sqlite:///{target}"
+    url = copy_sqlite_database(published_db, tmp_path_factory.mktemp("hosted"))
     with get_engine(url).begin() as connection:
         connection.execute(
             text("UPDATE customers SET customer_id = :id WHERE row_number = 0"), {"id": FORMULA_ID}
