@@ -185,3 +185,15 @@ def test_gunicorn_refuses_to_serve_without_secret_key(empty_db):
     assert "SECRET_KEY is not set" in result.stderr
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+def test_accounts_on_each_database_backend(fresh_db):
+    """Migration 0003 creates the accounts tables on SQLite and PostgreSQL alike."""
+    accounts.add_user(fresh_db, "pg", PASSWORD, "analyst")
+    token = accounts.create_token(fresh_db, "pg")
+    assert accounts.authenticate(fresh_db, "pg", PASSWORD).role == "analyst"
+    assert accounts.account_for_token(fresh_db, token).username == "pg"
+    with pytest.raises(accounts.AccountError, match="already exists"):
+        accounts.add_user(fresh_db, "pg", PASSWORD, "viewer")
+    accounts.remove_user(fresh_db, "pg")
+    assert accounts.account_for_token(fresh_db, token) is None
