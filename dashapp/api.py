@@ -8,6 +8,7 @@ cannot be used.
 """
 
 import math
+import re
 from datetime import UTC, datetime
 from functools import wraps
 
@@ -137,10 +138,11 @@ def segments():
 def segment_customers(segment_id: int):
     run = _latest_run()
     url = _url()
-    names = queries.segment_label_map(url, run.id)
+    profiles = queries.overview(url, run.id).segments
+    segment_names = dict(zip(profiles["segment"], profiles["name"], strict=True))
     # Segments are numbered from 1 in the API, as on the dashboard and in its exports.
     segment = segment_id - 1
-    if segment not in names:
+    if segment not in segment_names:
         raise ApiError(404, f"Run {run.id} has no segment {segment_id}.")
     page = _positive_int("page", 1)
     per_page = _positive_int("per_page", DEFAULT_PAGE_SIZE)
@@ -152,7 +154,6 @@ def segment_customers(segment_id: int):
     frame = queries.customers(url, run.id)
     members = frame[frame["segment"] == segment]
     shown = members.iloc[(page - 1) * per_page : page * per_page]
-    segment_names = queries.overview(url, run.id).segments.set_index("segment")["name"].to_dict()
     audience = export.audience_frame(shown, segment_names)
     paging = {
         "X-Total-Count": str(len(members)),
@@ -248,8 +249,9 @@ def _positive_int(name: str, default: int) -> int:
     text = flask.request.args.get(name)
     if text is None:
         return default
-    if not text.isdigit() or int(text) < 1:
-        raise ApiError(422, f"{name} is a whole number of at least 1.")
+    # ASCII digits only: str.isdigit also accepts "²" and other digits int() refuses.
+    if not re.fullmatch(r"[0-9]{1,18}", text) or int(text) < 1:
+        raise ApiError(422, f"{name} is a whole number from 1 to 18 digits long.")
     return int(text)
 
 
@@ -262,14 +264,14 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _plain(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
     if isinstance(value, datetime):
         # Run times are stored in UTC; SQLite hands them back without their zone.
         return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
         return None
     return value
 

@@ -441,6 +441,9 @@ def test_customer_csv_neutralises_formula_cells(app, tokens, hosted_db, run_id):
         ("?per_page=1001", 422),
         ("?format=xlsx", 422),
         ("?page=999", 200),
+        ("?page=%C2%B2", 422),
+        ("?page=99999999999999999999999", 422),
+        ("?per_page=-5", 422),
     ],
 )
 def test_customer_paging_parameters_are_checked(app, tokens, query, status):
