@@ -204,7 +204,7 @@ _TEMPLATE = """<!doctype html>
       </div>
     </div>
     <p class="text-muted small mt-3">Accounts are created by an administrator with
-      <code>python -m dashapp users add</code>.</p>
+      <code class="text-nowrap">python -m dashapp users add</code>.</p>
   {% else %}
     <div class="card shadow-sm">
       <div class="card-body p-4">

@@ -105,3 +105,21 @@ def test_the_page_router_needs_the_role_of_the_page_it_renders(pathname, role):
         ],
     }
     assert roles.callback_role(body) == role
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("192.168.1.5", False),
+        ("analytics.example.com", False),
+    ],
+)
+def test_only_loopback_hosts_may_serve_without_login(host, loopback):
+    from dashapp.__main__ import _is_loopback
+
+    assert _is_loopback(host) is loopback
