@@ -377,16 +377,29 @@ def customer_frame(
     rows = [inputs] if isinstance(inputs, Mapping) else inputs
     frame = pd.DataFrame([{f: row.get(f) for f in features} for row in rows], columns=features)
     for column in features:
-        frame[column] = frame[column].astype(float if column in NUMERIC_FEATURES else object)
+        if column in NUMERIC_FEATURES:
+            frame[column] = frame[column].astype(float)
+        else:
+            # NaN, not None: the imputer sees only NaN as missing, and a column of nothing but
+            # None (one customer without a gender) would otherwise reach the encoder as a category.
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), np.nan)
     return frame
 
 
 def predict_probability(model, features: list[str], inputs: Mapping[str, object]) -> float:
     """Purchase probability for one customer; the single source of truth for CLI and dashboard."""
-    missing = [f for f in features if f in NUMERIC_FEATURES and inputs.get(f) is None]
-    if missing:
-        raise ValueError(f"the model needs {', '.join(missing)}")
-    return float(model.predict_proba(customer_frame(features, inputs))[0, 1])
+    return float(predict_probabilities(model, features, [inputs])[0])
+
+
+def predict_probabilities(
+    model, features: list[str], customers: list[Mapping[str, object]]
+) -> np.ndarray:
+    """Purchase probabilities for many customers in one batch (the API predicts lists)."""
+    for inputs in customers:
+        missing = [f for f in features if f in NUMERIC_FEATURES and inputs.get(f) is None]
+        if missing:
+            raise ValueError(f"the model needs {', '.join(missing)}")
+    return model.predict_proba(customer_frame(features, customers))[:, 1]
 
 
 def contributions(

@@ -1,14 +1,27 @@
-"""`python -m dashapp`: serve the dashboard locally (use gunicorn wsgi:server in production);
-`python -m dashapp webhooks …` manages webhooks."""
+"""`python -m dashapp`: serve the dashboard (use gunicorn wsgi:server in production), or manage
+its users and API tokens (`python -m dashapp users|tokens …`, see dashapp.manage).
+
+The dashboard asks for a login when SECRET_KEY is set or when it listens on anything but a
+loopback address; listening beyond loopback without SECRET_KEY is refused.
+"""
 
 import argparse
+import ipaddress
+import os
 import sys
 
 from analytics.db.session import safe_url
-from dashapp import create_app, webhook_commands
+from dashapp import create_app, manage
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in manage.COMMANDS:
+        return manage.main(argv)
+    return serve(argv)
+
+
+def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashapp", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8050, help="port (8050)")
@@ -16,19 +29,31 @@ def main() -> None:
         "--db", help="database URL (default: $DATABASE_URL or sqlite:///data/analytics.db)"
     )
     parser.add_argument("--debug", action="store_true", help="Dash dev tools and reloading")
-    commands = parser.add_subparsers(dest="command", metavar="command")
-    webhook_commands.add_parser(commands)
-    args = parser.parse_args()
-    if args.command == "webhooks":
-        sys.exit(webhook_commands.run(args))
-    app = create_app(args.db)
+    args = parser.parse_args(argv)
+    hosted = bool(os.environ.get("SECRET_KEY")) or not _is_loopback(args.host)
+    if hosted and not os.environ.get("SECRET_KEY"):
+        parser.error(
+            f"--host {args.host} is reachable from other machines, so the dashboard needs a "
+            "login: set SECRET_KEY (and add users with `python -m dashapp users add`)"
+        )
+    app = create_app(args.db, hosted=hosted)
     print(
         f"Dashboard for {safe_url(app.server.config['DATABASE_URL'])} "
-        f"on http://{args.host}:{args.port}",
+        f"on http://{args.host}:{args.port}" + (" (login required)" if hosted else ""),
         flush=True,
     )
     app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

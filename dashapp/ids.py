@@ -2,6 +2,8 @@
 
 RUN_STORE = "run-id"
 RUN_BADGE = "run-badge"
+# The signed-in user's name and role in the navigation bar (hosted mode).
+NAV_USER = "nav-user"
 
 KPI_CARDS = "kpi-cards"
 AGE_DISTRIBUTION = "age-distribution"
@@ -69,6 +71,8 @@ RUNS_PROGRESS = "runs-progress"
 RUNS_STATUS = "runs-status"
 RUNS_ERROR = "runs-error"
 RUNS_WEBHOOKS = "runs-webhooks"
+RUNS_BODY = "runs-body"
+RUNS_COMPARISON = "runs-comparison"
 
 # /model: the designed state of a run that has no purchase model
 MODEL_MISSING = "model-missing"
@@ -86,3 +90,7 @@ SEG_SELECTION_EVENT = "seg-selection-event"
 RUNS_SET_ASIDE = "runs-set-aside"
 RUNS_SET_ASIDE_EXPORT = "runs-set-aside-export"
 RUNS_SET_ASIDE_DOWNLOAD = "runs-set-aside-download"
+
+# /users (admins)
+USERS_TABLE = "users-table"
+TOKENS_TABLE = "tokens-table"

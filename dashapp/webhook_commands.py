@@ -16,10 +16,7 @@ def add_parser(commands) -> None:
         "webhooks", help="receivers of a signed summary of every published run"
     )
     parser.add_argument(
-        "--db",
-        # Unset here must not hide a --db given before `webhooks`.
-        default=argparse.SUPPRESS,
-        help="database URL (default: $DATABASE_URL or sqlite:///data/analytics.db)",
+        "--db", help="database URL (default: $DATABASE_URL or sqlite:///data/analytics.db)"
     )
     actions = parser.add_subparsers(required=True, metavar="action")
     add = actions.add_parser("add", help="add a receiver URL; prints its signing secret once")

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,6 +71,14 @@ def published_db(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'analytics.db'}"
     pipeline.run(SAMPLE_CSV, url)
     return url
+
+
+def copy_sqlite_database(url: str, folder: Path) -> str:
+    """A consistent copy of a SQLite database (its WAL included), for tests that add to it."""
+    target = folder / "copy.db"
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return f"sqlite:///{target}"
 
 
 @pytest.fixture

@@ -6,7 +6,18 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashapp import comparison, export, figures, ids, jobs, queries, theme, webhook_view
+from dashapp import (
+    auth,
+    comparison,
+    export,
+    figures,
+    ids,
+    jobs,
+    queries,
+    roles,
+    theme,
+    webhook_view,
+)
 from dashapp.components import error_state, for_latest_run, graph_card
 
 dash.register_page(
@@ -17,12 +28,14 @@ _STATUS_COLOURS = {"published": "success", "failed": "danger", "running": "warni
 
 
 def layout(**_query) -> html.Div:
-    # The upload stays available with no run yet: a first-time user starts here.
+    # The upload stays available with no run yet: a first-time user starts here. It starts a
+    # run, which only admins may do (dashapp.roles), so others do not see it.
+    may_upload = roles.allows(auth.current_role(), roles.ADMIN)
     return html.Div(
         [
             html.H1("Runs & data", className="h3 mb-3"),
-            _upload_card(),
-            html.Div(for_latest_run(_render), id="runs-body"),
+            *([_upload_card()] if may_upload else []),
+            html.Div(for_latest_run(_render), id=ids.RUNS_BODY),
         ]
     )
 
@@ -78,7 +91,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                             className="g-2 align-items-center",
                         )
                     ),
-                    dbc.CardBody(dcc.Loading(html.Div(id="runs-comparison"))),
+                    dbc.CardBody(dcc.Loading(html.Div(id=ids.RUNS_COMPARISON))),
                 ],
                 className="mb-3",
             ),
@@ -200,7 +213,7 @@ def _history_table(history: pd.DataFrame, set_aside: dict[int, int]) -> dbc.Tabl
     )
 
 
-@callback(Output("runs-comparison", "children"), Input(ids.RUNS_COMPARE, "value"))
+@callback(Output(ids.RUNS_COMPARISON, "children"), Input(ids.RUNS_COMPARE, "value"))
 def show_comparison(run_id):
     url = queries.app_database_url()
     history = queries.run_history(url)
@@ -258,7 +271,7 @@ def _summary(url: str, published: pd.DataFrame, run_id: int) -> dict:
 
 @callback(
     Output(ids.RUNS_ERROR, "children"),
-    Output("runs-body", "children"),
+    Output(ids.RUNS_BODY, "children"),
     Input(ids.RUNS_UPLOAD, "contents"),
     Input(ids.RUNS_UPLOAD, "filename"),
     background=True,

@@ -14,6 +14,7 @@ from analytics.classifier import (
     dump_model,
     lift_by_decile,
     load_model,
+    predict_probabilities,
     predict_probability,
     select_model,
 )
@@ -162,7 +163,17 @@ def test_probability_moves_with_price_and_salary(selection):
 
 def test_missing_gender_is_imputed_and_missing_price_is_refused(selection):
     inputs = {"Age": 40, "Salary": 70_000, "Price": 3_500}
-    assert 0 <= predict_probability(selection.model, selection.features, inputs) <= 1
+    most_common = {**inputs, "Gender": selection.reference["Gender"]}
+    other = {**inputs, "Gender": "Female" if most_common["Gender"] == "Male" else "Male"}
+    alone = predict_probability(selection.model, selection.features, inputs)
+    expected = predict_probability(selection.model, selection.features, most_common)
+    assert alone == pytest.approx(expected, abs=1e-12)
+    assert expected != pytest.approx(
+        predict_probability(selection.model, selection.features, other), abs=1e-6
+    )
+    # The same when the customer without a gender comes in a batch with one who has one.
+    batch = predict_probabilities(selection.model, selection.features, [other, inputs])
+    assert batch[1] == pytest.approx(expected, abs=1e-12)
     with pytest.raises(ValueError, match="needs Price"):
         predict_probability(selection.model, selection.features, {"Age": 40, "Salary": 1})
 

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-# Written beside revision 0003 (users and tokens); whoever merges both chains this after 0003.
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,31 @@
+"""Hosted mode in headless Chromium: a stranger is sent to the login page, signs in and lands on
+the page they asked for, with the navigation of their role."""
+
+import pytest
+
+from dashapp import accounts, create_app, ids
+from tests.conftest import copy_sqlite_database
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "browser password"
+
+
+def test_signing_in_leads_to_the_page_asked_for(dash_duo, published_db, tmp_path):
+    db = copy_sqlite_database(published_db, tmp_path)
+    accounts.add_user(db, "manager", PASSWORD, "viewer")
+    dash_duo.start_server(create_app(db, hosted=True, secret_key="browser-test"), navigate=False)
+
+    dash_duo.driver.get(f"{dash_duo.server.url}/model")
+    dash_duo.wait_for_element("#login-form", timeout=10)
+    assert dash_duo.driver.current_url.endswith("/login?next=/model")
+    dash_duo.find_element("#username").send_keys("manager")
+    dash_duo.find_element("#password").send_keys(PASSWORD)
+    dash_duo.find_element("#login-submit").click()
+
+    dash_duo.wait_for_element(f"#{ids.MODEL_TABLE}", timeout=20)
+    assert dash_duo.driver.current_url == f"{dash_duo.server.url}/model"
+    dash_duo.wait_for_text_to_equal(f"#{ids.NAV_USER}", "manager · viewer", timeout=10)
+    links = [link.text for link in dash_duo.find_elements(".navbar-nav .nav-link")]
+    assert links == ["Overview", "Model", "manager · viewer", "Sign out"]
+    assert dash_duo.get_logs() == []
