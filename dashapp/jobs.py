@@ -1,7 +1,8 @@
 """Uploads that become analytics runs, as Dash background jobs.
 
-Background jobs run outside Flask's app context (in a forked process with DiskcacheManager), so
-the settings they need are kept here by `create_app`, not read from `flask.current_app`.
+Background jobs run outside Flask's app context (in a forked process with DiskcacheManager, in
+a Celery worker with REDIS_URL), so the settings they need are kept here by `create_app`, not
+read from `flask.current_app`.
 
 An upload gets the same one outcome as `python -m analytics run` on the same file (see
 docs/reliability.md): published with notes, published with rows set aside, or rejected with the

@@ -4,10 +4,12 @@ import argparse
 import sys
 from urllib.parse import urlsplit
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from analytics import webhooks
 from analytics.config import database_url
 from analytics.db import webhook_repository
-from analytics.db.session import session_factory
+from analytics.db.session import describe_failure, session_factory
 
 
 def add_parser(commands) -> None:
@@ -31,7 +33,12 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return args.handler(session_factory(database_url(args.db)), args)
+    url = database_url(args.db)
+    try:
+        return args.handler(session_factory(url), args)
+    except SQLAlchemyError as error:
+        print(f"error: {describe_failure(url, error)}", file=sys.stderr)
+        return 1
 
 
 def _receiver_url(text: str) -> str:

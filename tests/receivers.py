@@ -1,11 +1,15 @@
 """Webhook receivers on loopback for the tests, and the checks a real receiver makes."""
 
+import contextlib
 import hashlib
 import hmac
-import subprocess
+import io
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest import mock
+
+import pytest
 
 
 class Receiver:
@@ -34,20 +38,31 @@ class Receiver:
         self.server.server_close()
 
 
-def dashapp_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "dashapp", "webhooks", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def webhooks_command(*args: str) -> tuple[int, str, str]:
+    """`python -m dashapp webhooks ARGS` run in this process (a subprocess would spend seconds
+    importing); returns the exit status, stdout and stderr."""
+    from dashapp.__main__ import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.object(sys, "argv", ["python -m dashapp", "webhooks", *args]),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+        pytest.raises(SystemExit) as exit_,
+    ):
+        main()
+    return exit_.value.code, stdout.getvalue(), stderr.getvalue()
+
+
+def secret_printed(stdout: str) -> str:
+    return stdout.split("give it to the receiver): ")[1].strip()
 
 
 def add_webhook(db: str, url: str) -> str:
-    """Add a webhook as a user does; returns the signing secret the CLI printed."""
-    result = dashapp_cli("--db", db, "add", url)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.split("give it to the receiver): ")[1].strip()
+    """Add a webhook as a user does; returns the signing secret the command printed."""
+    status, stdout, stderr = webhooks_command("--db", db, "add", url)
+    assert status == 0, stderr
+    return secret_printed(stdout)
 
 
 def signature_is_valid(secret: str, headers: dict, body: bytes) -> bool:

@@ -16,7 +16,13 @@ from analytics.db.models import WebhookDelivery
 from analytics.db.session import session_factory
 from analytics.sample import generate_customers
 from dashapp import queries, webhook_view
-from tests.receivers import Receiver, add_webhook, dashapp_cli, signature_is_valid
+from tests.receivers import (
+    Receiver,
+    add_webhook,
+    secret_printed,
+    signature_is_valid,
+    webhooks_command,
+)
 
 FAST = {"Logistic Regression": CANDIDATES["Logistic Regression"]}
 # Loopback ports for the receivers; nobody listens on CLOSED_PORT (a receiver that is down).
@@ -36,6 +42,13 @@ def receivers():
         receiver.close()
 
 
+@pytest.fixture(scope="module")
+def customers_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("webhooks") / "customers.csv"
+    generate_customers(300, seed=5).to_csv(path, index=False)
+    return path
+
+
 @pytest.fixture
 def fast_models(monkeypatch):
     monkeypatch.setattr(pipeline, "select_model", functools.partial(select_model, candidates=FAST))
@@ -46,10 +59,10 @@ def deliveries(db: str) -> list[WebhookDelivery]:
         return list(session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)))
 
 
-def test_a_new_run_reaches_the_receiver_signed(fresh_db, sample_csv, receivers, fast_models):
+def test_a_new_run_reaches_the_receiver_signed(fresh_db, customers_csv, receivers, fast_models):
     receiver = receivers(RECEIVER_PORT, 200)
     secret = add_webhook(fresh_db, receiver.url)
-    summary = pipeline.run(sample_csv, fresh_db).as_dict()
+    summary = pipeline.run(customers_csv, fresh_db).as_dict()
 
     assert len(receiver.requests) == 1
     headers, body = receiver.requests[0]
@@ -60,8 +73,8 @@ def test_a_new_run_reaches_the_receiver_signed(fresh_db, sample_csv, receivers, 
     sent = json.loads(body)
     assert sent["event"] == "run.published"
     assert sent["run_id"] == summary["run_id"]
-    assert sent["rows"] == 3_000
-    assert sent["k"] == summary["k"] and sum(sent["segment_sizes"]) == 3_000
+    assert sent["rows"] == 300
+    assert sent["k"] == summary["k"] and sum(sent["segment_sizes"]) == 300
     assert [s["size"] for s in sent["segments"]] == sent["segment_sizes"]
     assert sent["model"]["name"] == "Logistic Regression"
     assert sent["model"]["roc_auc"] == pytest.approx(summary["model"]["roc_auc"])
@@ -72,14 +85,24 @@ def test_a_new_run_reaches_the_receiver_signed(fresh_db, sample_csv, receivers, 
     assert (delivery.status_code, delivery.error) == (200, None)
 
 
-def test_the_run_command_announces_its_run(tmp_path, receivers):
+def test_the_commands_add_a_webhook_and_announce_a_run(tmp_path, receivers):
+    """Both commands as a user runs them, in subprocesses."""
     db = f"sqlite:///{tmp_path / 'analytics.db'}"
+    # Too few customers for a purchase model, which keeps the subprocess quick.
+    few_customers = tmp_path / "few.csv"
+    generate_customers(40, seed=5).to_csv(few_customers, index=False)
     receiver = receivers(RECEIVER_PORT, 200)
-    secret = add_webhook(db, receiver.url)
-    customers = tmp_path / "customers.csv"
-    generate_customers(300, seed=5).to_csv(customers, index=False)
+    added = subprocess.run(
+        [sys.executable, "-m", "dashapp", "webhooks", "--db", db, "add", receiver.url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert added.returncode == 0, added.stderr
+    secret = secret_printed(added.stdout)
+    command = ["run", "--json", "--input", str(few_customers), "--db", db]
     result = subprocess.run(
-        [sys.executable, "-m", "analytics", "run", "--input", str(customers), "--db", db, "--json"],
+        [sys.executable, "-m", "analytics", *command],
         capture_output=True,
         text=True,
         timeout=600,
@@ -88,11 +111,12 @@ def test_the_run_command_announces_its_run(tmp_path, receivers):
     [(headers, body)] = receiver.requests
     assert signature_is_valid(secret, headers, body)
     assert json.loads(body)["run_id"] == json.loads(result.stdout)["run_id"]
-    assert json.loads(body)["rows"] == 300
+    assert json.loads(body)["rows"] == 40
+    assert json.loads(body)["model"] is None
 
 
 def test_failing_receivers_are_retried_recorded_and_shown(
-    tmp_path, sample_csv, receivers, fast_models, caplog
+    tmp_path, customers_csv, receivers, fast_models, caplog
 ):
     db = f"sqlite:///{tmp_path / 'analytics.db'}"
     failing = receivers(FAILING_PORT, 503)
@@ -102,7 +126,7 @@ def test_failing_receivers_are_retried_recorded_and_shown(
         add_webhook(db, url)
 
     started = time.monotonic()
-    run_id = pipeline.run(sample_csv, db).run_id
+    run_id = pipeline.run(customers_csv, db).run_id
     assert queries.latest_run(db).id == run_id  # published, whatever the receivers did
 
     # A 503 and a refused connection are retried with backoff; a 404 will not change, so once.
@@ -127,19 +151,23 @@ def test_failing_receivers_are_retried_recorded_and_shown(
     assert "3 failed" in card and "HTTP 404 Not Found" in card
 
 
-def test_list_and_remove_keep_the_delivery_history(tmp_path, sample_csv, receivers, fast_models):
+def test_list_and_remove_keep_the_delivery_history(tmp_path, customers_csv, receivers, fast_models):
     db = f"sqlite:///{tmp_path / 'analytics.db'}"
     receiver = receivers(RECEIVER_PORT, 204)
     add_webhook(db, receiver.url)
-    run_id = pipeline.run(sample_csv, db).run_id
+    run_id = pipeline.run(customers_csv, db).run_id
 
-    listed = dashapp_cli("--db", db, "list").stdout
+    _, listed, _ = webhooks_command("--db", db, "list")
     assert f"1\t{receiver.url}\t" in listed
     assert f"run {run_id} delivered (HTTP 204)" in listed
-    assert dashapp_cli("--db", db, "remove", "1").returncode == 0
-    assert "No webhooks" in dashapp_cli("--db", db, "list").stdout
-    missing = dashapp_cli("--db", db, "remove", "1")
-    assert missing.returncode == 1 and "there is no webhook 1" in missing.stderr
+    assert webhooks_command("--db", db, "remove", "1")[0] == 0
+    assert "No webhooks" in webhooks_command("--db", db, "list")[1]
+    status, _, stderr = webhooks_command("--db", db, "remove", "1")
+    assert status == 1 and "there is no webhook 1" in stderr
+    assert webhooks_command("--db", db, "add", "ftp://example.com/x")[0] == 2
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/x"
+    status, _, stderr = webhooks_command("--db", unreachable, "list")
+    assert status == 1 and stderr.startswith(f"error: database {unreachable} could not be used")
     [delivery] = deliveries(db)
     assert delivery.webhook_id is None and delivery.delivered
     assert "all delivered" in str(webhook_view.deliveries_card(queries.webhook_deliveries(db)))
