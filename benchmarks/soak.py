@@ -17,11 +17,15 @@ With SOAK_USER and SOAK_PASSWORD in the environment every user first logs in
 (`POST /login`, form fields `username` and `password`); hosted mode may also need SECRET_KEY,
 which gunicorn inherits from this environment.
 
-Gunicorn closes a kept-alive connection after --keep-alive seconds idle (its default is 2); a
-client that reuses it just then gets "connection reset" (a browser silently retries, this script
-counts an error). So gunicorn runs with a keep-alive longer than the users' pauses, as it should
-behind any client that pauses: 75 s, nginx's default. Exit status 0 only with no error and RSS that
-levelled off: at the end at most 15 % + 30 MB above its value a quarter of the way in.
+Gunicorn closes a kept-alive connection after --keep-alive seconds idle; a client that sends
+on it just then gets "connection reset". So a user drops its connection after --reconnect-after
+seconds idle (below the keep-alive; a keep-alive longer than every pause would instead pin each
+user to the worker that first accepted it), and, as a browser does, sends a request again once
+on a fresh connection when a reused one was reset before any answer. Those resends are counted
+and reported apart ("resent"); a request that fails on a fresh connection is an error.
+
+Exit status 0 only with no error and RSS that levelled off: at the end at most 15 % + 30 MB
+above its value a quarter of the way in.
 """
 
 import argparse
@@ -60,9 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep-alive",
         type=int,
-        default=75,
-        help="gunicorn's idle keep-alive seconds; must outlast the users' pauses (see below)",
+        default=5,
+        help="gunicorn's idle keep-alive seconds",
     )
+    parser.add_argument("--reconnect-after", type=float, default=2.0)
     parser.add_argument("--db", help="database URL with a published run (default: make one)")
     parser.add_argument("--input", default=str(ROOT / "data" / "sample_customers.csv"))
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between clicks")
@@ -146,6 +151,7 @@ class Soak:
         self.error_kinds: Counter = Counter()
         self.first_errors: list[str] = []
         self.fired: Counter = Counter()
+        self.resent: Counter = Counter()
         self.rss: list[dict] = []
         self.stop = threading.Event()
 
@@ -269,13 +275,29 @@ class Soak:
 
     def _request(self, session, kind: str, method: str, path: str, **kwargs):
         started = time.perf_counter()
+        reused = hasattr(session, "last_used")
+        if started - getattr(session, "last_used", started) > self.args.reconnect_after:
+            session.close()
+            reused = False
         try:
-            response = session.request(
-                method, f"{self.base}{path}", timeout=self.args.timeout, **kwargs
-            )
+            try:
+                response = session.request(
+                    method, f"{self.base}{path}", timeout=self.args.timeout, **kwargs
+                )
+            except requests.ConnectionError as error:
+                if not (reused and _reset_before_answer(error)):
+                    raise
+                with self.lock:
+                    self.resent[kind.split(" ")[0]] += 1
+                session.close()
+                response = session.request(
+                    method, f"{self.base}{path}", timeout=self.args.timeout, **kwargs
+                )
         except requests.RequestException as error:
             self._error(kind, f"{type(error).__name__}: {error}")
             return None
+        finally:
+            session.last_used = time.perf_counter()
         elapsed = (time.perf_counter() - started) * 1_000
         if response.status_code not in (200, 204):
             self._error(kind, f"HTTP {response.status_code}: {response.text[:200]}")
@@ -313,10 +335,12 @@ class Soak:
             "seconds": round(seconds),
             "gunicorn": f"--workers {self.args.workers} --threads {self.args.threads} "
             f"--keep-alive {self.args.keep_alive}",
+            "reconnect_after_seconds": self.args.reconnect_after,
             "requests": sum(requests_made.values()),
             "requests_by_kind": requests_made,
             "requests_per_second": round(sum(requests_made.values()) / seconds, 1),
             "errors": sum(self.error_kinds.values()),
+            "resent": dict(self.resent),
             "errors_by_kind": dict(self.error_kinds),
             "first_errors": self.first_errors,
             "callbacks_fired": dict(sorted(self.fired.items())),
@@ -331,6 +355,14 @@ class Soak:
             "rss_levelled_off": final <= quarter * (1 + RSS_GROWTH_SHARE) + RSS_GROWTH_MB,
             "rss_samples": self.rss,
         }
+
+
+def _reset_before_answer(error: requests.ConnectionError) -> bool:
+    """The server closed the connection before sending anything back (so nothing was done)."""
+    text = str(error)
+    return "Connection aborted" in text and (
+        "Connection reset by peer" in text or "RemoteDisconnected" in text
+    )
 
 
 def _percentiles(values: list[float]) -> dict:
