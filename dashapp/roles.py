@@ -62,6 +62,9 @@ _COMPONENTS = {
         ids.SEG_SELECTION_EVENT,
         ids.RUNS_COMPARE,
         ids.RUNS_COMPARISON,
+        ids.RUNS_SET_ASIDE,
+        ids.RUNS_SET_ASIDE_EXPORT,
+        ids.RUNS_SET_ASIDE_DOWNLOAD,
     ),
     SALES: (
         ids.WI_PRODUCT,

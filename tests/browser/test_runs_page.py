@@ -22,7 +22,7 @@ from tests.receivers import Receiver, add_webhook, signature_is_valid
 pytestmark = pytest.mark.browser
 FAST = {"Logistic Regression": CANDIDATES["Logistic Regression"]}
 # A loopback webhook receiver, apart from the integration tests' 8071-8074.
-RECEIVER_PORT = 8075
+RECEIVER_PORT = 0  # a free port
 
 
 @pytest.fixture(scope="module")

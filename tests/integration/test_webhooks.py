@@ -25,8 +25,9 @@ from tests.receivers import (
 )
 
 FAST = {"Logistic Regression": CANDIDATES["Logistic Regression"]}
-# Loopback ports for the receivers; nobody listens on CLOSED_PORT (a receiver that is down).
-RECEIVER_PORT, FAILING_PORT, REJECTING_PORT, CLOSED_PORT = 8071, 8072, 8073, 8074
+# Receivers take free ports; nothing listens on CLOSED_PORT (the discard port).
+RECEIVER_PORT = FAILING_PORT = REJECTING_PORT = 0
+CLOSED_PORT = 9
 
 
 @pytest.fixture
