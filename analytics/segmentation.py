@@ -89,7 +89,9 @@ def _fit_labels(features: pd.DataFrame, k: int, seed: int) -> np.ndarray:
         return pipeline.fit_predict(features)
     points = pipeline[0].fit_transform(features)
     sample = np.random.default_rng(seed).choice(len(points), K_SELECTION_ROWS, replace=False)
-    start = KMeans(n_clusters=k, n_init=_N_INIT, random_state=seed).fit(points[sample])
+    # Small fits: OpenMP threads cost more than they give (see score_k_range).
+    with threadpool_limits(limits=1):
+        start = KMeans(n_clusters=k, n_init=_N_INIT, random_state=seed).fit(points[sample])
     kmeans = KMeans(n_clusters=k, init=start.cluster_centers_, n_init=1, random_state=seed)
     return kmeans.fit_predict(points)
 
