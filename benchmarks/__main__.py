@@ -175,7 +175,8 @@ def insert_times(csv: Path, workdir: Path, postgres_admin: str | None) -> dict:
     )
     urls = {"SQLite": f"sqlite:///{workdir / f'insert-{len(customers)}.db'}"}
     admin = None
-    database = f"benchmark_insert_{os.getpid()}"
+    # One database per size: engines (and their migrated schema) are cached per URL.
+    database = f"benchmark_insert_{os.getpid()}_{len(customers)}"
     if postgres_admin:
         try:
             admin = create_engine(postgres_admin, isolation_level="AUTOCOMMIT")
