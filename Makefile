@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 SAMPLE := data/sample_customers.csv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test browser lint sample screenshots
+.PHONY: run test install install-test browser lint sample screenshots bench
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -40,3 +40,10 @@ sample: install
 # Every page at 1400 px and 390 px into docs/screenshots/, from a dashboard on port 8050.
 screenshots: install-test
 	$(PYTHON) docs/screenshots/capture.py --url http://127.0.0.1:8050
+
+# Run time per stage at 10k/100k/1M rows against the bare library calls, into docs/benchmarks.md
+# (about 10 minutes; `make bench SIZES=10k,100k` for a quicker one).
+SIZES ?= 10k,100k,1m
+bench: $(PYTHON)
+	$(PYTHON) -m pip install -q -e '.[bench]'
+	$(PYTHON) -m benchmarks --sizes $(SIZES)

@@ -54,20 +54,33 @@ from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
-from analytics.config import CV_FOLDS, MODEL_SELECTION_ROWS, RANDOM_STATE, TEST_SIZE
+from analytics.config import (
+    CV_FOLDS,
+    IMPORTANCE_ROWS,
+    MODEL_SELECTION_ROWS,
+    RANDOM_STATE,
+    TEST_SIZE,
+)
 
 NUMERIC_FEATURES = ["Age", "Salary", "Price"]
 CATEGORICAL_FEATURES = ["Gender"]
 THRESHOLD = 0.5
 # Kernel and neighbour methods grow quadratically (or in predict time) with rows: cap them.
-_SMALL_DATA_ROWS = 5_000
+_SMALL_DATA_ROWS = 2_000
+# A forest is 150 trees: cross-validate it on fewer rows, and give each tree of the final fit
+# a bootstrap sample of at most this many rows, so a million-row refit stays seconds.
+_FOREST_ROWS = 5_000
+_FOREST_TREE_ROWS = 50_000
 
 
 @dataclass(frozen=True)
 class Candidate:
     make: Callable[[int], BaseEstimator]
     grid: dict
-    max_rows: int | None = None
+    max_rows: int | None = None  # the most rows it is ever fitted on
+    cv_rows: int | None = None  # the most rows it is cross-validated on
+    # Parameters for the final fit on this many rows (to bound its time and size).
+    refit_params: Callable[[int], dict] = lambda rows: {}
 
 
 CANDIDATES = {
@@ -84,6 +97,10 @@ CANDIDATES = {
             n_estimators=150, max_leaf_nodes=512, random_state=seed, n_jobs=-1
         ),
         {"min_samples_leaf": [3, 5, 10]},
+        cv_rows=_FOREST_ROWS,
+        refit_params=lambda rows: (
+            {"max_samples": _FOREST_TREE_ROWS} if rows > _FOREST_TREE_ROWS else {}
+        ),
     ),
     # An SVM has no probabilities of its own; a sigmoid fitted by inner CV supplies them.
     "SVM": Candidate(
@@ -197,7 +214,8 @@ def select_model(
     rows, out_of_fold = [], {}
     for name, candidate in candidates.items():
         progress(f"cross-validating {name}")
-        xs, ys = _stratified_sample(x_select, y_select, candidate.max_rows, seed)
+        cap = min(candidate.max_rows or len(x_select), candidate.cv_rows or len(x_select))
+        xs, ys = _stratified_sample(x_select, y_select, cap, seed)
         # Many small fits: OpenMP threads (HistGradientBoosting, KNN) cost more than they give.
         with threadpool_limits(limits=1):
             params, scores = _search(candidate, features, xs, ys, folds, seed)
@@ -218,7 +236,8 @@ def select_model(
     progress(f"refitting {name} on {len(x_train):,} training rows")
     candidate = candidates[name]
     x_fit, y_fit = _stratified_sample(x_train, y_train, candidate.max_rows, seed)
-    fitted = build_pipeline(candidate.make(seed).set_params(**params), features).fit(x_fit, y_fit)
+    estimator = candidate.make(seed).set_params(**params, **candidate.refit_params(len(x_fit)))
+    fitted = build_pipeline(estimator, features).fit(x_fit, y_fit)
     # Threaded prediction sums tree votes in a varying order, so the last digit of a probability
     # could change between calls; one thread is deterministic and quicker for single rows.
     if "n_jobs" in fitted.named_steps["classifier"].get_params():
@@ -227,8 +246,9 @@ def select_model(
 
     progress("evaluating on the holdout and explaining")
     test_scores = model.predict_proba(x_test)[:, 1]
+    x_shuffled, y_shuffled = _stratified_sample(x_test, y_test, IMPORTANCE_ROWS, seed)
     importance = permutation_importance(
-        model, x_test, y_test, scoring="roc_auc", n_repeats=5, random_state=seed
+        model, x_shuffled, y_shuffled, scoring="roc_auc", n_repeats=5, random_state=seed
     )
     return ModelSelection(
         name=name,

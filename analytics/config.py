@@ -20,8 +20,11 @@ STABILITY_THRESHOLD = 0.9
 DEFAULT_SEGMENT_FEATURES = ("age", "salary", "price")
 
 # Model selection runs on a stratified sample of the training part; the winner is refitted on
-# all training rows.
-MODEL_SELECTION_ROWS = 20_000
+# all training rows. 10,000 rows estimate each candidate's ROC-AUC to about ±0.005 while keeping
+# the 100-odd cross-validation fits a constant few seconds at any input size.
+MODEL_SELECTION_ROWS = 10_000
+# Rows of the holdout that permutation importance shuffles (20 predictions of them).
+IMPORTANCE_ROWS = 20_000
 # A purchase model is published only with at least this much data (segments are always made).
 MIN_MODEL_ROWS = 50
 MIN_MODEL_ROWS_PER_CLASS = 10

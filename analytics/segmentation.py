@@ -66,7 +66,7 @@ def segment_customers(
             raise ValueError(f"k must be between 1 and the number of rows, got {chosen_k}")
         reason = f"k={chosen_k} was set by the user (--k {chosen_k})."
 
-    raw_labels = segmentation_pipeline(columns, chosen_k, seed).fit_predict(customers[columns])
+    raw_labels = _fit_labels(customers[columns], chosen_k, seed)
     # Renumber by size so that segment ids, and their colours, follow a predictable order.
     order = np.argsort(-np.bincount(raw_labels, minlength=chosen_k), kind="stable")
     labels = np.argsort(order)[raw_labels]
@@ -78,6 +78,22 @@ def segment_customers(
         reason=reason,
         profiles=profile_segments(customers, labels, gender_in_features="gender" in features),
     )
+
+
+def _fit_labels(features: pd.DataFrame, k: int, seed: int) -> np.ndarray:
+    """K-Means labels of every row. Past K_SELECTION_ROWS rows, the restarts run on a seeded
+    sample and one Lloyd run on all rows refines the best of them: ten restarts on a million
+    rows cost ten times as much and end in the same partition (docs/benchmarks.md)."""
+    pipeline = segmentation_pipeline(list(features.columns), k, seed)
+    if len(features) <= K_SELECTION_ROWS:
+        return pipeline.fit_predict(features)
+    points = pipeline[0].fit_transform(features)
+    sample = np.random.default_rng(seed).choice(len(points), K_SELECTION_ROWS, replace=False)
+    # Small fits: OpenMP threads cost more than they give (see score_k_range).
+    with threadpool_limits(limits=1):
+        start = KMeans(n_clusters=k, n_init=_N_INIT, random_state=seed).fit(points[sample])
+    kmeans = KMeans(n_clusters=k, init=start.cluster_centers_, n_init=1, random_state=seed)
+    return kmeans.fit_predict(points)
 
 
 def segmentation_pipeline(columns: list[str], k: int, seed: int) -> Pipeline:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analytics import csvfile
@@ -44,6 +45,7 @@ _SHOWN_PER_PROBLEM = 3
 _SHOWN_NAMES = 8
 _SHOWN_CHARACTERS = 40
 _BATCH_ROWS = 10_000
+_SCAN_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,12 @@ def read_customers(
         raise InputError(f"{path.name}: the file has only blank lines; expected a header row.")
     layout = _layout(header[0][0], header[1][0], columns or {}, path.name)
     tally = _Tally()
-    for lines, records in batches:
-        raw = _frame(lines, records, layout)
+    whole_file = _whole_file_frame(path, csv_format, limits, layout)
+    if whole_file is not None:
+        raw_frames = iter([whole_file])
+    else:
+        raw_frames = (_frame(lines, records, layout) for lines, records in batches)
+    for raw in raw_frames:
         tally.add(check_rows(raw, layout.width, decimal_comma=csv_format.delimiter == ";"))
     if tally.data_rows == 0:
         raise InputError(f"{path.name}: the file has a header but no data rows.")
@@ -189,6 +195,85 @@ def _frame(lines: list[int], records: list[list[str]], layout: _Layout) -> pd.Da
     columns = list(zip(*padded, strict=False))
     data = {c: pd.Series(columns[i], dtype=object) for c, i in layout.positions.items()}
     return pd.DataFrame(data | {"fields": counts}).set_axis(pd.Index(lines, name="line"))
+
+
+def _whole_file_frame(
+    path: Path, csv_format: csvfile.CsvFormat, limits: InputLimits, layout: _Layout
+) -> pd.DataFrame | None:
+    """The frame `_frame` would build batch by batch, parsed at once by pandas, or None when
+    the file is not plain enough for the two parsers to agree on every record and line number.
+
+    Plain means: no quote characters, \\n or \\r\\n line ends, no blank lines, the header on line 1,
+    exactly the header's number of fields on every line and a non-blank first field on every
+    line (the csv path skips records whose fields are all blank), and at most the row limit.
+    Such a file is one record per line, so line numbers are row positions plus 2, and every
+    check then sees exactly the cells the row-by-row path gives it; anything else (including
+    every file whose structure the error messages must explain) takes the row-by-row path.
+    """
+    data_rows = _plain_data_rows(path, csv_format.delimiter, layout.width, limits.max_rows)
+    if data_rows is None:
+        return None
+    used = sorted({0, *layout.positions.values()})
+    try:
+        cells = pd.read_csv(
+            path,
+            sep=csv_format.delimiter,
+            encoding=csv_format.encoding,
+            usecols=used,
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (ValueError, pd.errors.ParserError):
+        return None
+    if len(cells) != data_rows or (cells.iloc[:, 0].str.strip() == "").any():
+        return None
+    cells.columns = used
+    data_columns = {column: cells[position] for column, position in layout.positions.items()}
+    return pd.DataFrame(data_columns | {"fields": layout.width}).set_axis(
+        pd.RangeIndex(2, data_rows + 2, name="line")
+    )
+
+
+def _plain_data_rows(path: Path, delimiter: str, width: int, max_rows: int) -> int | None:
+    """The data rows of a plain file (see `_whole_file_frame`), else None; read in blocks, so
+    that a file past the row limit is given up on after max_rows lines."""
+    lines = 0
+    carried = b""
+    with path.open("rb") as handle:
+        while block := handle.read(_SCAN_BYTES):
+            block = carried + block
+            complete = block.rfind(b"\n") + 1
+            carried = block[complete:]
+            counts = _plain_line_count(block[:complete], delimiter, width)
+            if counts is None:
+                return None
+            lines += counts
+            if lines - 1 > max_rows:
+                return None
+    if carried:
+        counts = _plain_line_count(carried + b"\n", delimiter, width)
+        if counts is None:
+            return None
+        lines += counts
+    data_rows = lines - 1
+    return data_rows if 0 < data_rows <= max_rows else None
+
+
+def _plain_line_count(text: bytes, delimiter: str, width: int) -> int | None:
+    """Lines in `text` (whole lines, each ending in \\n) if each has `width` fields and no quote
+    character and no carriage return except one right before its \\n, else None."""
+    if not text:
+        return 0
+    if b'"' in text or text.count(b"\r") != text.count(b"\r\n"):
+        return None
+    buffer = np.frombuffer(text, np.uint8)
+    line_ends = np.flatnonzero(buffer == ord("\n"))
+    line_starts = np.concatenate([[0], line_ends[:-1] + 1])
+    delimiters = (buffer == ord(delimiter)).view(np.uint8)
+    fields = np.add.reduceat(delimiters, line_starts, dtype=np.int64) + 1
+    return len(line_ends) if (fields == width).all() else None
 
 
 def _field_count(fields: list[str], width: int) -> int:

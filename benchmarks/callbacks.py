@@ -17,14 +17,40 @@ from collections.abc import Callable
 import numpy as np
 import plotly
 
+from analytics.classifier import customer_frame
 from dashapp import create_app, queries
 
 
-def timed(call: tuple) -> float:
+def timed(call: tuple) -> tuple[float, int]:
+    """Milliseconds of one call, JSON encoding included, and the size of that JSON in bytes."""
     function, arguments = call
     started = time.perf_counter()
-    json.dumps(function(*arguments), cls=plotly.utils.PlotlyJSONEncoder)
-    return (time.perf_counter() - started) * 1_000
+    payload = json.dumps(function(*arguments), cls=plotly.utils.PlotlyJSONEncoder)
+    return (time.perf_counter() - started) * 1_000, len(payload)
+
+
+def bare_predict(url: str, rng: np.random.Generator, calls: int) -> list[float]:
+    """Milliseconds of the bare predict_proba on one customer row, the what-if's floor."""
+    run = queries.latest_run(url)
+    model = queries.purchase_model(url, run.id)
+    ranges = queries.overview(url, run.id).feature_ranges
+    times = []
+    for _ in range(calls):
+        row = customer_frame(
+            model.features,
+            {
+                "Age": float(rng.uniform(ranges["Age"]["min"], ranges["Age"]["max"])),
+                "Salary": float(rng.uniform(ranges["Salary"]["min"], ranges["Salary"]["max"])),
+                "Price": float(rng.uniform(ranges["Price"]["min"], ranges["Price"]["max"]))
+                if "Price" in ranges
+                else None,
+                "Gender": str(rng.choice(ranges["genders"])),
+            },
+        )
+        started = time.perf_counter()
+        model.estimator.predict_proba(row)
+        times.append((time.perf_counter() - started) * 1_000)
+    return sorted(times)
 
 
 def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
@@ -119,16 +145,28 @@ def main() -> None:
     with app.server.test_request_context():
         run = queries.latest_run(args.db)
         print(f"run {run.id}: {run.rows:,} customers; {args.calls} calls each; milliseconds")
-        print("| callback | first call | p50 | p95 | max |")
-        print("|---|---|---|---|---|")
+        print("| callback | first call | p50 | p95 | max | largest JSON (kB) |")
+        print("|---|---|---|---|---|---|")
         for name, make_call in cases(args.db, rng).items():
-            first = timed(make_call())
-            times = sorted(timed(make_call()) for _ in range(args.calls))
-            p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+            first, first_size = timed(make_call())
+            measured = [timed(make_call()) for _ in range(args.calls)]
+            times = sorted(ms for ms, _ in measured)
+            largest = max(first_size, *(size for _, size in measured))
             print(
-                f"| {name} | {first:.0f} | {statistics.median(times):.1f} | {p95:.1f} | "
-                f"{times[-1]:.1f} |"
+                f"| {name} | {first:.0f} | {statistics.median(times):.1f} | "
+                f"{percentile_95(times):.1f} | {times[-1]:.1f} | {largest / 1000:.0f} |"
             )
+        if queries.purchase_model(args.db, run.id) is not None:
+            times = bare_predict(args.db, rng, args.calls)
+            print(
+                f"| bare predict_proba, one row (floor of the what-if) | – | "
+                f"{statistics.median(times):.1f} | {percentile_95(times):.1f} | "
+                f"{times[-1]:.1f} | – |"
+            )
+
+
+def percentile_95(ordered: list[float]) -> float:
+    return ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)]
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analytics.db.models import PUBLISHED, Aggregate, Customer, KScore, Model, Run, Segment
@@ -21,25 +22,55 @@ _CUSTOMER_COLUMNS = {
 
 
 def insert_customers(session: Session, run_id: int, customers: pd.DataFrame) -> None:
-    """Bulk-insert customer rows (executemany in chunks; far faster than per-row ORM objects)."""
-    for chunk in _record_chunks(run_id, customers):
-        session.execute(insert(Customer), chunk)
+    """Bulk-insert customer rows through the driver: COPY on PostgreSQL, executemany of plain
+    tuples elsewhere (ORM or Core inserts of dicts cost 10-50x more at a million rows)."""
+    frame = _customer_frame(run_id, customers)
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy_customers(connection, frame)
+        return
+    # SQLite, the other supported database, takes qmark parameters.
+    statement = (
+        f"INSERT INTO {Customer.__tablename__} ({', '.join(frame.columns)}) "
+        f"VALUES ({', '.join('?' * len(frame.columns))})"
+    )
+    for start in range(0, len(frame), _INSERT_CHUNK):
+        chunk = frame.iloc[start : start + _INSERT_CHUNK]
+        connection.exec_driver_sql(statement, list(_plain_rows(chunk)))
 
 
-def _record_chunks(run_id: int, customers: pd.DataFrame) -> Iterator[list[dict]]:
+def _customer_frame(run_id: int, customers: pd.DataFrame) -> pd.DataFrame:
     # Optional input columns that the file lacked are stored as NULL.
     frame = customers.rename(columns=_CUSTOMER_COLUMNS).reindex(
         columns=[*_CUSTOMER_COLUMNS.values(), "segment", "sample_rank"]
     )
-    frame = frame.astype({"purchased": int, "segment": int, "sample_rank": int}).astype(object)
-    frame = frame.where(frame.notna(), None)
-    for start in range(0, len(frame), _INSERT_CHUNK):
-        chunk = frame.iloc[start : start + _INSERT_CHUNK]
-        records = chunk.to_dict("records")
-        for offset, record in enumerate(records):
-            record["run_id"] = run_id
-            record["row_number"] = start + offset
-        yield records
+    frame = frame.astype({"purchased": int, "segment": int, "sample_rank": int})
+    frame.insert(0, "row_number", np.arange(len(frame)))
+    frame.insert(0, "run_id", run_id)
+    return frame
+
+
+def _plain_rows(frame: pd.DataFrame) -> Iterator[tuple]:
+    """Rows of Python values (None for a missing value), which every driver accepts."""
+    columns = [
+        [None if value != value else value for value in frame[name].tolist()]
+        if frame[name].hasnans
+        else frame[name].tolist()
+        for name in frame.columns
+    ]
+    return zip(*columns, strict=True)
+
+
+def _copy_customers(connection, frame: pd.DataFrame) -> None:
+    """COPY … FROM STDIN in CSV (empty unquoted cells are NULL; values with commas or quotes
+    are quoted by to_csv)."""
+    columns = ", ".join(frame.columns)
+    statement = f"COPY {Customer.__tablename__} ({columns}) FROM STDIN (FORMAT csv)"
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(statement) as copy:
+        for start in range(0, len(frame), _INSERT_CHUNK):
+            chunk = frame.iloc[start : start + _INSERT_CHUNK]
+            copy.write(chunk.to_csv(index=False, header=False))
 
 
 def latest_published_run(session: Session) -> Run | None:

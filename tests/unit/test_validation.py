@@ -1,6 +1,9 @@
+import contextlib
+
 import pandas as pd
 import pytest
 
+from analytics import validation
 from analytics.validation import InputError, parse_column_mapping, read_customers
 
 HEADER = "Customer ID,Gender,Age,Salary,Product ID,Price,Purchased\n"
@@ -153,3 +156,54 @@ def test_one_blank_row_in_forty_is_set_aside(tmp_path):
     loaded = read_customers(write(tmp_path, HEADER + good + "41,Male,,72000,P02,3500,0\n"))
     assert len(loaded.customers) == 40
     assert [row.line for row in loaded.bad_rows] == [42]
+
+
+def outcome(path):
+    """What reading `path` gives: ("ok", frame, notes, bad rows) or ("error", message)."""
+    try:
+        read = read_customers(path)
+    except InputError as error:
+        return ("error", str(error))
+    return ("ok", read.customers, read.notes, read.bad_rows)
+
+
+PLAIN_FILES = {
+    "clean": HEADER + GOOD_ROW + "2,Male,41,72000,P02,3500,0\n3, male ,52,81000,P03,7000,yes",
+    "crlf": (HEADER + GOOD_ROW + "2,Male,41,72000,,3500,no\n").replace("\n", "\r\n"),
+    "wrong values": HEADER + GOOD_ROW + "2,Male,abc,72000,P02,3500,0\n3,Male,41,-5,P01,1,2\n",
+    "gaps": HEADER
+    + "".join(f"{i},Male,{20 + i},5000{i},P01,2000,1\n" for i in range(1, 40))
+    + "40,,33,50000,P01,2000,0\n",
+    "duplicates": HEADER + GOOD_ROW + GOOD_ROW + "1,Male,30,50000,P01,2000,1\n",
+    "all-blank record": HEADER + GOOD_ROW + ",,,,,,\n" + "2,Male,41,72000,P02,3500,0\n",
+    "semicolons": HEADER.replace(",", ";") + "1;Female;30,5;50000;P01;2000,5;1\n",
+}
+
+
+@pytest.mark.parametrize("name", PLAIN_FILES)
+def test_the_whole_file_fast_path_reads_exactly_as_the_row_by_row_path(tmp_path, monkeypatch, name):
+    path = write(tmp_path, PLAIN_FILES[name])
+    fast = outcome(path)
+    monkeypatch.setattr(validation, "_whole_file_frame", lambda *args: None)
+    slow = outcome(path)
+    assert fast[0] == slow[0]
+    if fast[0] == "ok":
+        pd.testing.assert_frame_equal(fast[1], slow[1])
+    assert fast[2:] == slow[2:]
+
+
+def test_only_plain_files_take_the_whole_file_path(tmp_path, monkeypatch):
+    taken = []
+    original = validation._whole_file_frame
+    monkeypatch.setattr(
+        validation, "_whole_file_frame", lambda *args: taken.append(original(*args) is not None)
+    )
+    for text in (
+        HEADER + GOOD_ROW,
+        HEADER + '"1",Female,30,50000,P01,2000,1\n',
+        HEADER + "\n" + GOOD_ROW,
+        HEADER + "1,Female,30,50000,P01,2000\n",
+    ):
+        with contextlib.suppress(InputError, TypeError):
+            read_customers(write(tmp_path, text))
+    assert taken == [True, False, False, False]
