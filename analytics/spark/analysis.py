@@ -62,6 +62,9 @@ from analytics.segmentation import (
 from analytics.spark.export import agreement, distil
 
 Progress = Callable[[str], None]
+# Holdout rows the metrics are computed on (all of them up to this many; a seeded sample above),
+# collected to the driver.
+HOLDOUT_METRIC_ROWS = 2_000_000
 # Rows of the holdout kept for the stored curves, the export's agreement and the importances.
 HOLDOUT_SAMPLE_ROWS = 20_000
 IMPORTANCE_ROWS = 5_000
@@ -420,7 +423,13 @@ def select_model(
         return scored
 
     progress("evaluating on the holdout and exporting the model for the dashboard")
-    holdout = probability(test).select(*features, "label", "p").toPandas()
+    test_rows = data.count() - train_rows
+    scored = (
+        test
+        if test_rows <= HOLDOUT_METRIC_ROWS
+        else test.sample(HOLDOUT_METRIC_ROWS / test_rows, seed)
+    )
+    holdout = probability(scored).select(*features, "label", "p").toPandas()
     y_test, test_scores = holdout["label"].astype(int).to_numpy(), holdout["p"].to_numpy()
     shown = holdout.sample(min(len(holdout), HOLDOUT_SAMPLE_ROWS), random_state=seed)
 
@@ -477,7 +486,7 @@ def select_model(
             ).sort_values("mean", ascending=False, ignore_index=True),
             reference=reference_customer(export_fit[features]),
             train_rows=train_rows,
-            test_rows=len(holdout),
+            test_rows=test_rows,
             selection_rows=len(selection),
         ),
         export,

@@ -33,19 +33,21 @@ def check_available() -> None:
 
 
 def spark_session(master: str | None = None):
-    """The running SparkSession, or a new one on `master` (default: every local core).
-
-    Settings given by spark-submit or spark-defaults.conf win over the local defaults here.
-    """
+    """The running SparkSession, or a new one on `master` (default: $SPARK_MASTER, the
+    cluster spark-submit was given, or every local core)."""
     check_available()
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
     if active is not None and master in (None, active.sparkContext.master):
         return active
-    master = master or os.environ.get("SPARK_MASTER") or DEFAULT_MASTER
-    builder = SparkSession.builder.appName("customer-analytics").master(master)
-    builder = builder.config("spark.ui.enabled", "false")
+    builder = SparkSession.builder.appName("customer-analytics")
+    master = master or os.environ.get("SPARK_MASTER")
+    if master is None and "PYSPARK_GATEWAY_PORT" in os.environ:
+        # Started by spark-submit, whose --master and --conf settings stand.
+        return builder.getOrCreate()
+    master = master or DEFAULT_MASTER
+    builder = builder.master(master).config("spark.ui.enabled", "false")
     if master.startswith("local"):
         # Local Python workers run this interpreter, which has the project and its libraries.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
