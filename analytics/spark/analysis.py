@@ -71,6 +71,7 @@ IMPORTANCE_ROWS = 5_000
 # Training rows the exported model is fitted on.
 EXPORT_FIT_ROWS = 50_000
 _KMEANS_MAX_ITER = 50
+_CONCURRENT_FITS = 4
 
 
 def _candidates(seed: int) -> dict[str, tuple[Callable[[], object], dict]]:
@@ -377,16 +378,19 @@ def select_model(
     selection["row"] = np.arange(len(selection))
     selection_frame = _with_features(spark.createDataFrame(selection), features, genders).persist()
 
+    progress("cross-validating " + ", ".join(_candidates(seed)) + " (Spark MLlib)")
+    settings = [
+        (name, make, params)
+        for name, (make, grid) in _candidates(seed).items()
+        for params in ParameterGrid(grid)
+    ]
+    scored = _out_of_fold(selection_frame, len(selection), settings)
     comparison, out_of_fold = [], {}
-    for name, (make, grid) in _candidates(seed).items():
-        progress(f"cross-validating {name} (Spark MLlib)")
-        best = None
-        for params in ParameterGrid(grid):
-            scores = _out_of_fold(selection_frame, len(selection), make, params)
-            auc = _metrics(selection["label"], scores)["roc_auc"]
-            if best is None or auc > best[2]:
-                best = (params, scores, auc)
-        params, scores, _ = best
+    for name in _candidates(seed):
+        params, scores = max(
+            ((params, scores) for setting, params, scores in scored if setting == name),
+            key=lambda pair: _metrics(selection["label"], pair[1])["roc_auc"],
+        )
         out_of_fold[name] = scores
         comparison.append(
             {
@@ -507,12 +511,13 @@ def _classifier(make, params: dict):
     return make().setParams(**params).setFeaturesCol("features").setLabelCol("label")
 
 
-def _out_of_fold(frame: DataFrame, rows: int, make, params: dict) -> np.ndarray:
-    """Pooled out-of-fold probabilities of one setting, in the sample's row order; folds are
-    fitted two at a time (small Spark jobs wait on scheduling more than on cores)."""
-    scores = np.empty(rows)
+def _out_of_fold(frame: DataFrame, rows: int, settings: list) -> list:
+    """(name, params, pooled out-of-fold probabilities in the sample's row order) of every
+    (name, make, params) setting; fits run a few at a time, since small Spark jobs wait on
+    scheduling more than on cores."""
 
-    def fold_scores(fold: int) -> pd.DataFrame:
+    def fold_scores(task) -> pd.DataFrame:
+        (_, make, params), fold = task
         fitted = _classifier(make, params).fit(frame.filter(F.col("fold") != fold))
         return (
             fitted.transform(frame.filter(F.col("fold") == fold))
@@ -520,10 +525,15 @@ def _out_of_fold(frame: DataFrame, rows: int, make, params: dict) -> np.ndarray:
             .toPandas()
         )
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for predicted in pool.map(fold_scores, range(CV_FOLDS)):
-            scores[predicted["row"].to_numpy()] = predicted["p"].to_numpy()
-    return scores
+    tasks = [(setting, fold) for setting in settings for fold in range(CV_FOLDS)]
+    scores = [np.empty(rows) for _ in settings]
+    with ThreadPoolExecutor(max_workers=_CONCURRENT_FITS) as pool:
+        for (setting, _), predicted in zip(tasks, pool.map(fold_scores, tasks), strict=True):
+            filled = scores[settings.index(setting)]
+            filled[predicted["row"].to_numpy()] = predicted["p"].to_numpy()
+    return [
+        (name, params, filled) for (name, _, params), filled in zip(settings, scores, strict=True)
+    ]
 
 
 def _stratified(frame: DataFrame, counts: dict, rows: int, seed: int) -> DataFrame:
