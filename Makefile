@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 SAMPLE := data/sample_customers.csv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test browser lint sample screenshots bench
+.PHONY: run test install install-test browser java lint sample screenshots bench
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -26,10 +26,15 @@ browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; }
 
+# Java for the Spark engine and its tests (PySpark comes with the test extra).
+java:
+	@command -v java >/dev/null || \
+		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y openjdk-17-jre-headless; }
+
 lint: install-test
 	$(PYTHON) -m ruff check .
 
-test: browser install-test lint
+test: browser java install-test lint
 	$(PYTHON) -m pytest
 
 # How the bundled samples under data/ were made.

@@ -72,7 +72,24 @@ def _parser() -> argparse.ArgumentParser:
     sample.set_defaults(command=_sample, db=None)
 
     run = commands.add_parser("run", help="validate a CSV, analyse it and publish a new run")
-    run.add_argument("--input", type=Path, required=True, help="customer CSV")
+    run.add_argument(
+        "--input",
+        type=Path,
+        nargs="+",
+        required=True,
+        help="customer CSV (--engine spark: CSV or Parquet files, globs or directories)",
+    )
+    run.add_argument(
+        "--engine",
+        choices=["pandas", "spark"],
+        default="pandas",
+        help="pandas (one process) or spark (PySpark; pip install '.[spark]') (pandas)",
+    )
+    run.add_argument(
+        "--spark-master",
+        help="Spark master URL for --engine spark (default: $SPARK_MASTER, the session "
+        "spark-submit started, or local[*])",
+    )
     run.add_argument(
         "--db", help="database URL (default: $DATABASE_URL or sqlite:///data/analytics.db)"
     )
@@ -217,19 +234,26 @@ def _run(args: argparse.Namespace) -> int:
         limits = input_limits()
     except ValueError as error:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    options = {
+        "k": args.k,
+        "features": args.features,
+        "columns": args.columns,
+        "seed": args.seed,
+        "progress": _progress(),
+        "limits": limits,
+    }
     try:
-        summary = pipeline.run(
-            args.input,
-            url,
-            k=args.k,
-            features=args.features,
-            columns=args.columns,
-            seed=args.seed,
-            progress=_progress(),
-            limits=limits,
-        ).as_dict()
+        if args.engine == "spark":
+            summary = _spark_run(args, url, options)
+        elif len(args.input) > 1:
+            raise CommandError(
+                "the pandas engine reads one file; give one --input, or use --engine spark",
+                EXIT_BAD_INPUT,
+            )
+        else:
+            summary = pipeline.run(args.input[0], url, **options).as_dict()
     except ValueError as error:
-        raise CommandError(f"{args.input.name}: {error}", EXIT_BAD_INPUT) from None
+        raise CommandError(f"{args.input[0].name}: {error}", EXIT_BAD_INPUT) from None
     for note in summary["notes"]:
         _say(f"note: {note}")
     if summary["quarantined"]["count"]:
@@ -253,6 +277,16 @@ def _run(args: argparse.Namespace) -> int:
         f"{model_text}."
     )
     return 0
+
+
+def _spark_run(args: argparse.Namespace, url: str, options: dict) -> dict:
+    # Imported here: PySpark is an optional dependency and slow to import.
+    from analytics.spark.session import check_available
+
+    check_available()
+    from analytics.spark import engine
+
+    return engine.run(args.input, url, master=args.spark_master, **options).as_dict()
 
 
 def _predict(args: argparse.Namespace) -> int:

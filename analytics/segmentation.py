@@ -7,6 +7,7 @@ seeds). The k's whose stability is at least 0.9 are "stable"; among them the one
 highest silhouette wins. If no k is stable, the most stable k wins.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -204,12 +205,28 @@ def profile_segments(
     profiles["top_gender_share"] = frame.groupby("segment")["Gender"].agg(
         lambda g: g.value_counts(normalize=True).iat[0]
     )
+    profiles["name"] = segment_names(
+        profiles,
+        centre={c: customers[c].mean() for c in numeric},
+        spread={c: customers[c].std() for c in numeric},
+        gender_in_features=gender_in_features,
+    )
+    return profiles.reset_index()
+
+
+def segment_names(
+    profiles: pd.DataFrame,
+    centre: Mapping[str, float],
+    spread: Mapping[str, float],
+    gender_in_features: bool = False,
+) -> list[str]:
+    """Distinct names for the segments' profiles, from everyone's mean (`centre`) and standard
+    deviation (`spread`) of each numeric column."""
     names = [
-        _describe(profile, customers, numeric, gender_in_features)
+        _describe(profile, centre, spread, gender_in_features)
         for _, profile in profiles.iterrows()
     ]
-    profiles["name"] = _unique(names)
-    return profiles.reset_index()
+    return _unique(names)
 
 
 _WORDS = {
@@ -220,13 +237,15 @@ _WORDS = {
 
 
 def _describe(
-    profile: pd.Series, customers: pd.DataFrame, numeric: list[str], gender_in_features: bool
+    profile: pd.Series,
+    centre: Mapping[str, float],
+    spread: Mapping[str, float],
+    gender_in_features: bool,
 ) -> str:
     """Name a segment by where its means sit against everyone's (half a std counts as apart)."""
     words = {}
-    for column in numeric:
-        spread = customers[column].std() or 1.0
-        z = (profile[f"{column.lower()}_mean"] - customers[column].mean()) / spread
+    for column in centre:
+        z = (profile[f"{column.lower()}_mean"] - centre[column]) / (spread[column] or 1.0)
         words[column] = _WORDS[column][0 if z < -0.5 else 2 if z > 0.5 else 1]
     name = f"{words['Age']} {words['Salary']}"
     if "Price" in words:

@@ -410,14 +410,18 @@ def find_duplicates(customers: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 def merge_case_variants(customers: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """Gender values that differ only in case become the commonest spelling (ties: the first
     in sorted order); returns the frame and {variant: spelling used}."""
-    counts = customers["Gender"].value_counts()
-    preferred: dict[str, str] = {}
-    for value, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        preferred.setdefault(value.casefold(), value)
-    merges = {v: preferred[v.casefold()] for v in counts.index if preferred[v.casefold()] != v}
+    merges = gender_merges(customers["Gender"].value_counts())
     if not merges:
         return customers, merges
     return customers.assign(Gender=customers["Gender"].replace(merges)), merges
+
+
+def gender_merges(counts: pd.Series) -> dict[str, str]:
+    """{variant: spelling used} from the count of each Gender value (see merge_case_variants)."""
+    preferred: dict[str, str] = {}
+    for value, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        preferred.setdefault(value.casefold(), value)
+    return {v: preferred[v.casefold()] for v in counts.index if preferred[v.casefold()] != v}
 
 
 class _Tally:

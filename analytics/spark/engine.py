@@ -1,0 +1,234 @@
+"""One analytics run on Spark, end to end: validate, analyse, store and publish, into the same
+tables as the pandas engine (analytics.pipeline), so the dashboard, `predict` and the API read
+a Spark run as they read any other."""
+
+import hashlib
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+from sqlalchemy import insert, select
+
+from analytics.config import DEFAULT_SEGMENT_FEATURES, MIN_ROWS, RANDOM_STATE, InputLimits
+from analytics.db import quarantine_repository
+from analytics.db.models import PUBLISHED, Aggregate, Customer, KScore, Model, Run, Segment
+from analytics.db.session import record_failed_run, session_factory
+from analytics.errors import InputError
+from analytics.pipeline import Analysis, RunSummary, _plain, _store_model, model_gate
+from analytics.provenance import library_versions, sha256_of
+from analytics.segmentation import FEATURE_COLUMNS
+from analytics.spark import analysis
+from analytics.spark.reading import _with_position, describe_inputs, input_files, read_customers
+from analytics.spark.session import spark_session
+from analytics.validation import OPTIONAL_COLUMNS
+
+Progress = Callable[[str], None]
+_INSERT_CHUNK = 50_000
+_CUSTOMER_COLUMNS = {
+    "Customer ID": "customer_id",
+    "Gender": "gender",
+    "Age": "age",
+    "Salary": "salary",
+    "Product ID": "product_id",
+    "Price": "price",
+    "Purchased": "purchased",
+    "segment": "segment",
+    "sample_rank": "sample_rank",
+    "row_number": "row_number",
+}
+
+
+def run(
+    inputs: list[str | Path],
+    database_url: str,
+    k: int | str = "auto",
+    features: tuple[str, ...] | list[str] | None = None,
+    columns: Mapping[str, str] | None = None,
+    seed: int = RANDOM_STATE,
+    progress: Progress = lambda _: None,
+    limits: InputLimits | None = None,
+    master: str | None = None,
+) -> RunSummary:
+    """analytics.pipeline.run on Spark: `inputs` are CSV or Parquet files, globs or directories."""
+    files = input_files(inputs)
+    name = describe_inputs(files)
+    spark = spark_session(master)
+    progress(f"reading and validating {name} on Spark ({spark.sparkContext.master})")
+    loaded = read_customers(spark, files, columns, limits)
+    if features is None and not columns and "Price" not in loaded.columns:
+        raise InputError(
+            f"{name}: missing column 'Price'. To analyse customers without "
+            "prices, name the segment features, e.g. --features age,salary; to use another "
+            "column as the price, map it, e.g. --columns price=Cost."
+        )
+    requested = list(features or DEFAULT_SEGMENT_FEATURES)
+    rows = loaded.rows
+    if rows < MIN_ROWS:
+        raise InputError(
+            f"{name}: {rows} usable data row{'s are' if rows != 1 else ' is'} too few to "
+            f"segment; at least {MIN_ROWS} are needed."
+        )
+    notes = _column_notes(loaded.columns, requested)
+    usable = [f for f in requested if FEATURE_COLUMNS[f] in loaded.columns]
+    customers = loaded.customers
+
+    progress("exploring the data")
+    aggregates = analysis.aggregates(customers, loaded.columns, loaded.gender_counts)
+    buyers = aggregates["kpis"]["buyers"]
+    # What model_gate, model_card and RunSummary read of the customers: how many, how many bought.
+    outcomes = pd.DataFrame(
+        {"Purchased": np.repeat(np.array([0, 1], dtype=np.int8), [rows - buyers, buyers])}
+    )
+    segmented = analysis.segment(customers, rows, k, usable, seed, progress)
+    progress(segmented.segmentation.reason)
+
+    skip_reason = model_gate(outcomes)
+    model = None
+    if skip_reason:
+        notes.append(f"No purchase model was published: {skip_reason}")
+    else:
+        features_present = [c for c in ("Age", "Salary", "Price", "Gender") if c in loaded.columns]
+        model = analysis.select_model(
+            spark, customers, features_present, loaded.gender_counts.index.tolist(), seed, progress
+        )
+    result = Analysis(
+        customers=outcomes,
+        aggregates=aggregates,
+        segmentation=segmented.segmentation,
+        model=None if model is None else model.selection,
+        notes=[*loaded.notes, *notes],
+    )
+
+    progress(f"saving {rows:,} customers and results")
+    sessions = session_factory(database_url)
+    run_fields = {
+        "input_name": name[:255],
+        "input_sha256": _sha256(files),
+        "rows": rows,
+        "k": result.segmentation.k,
+        "k_reason": result.segmentation.reason,
+        "segment_features": result.segmentation.features,
+        "notes": result.notes,
+        "params": {
+            "k": k,
+            "features": requested,
+            "columns": dict(columns or {}),
+            "seed": seed,
+            "engine": "spark",
+            "spark_master": spark.sparkContext.master,
+            "inputs": [str(path) for path in files],
+        },
+        "versions": {**library_versions(), "pyspark": version("pyspark")},
+    }
+    run_record = Run(**run_fields)
+    try:
+        with sessions.begin() as session:
+            session.add(run_record)
+            session.flush()
+            _insert_customers(session, run_record.id, segmented.customers, seed)
+            _store_summaries(session, run_record, result)
+            if model is not None:
+                _store_model(session, run_record, model.selection, outcomes)
+                stored = session.scalars(
+                    select(Model).where(Model.run_id == run_record.id, Model.is_selected)
+                ).one()
+                stored.card = _plain(_spark_card(stored.card, model.export, spark))
+            quarantine_repository.insert_bad_rows(session, run_record.id, loaded.bad_rows)
+            run_record.status = PUBLISHED
+            run_record.finished_at = datetime.now(UTC)
+            progress(f"publishing run {run_record.id}")
+    except Exception as error:
+        record_failed_run(sessions, Run, run_fields, error)
+        raise
+    finally:
+        customers.unpersist()
+    return RunSummary(run_id=run_record.id, analysis=result, bad_rows=loaded.bad_rows)
+
+
+def _column_notes(present: list[str], requested: list[str]) -> list[str]:
+    """The notes analytics.pipeline.analyse adds for absent optional columns and features."""
+    notes = [
+        f"The file has no '{column}' column; it is left out of this run."
+        for column in OPTIONAL_COLUMNS
+        if column not in present
+    ]
+    usable = [name for name in requested if FEATURE_COLUMNS[name] in present]
+    if not usable:
+        raise InputError(f"none of the segment features ({', '.join(requested)}) are in the file.")
+    if len(usable) < len(requested):
+        notes.append(
+            f"Segments use {', '.join(usable)} (not {', '.join(requested)}), "
+            "since the file lacks the others."
+        )
+    return notes
+
+
+def _insert_customers(session, run_id: int, customers: DataFrame, seed: int) -> None:
+    """Customer rows with their segment and a seeded random sample rank, streamed from Spark one
+    partition at a time and inserted in chunks inside the run's transaction."""
+    ranked = _with_position(customers.orderBy(F.rand(seed)), "sample_rank")
+    stored = [c for c in _CUSTOMER_COLUMNS if c in ranked.columns]
+    chunk = []
+    for row in ranked.select(*[F.col(f"`{c}`") for c in stored]).toLocalIterator(True):
+        record = {_CUSTOMER_COLUMNS[c]: value for c, value in zip(stored, row, strict=True)}
+        record["run_id"] = run_id
+        chunk.append(record)
+        if len(chunk) == _INSERT_CHUNK:
+            session.execute(insert(Customer), chunk)
+            chunk = []
+    if chunk:
+        session.execute(insert(Customer), chunk)
+    ranked.unpersist()
+
+
+def _store_summaries(session, run: Run, result: Analysis) -> None:
+    for profile in result.segmentation.profiles.to_dict("records"):
+        session.add(
+            Segment(
+                run_id=run.id,
+                segment=int(profile["segment"]),
+                name=profile["name"],
+                size=int(profile["size"]),
+                profile=_plain(profile),
+            )
+        )
+    for score in result.segmentation.k_scores.to_dict("records"):
+        session.add(KScore(run_id=run.id, **_plain(score)))
+    for name, payload in result.aggregates.items():
+        session.add(Aggregate(run_id=run.id, name=name, payload=_plain(payload)))
+
+
+def _spark_card(card: dict, export: dict, spark) -> dict:
+    """The pandas engine's model card, with what differs on Spark."""
+    evaluation = {
+        **card["evaluation"],
+        "split": "80/20 holdout, each class split by the same seeded uniform draw",
+        "cv_sample": "stratified sample of the training part, stratified 5-fold CV",
+    }
+    return {
+        **card,
+        "evaluation": evaluation,
+        "engine": {
+            "name": "spark",
+            "master": spark.sparkContext.master,
+            "spark_version": spark.version,
+            "trained_with": "Spark MLlib",
+            "served_by": "scikit-learn export (analytics.spark.export.DistilledClassifier)",
+            "export": export,
+        },
+    }
+
+
+def _sha256(files: list[Path]) -> str:
+    """The file's SHA-256, or for several files the SHA-256 of their digests in order."""
+    if len(files) == 1:
+        return sha256_of(files[0])
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(sha256_of(path).encode())
+    return digest.hexdigest()

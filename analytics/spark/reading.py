@@ -1,0 +1,462 @@
+"""Read and validate customer files on Spark with the pandas engine's rules and messages.
+
+Each CSV file is inspected (encoding, delimiter, header, limits) by analytics.csvfile exactly as
+the pandas engine does; its records are then parsed by Spark, and every partition is typed and
+checked by analytics.validation.check_rows. Counts, first examples, the set-aside share, case
+variants of Gender and repeated Customer IDs are computed over all rows with Spark, and the
+message is written by the pandas engine's own functions: the same file gets the same error.
+
+Differences from the pandas engine, both documented in docs/scale-out.md:
+- a line number is the header's line plus the record's position, which is the file's line
+  unless blank lines or quoted line breaks come before it;
+- a file larger than one Spark partition is split, so a quoted field must not span lines.
+"""
+
+import glob
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from analytics import csvfile
+from analytics.config import QUARANTINE_MAX_SHARE, InputLimits
+from analytics.errors import InputError
+from analytics.quarantine import BadRow
+from analytics.validation import (
+    DUPLICATE_ID,
+    NUMERIC_BOUNDS,
+    _bad_rows,
+    _column_notes,
+    _field_count,
+    _format_notes,
+    _Layout,
+    _layout,
+    _quarantine_notes,
+    _Tally,
+    _value_notes,
+    check_rows,
+    gender_merges,
+)
+
+PARQUET_SUFFIXES = (".parquet", ".pq")
+_CORRUPT = "_corrupt_record"
+# A file up to this size is one Spark partition anyway, so it is parsed with multiLine (quoted
+# line breaks allowed) at no cost in parallelism.
+_SPLIT_BYTES = 128 * 1024 * 1024
+_SHOWN_PER_PROBLEM = 3
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    csv_format: csvfile.CsvFormat | None  # None for Parquet
+
+
+@dataclass(frozen=True)
+class SparkCustomers:
+    """Validated customers as a Spark frame (reference column names, plus `row_number` in input
+    order), and the notes and set-aside rows the pandas engine would report."""
+
+    customers: DataFrame
+    rows: int
+    columns: list[str]
+    notes: list[str]
+    bad_rows: list[BadRow]
+    gender_counts: pd.Series  # after merging case variants, most common first
+
+
+def input_files(patterns: list[str | Path]) -> list[Path]:
+    """Files named by paths, globs and directories (a directory: its CSV or Parquet files)."""
+    files: list[Path] = []
+    for pattern in map(str, patterns):
+        path = Path(pattern)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not p.name.startswith(("_", "."))
+                and p.suffix.lower() in (".csv", *PARQUET_SUFFIXES)
+            )
+            if not found:
+                raise InputError(f"{path}: the directory has no .csv or .parquet files.")
+            files.extend(found)
+        elif glob.has_magic(pattern):
+            found = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
+            if not found:
+                raise InputError(f"{pattern}: no file matches.")
+            files.extend(found)
+        else:
+            files.append(path)
+    kinds = {p.suffix.lower() in PARQUET_SUFFIXES for p in files}
+    if len(kinds) > 1:
+        raise InputError("the inputs mix CSV and Parquet files; give one kind per run.")
+    return files
+
+
+def describe_inputs(files: list[Path]) -> str:
+    """A name for messages and the run record: the file's name, or the first and a count."""
+    if len(files) == 1:
+        return files[0].name
+    return f"{files[0].name} and {len(files) - 1} more file{'s' if len(files) > 2 else ''}"
+
+
+def read_customers(
+    spark: SparkSession,
+    files: list[Path],
+    columns: Mapping[str, str] | None = None,
+    limits: InputLimits | None = None,
+) -> SparkCustomers:
+    """Validate `files` (all CSV or all Parquet, one layout) into typed customers."""
+    # Size and row limits protect one process's memory; Spark spills instead. The column limit
+    # still guards against a file that is not customer data at all.
+    limits = InputLimits(
+        max_bytes=2**62, max_rows=2**62, max_columns=(limits or InputLimits()).max_columns
+    )
+    parquet = files[0].suffix.lower() in PARQUET_SUFFIXES
+    sources, layout, frames, header_lines = [], None, [], []
+    for index, path in enumerate(files):
+        if parquet:
+            source, header_line, header = _parquet_header(spark, path)
+        else:
+            source, header_line, header = _csv_header(path, limits)
+        file_layout = _layout(header_line, header, columns or {}, path.name)
+        if layout is not None and file_layout.positions != layout.positions:
+            raise InputError(
+                f"{path.name}: its columns differ from those of {files[0].name}; "
+                "give files of one layout per run."
+            )
+        layout = file_layout
+        sources.append(source)
+        header_lines.append(header_line)
+        frames.append(
+            (
+                _parquet_records(spark, path, header)
+                if parquet
+                else _csv_records(spark, source, len(header))
+            ).withColumn("file", F.lit(index))
+        )
+    raw = frames[0]
+    for frame in frames[1:]:
+        raw = raw.unionByName(frame)
+    raw = _numbered(raw, header_lines)
+
+    delimiter = "," if parquet else sources[0].csv_format.delimiter
+    checked = raw.mapInPandas(_checker(layout, delimiter), _checked_schema(layout)).persist()
+    try:
+        return _tally(checked, sources, layout, describe_inputs(files), limits)
+    finally:
+        checked.unpersist()
+
+
+def _csv_header(path: Path, limits: InputLimits) -> tuple[SourceFile, int, list[str]]:
+    csv_format = csvfile.inspect(path, limits)
+    first = next(csvfile.read_batches(path, csv_format, limits, 1), None)
+    if first is None:
+        raise InputError(f"{path.name}: the file has only blank lines; expected a header row.")
+    (line,), (header,) = first
+    return SourceFile(path, csv_format), line, header
+
+
+def _parquet_header(spark: SparkSession, path: Path) -> tuple[SourceFile, int, list[str]]:
+    if not path.is_file():
+        raise InputError(f"{path}: no such file.")
+    return SourceFile(path, None), 0, spark.read.parquet(str(path)).columns
+
+
+def _csv_records(spark: SparkSession, source: SourceFile, width: int) -> DataFrame:
+    encoding = source.csv_format.encoding
+    if encoding == csvfile.FALLBACK_ENCODING:
+        # Spark 4 reads only a few charsets unless Java's full set is enabled.
+        spark.conf.set("spark.sql.legacy.javaCharsets", "true")
+    return (
+        spark.read.option("header", True)
+        .option("sep", source.csv_format.delimiter)
+        .option("encoding", "windows-1252" if encoding == csvfile.FALLBACK_ENCODING else "UTF-8")
+        .option("quote", '"')
+        .option("escape", '"')
+        .option("multiLine", source.path.stat().st_size <= _SPLIT_BYTES)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", _CORRUPT)
+        .schema(_text_schema(width))
+        .csv(str(source.path))
+    )
+
+
+def _parquet_records(spark: SparkSession, path: Path, header: list[str]) -> DataFrame:
+    frame = spark.read.parquet(str(path))
+    return frame.select(
+        *[F.col(f"`{name}`").cast("string").alias(f"f{i}") for i, name in enumerate(header)],
+        F.lit(None).cast("string").alias(_CORRUPT),
+    )
+
+
+def _text_schema(width: int) -> T.StructType:
+    return T.StructType(
+        [T.StructField(f"f{i}", T.StringType()) for i in range(width)]
+        + [T.StructField(_CORRUPT, T.StringType())]
+    )
+
+
+def _numbered(raw: DataFrame, header_lines: list[int]) -> DataFrame:
+    """Records with their line: the file's header line plus the record's position in the file.
+
+    Positions come from partition sizes (the union keeps each file's partitions together and
+    in order), so numbering runs in the JVM without a pass through Python.
+    """
+    tagged = _with_position(raw, "position")
+    starts = tagged.groupBy("file").agg(F.min("position").alias("start")).collect()
+    start = _literal_map({int(row["file"]): int(row["start"]) for row in starts})
+    header = _literal_map(dict(enumerate(header_lines)))
+    return tagged.withColumn(
+        "line", header[F.col("file")] + 1 + F.col("position") - start[F.col("file")]
+    ).drop("position")
+
+
+def _with_position(frame: DataFrame, name: str) -> DataFrame:
+    """`frame`, persisted, with each row's 0-based position in partition order."""
+    tagged = (
+        frame.withColumn("_partition", F.spark_partition_id())
+        .withColumn("_id", F.monotonically_increasing_id())
+        .persist()
+    )
+    sizes = dict(tagged.groupBy("_partition").count().collect())
+    offsets, total = {}, 0
+    for partition in sorted(sizes):
+        offsets[partition], total = total, total + sizes[partition]
+    # monotonically_increasing_id is the partition id in the upper 31 bits, then the row's index.
+    index = F.col("_id") - F.shiftleft(F.col("_partition").cast("long"), 33)
+    return tagged.withColumn(name, _literal_map(offsets)[F.col("_partition")] + index).drop(
+        "_partition", "_id"
+    )
+
+
+def _literal_map(mapping: dict):
+    # An empty map would have no key type; a key no row has stands in for none.
+    pairs = mapping.items() if mapping else [(-1, 0)]
+    return F.create_map(*[F.lit(item) for pair in pairs for item in pair])
+
+
+def _checked_schema(layout: _Layout) -> T.StructType:
+    typed = []
+    for column in layout.positions:
+        kind = T.DoubleType() if column in (*NUMERIC_BOUNDS, "Purchased") else T.StringType()
+        typed.append(T.StructField(column, kind))
+    return T.StructType(
+        [
+            T.StructField("file", T.IntegerType()),
+            T.StructField("line", T.LongType()),
+            *typed,
+            T.StructField("reasons", T.ArrayType(T.StringType())),
+            T.StructField("shown", T.ArrayType(T.StringType())),
+            T.StructField("purchased_words", T.LongType()),
+        ]
+    )
+
+
+def _checker(layout: _Layout, delimiter: str):
+    """The function each partition's record batches go through: analytics.validation's checks."""
+    width, positions = layout.width, layout.positions
+    decimal_comma = delimiter == ";"
+
+    def check(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        import csv
+
+        for raw in batches:
+            cells = [raw[f"f{i}"].fillna("") for i in range(width)]
+            blank = pd.concat([c.str.strip() == "" for c in cells], axis=1).all(axis=1)
+            raw = raw[~blank | raw[_CORRUPT].notna()]
+            if raw.empty:
+                continue
+            counts = [
+                _field_count(next(csv.reader([corrupt], delimiter=delimiter), []), width)
+                if isinstance(corrupt, str)
+                else width
+                for corrupt in raw[_CORRUPT].to_numpy(dtype=object)
+            ]
+            text = pd.DataFrame(
+                {c: raw[f"f{i}"].fillna("").to_numpy(dtype=object) for c, i in positions.items()}
+                | {"fields": counts}
+            ).set_axis(pd.Index(raw["line"].to_numpy(), name="line"))
+            checked = check_rows(text, width, decimal_comma)
+            reasons = [[] for _ in range(len(text))]
+            shown = [[] for _ in range(len(text))]
+            where = pd.Series(range(len(text)), index=text.index)
+            for problem, values in checked.problems.items():
+                for line, value in values.items():
+                    reasons[where[line]].append(problem.reason)
+                    shown[where[line]].append(value)
+            out = checked.typed.reset_index(drop=True)
+            out.insert(0, "line", raw["line"].to_numpy())
+            out.insert(0, "file", raw["file"].to_numpy())
+            for column in out.columns[2:]:
+                if column in (*NUMERIC_BOUNDS, "Purchased"):
+                    out[column] = out[column].astype(float)
+                else:
+                    out[column] = out[column].astype(object).where(out[column].notna(), None)
+            out["reasons"] = reasons
+            out["shown"] = shown
+            out["purchased_words"] = [checked.purchased_words] + [0] * (len(out) - 1)
+            yield out
+
+    return check
+
+
+def _tally(
+    checked: DataFrame,
+    sources: list[SourceFile],
+    layout: _Layout,
+    name: str,
+    limits: InputLimits,
+) -> SparkCustomers:
+    totals = checked.agg(
+        F.count(F.lit(1)).alias("rows"), F.sum("purchased_words").alias("words")
+    ).first()
+    data_rows, purchased_words = int(totals["rows"]), int(totals["words"] or 0)
+    if data_rows == 0:
+        raise InputError(f"{name}: the file has a header but no data rows.")
+
+    good = checked.filter(F.size("reasons") == 0).drop("reasons", "shown", "purchased_words")
+    gender_counts = _value_counts(good, "Gender")
+    merges = gender_merges(gender_counts)
+    if merges:
+        mapping = F.create_map(*[F.lit(x) for pair in merges.items() for x in pair])
+        good = good.withColumn("Gender", F.coalesce(mapping[F.col("Gender")], F.col("Gender")))
+        gender_counts = _value_counts(good, "Gender")
+    exact, conflicting = _duplicates(good, layout)
+
+    tally = _Tally()
+    tally.data_rows = data_rows
+    for problem in _problem_order(layout):
+        tally.counts[problem] = 0
+        tally.examples[problem] = []
+    by_reason = {problem.reason: problem for problem in tally.counts}
+    problems = checked.select(
+        "file", "line", F.explode(F.arrays_zip("reasons", "shown")).alias("problem")
+    ).select("file", "line", "problem.reasons", "problem.shown")
+    problems = problems.unionByName(
+        conflicting.select(
+            "file", "line", F.lit(DUPLICATE_ID.reason).alias("reasons"), F.lit("").alias("shown")
+        )
+    ).persist()
+    try:
+        first = Window.partitionBy("reasons").orderBy("file", "line")
+        for row in problems.groupBy("reasons").count().collect():
+            tally.counts[by_reason[row["reasons"]]] = int(row["count"])
+        examples = (
+            problems.withColumn("rank", F.row_number().over(first))
+            .filter(F.col("rank") <= _SHOWN_PER_PROBLEM)
+            .orderBy("reasons", "file", "line")
+            .collect()
+        )
+        for row in examples:
+            tally.examples[by_reason[row["reasons"]]].append((int(row["line"]), row["shown"]))
+        if tally.has_wrong_values:
+            raise InputError(f"{name}: " + "; ".join(tally.describe()) + ".")
+        bad_lines = problems.select("file", "line").distinct()
+        bad_count = bad_lines.count()
+        if bad_count > QUARANTINE_MAX_SHARE * data_rows:
+            raise InputError(
+                f"{name}: problems in {bad_count:,} of {data_rows:,} data rows, "
+                f"more than the {QUARANTINE_MAX_SHARE:.0%} that may be set aside: "
+                + "; ".join(tally.describe())
+                + "."
+            )
+        reasons = _reasons_by_line(problems, list(by_reason))
+    finally:
+        problems.unpersist()
+
+    dropped = exact.select("file", "line").unionByName(conflicting.select("file", "line"))
+    customers = good.join(F.broadcast(dropped), ["file", "line"], "left_anti")
+    customers = customers.withColumn("Purchased", F.col("Purchased").cast("int"))
+    ordered = sorted(layout.positions, key=_REFERENCE_ORDER.index)
+    customers = _with_position(
+        customers.select("file", "line", *ordered).orderBy("file", "line"), "row_number"
+    )
+    bad_rows = _set_aside(sources, layout, limits, reasons, checked)
+    notes = [
+        *(_format_notes(sources[0].csv_format) if sources[0].csv_format else []),
+        *_column_notes(layout),
+        *_value_notes(purchased_words, merges, exact.count()),
+        *_quarantine_notes(bad_rows, data_rows),
+    ]
+    rows = customers.count()
+    return SparkCustomers(customers, rows, ordered, notes, bad_rows, gender_counts)
+
+
+_REFERENCE_ORDER = ["Customer ID", "Gender", "Age", "Salary", "Product ID", "Price", "Purchased"]
+
+
+def _problem_order(layout: _Layout) -> list:
+    """Every kind of problem, in the order the pandas engine reports them."""
+    empty = pd.DataFrame(
+        {c: pd.Series([], dtype=object) for c in layout.positions} | {"fields": []}
+    )
+    return [*check_rows(empty, layout.width).problems, DUPLICATE_ID]
+
+
+def _value_counts(frame: DataFrame, column: str) -> pd.Series:
+    rows = frame.groupBy(column).count().collect()
+    counts = pd.Series({row[column]: int(row["count"]) for row in rows}, dtype=int)
+    return counts.sort_values(ascending=False, kind="stable")
+
+
+def _duplicates(good: DataFrame, layout: _Layout) -> tuple[DataFrame, DataFrame]:
+    """Rows to drop for a Customer ID that a later row repeats: exactly, or with other data
+    (the rule of analytics.validation.find_duplicates)."""
+    values = [c for c in layout.positions if c not in ("file", "line")]
+    repeated = good.groupBy("Customer ID").count().filter(F.col("count") > 1).select("Customer ID")
+    group = good.join(F.broadcast(repeated), "Customer ID").withColumn(
+        "row_hash",
+        F.xxhash64(*[F.coalesce(F.col(f"`{c}`").cast("string"), F.lit("\0")) for c in values]),
+    )
+    by_id = Window.partitionBy("Customer ID")
+    last = F.max(F.struct("file", "line")).over(by_id)
+    group = group.withColumn("last", last).withColumn(
+        "kept_hash",
+        F.max(F.when(F.struct("file", "line") == F.col("last"), F.col("row_hash"))).over(by_id),
+    )
+    earlier = group.filter(F.struct("file", "line") != F.col("last")).persist()
+    exact = earlier.filter(F.col("row_hash") == F.col("kept_hash")).select("file", "line")
+    conflicting = earlier.filter(F.col("row_hash") != F.col("kept_hash")).select("file", "line")
+    return exact, conflicting
+
+
+def _reasons_by_line(problems: DataFrame, order: list[str]) -> dict[tuple[int, int], tuple]:
+    """Every bad row's reasons (in the pandas engine's order), keyed by (file, line)."""
+    rank = {reason: index for index, reason in enumerate(order)}
+    reasons: dict[tuple[int, int], list[str]] = {}
+    for row in problems.select("file", "line", "reasons").toLocalIterator():
+        reasons.setdefault((int(row["file"]), int(row["line"])), []).append(row["reasons"])
+    return {
+        key: tuple(sorted(set(found), key=rank.__getitem__))
+        for key, found in sorted(reasons.items())
+    }
+
+
+def _set_aside(
+    sources: list[SourceFile],
+    layout: _Layout,
+    limits: InputLimits,
+    reasons: dict[tuple[int, int], tuple],
+    checked: DataFrame,
+) -> list[BadRow]:
+    """The set-aside rows with their raw cells: read again from a CSV file, or the Parquet
+    values as text."""
+    bad_rows = []
+    for index, source in enumerate(sources):
+        in_file = {line: found for (file, line), found in reasons.items() if file == index}
+        if not in_file:
+            continue
+        if source.csv_format is not None:
+            bad_rows.extend(_bad_rows(source.path, source.csv_format, limits, layout, in_file))
+            continue
+        rows = checked.filter((F.col("file") == index) & F.col("line").isin(list(in_file)))
+        for row in rows.orderBy("line").collect():
+            raw = {c: "" if row[c] is None else str(row[c]) for c in layout.positions}
+            bad_rows.append(BadRow(int(row["line"]), in_file[int(row["line"])], raw))
+    return bad_rows

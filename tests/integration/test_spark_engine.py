@@ -1,0 +1,131 @@
+"""The Spark engine against the pandas engine: on 100k generated customers both choose the same
+k, segments of the same sizes and models of the same ROC-AUC; on the hostile corpus both reject
+the same files with the same message; and a Spark run is a published run `predict` can use.
+
+One local[2] SparkSession serves the whole test session. Skipped (with the reason) when PySpark
+or Java is missing: `make test` installs both.
+"""
+
+import importlib.util
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from analytics import cli, pipeline
+from analytics.errors import InputError
+from analytics.sample import generate_customers
+from tests.integration.test_hostile import CORPUS, OUTCOMES, Rejected
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("pyspark") is None or shutil.which("java") is None,
+    reason="the Spark engine needs PySpark (pip install '.[spark]') and Java 17 on PATH",
+)
+AGREEMENT_ROWS = 100_000
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from analytics.spark.session import spark_session
+
+    session = spark_session("local[2]")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def both_engines(spark, tmp_path_factory) -> dict:
+    """Each engine's summary of one run of the same 100k customers, and the Spark run's DB."""
+    from analytics.spark import engine
+
+    folder = tmp_path_factory.mktemp("agreement")
+    data = folder / "customers.csv"
+    generate_customers(AGREEMENT_ROWS, seed=7).to_csv(data, index=False)
+    spark_db = f"sqlite:///{folder / 'spark.db'}"
+    return {
+        "pandas": pipeline.run(data, f"sqlite:///{folder / 'pandas.db'}").as_dict(),
+        "spark": engine.run([data], spark_db, master="local[2]").as_dict(),
+        "spark_db": spark_db,
+    }
+
+
+def test_same_k(both_engines):
+    assert both_engines["spark"]["rows"] == both_engines["pandas"]["rows"] == AGREEMENT_ROWS
+    assert both_engines["spark"]["k"] == both_engines["pandas"]["k"]
+
+
+def test_segment_sizes_within_2_percent(both_engines):
+    spark_sizes = both_engines["spark"]["segment_sizes"]
+    pandas_sizes = both_engines["pandas"]["segment_sizes"]
+    assert len(spark_sizes) == len(pandas_sizes)
+    for spark_size, pandas_size in zip(spark_sizes, pandas_sizes, strict=True):
+        assert abs(spark_size - pandas_size) <= 0.02 * pandas_size, (spark_sizes, pandas_sizes)
+
+
+def test_roc_auc_within_0_02(both_engines):
+    spark_model, pandas_model = both_engines["spark"]["model"], both_engines["pandas"]["model"]
+    assert spark_model["name"] in {
+        "Logistic Regression",
+        "Random Forest",
+        "Gradient-Boosted Trees",
+    }
+    assert abs(spark_model["holdout_roc_auc"] - pandas_model["holdout_roc_auc"]) <= 0.02
+    assert abs(spark_model["cv_roc_auc"] - pandas_model["cv_roc_auc"]) <= 0.02
+
+
+def test_predict_and_the_card_use_the_exported_spark_model(both_engines, capsys):
+    url = both_engines["spark_db"]
+    arguments = ["--db", url, "--age", "35", "--salary", "60000", "--price", "3000"]
+    assert cli.main(["predict", *arguments, "--gender", "Female", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["run_id"] == both_engines["spark"]["run_id"]
+    assert 0.0 < answer["probability"] < 1.0
+    assert cli.main(["model-card", "--db", url]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert card["engine"]["name"] == "spark"
+    assert card["data"]["rows"] == AGREEMENT_ROWS
+    held_out = card["engine"]["export"]["agreement_on_holdout"]
+    assert held_out["rows"] == 20_000
+    assert held_out["same_decision_share"] >= 0.97
+    assert abs(held_out["roc_auc_exported"] - held_out["roc_auc_spark"]) <= 0.01
+
+
+REJECTED = sorted(name for name, outcome in OUTCOMES.items() if isinstance(outcome, Rejected))
+
+
+@pytest.mark.parametrize("name", REJECTED)
+def test_hostile_rejections_are_identical(spark, name, tmp_path):
+    from analytics.spark import engine
+
+    path = CORPUS / name
+    with pytest.raises(InputError) as pandas_error:
+        pipeline.run(path, f"sqlite:///{tmp_path / 'pandas.db'}")
+    with pytest.raises(InputError) as spark_error:
+        engine.run([path], f"sqlite:///{tmp_path / 'spark.db'}", master="local[2]")
+    assert str(spark_error.value) == str(pandas_error.value)
+    for part in OUTCOMES[name].parts:
+        assert part in str(spark_error.value)
+
+
+def test_parquet_parts_in_a_directory_read_as_the_csv_does(spark, tmp_path, sample_csv):
+    from analytics.spark.reading import input_files, read_customers
+    from analytics.validation import read_customers as read_csv
+
+    expected = read_csv(sample_csv).customers
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    raw = pd.read_csv(sample_csv, dtype={"Customer ID": str})
+    half = len(raw) // 2
+    raw.iloc[:half].to_parquet(folder / "part-0.parquet")
+    raw.iloc[half:].to_parquet(folder / "part-1.parquet")
+    loaded = read_customers(spark, input_files([folder]))
+    read = (
+        loaded.customers.orderBy("row_number")
+        .select(*expected.columns)
+        .toPandas()
+        .astype(expected.dtypes.to_dict())
+    )
+    assert loaded.rows == len(expected)
+    assert loaded.notes == []
+    pd.testing.assert_frame_equal(read, expected, check_dtype=False)
