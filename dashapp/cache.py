@@ -10,7 +10,9 @@ What must not travel through Redis (unpickled models, whole customer frames) is 
 
 import functools
 import hashlib
+import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import flask
 from flask_caching import Cache
@@ -22,13 +24,15 @@ TIMEOUT_SECONDS = 24 * 3600
 LOCAL_ENTRIES = 500
 KEY_PREFIX = "customer-analytics:"
 
+log = logging.getLogger(__name__)
+
 
 def _config(redis_url: str | None) -> dict:
     if redis_url:
         return {
             "CACHE_TYPE": "RedisCache",
             "CACHE_REDIS_URL": redis_url,
-            "CACHE_KEY_PREFIX": KEY_PREFIX,
+            "CACHE_KEY_PREFIX": f"{KEY_PREFIX}{_code_version()}:",
             "CACHE_DEFAULT_TIMEOUT": TIMEOUT_SECONDS,
         }
     return {
@@ -51,6 +55,28 @@ def configure(server: flask.Flask, redis_url: str | None) -> None:
     _Store.backend = server.extensions["cache"][extension]
 
 
+@functools.cache
+def _code_version() -> str:
+    """A digest of the code that computes the cached values: after a deploy, Redis may still
+    hold pickles in a shape the new code does not read, and these keys never reach them."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for package in ("analytics", "dashapp"):
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _tolerant(operation: Callable, *args):
+    """Run a cache operation; a cache that fails (Redis away, a pickle that no longer loads)
+    costs a recomputation, never a page."""
+    try:
+        return operation(*args)
+    except Exception as error:
+        log.warning("query cache unavailable (%s: %s)", type(error).__name__, error)
+        return None
+
+
 def _database_key(url: str) -> str:
     # A digest: the URL may hold a password, which has no place in cache keys.
     return hashlib.sha256(url.encode()).hexdigest()[:16]
@@ -64,12 +90,12 @@ def per_run(function: Callable) -> Callable:
     @functools.wraps(function)
     def cached(url: str, run_id: int, *args):
         key = ":".join([name, _database_key(url), str(run_id), *map(repr, args)])
-        hit = _Store.backend.get(key)
+        hit = _tolerant(_Store.backend.get, key)
         # Stored in a 1-tuple: the caches cannot tell a stored None from a miss.
         if hit is not None:
             return hit[0]
         value = function(url, run_id, *args)
-        _Store.backend.set(key, (value,))
+        _tolerant(_Store.backend.set, key, (value,))
         return value
 
     return cached
@@ -96,9 +122,9 @@ def note_latest_run(url: str, marker: str) -> None:
     the one seen before: a new run was published, or the database was recreated."""
     store = _Store.backend
     key = f"latest:{_database_key(url)}"
-    if store.get(key) != marker:
-        store.clear()
-        store.set(key, marker)
+    if _tolerant(store.get, key) != marker:
+        _tolerant(store.clear)
+        _tolerant(store.set, key, marker)
     # Each process clears its own caches once, whichever process noticed the change first.
     if _local_latest.get(url) != marker:
         for local in _local_caches:

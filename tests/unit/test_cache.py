@@ -16,7 +16,7 @@ def use_cache(monkeypatch):
     def configure(redis_url: str | None = None):
         monkeypatch.setattr(cache._Store, "backend", cache._Store.backend)
         cache.configure(flask.Flask(__name__), redis_url)
-        cache._Store.backend.clear()
+        cache._tolerant(cache._Store.backend.clear)
         return cache._Store.backend
 
     return configure
@@ -77,3 +77,13 @@ def test_redis_shares_results_between_processes_and_keys_hide_the_url(use_cache,
     cache.note_latest_run(DB, "8@2026-11-26T12:00:00")
     assert sizes(DB, 7) == [70, 35]
     assert calls == [(7, 1), (7, 1)]
+
+
+def test_an_unreachable_redis_costs_recomputation_not_pages(use_cache, caplog):
+    use_cache("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    calls = []
+    sizes = cache.per_run(counting(calls))
+    cache.note_latest_run(DB, "1@2026-11-26T10:00:00")
+    assert sizes(DB, 1) == [10, 5] and sizes(DB, 1) == [10, 5]
+    assert calls == [(1, 1), (1, 1)]
+    assert "query cache unavailable (ConnectionError" in caplog.text
