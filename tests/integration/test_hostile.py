@@ -333,10 +333,13 @@ def file_of_200_mb(tmp_path_factory) -> Iterator[Path]:
 
 def run_measured(path: Path, db: str, environment: dict[str, str]) -> tuple[int, str, float, float]:
     """The CLI in a fresh process: exit status, stderr, seconds, peak memory in MB."""
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so it would report the peak of
+    # the pytest process that started the CLI (over 400 MB late in a full run) instead of the CLI's.
     measure = (
-        "import resource, sys; from analytics.cli import main; status = main(sys.argv[1:]); "
-        "print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
-        "sys.exit(status)"
+        "import sys; from analytics.cli import main; status = main(sys.argv[1:]); "
+        "peak = next(line.split()[1] for line in open('/proc/self/status') "
+        "if line.startswith('VmHWM')); "
+        "print('peak', peak, file=sys.stderr); sys.exit(status)"
     )
     started = time.perf_counter()
     result = subprocess.run(
