@@ -12,6 +12,7 @@ Differences from the pandas engine, both documented in docs/scale-out.md:
 - a file larger than one Spark partition is split, so a quoted field must not span lines.
 """
 
+import csv
 import glob
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -264,8 +265,6 @@ def _checker(layout: _Layout, delimiter: str):
     decimal_comma = delimiter == ";"
 
     def check(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        import csv
-
         for raw in batches:
             cells = [raw[f"f{i}"].fillna("") for i in range(width)]
             blank = pd.concat([c.str.strip() == "" for c in cells], axis=1).all(axis=1)

@@ -181,7 +181,8 @@ def test_export_downloads_the_matching_customers_as_safe_csv(dash_duo, published
     target = (
         Path(dash_duo.download_path) / f"segments-run-{queries.latest_run(published_db).id}.csv"
     )
-    until(target.is_file)
+    # The file can appear before its last bytes do: wait for the header and every row.
+    until(lambda: target.is_file() and target.read_bytes().count(b"\n") > len(expected))
     with target.open(newline="", encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
     assert [row["Customer ID"] for row in rows] == expected["Customer ID"].tolist()
