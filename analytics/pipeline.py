@@ -224,6 +224,13 @@ def run(
 
 def _store_results(session, run: Run, analysis: Analysis) -> None:
     repository.insert_customers(session, run.id, analysis.customers)
+    store_summaries(session, run, analysis)
+    if analysis.model is not None:
+        _store_model(session, run, analysis.model, analysis.customers)
+
+
+def store_summaries(session, run: Run, analysis: Analysis) -> None:
+    """The run's segments, k scores and overview aggregates (both engines)."""
     for profile in analysis.segmentation.profiles.to_dict("records"):
         session.add(
             Segment(
@@ -238,8 +245,6 @@ def _store_results(session, run: Run, analysis: Analysis) -> None:
         session.add(KScore(run_id=run.id, **_plain(score)))
     for name, payload in analysis.aggregates.items():
         session.add(Aggregate(run_id=run.id, name=name, payload=_plain(payload)))
-    if analysis.model is not None:
-        _store_model(session, run, analysis.model, analysis.customers)
 
 
 def _store_model(session, run: Run, selection: ModelSelection, customers: pd.DataFrame) -> None:

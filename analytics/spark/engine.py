@@ -16,10 +16,17 @@ from sqlalchemy import insert, select
 
 from analytics.config import DEFAULT_SEGMENT_FEATURES, MIN_ROWS, RANDOM_STATE, InputLimits
 from analytics.db import quarantine_repository
-from analytics.db.models import PUBLISHED, Aggregate, Customer, KScore, Model, Run, Segment
+from analytics.db.models import PUBLISHED, Customer, Model, Run
 from analytics.db.session import record_failed_run, session_factory
 from analytics.errors import InputError
-from analytics.pipeline import Analysis, RunSummary, _plain, _store_model, model_gate
+from analytics.pipeline import (
+    Analysis,
+    RunSummary,
+    _plain,
+    _store_model,
+    model_gate,
+    store_summaries,
+)
 from analytics.provenance import library_versions, sha256_of
 from analytics.segmentation import FEATURE_COLUMNS
 from analytics.spark import analysis
@@ -131,7 +138,7 @@ def run(
             session.add(run_record)
             session.flush()
             _insert_customers(session, run_record.id, segmented.customers, seed)
-            _store_summaries(session, run_record, result)
+            store_summaries(session, run_record, result)
             if model is not None:
                 _store_model(session, run_record, model.selection, outcomes)
                 stored = session.scalars(
@@ -185,22 +192,6 @@ def _insert_customers(session, run_id: int, customers: DataFrame, seed: int) -> 
         session.execute(insert(Customer), chunk)
     ranked.unpersist()
 
-
-def _store_summaries(session, run: Run, result: Analysis) -> None:
-    for profile in result.segmentation.profiles.to_dict("records"):
-        session.add(
-            Segment(
-                run_id=run.id,
-                segment=int(profile["segment"]),
-                name=profile["name"],
-                size=int(profile["size"]),
-                profile=_plain(profile),
-            )
-        )
-    for score in result.segmentation.k_scores.to_dict("records"):
-        session.add(KScore(run_id=run.id, **_plain(score)))
-    for name, payload in result.aggregates.items():
-        session.add(Aggregate(run_id=run.id, name=name, payload=_plain(payload)))
 
 
 def _spark_card(card: dict, export: dict, spark) -> dict:
