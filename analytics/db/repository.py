@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from analytics.db.models import PUBLISHED, Aggregate, Customer, KScore, Model, Run, Segment
 
 _INSERT_CHUNK = 50_000
+_INSERT_CACHE_KIB = 256 * 1024
+_DEFAULT_CACHE_KIB = 2000  # SQLite's own default
 _CUSTOMER_COLUMNS = {
     "Customer ID": "customer_id",
     "Gender": "gender",
@@ -34,9 +36,16 @@ def insert_customers(session: Session, run_id: int, customers: pd.DataFrame) -> 
         f"INSERT INTO {Customer.__tablename__} ({', '.join(frame.columns)}) "
         f"VALUES ({', '.join('?' * len(frame.columns))})"
     )
-    for start in range(0, len(frame), _INSERT_CHUNK):
-        chunk = frame.iloc[start : start + _INSERT_CHUNK]
-        connection.exec_driver_sql(statement, list(_plain_rows(chunk)))
+    # The sample_rank index is filled in random order: with SQLite's default 2 MB page cache a
+    # million rows thrash it (5.5 s → 4.2 s at 1M with a larger cache). Only for this write, so
+    # that pooled connections serving the dashboard keep the small default.
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{_INSERT_CACHE_KIB}")
+    try:
+        for start in range(0, len(frame), _INSERT_CHUNK):
+            chunk = frame.iloc[start : start + _INSERT_CHUNK]
+            connection.exec_driver_sql(statement, list(_plain_rows(chunk)))
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{_DEFAULT_CACHE_KIB}")
 
 
 def _customer_frame(run_id: int, customers: pd.DataFrame) -> pd.DataFrame:
