@@ -13,9 +13,11 @@ Error: any HTTP status other than 200 and 204 (a callback that chose not to upda
 that fails or takes longer than --timeout, or a page that renders its "results unavailable"
 state. The RSS of the gunicorn master and workers is sampled every --sample seconds.
 
-With SOAK_USER and SOAK_PASSWORD in the environment every user first logs in
-(`POST /login`, form fields `username` and `password`); hosted mode may also need SECRET_KEY,
-which gunicorn inherits from this environment.
+`gunicorn wsgi:server` is hosted mode, behind a login: every user first signs in (`POST /login`,
+form fields `username` and `password`). On the fresh database the script adds a sales account
+(which may use every page the soak visits) and signs in with it; with --db, set SOAK_USER and
+SOAK_PASSWORD to an account of that database. SECRET_KEY is taken from the environment, or made
+up for the run.
 
 Gunicorn closes a kept-alive connection after --keep-alive seconds idle; a client that sends
 on it just then gets "connection reset". So a user drops its connection after --reconnect-after
@@ -32,6 +34,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import signal
 import statistics
 import subprocess
@@ -77,12 +80,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="soak-") as folder:
-        url = args.db or _database_with_a_run(Path(folder), Path(args.input))
+        if args.db:
+            url = args.db
+            credentials = (os.environ.get("SOAK_USER", ""), os.environ.get("SOAK_PASSWORD", ""))
+        else:
+            url, credentials = _database_with_a_run(Path(folder), Path(args.input))
         server = _start_gunicorn(args, url, Path(folder))
         try:
             base = f"http://127.0.0.1:{args.port}"
             _wait_until_serving(base, server)
-            report = Soak(base, args).run(server.pid)
+            report = Soak(base, args, credentials).run(server.pid)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -93,12 +100,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if report["errors"] == 0 and report["rss_levelled_off"] else 1
 
 
-def _database_with_a_run(folder: Path, input_csv: Path) -> str:
+def _database_with_a_run(folder: Path, input_csv: Path) -> tuple[str, tuple[str, str]]:
+    """A fresh database with one run of `input_csv` and an account to sign in with."""
     from analytics import pipeline
+    from dashapp import accounts, roles
 
     url = f"sqlite:///{folder / 'soak.db'}"
     pipeline.run(input_csv, url)
-    return url
+    credentials = ("soak", secrets.token_urlsafe(16))
+    accounts.add_user(url, *credentials, roles.SALES)
+    return url, credentials
 
 
 def _start_gunicorn(args, url: str, folder: Path) -> subprocess.Popen:
@@ -107,6 +118,7 @@ def _start_gunicorn(args, url: str, folder: Path) -> subprocess.Popen:
         "DATABASE_URL": url,
         "UPLOAD_DIR": str(folder / "uploads"),
         "JOB_CACHE_DIR": str(folder / "jobs"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
     }
     command = [
         sys.executable,
@@ -143,9 +155,10 @@ def _wait_until_serving(base: str, server: subprocess.Popen) -> None:
 
 
 class Soak:
-    def __init__(self, base: str, args):
+    def __init__(self, base: str, args, credentials: tuple[str, str]):
         self.base = base
         self.args = args
+        self.credentials = credentials
         self.lock = threading.Lock()
         self.latencies: dict[str, list[float]] = {}
         self.error_kinds: Counter = Counter()
@@ -208,9 +221,7 @@ class Soak:
             self._think(rng)
 
     def _log_in(self, session: requests.Session) -> bool:
-        user, password = os.environ.get("SOAK_USER"), os.environ.get("SOAK_PASSWORD")
-        if not (user and password):
-            return True
+        user, password = self.credentials
         response = self._request(
             session, "login", "POST", "/login", data={"username": user, "password": password}
         )
