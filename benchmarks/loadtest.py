@@ -196,6 +196,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8081, help="gunicorn's port with --db")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    if args.db and not (os.environ.get("LOADTEST_USER") and os.environ.get("LOADTEST_PASSWORD")):
+        # Without an account every page would answer with the login form, and be timed as one.
+        parser.error(
+            "gunicorn wsgi:server asks for a login: set LOADTEST_USER and LOADTEST_PASSWORD to "
+            "an account of that database (python -m dashapp users add NAME --role sales)"
+        )
     # Stopped by a signal, still stop the server started here (see the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     server = start_server(args.db, args.port, args.workers) if args.db else None
