@@ -12,7 +12,8 @@ from analytics.db.models import PUBLISHED, Aggregate, Customer, KScore, Model, R
 _INSERT_CHUNK = 50_000
 _INSERT_CACHE_KIB = 256 * 1024
 _DEFAULT_CACHE_KIB = 2000  # SQLite's own default
-_CUSTOMER_COLUMNS = {
+# Input column → customers table column, for the columns a customer file brings.
+CUSTOMER_COLUMNS = {
     "Customer ID": "customer_id",
     "Gender": "gender",
     "Age": "age",
@@ -50,8 +51,8 @@ def insert_customers(session: Session, run_id: int, customers: pd.DataFrame) -> 
 
 def _customer_frame(run_id: int, customers: pd.DataFrame) -> pd.DataFrame:
     # Optional input columns that the file lacked are stored as NULL.
-    frame = customers.rename(columns=_CUSTOMER_COLUMNS).reindex(
-        columns=[*_CUSTOMER_COLUMNS.values(), "segment", "sample_rank"]
+    frame = customers.rename(columns=CUSTOMER_COLUMNS).reindex(
+        columns=[*CUSTOMER_COLUMNS.values(), "segment", "sample_rank"]
     )
     frame = frame.astype({"purchased": int, "segment": int, "sample_rank": int})
     frame.insert(0, "row_number", np.arange(len(frame)))

@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 from sqlalchemy import insert, select
 
 from analytics.config import DEFAULT_SEGMENT_FEATURES, MIN_ROWS, RANDOM_STATE, InputLimits
-from analytics.db import quarantine_repository
+from analytics.db import quarantine_repository, repository
 from analytics.db.models import PUBLISHED, Customer, Model, Run
 from analytics.db.session import record_failed_run, session_factory
 from analytics.errors import InputError
@@ -37,13 +37,7 @@ from analytics.validation import OPTIONAL_COLUMNS
 Progress = Callable[[str], None]
 _INSERT_CHUNK = 50_000
 _CUSTOMER_COLUMNS = {
-    "Customer ID": "customer_id",
-    "Gender": "gender",
-    "Age": "age",
-    "Salary": "salary",
-    "Product ID": "product_id",
-    "Price": "price",
-    "Purchased": "purchased",
+    **repository.CUSTOMER_COLUMNS,
     "segment": "segment",
     "sample_rank": "sample_rank",
     "row_number": "row_number",
