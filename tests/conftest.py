@@ -82,6 +82,12 @@ def copy_sqlite_database(url: str, folder: Path) -> str:
 
 
 @pytest.fixture
+def own_db(tmp_path, published_db) -> str:
+    """A copy of the published sample run that a test may add runs to."""
+    return copy_sqlite_database(published_db, tmp_path)
+
+
+@pytest.fixture
 def empty_db(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'empty.db'}"
 

@@ -1,7 +1,6 @@
 """Hostile files through the /runs upload in a real browser: the CLI's outcome, the rows set aside
 shown with their reasons, and user text (a file name, cells) never rendered as HTML."""
 
-import sqlite3
 
 import pytest
 
@@ -11,17 +10,6 @@ from tests.integration.test_hostile import CORPUS
 
 pytestmark = pytest.mark.browser
 HOSTILE_HTML = '<img src=x onerror="window.injected=1">'
-
-
-@pytest.fixture
-def own_db(tmp_path, published_db) -> str:
-    """A copy of the published sample run that a test may add runs to."""
-    with (
-        sqlite3.connect(published_db.removeprefix("sqlite:///")) as source,
-        sqlite3.connect(tmp_path / "own.db") as copy,
-    ):
-        source.backup(copy)
-    return f"sqlite:///{tmp_path / 'own.db'}"
 
 
 @pytest.fixture

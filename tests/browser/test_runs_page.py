@@ -3,7 +3,6 @@
 import functools
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -37,18 +36,6 @@ def two_runs(tmp_path_factory, sample_csv) -> str:
         slice_csv.write_text("".join(sample_csv.read_text().splitlines(True)[:1_501]))
         pipeline.run(slice_csv, url)
     return url
-
-
-@pytest.fixture
-def own_db(tmp_path, published_db) -> str:
-    """A copy of the published sample run that a test may add runs to."""
-    # The backup API copies what is still in the write-ahead log too; a file copy would not.
-    with (
-        sqlite3.connect(published_db.removeprefix("sqlite:///")) as source,
-        sqlite3.connect(tmp_path / "own.db") as copy,
-    ):
-        source.backup(copy)
-    return f"sqlite:///{tmp_path / 'own.db'}"
 
 
 def test_history_and_comparison(dash_duo, two_runs):
