@@ -4,8 +4,11 @@ How a model is chosen (`select_model`):
 1. A stratified 80/20 split (seeded) keeps a holdout that no choice ever sees.
 2. Each candidate is a Pipeline whose ColumnTransformer scales and encodes, so preprocessing is
    fitted on training folds only. A small grid per candidate is searched by stratified 5-fold
-   CV on (a stratified sample of at most MODEL_SELECTION_ROWS of) the training part; the
-   out-of-fold predictions of its best setting give its CV metrics.
+   (3-fold from PARALLEL_CV_ROWS on: analytics.config.cv_folds) CV on (a stratified sample of
+   at most MODEL_SELECTION_ROWS of) the training part; the
+   out-of-fold predictions of its best setting give its CV metrics. On a large sample the
+   hundred-odd fold fits run in worker processes (every fit is seeded, so the choice is the
+   same however many run at once).
 3. The candidate with the highest CV ROC-AUC wins (ties go to the lower CV Brier score).
 4. A Platt (sigmoid) map from the winner's out-of-fold scores to probabilities is tried; it is
    kept only if it lowers the CV Brier score (itself cross-validated over those scores).
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import sklearn
+from joblib import Parallel, delayed
 from scipy.special import expit, logit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV, calibration_curve
@@ -58,8 +62,10 @@ from analytics.config import (
     CV_FOLDS,
     IMPORTANCE_ROWS,
     MODEL_SELECTION_ROWS,
+    PARALLEL_CV_ROWS,
     RANDOM_STATE,
     TEST_SIZE,
+    cv_folds,
 )
 
 NUMERIC_FEATURES = ["Age", "Salary", "Price"]
@@ -91,16 +97,19 @@ CANDIDATES = {
         lambda seed: DecisionTreeClassifier(random_state=seed),
         {"max_depth": [3, 5, 8], "min_samples_leaf": [5, 20]},
     ),
-    # Bounded leaves keep the artifact small and fitting linear at a million rows.
+    # Bounded leaves keep the artifact small and fitting linear at a million rows. Trees are
+    # grown on one thread in cross-validation (the fold fits are what run in parallel) and on
+    # every core for the final fit.
     "Random Forest": Candidate(
         lambda seed: RandomForestClassifier(
-            n_estimators=150, max_leaf_nodes=512, random_state=seed, n_jobs=-1
+            n_estimators=150, max_leaf_nodes=512, random_state=seed
         ),
         {"min_samples_leaf": [3, 5, 10]},
         cv_rows=_FOREST_ROWS,
-        refit_params=lambda rows: (
-            {"max_samples": _FOREST_TREE_ROWS} if rows > _FOREST_TREE_ROWS else {}
-        ),
+        refit_params=lambda rows: {
+            "n_jobs": -1,
+            **({"max_samples": _FOREST_TREE_ROWS} if rows > _FOREST_TREE_ROWS else {}),
+        },
     ),
     # An SVM has no probabilities of its own; a sigmoid fitted by inner CV supplies them.
     "SVM": Candidate(
@@ -166,6 +175,7 @@ class ModelSelection:
     train_rows: int
     test_rows: int
     selection_rows: int
+    cv_folds: int
 
 
 def model_features(customers: pd.DataFrame) -> list[str]:
@@ -200,8 +210,13 @@ def select_model(
     seed: int = RANDOM_STATE,
     candidates: Mapping[str, Candidate] = CANDIDATES,
     progress: Callable[[str], None] = lambda _: None,
+    jobs: int = 1,
 ) -> ModelSelection:
-    """Choose, calibrate, refit and evaluate a purchase model (see the module docstring)."""
+    """Choose, calibrate, refit and evaluate a purchase model (see the module docstring).
+
+    `jobs` worker processes share the cross-validation fits once the selection sample has
+    PARALLEL_CV_ROWS rows; below that, starting them would cost more than they save.
+    """
     features = model_features(customers)
     x = customers[features]
     y = customers["Purchased"].astype(int)
@@ -209,18 +224,18 @@ def select_model(
         x, y, test_size=TEST_SIZE, stratify=y, random_state=seed
     )
     x_select, y_select = _stratified_sample(x_train, y_train, MODEL_SELECTION_ROWS, seed)
-    folds = StratifiedKFold(CV_FOLDS, shuffle=True, random_state=seed)
+    workers = jobs if len(x_select) >= PARALLEL_CV_ROWS else 1
+    progress(
+        f"cross-validating {len(candidates)} candidate models on {len(x_select):,} rows"
+        + (f" in {workers} processes" if workers > 1 else "")
+    )
+    searches = _cross_validate(candidates, features, x_select, y_select, seed, workers)
 
     rows, out_of_fold = [], {}
-    for name, candidate in candidates.items():
-        progress(f"cross-validating {name}")
-        cap = min(candidate.max_rows or len(x_select), candidate.cv_rows or len(x_select))
-        xs, ys = _stratified_sample(x_select, y_select, cap, seed)
-        # Many small fits: OpenMP threads (HistGradientBoosting, KNN) cost more than they give.
-        with threadpool_limits(limits=1):
-            params, scores = _search(candidate, features, xs, ys, folds, seed)
+    for name, (params, ys, scores) in searches:
         out_of_fold[name] = (ys, scores)
-        rows.append({"name": name, "params": params, "rows": len(xs), **_metrics(ys, scores)})
+        rows.append({"name": name, "params": params, "rows": len(ys), **_metrics(ys, scores)})
+        progress(f"cross-validated {name}: ROC-AUC {rows[-1]['roc_auc']:.3f}")
     comparison = pd.DataFrame(rows).sort_values(["roc_auc", "brier"], ascending=[False, True])
     winner = comparison.iloc[0]
     name, params = winner["name"], winner["params"]
@@ -272,23 +287,72 @@ def select_model(
         train_rows=len(x_train),
         test_rows=len(x_test),
         selection_rows=len(x_select),
+        cv_folds=cv_folds(len(x_select)),
     )
 
 
-def _search(candidate: Candidate, features, x, y, folds, seed) -> tuple[dict, np.ndarray]:
-    """Grid search by pooled out-of-fold ROC-AUC; returns the best params and their OOF scores."""
-    best_params, best_scores, best_auc = {}, None, -np.inf
-    splits = list(folds.split(x, y))
-    for params in ParameterGrid(candidate.grid):
-        scores = np.empty(len(y))
-        for train_rows, valid_rows in splits:
-            pipeline = build_pipeline(candidate.make(seed).set_params(**params), features)
-            pipeline.fit(x.iloc[train_rows], y.iloc[train_rows])
-            scores[valid_rows] = pipeline.predict_proba(x.iloc[valid_rows])[:, 1]
-        auc = roc_auc_score(y, scores)
-        if auc > best_auc:
-            best_params, best_scores, best_auc = params, scores, auc
-    return best_params, best_scores
+@dataclass(frozen=True)
+class _Search:
+    """One candidate's grid search: its sample, settings and folds."""
+
+    x: pd.DataFrame
+    y: pd.Series
+    settings: list[dict]
+    splits: list[tuple[np.ndarray, np.ndarray]]
+
+
+def _cross_validate(candidates, features, x, y, seed, workers):
+    """Per candidate, in order: (best setting, sample labels, its out-of-fold scores).
+
+    The best setting has the highest pooled out-of-fold ROC-AUC (the first of equals). Results
+    are yielded as each candidate's last fold comes back, so progress can be reported.
+    """
+    folds = StratifiedKFold(cv_folds(len(x)), shuffle=True, random_state=seed)
+    searches = {}
+    for name, candidate in candidates.items():
+        cap = min(candidate.max_rows or len(x), candidate.cv_rows or len(x))
+        xs, ys = _stratified_sample(x, y, cap, seed)
+        searches[name] = _Search(
+            xs, ys, list(ParameterGrid(candidate.grid)), list(folds.split(xs, ys))
+        )
+    fits = [
+        (name, setting, fold)
+        for name, search in searches.items()
+        for setting in range(len(search.settings))
+        for fold in range(len(search.splits))
+    ]
+    fold_scores = Parallel(n_jobs=workers, return_as="generator")(
+        delayed(_fold_scores)(
+            build_pipeline(
+                candidates[name].make(seed).set_params(**searches[name].settings[setting]),
+                features,
+            ),
+            searches[name].x,
+            searches[name].y,
+            *searches[name].splits[fold],
+        )
+        for name, setting, fold in fits
+    )
+    scores = {
+        name: [np.empty(len(search.y)) for _ in search.settings]
+        for name, search in searches.items()
+    }
+    remaining = {name: len(s.settings) * len(s.splits) for name, s in searches.items()}
+    for (name, setting, fold), valid_scores in zip(fits, fold_scores, strict=True):
+        search = searches[name]
+        scores[name][setting][search.splits[fold][1]] = valid_scores
+        remaining[name] -= 1
+        if remaining[name] == 0:
+            aucs = [roc_auc_score(search.y, s) for s in scores[name]]
+            best = int(np.argmax(aucs))
+            yield name, (search.settings[best], search.y, scores[name][best])
+
+
+def _fold_scores(pipeline: Pipeline, x, y, train_rows, valid_rows) -> np.ndarray:
+    # Many small fits: OpenMP threads (HistGradientBoosting, KNN) cost more than they give.
+    with threadpool_limits(limits=1):
+        pipeline.fit(x.iloc[train_rows], y.iloc[train_rows])
+        return pipeline.predict_proba(x.iloc[valid_rows])[:, 1]
 
 
 def _platt_cv(y: np.ndarray, scores: np.ndarray, seed: int) -> tuple[float, float, float]:

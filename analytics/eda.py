@@ -21,22 +21,22 @@ def kpis(customers: pd.DataFrame) -> dict:
 
 
 def age_distribution(customers: pd.DataFrame) -> pd.DataFrame:
-    """Customers per 5-year age band, split by purchase status."""
-    low = int(np.floor(customers["Age"].min() / AGE_BIN_WIDTH) * AGE_BIN_WIDTH)
-    high = int(customers["Age"].max()) + AGE_BIN_WIDTH
-    edges = np.arange(low, high + 1, AGE_BIN_WIDTH)
-    band = pd.cut(customers["Age"], edges, right=False)
-    counts = (
-        pd.crosstab(band, customers["Purchased"])
-        .reindex(columns=[0, 1], fill_value=0)
-        .loc[lambda frame: frame.sum(axis=1) > 0]
-    )
+    """Customers per 5-year age band (bands without customers left out), split by purchase
+    status. Counted with bincount: pd.cut and crosstab take seconds at a million rows."""
+    age = customers["Age"].to_numpy(dtype=float)
+    low = int(np.floor(age.min() / AGE_BIN_WIDTH) * AGE_BIN_WIDTH)
+    band = ((age - low) // AGE_BIN_WIDTH).astype(int)
+    bought = customers["Purchased"].to_numpy() == 1
+    purchased = np.bincount(band[bought], minlength=band.max() + 1)
+    not_purchased = np.bincount(band[~bought], minlength=band.max() + 1)
+    age_from = low + AGE_BIN_WIDTH * np.arange(len(purchased))
+    seen = purchased + not_purchased > 0
     return pd.DataFrame(
         {
-            "age_from": [int(interval.left) for interval in counts.index],
-            "age_to": [int(interval.right) for interval in counts.index],
-            "not_purchased": counts[0].to_numpy(),
-            "purchased": counts[1].to_numpy(),
+            "age_from": age_from[seen],
+            "age_to": age_from[seen] + AGE_BIN_WIDTH,
+            "not_purchased": not_purchased[seen],
+            "purchased": purchased[seen],
         }
     )
 

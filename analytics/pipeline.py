@@ -18,6 +18,7 @@ from analytics.config import (
     MIN_ROWS,
     RANDOM_STATE,
     InputLimits,
+    analysis_jobs,
     input_limits,
 )
 from analytics.db import quarantine_repository, repository
@@ -81,7 +82,7 @@ def analyse(
         notes.append(f"No purchase model was published: {skip_reason}")
         model = None
     else:
-        model = select_model(customers, seed=seed, progress=progress)
+        model = select_model(customers, seed=seed, progress=progress, jobs=analysis_jobs())
     sample_rank = np.random.default_rng(seed).permutation(len(customers))
     return Analysis(
         customers=customers.assign(segment=segmentation.labels, sample_rank=sample_rank),
@@ -310,7 +311,7 @@ def model_card(run: Run, selection: ModelSelection, customers: pd.DataFrame) -> 
             },
             "evaluation": {
                 "split": "stratified 80/20 holdout",
-                "cv_folds": 5,
+                "cv_folds": selection.cv_folds,
                 "train_rows": selection.train_rows,
                 "test_rows": selection.test_rows,
                 "selection_rows": selection.selection_rows,

@@ -46,10 +46,10 @@ from analytics.classifier import (
     reference_customer,
 )
 from analytics.config import (
-    CV_FOLDS,
     K_SELECTION_ROWS,
     MODEL_SELECTION_ROWS,
     TEST_SIZE,
+    cv_folds,
 )
 from analytics.segmentation import (
     FEATURE_COLUMNS,
@@ -371,7 +371,7 @@ def select_model(
         .toPandas()
     )
     selection["label"] = selection["label"].astype(int)
-    folds = StratifiedKFold(CV_FOLDS, shuffle=True, random_state=seed)
+    folds = StratifiedKFold(cv_folds(len(selection)), shuffle=True, random_state=seed)
     selection["fold"] = 0
     for fold, (_, valid) in enumerate(folds.split(selection[features], selection["label"])):
         selection.loc[selection.index[valid], "fold"] = fold
@@ -384,7 +384,7 @@ def select_model(
         for name, (make, grid) in _candidates(seed).items()
         for params in ParameterGrid(grid)
     ]
-    scored = _out_of_fold(selection_frame, len(selection), settings)
+    scored = _out_of_fold(selection_frame, len(selection), settings, folds.n_splits)
     comparison, out_of_fold = [], {}
     for name in _candidates(seed):
         params, scores = max(
@@ -492,6 +492,7 @@ def select_model(
             train_rows=train_rows,
             test_rows=test_rows,
             selection_rows=len(selection),
+            cv_folds=cv_folds(len(selection)),
         ),
         export,
     )
@@ -511,7 +512,7 @@ def _classifier(make, params: dict):
     return make().setParams(**params).setFeaturesCol("features").setLabelCol("label")
 
 
-def _out_of_fold(frame: DataFrame, rows: int, settings: list) -> list:
+def _out_of_fold(frame: DataFrame, rows: int, settings: list, folds: int) -> list:
     """(name, params, pooled out-of-fold probabilities in the sample's row order) of every
     (name, make, params) setting; fits run a few at a time, since small Spark jobs wait on
     scheduling more than on cores."""
@@ -525,7 +526,7 @@ def _out_of_fold(frame: DataFrame, rows: int, settings: list) -> list:
             .toPandas()
         )
 
-    tasks = [(setting, fold) for setting in settings for fold in range(CV_FOLDS)]
+    tasks = [(setting, fold) for setting in settings for fold in range(folds)]
     scores = [np.empty(rows) for _ in settings]
     with ThreadPoolExecutor(max_workers=_CONCURRENT_FITS) as pool:
         for (setting, _), predicted in zip(tasks, pool.map(fold_scores, tasks), strict=True):

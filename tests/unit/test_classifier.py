@@ -198,3 +198,17 @@ def test_same_seed_same_model(customers, selection):
 def test_price_column_is_optional(customers):
     without_price = select_model(customers.drop(columns=["Price"]), candidates=FAST)
     assert without_price.features == ["Age", "Salary", "Gender"]
+
+
+def test_worker_processes_choose_exactly_what_one_process_chooses():
+    # 6,250 rows leave a 5,000-row selection sample: the size at which workers take over.
+    customers = generate_customers(6_250, seed=3)
+    alone = select_model(customers, candidates=FAST, jobs=1)
+    shared = select_model(customers, candidates=FAST, jobs=2)
+    assert alone.selection_rows == 5_000 and alone.cv_folds == 3
+    pd.testing.assert_frame_equal(alone.comparison, shared.comparison)
+    assert (alone.name, alone.params) == (shared.name, shared.params)
+
+
+def test_small_samples_keep_five_folds(selection):
+    assert selection.cv_folds == 5
