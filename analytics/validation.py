@@ -9,6 +9,7 @@ file: it points at a broken export or shifted columns, which dropping rows would
 """
 
 import csv
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,14 @@ PURCHASED_WORDS = {"yes": 1, "y": 1, "true": 1, "no": 0, "n": 0, "false": 0}
 # What exports and spreadsheets write for a missing value (compared in upper case); such a cell
 # is treated as blank, as pandas and Excel users expect.
 MISSING_MARKERS = frozenset({"NA", "N/A", "#N/A", "NULL", "NONE", "NAN"})
+# Every spelling whose upper case is a marker, so that a million cells are looked up rather than
+# upper-cased. Only ASCII letters upper-case to the markers' characters (a unit test checks all
+# of Unicode), so these are all such spellings.
+_MISSING_SPELLINGS = frozenset(
+    "".join(spelling)
+    for marker in MISSING_MARKERS
+    for spelling in itertools.product(*({c, c.lower()} for c in marker))
+)
 _SHOWN_PER_PROBLEM = 3
 _SHOWN_NAMES = 8
 _SHOWN_CHARACTERS = 40
@@ -317,11 +326,11 @@ def check_rows(raw: pd.DataFrame, width: int, decimal_comma: bool = False) -> Ch
 
     typed = pd.DataFrame(index=raw.index)
     for column in ("Customer ID", "Gender"):
-        text = raw[column].str.strip()
+        text = raw[column].str.strip() if column == "Customer ID" else _strip_repeated(raw[column])
         flag(Problem(f"column '{column}' is blank"), _missing(text))
         typed[column] = text.astype(object)
     if "Product ID" in raw.columns:
-        text = raw["Product ID"].str.strip()
+        text = _strip_repeated(raw["Product ID"])
         typed["Product ID"] = text.where(~_missing(text)).astype(object)
 
     for column in [c for c in NUMERIC_BOUNDS if c in raw.columns]:
@@ -387,7 +396,15 @@ def _blank(text: pd.Series, candidates: pd.Series) -> pd.Series:
 
 
 def _missing(stripped: pd.Series) -> pd.Series:
-    return (stripped == "") | stripped.str.upper().isin(MISSING_MARKERS)
+    return (stripped == "") | stripped.isin(_MISSING_SPELLINGS)
+
+
+def _strip_repeated(text: pd.Series) -> pd.Series:
+    """text.str.strip() for a column of few distinct values (Gender, Product ID): each value is
+    stripped once."""
+    codes, values = pd.factorize(text, use_na_sentinel=False)
+    stripped = pd.Series(values, dtype=object).str.strip().to_numpy()
+    return pd.Series(stripped[codes], index=text.index, dtype=object)
 
 
 def find_duplicates(customers: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

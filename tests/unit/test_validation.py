@@ -1,4 +1,5 @@
 import contextlib
+import sys
 
 import pandas as pd
 import pytest
@@ -207,3 +208,26 @@ def test_only_plain_files_take_the_whole_file_path(tmp_path, monkeypatch):
         with contextlib.suppress(InputError, TypeError):
             read_customers(write(tmp_path, text))
     assert taken == [True, False, False, False]
+
+
+def test_missing_markers_are_found_in_any_case_without_upper_casing_every_cell():
+    from analytics.validation import _MISSING_SPELLINGS, MISSING_MARKERS
+
+    assert list(validation._missing(pd.Series(["", "n/A", "nULl", "nan ", "none", "NAx"]))) == [
+        True,
+        True,
+        True,
+        False,  # _missing sees stripped cells; "nan " is stripped before it gets here
+        True,
+        False,
+    ]
+    # The lookup holds every spelling only if no character outside ASCII upper-cases into the
+    # markers' characters.
+    marker_characters = set("".join(MISSING_MARKERS))
+    assert not [
+        chr(code)
+        for code in range(128, sys.maxunicode + 1)
+        if set(chr(code).upper()) <= marker_characters
+    ]
+    assert {"na", "n/a", "#n/a", "Null", "nOnE", "NaN"} <= _MISSING_SPELLINGS
+    assert {spelling.upper() for spelling in _MISSING_SPELLINGS} == MISSING_MARKERS
