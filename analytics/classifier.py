@@ -224,7 +224,7 @@ def select_model(
         x, y, test_size=TEST_SIZE, stratify=y, random_state=seed
     )
     x_select, y_select = _stratified_sample(x_train, y_train, MODEL_SELECTION_ROWS, seed)
-    workers = jobs if len(x_select) >= PARALLEL_CV_ROWS else 1
+    workers = cv_workers(len(customers), jobs)
     progress(
         f"cross-validating {len(candidates)} candidate models on {len(x_select):,} rows"
         + (f" in {workers} processes" if workers > 1 else "")
@@ -299,6 +299,13 @@ class _Search:
     y: pd.Series
     settings: list[dict]
     splits: list[tuple[np.ndarray, np.ndarray]]
+
+
+def cv_workers(customers: int, jobs: int) -> int:
+    """The worker processes select_model gives its fits for this many customers: `jobs` once
+    the selection sample (of the training part) reaches PARALLEL_CV_ROWS, else none but itself."""
+    train_rows = customers - math.ceil(TEST_SIZE * customers)  # as train_test_split splits
+    return jobs if min(train_rows, MODEL_SELECTION_ROWS) >= PARALLEL_CV_ROWS else 1
 
 
 def _cross_validate(candidates, features, x, y, seed, workers):

@@ -1,6 +1,7 @@
 """One analytics run, end to end: the only module here that does I/O."""
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ import pandas as pd
 import sklearn
 
 from analytics import eda, quarantine, webhooks
-from analytics.classifier import ModelSelection, dump_model, select_model
+from analytics.classifier import ModelSelection, cv_workers, dump_model, select_model
 from analytics.config import (
     DEFAULT_SEGMENT_FEATURES,
     MIN_MODEL_ROWS,
@@ -65,24 +66,36 @@ def analyse(
             "since the file lacks the others."
         )
 
-    progress("exploring the data")
-    aggregates = {
-        "kpis": eda.kpis(customers),
-        "age_distribution": eda.age_distribution(customers).to_dict("records"),
-        "salary_by_purchase": eda.salary_by_purchase(customers).to_dict("records"),
-        "correlation": eda.correlation_matrix(customers).to_dict("split"),
-        "feature_ranges": eda.feature_ranges(customers),
-    }
-    progress("segmenting customers: scoring k = 2..10 with silhouette and bootstrap stability")
-    segmentation = segment_customers(customers, k=k, features=usable, seed=seed)
-    progress(segmentation.reason)
-
     skip_reason = model_gate(customers)
     if skip_reason:
         notes.append(f"No purchase model was published: {skip_reason}")
-        model = None
-    else:
-        model = select_model(customers, seed=seed, progress=progress, jobs=analysis_jobs())
+    jobs = analysis_jobs()
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # While worker processes cross-validate, this process would only wait: it explores and
+        # segments meanwhile. In-process fits stay on this thread, since threadpoolctl's limits
+        # are process-wide and must not be entered from two threads at once.
+        selecting = None
+        if not skip_reason and cv_workers(len(customers), jobs) > 1:
+            selecting = background.submit(
+                select_model, customers, seed=seed, progress=progress, jobs=jobs
+            )
+        progress("exploring the data")
+        aggregates = {
+            "kpis": eda.kpis(customers),
+            "age_distribution": eda.age_distribution(customers).to_dict("records"),
+            "salary_by_purchase": eda.salary_by_purchase(customers).to_dict("records"),
+            "correlation": eda.correlation_matrix(customers).to_dict("split"),
+            "feature_ranges": eda.feature_ranges(customers),
+        }
+        progress("segmenting customers: scoring k = 2..10 with silhouette and bootstrap stability")
+        segmentation = segment_customers(customers, k=k, features=usable, seed=seed)
+        progress(segmentation.reason)
+        if selecting is not None:
+            model = selecting.result()
+        elif skip_reason:
+            model = None
+        else:
+            model = select_model(customers, seed=seed, progress=progress, jobs=jobs)
     sample_rank = np.random.default_rng(seed).permutation(len(customers))
     return Analysis(
         customers=customers.assign(segment=segmentation.labels, sample_rank=sample_rank),

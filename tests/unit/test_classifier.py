@@ -212,3 +212,10 @@ def test_worker_processes_choose_exactly_what_one_process_chooses():
 
 def test_small_samples_keep_five_folds(selection):
     assert selection.cv_folds == 5
+
+
+def test_worker_processes_start_where_the_selection_sample_reaches_5000_rows():
+    from analytics.classifier import cv_workers
+
+    assert [cv_workers(rows, 2) for rows in (1_000, 6_249, 6_250, 1_000_000)] == [1, 1, 2, 2]
+    assert cv_workers(1_000_000, 1) == 1
