@@ -45,16 +45,33 @@ class Confusion:
         )
 
 
-def confusion_at(labels: Sequence[int], scores: Sequence[float], threshold: float) -> Confusion:
-    """The confusion matrix of `scores >= threshold` against the 0/1 `labels`."""
+def confusion_at(
+    labels: Sequence[int],
+    scores: Sequence[float],
+    threshold: float,
+    customers: Sequence[int] | None = None,
+) -> Confusion:
+    """The confusion matrix of `scores >= threshold` against the 0/1 `labels`, each (label,
+    score) standing for `customers` customers (one each by default)."""
     bought = np.asarray(labels).astype(bool)
     contacted = np.asarray(scores, dtype=float) >= threshold
     if bought.shape != contacted.shape:
         raise ValueError(f"{bought.size} labels but {contacted.size} scores")
-    tp = int(np.count_nonzero(contacted & bought))
-    fp = int(np.count_nonzero(contacted & ~bought))
-    fn = int(np.count_nonzero(~contacted & bought))
-    return Confusion(threshold, tn=bought.size - tp - fp - fn, fp=fp, fn=fn, tp=tp)
+    weight = np.ones(bought.size, dtype=int) if customers is None else np.asarray(customers)
+    tp = int(weight[contacted & bought].sum())
+    fp = int(weight[contacted & ~bought].sum())
+    fn = int(weight[~contacted & bought].sum())
+    return Confusion(threshold, tn=int(weight.sum()) - tp - fp - fn, fp=fp, fn=fn, tp=tp)
+
+
+def holdout_confusion(holdout: pd.DataFrame, threshold: float) -> Confusion:
+    """confusion_at over a stored holdout (columns y, score, customers)."""
+    return confusion_at(holdout["y"], holdout["score"], threshold, holdout["customers"])
+
+
+def holdout_purchase_rate(holdout: pd.DataFrame) -> float:
+    """The share of buyers among the stored holdout's customers."""
+    return float(np.average(holdout["y"], weights=holdout["customers"]))
 
 
 def reach_sentence(confusion: Confusion) -> str:

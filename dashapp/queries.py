@@ -93,6 +93,13 @@ def latest_run(url: str) -> RunInfo | None:
         return RunInfo(run.id, run.created_at, run.input_name, run.rows, run.k)
 
 
+def _holdout(stored: dict) -> pd.DataFrame:
+    holdout = pd.DataFrame(stored)
+    if "customers" not in holdout:  # runs stored before holdouts were counted: a row each
+        holdout["customers"] = 1
+    return holdout.astype({"y": "int8", "score": "float64", "customers": "int64"})
+
+
 @cache.per_run
 def overview(url: str, run_id: int) -> Overview:
     with _sessions(url)() as session:
@@ -273,7 +280,7 @@ class SelectedModel:
     calibration: pd.DataFrame
     lift: pd.DataFrame
     importance: pd.DataFrame
-    # One row per holdout customer: y (bought, 0/1) and score (the model's probability).
+    # Holdout customers counted per y (bought, 0/1) and score (the model's probability).
     holdout: pd.DataFrame
     card: dict
     sklearn_version: str | None
@@ -326,7 +333,7 @@ def _selected_model(stored) -> SelectedModel:
         calibration=pd.DataFrame(curves["calibration"]),
         lift=pd.DataFrame(curves["lift"]),
         importance=pd.DataFrame(stored.explanation["importance"]),
-        holdout=pd.DataFrame(curves["holdout"]).astype({"y": "int8", "score": "float64"}),
+        holdout=_holdout(curves["holdout"]),
         card=dict(stored.card),
         sklearn_version=stored.sklearn_version,
     )

@@ -91,7 +91,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                             figures.model_precision_recall(
                                 model.pr,
                                 model.holdout_metrics["pr_auc"],
-                                float(model.holdout["y"].mean()),
+                                modelview.holdout_purchase_rate(model.holdout),
                             ),
                             subtitle="Share of contacts who buy against share of buyers reached.",
                         ),
@@ -149,7 +149,7 @@ def _no_model(notes: list[str]) -> dbc.Alert:
 
 def _summary(comparison, model: queries.SelectedModel) -> dbc.Card:
     holdout = model.holdout_metrics
-    test_rows = model.card.get("evaluation", {}).get("test_rows", len(model.holdout))
+    test_rows = model.card.get("evaluation", {}).get("test_rows", model.holdout["customers"].sum())
     return dbc.Card(
         [
             dbc.CardHeader(html.H2(f"Chosen model: {model.name}", className="h6 mb-0")),
@@ -353,7 +353,7 @@ def _threshold_card(model: queries.SelectedModel) -> dbc.Card:
 
 
 def _threshold_outputs(model: queries.SelectedModel, threshold: float):
-    confusion = modelview.confusion_at(model.holdout["y"], model.holdout["score"], threshold)
+    confusion = modelview.holdout_confusion(model.holdout, threshold)
     return (
         figures.model_confusion(confusion.as_frame(), threshold),
         modelview.reach_sentence(confusion),
@@ -384,7 +384,7 @@ def update_threshold(threshold, run_id):
     # The slider moves in steps of 0.01: rounding drops float noise (0.32000000000000006), so a
     # score of exactly 0.32 counts as contacted at "0.32", as the sentence says.
     threshold = round(threshold, 2)
-    confusion = modelview.confusion_at(model.holdout["y"], model.holdout["score"], threshold)
+    confusion = modelview.holdout_confusion(model.holdout, threshold)
     # Only the counts and labels change: patching them skips rebuilding the whole figure.
     heatmap = Patch()
     for key, value in figures.model_confusion_cells(confusion.as_frame(), threshold).items():

@@ -30,11 +30,13 @@ def stored_model(db: str):
 
 def numpy_confusion(model, threshold: float) -> list[list[int]]:
     """[[tn, fp], [fn, tp]] of the stored holdout at `threshold`, computed with plain numpy."""
-    bought = np.array(model.curves["holdout"]["y"]) == 1
-    contacted = np.array(model.curves["holdout"]["score"]) >= threshold
+    holdout = model.curves["holdout"]
+    bought = np.array(holdout["y"]) == 1
+    contacted = np.array(holdout["score"]) >= threshold
+    customers = np.array(holdout["customers"])
     return [
-        [int(np.sum(~bought & ~contacted)), int(np.sum(~bought & contacted))],
-        [int(np.sum(bought & ~contacted)), int(np.sum(bought & contacted))],
+        [int(customers[~bought & ~contacted].sum()), int(customers[~bought & contacted].sum())],
+        [int(customers[bought & ~contacted].sum()), int(customers[bought & contacted].sum())],
     ]
 
 

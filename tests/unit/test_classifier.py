@@ -12,6 +12,7 @@ from analytics.classifier import (
     build_pipeline,
     contributions,
     dump_model,
+    holdout_counts,
     lift_by_decile,
     load_model,
     predict_probabilities,
@@ -118,7 +119,16 @@ def test_curves_and_confusion_matrix_are_consistent(selection):
     assert curves["roc"]["fpr"][0] == 0 and curves["roc"]["tpr"][-1] == 1
     assert len(curves["lift"]) == 10
     assert curves["lift"][-1]["cumulative_gain"] == pytest.approx(1.0)
-    assert len(curves["holdout"]["score"]) == selection.test_rows
+    holdout = pd.DataFrame(curves["holdout"])
+    assert holdout["customers"].sum() == selection.test_rows
+    assert not holdout.duplicated(["score", "y"]).any()
+    at_threshold = holdout[holdout["score"] >= 0.5].groupby("y")["customers"].sum()
+    assert (at_threshold[0], at_threshold[1]) == (confusion["fp"], confusion["tp"])
+
+
+def test_holdout_counts_by_hand():
+    counts = holdout_counts(np.array([1, 0, 1, 1]), np.array([0.70004, 0.2, 0.7, 0.2]))
+    assert counts == {"score": [0.2, 0.2, 0.7], "y": [0, 1, 1], "customers": [1, 1, 2]}
 
 
 def test_lift_by_decile_by_hand():

@@ -186,3 +186,17 @@ def test_confusion_cells_are_what_the_page_patches_when_the_threshold_moves():
 def test_nothing_stored_draws_a_designed_placeholder(figure, message):
     assert figure.data == ()
     assert figure.layout.annotations[0].text == message
+
+
+@pytest.mark.parametrize("threshold", [0.05, 0.5, 0.71])
+def test_counted_holdout_gives_the_confusion_of_its_customers(threshold):
+    from analytics.classifier import holdout_counts
+
+    rng = np.random.default_rng(5)
+    labels = rng.integers(0, 2, 5_000)
+    scores = np.round(rng.random(5_000), 2)
+    counted = pd.DataFrame(holdout_counts(labels, scores))
+    assert len(counted) <= 202
+    each = modelview.confusion_at(labels, scores, threshold)
+    assert modelview.holdout_confusion(counted, threshold) == each
+    assert modelview.holdout_purchase_rate(counted) == pytest.approx(labels.mean())
