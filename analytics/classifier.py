@@ -3,12 +3,12 @@
 How a model is chosen (`select_model`):
 1. A stratified 80/20 split (seeded) keeps a holdout that no choice ever sees.
 2. Each candidate is a Pipeline whose ColumnTransformer scales and encodes, so preprocessing is
-   fitted on training folds only. A small grid per candidate is searched by stratified 5-fold
-   (3-fold from PARALLEL_CV_ROWS on: analytics.config.cv_folds) CV on (a stratified sample of
-   at most MODEL_SELECTION_ROWS of) the training part; the
+   fitted on training folds only. A small grid per candidate is searched by stratified
+   cross-validation (5 folds; 3 from PARALLEL_CV_ROWS rows on, see analytics.config.cv_folds)
+   on (a stratified sample of at most MODEL_SELECTION_ROWS of) the training part; the
    out-of-fold predictions of its best setting give its CV metrics. On a large sample the
-   hundred-odd fold fits run in worker processes (every fit is seeded, so the choice is the
-   same however many run at once).
+   fold fits run in worker processes (every fit is seeded, so the choice is the same however
+   many run at once).
 3. The candidate with the highest CV ROC-AUC wins (ties go to the lower CV Brier score).
 4. A Platt (sigmoid) map from the winner's out-of-fold scores to probabilities is tried; it is
    kept only if it lowers the CV Brier score (itself cross-validated over those scores).
