@@ -65,6 +65,8 @@ class Customer(Base):
     segment: Mapped[int] = mapped_column(Integer)
     # A seeded random permutation: `sample_rank < n` is a uniform sample of n customers.
     sample_rank: Mapped[int] = mapped_column(Integer)
+    # What the run's published model gives the customer; NULL when the run has no model.
+    purchase_probability: Mapped[float | None] = mapped_column(Float)
 
 
 class Segment(Base):
