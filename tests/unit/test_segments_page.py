@@ -26,6 +26,7 @@ def customers() -> pd.DataFrame:
             "Price": [1_000.0, 2_000.0, np.nan, 4_000.0, 5_000.0, 3_000.0],
             "Purchased": [0, 1, 1, 0, 1, 1],
             "segment": [0, 0, 1, 1, 2, 1],
+            "purchase_probability": [0.1, 0.623456, 0.71, 0.2, 0.987654321, 0.55],
         }
     )
 
@@ -423,8 +424,32 @@ def test_audience_has_segment_numbers_and_names_and_drops_absent_columns(custome
         "Purchased",
         "Segment",
         "Segment name",
+        "Purchase probability",
     ]
     assert audience["Segment"].tolist() == [1, 1, 2, 2, 3, 2]
     assert audience["Segment name"].iloc[4] == "Rich"
+    assert audience["Purchase probability"].tolist() == [0.1, 0.6235, 0.71, 0.2, 0.9877, 0.55]
     without = export.audience_frame(customers.assign(Price=np.nan, **{"Product ID": None}), names)
     assert "Price" not in without and "Product ID" not in without
+
+
+def test_audience_of_a_run_without_a_model_has_empty_probabilities(customers):
+    names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
+    audience = export.audience_frame(customers.assign(purchase_probability=np.nan), names)
+    rows = list(csv.reader(io.StringIO(export.to_csv(audience), newline="")))
+    assert rows[0][-1] == "Purchase probability"
+    assert [row[-1] for row in rows[1:]] == [""] * 6
+
+
+def test_audience_csv_writes_probabilities_as_numbers(customers):
+    names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
+    text = export.to_csv(export.audience_frame(customers, names))
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [row["Purchase probability"] for row in rows] == [
+        "0.1",
+        "0.6235",
+        "0.71",
+        "0.2",
+        "0.9877",
+        "0.55",
+    ]
