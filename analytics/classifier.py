@@ -480,15 +480,23 @@ def customer_frame(
     """A frame of one customer (or a list of them) with exactly the model's columns, typed as
     in training (a missing gender stays missing for the pipeline to impute)."""
     rows = [inputs] if isinstance(inputs, Mapping) else inputs
-    frame = pd.DataFrame([{f: row.get(f) for f in features} for row in rows], columns=features)
+    return _typed(
+        pd.DataFrame([{f: row.get(f) for f in features} for row in rows], columns=features),
+        features,
+    )
+
+
+def _typed(frame: pd.DataFrame, features: list[str]) -> pd.DataFrame:
+    """The model's columns of `frame`, numeric ones as floats and the others as objects."""
+    typed = frame[features].copy()
     for column in features:
         if column in NUMERIC_FEATURES:
-            frame[column] = frame[column].astype(float)
+            typed[column] = typed[column].astype(float)
         else:
             # NaN, not None: the imputer sees only NaN as missing, and a column of nothing but
             # None (one customer without a gender) would otherwise reach the encoder as a category.
-            frame[column] = frame[column].astype(object).where(frame[column].notna(), np.nan)
-    return frame
+            typed[column] = typed[column].astype(object).where(typed[column].notna(), np.nan)
+    return typed
 
 
 def predict_probability(model, features: list[str], inputs: Mapping[str, object]) -> float:
@@ -505,6 +513,20 @@ def predict_probabilities(
         if missing:
             raise ValueError(f"the model needs {', '.join(missing)}")
     return model.predict_proba(customer_frame(features, customers))[:, 1]
+
+
+def purchase_probabilities(model, features: list[str], customers: pd.DataFrame) -> np.ndarray:
+    """The purchase probability of every customer of a frame (a run's), in the frame's order.
+
+    Customers with the same inputs get the same probability, so each distinct combination is
+    predicted once: a million customers tend to have a few tens of thousands (ages and prices
+    are few, salaries round), and a boosted model predicts a million rows in seconds. Finding
+    them costs about 0.3 s at a million rows when every row is distinct.
+    """
+    combination = customers.groupby(features, sort=False, dropna=False).ngroup().to_numpy()
+    _, first, of_row = np.unique(combination, return_index=True, return_inverse=True)
+    distinct = _typed(customers.iloc[first], features)
+    return model.predict_proba(distinct)[:, 1][of_row]
 
 
 def contributions(

@@ -11,7 +11,13 @@ import pandas as pd
 import sklearn
 
 from analytics import eda, quarantine, webhooks
-from analytics.classifier import ModelSelection, cv_workers, dump_model, select_model
+from analytics.classifier import (
+    ModelSelection,
+    cv_workers,
+    dump_model,
+    purchase_probabilities,
+    select_model,
+)
 from analytics.config import (
     DEFAULT_SEGMENT_FEATURES,
     MIN_MODEL_ROWS,
@@ -97,8 +103,13 @@ def analyse(
         else:
             model = select_model(customers, seed=seed, progress=progress, jobs=jobs)
     sample_rank = np.random.default_rng(seed).permutation(len(customers))
+    probability = (
+        np.nan if model is None else purchase_probabilities(model.model, model.features, customers)
+    )
     return Analysis(
-        customers=customers.assign(segment=segmentation.labels, sample_rank=sample_rank),
+        customers=customers.assign(
+            segment=segmentation.labels, sample_rank=sample_rank, purchase_probability=probability
+        ),
         aggregates=aggregates,
         segmentation=segmentation,
         model=model,

@@ -223,8 +223,7 @@ def segment_names(
     """Distinct names for the segments' profiles, from everyone's mean (`centre`) and standard
     deviation (`spread`) of each numeric column."""
     names = [
-        _describe(profile, centre, spread, gender_in_features)
-        for _, profile in profiles.iterrows()
+        _describe(profile, centre, spread, gender_in_features) for _, profile in profiles.iterrows()
     ]
     return _unique(names)
 

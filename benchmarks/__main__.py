@@ -172,6 +172,7 @@ def insert_times(csv: Path, workdir: Path, postgres_admin: str | None) -> dict:
     customers = customers.assign(
         segment=np.arange(len(customers)) % 4,
         sample_rank=np.random.default_rng(SEED).permutation(len(customers)),
+        purchase_probability=np.random.default_rng(SEED).random(len(customers)),
     )
     urls = {"SQLite": f"sqlite:///{workdir / f'insert-{len(customers)}.db'}"}
     admin = None

@@ -14,6 +14,8 @@ from dashapp import theme
 
 RANGE_COLUMNS = ("Age", "Salary", "Price")
 PURCHASE_CHOICES = {"all": "All", "buyers": "Buyers", "non-buyers": "Non-buyers"}
+# The minimum purchase probability moves in steps of this size, from 0 (no filter) to 1.
+PROBABILITY_STEP = 0.05
 # WebGL stays responsive well beyond this, but the figure's payload grows with every point.
 SCATTER_LIMIT = 20_000
 # A lasso keeps at most this many vertices so that a shared link stays a reasonable length.
@@ -31,12 +33,13 @@ class Slider:
 
 @dataclass(frozen=True)
 class Choices:
-    """What a run offers to filter on: genders (most common first), segments, and a slider per
-    range column that has data."""
+    """What a run offers to filter on: genders (most common first), segments, a slider per
+    range column that has data, and a minimum purchase probability when the run has a model."""
 
     genders: tuple[str, ...]
     segments: tuple[int, ...]
     sliders: Mapping[str, Slider]
+    has_probability: bool
 
     @property
     def axes(self) -> tuple[str, ...]:
@@ -46,13 +49,15 @@ class Choices:
 @dataclass(frozen=True)
 class Filters:
     """What the controls hold. A range that spans its whole slider does not filter (so customers
-    without a value stay in); an empty gender or segment choice matches nobody."""
+    without a value stay in); an empty gender or segment choice matches nobody; a minimum
+    purchase probability of 0 does not filter."""
 
     genders: tuple[str, ...]
     ranges: Mapping[str, tuple[float, float]]
     segments: tuple[int, ...]
     purchased: str = "all"
     selection: Mapping | None = None
+    min_probability: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,8 @@ def choices_for(customers: pd.DataFrame, segments: Collection[int]) -> Choices:
         if customers[column].notna().any()
     }
     genders = tuple(str(g) for g in customers["Gender"].value_counts().index)
-    return Choices(genders, tuple(sorted(segments)), sliders)
+    has_probability = bool(customers["purchase_probability"].notna().any())
+    return Choices(genders, tuple(sorted(segments)), sliders, has_probability)
 
 
 def slider_for(values: pd.Series) -> Slider:
@@ -132,6 +138,8 @@ def query_string(filters: Filters, view: View, choices: Choices) -> str:
         params["segment"] = ",".join(str(s + 1) for s in sorted(filters.segments))
     if filters.purchased != "all":
         params["purchased"] = filters.purchased
+    if choices.has_probability and filters.min_probability > 0:
+        params["min_probability"] = _plain(filters.min_probability)
     if filters.selection:
         params["sel"] = _selection_text(filters.selection)
     default_axes = default_view(choices)
@@ -178,6 +186,7 @@ def from_query(query: Mapping[str, str | list[str]], choices: Choices) -> tuple[
             segments=segments,
             purchased=purchased if purchased in PURCHASE_CHOICES else "all",
             selection=_parse_selection(text("sel"), choices),
+            min_probability=_min_probability(text("min_probability"), choices),
         ),
         View(
             x if x in choices.axes else view.x,
@@ -185,6 +194,14 @@ def from_query(query: Mapping[str, str | list[str]], choices: Choices) -> tuple[
             (int(compare[0]), int(compare[1])),
         ),
     )
+
+
+def _min_probability(text: str | None, choices: Choices) -> float:
+    """A probability from 0 to 1 when the run has probabilities; otherwise no minimum."""
+    values = _numbers(text, ",")
+    if not choices.has_probability or not values or len(values) > 1 or not 0 <= values[0] <= 1:
+        return 0.0
+    return values[0]
 
 
 def _active_ranges(filters: Filters, choices: Choices) -> dict[str, tuple[float, float]]:
@@ -331,6 +348,8 @@ def masks(customers: pd.DataFrame, filters: Filters, choices: Choices) -> Masks:
         others &= (values >= low) & (values <= high)
     if filters.purchased != "all":
         others &= customers["Purchased"].to_numpy() == (filters.purchased == "buyers")
+    if choices.has_probability and filters.min_probability > 0:
+        others &= customers["purchase_probability"].to_numpy() >= filters.min_probability
     segments = np.ones(rows, dtype=bool)
     if set(filters.segments) != set(choices.segments):
         segments = np.isin(customers["segment"].to_numpy(), list(filters.segments))

@@ -13,6 +13,9 @@ from analytics.quarantine import BadRow
 from analytics.spreadsheet import neutralise
 
 OPTIONAL_COLUMNS = ("Product ID", "Price")
+# Four decimals tell customers apart for ranking and keep the file short; the model is not more
+# precise than that.
+PROBABILITY_DECIMALS = 4
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -25,15 +28,21 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def audience_frame(customers: pd.DataFrame, segment_names: dict[int, str]) -> pd.DataFrame:
-    """Customers as an audience file: input columns, segment number (as shown) and name.
+    """Customers as an audience file: input columns, segment number (as shown) and name, and
+    the purchase probability under the run's model.
 
-    Optional input columns that the run did not have are left out rather than written empty.
+    Optional input columns that the run did not have are left out rather than written empty;
+    the probability is always there, empty when the run has no model, so that files and API
+    pages of every run have it in the same place.
     """
-    audience = customers.drop(columns="segment")
+    audience = customers.drop(columns=["segment", "purchase_probability"])
     absent = [c for c in OPTIONAL_COLUMNS if c in audience and audience[c].isna().all()]
     audience = audience.drop(columns=absent)
     audience["Segment"] = customers["segment"].to_numpy() + 1
     audience["Segment name"] = customers["segment"].map(segment_names).to_numpy()
+    audience["Purchase probability"] = (
+        customers["purchase_probability"].round(PROBABILITY_DECIMALS).to_numpy()
+    )
     return audience
 
 

@@ -1,6 +1,7 @@
 """The OpenAPI 3 document of /api/v1, served at /api/v1/openapi.json (without a token)."""
 
 from analytics.validation import NUMERIC_BOUNDS
+from dashapp.export import PROBABILITY_DECIMALS
 
 
 def document() -> dict:
@@ -258,8 +259,40 @@ def document() -> dict:
                                 "description": (
                                     "The input columns (Customer ID, Gender, Age, Salary, and "
                                     "Product ID and Price when the run had them), Purchased, "
-                                    "Segment and Segment name"
+                                    "Segment, Segment name and Purchase probability"
                                 ),
+                                "required": [
+                                    "Customer ID",
+                                    "Gender",
+                                    "Age",
+                                    "Salary",
+                                    "Purchased",
+                                    "Segment",
+                                    "Segment name",
+                                    "Purchase probability",
+                                ],
+                                "properties": {
+                                    "Customer ID": {"type": "string"},
+                                    "Gender": {"type": "string"},
+                                    "Age": {"type": "number"},
+                                    "Salary": {"type": "number"},
+                                    "Product ID": {"type": ["string", "null"]},
+                                    "Price": nullable_number,
+                                    "Purchased": {"type": "integer", "enum": [0, 1]},
+                                    "Segment": {"type": "integer", "minimum": 1},
+                                    "Segment name": {"type": "string"},
+                                    "Purchase probability": {
+                                        "type": ["number", "null"],
+                                        "minimum": 0,
+                                        "maximum": 1,
+                                        "description": (
+                                            "The probability that the customer buys under "
+                                            "the run's purchase model, to "
+                                            f"{PROBABILITY_DECIMALS} decimals; null when the run "
+                                            "has no model (too little data)"
+                                        ),
+                                    },
+                                },
                             },
                         },
                     },

@@ -41,6 +41,7 @@ _COMPONENTS = {
         ids.SEG_PRICE,
         ids.SEG_SEGMENTS,
         ids.SEG_PURCHASED,
+        ids.SEG_PROBABILITY,
         ids.SEG_RESET,
         ids.SEG_COUNT,
         ids.SEG_X_AXIS,

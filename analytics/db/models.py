@@ -54,7 +54,7 @@ class Customer(Base):
     __table_args__ = (
         Index("ix_customers_run_segment", "run_id", "segment"),
         # Only the scatter sample is indexed: a full index of a random permutation costs a
-        # third of a million-row write (migration 0005).
+        # third of a million-row write (migration 0006).
         Index(
             "ix_customers_run_sample",
             "run_id",
@@ -76,6 +76,8 @@ class Customer(Base):
     segment: Mapped[int] = mapped_column(Integer)
     # A seeded random permutation: `sample_rank < n` is a uniform sample of n customers.
     sample_rank: Mapped[int] = mapped_column(Integer)
+    # What the run's published model gives the customer; NULL when the run has no model.
+    purchase_probability: Mapped[float | None] = mapped_column(Float)
 
 
 class Segment(Base):

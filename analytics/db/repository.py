@@ -21,6 +21,8 @@ CUSTOMER_COLUMNS = {
     "Price": "price",
     "Purchased": "purchased",
 }
+# What a run adds to each customer; a run without a model stores no purchase probability (NULL).
+RUN_COLUMNS = ("segment", "sample_rank", "purchase_probability")
 
 
 def insert_customers(session: Session, run_id: int, customers: pd.DataFrame) -> None:
@@ -44,7 +46,7 @@ def insert_customers(session: Session, run_id: int, customers: pd.DataFrame) -> 
 def _customer_frame(run_id: int, customers: pd.DataFrame) -> pd.DataFrame:
     # Optional input columns that the file lacked are stored as NULL.
     frame = customers.rename(columns=CUSTOMER_COLUMNS).reindex(
-        columns=[*CUSTOMER_COLUMNS.values(), "segment", "sample_rank"]
+        columns=[*CUSTOMER_COLUMNS.values(), *RUN_COLUMNS]
     )
     frame = frame.astype({"purchased": int, "segment": int, "sample_rank": int})
     frame.insert(0, "row_number", np.arange(len(frame)))
@@ -121,7 +123,8 @@ def customer_sample(session: Session, run_id: int, limit: int = SCATTER_SAMPLE) 
 
 
 def run_customers(session: Session, run_id: int) -> pd.DataFrame:
-    """All customers of a run in the reference column names, plus segment."""
+    """All customers of a run in the reference column names, plus segment and
+    purchase_probability (NaN without a model)."""
     query = (
         select(
             Customer.customer_id,
@@ -132,6 +135,7 @@ def run_customers(session: Session, run_id: int) -> pd.DataFrame:
             Customer.price,
             Customer.purchased,
             Customer.segment,
+            Customer.purchase_probability,
         )
         .where(Customer.run_id == run_id)
         .order_by(Customer.row_number)
@@ -147,8 +151,9 @@ def run_customers(session: Session, run_id: int) -> pd.DataFrame:
             "Price",
             "Purchased",
             "segment",
+            "purchase_probability",
         ],
-    )
+    ).astype({"purchase_probability": float})
 
 
 def run_history(session: Session, limit: int = 100) -> list[tuple[Run, Model | None]]:

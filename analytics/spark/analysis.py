@@ -342,6 +342,9 @@ def _profiles(labelled: DataFrame, rows: int, gender_in_features: bool) -> pd.Da
 class SparkModel:
     selection: ModelSelection  # `model` is the exported scikit-learn model
     export: dict  # how the export was made and its agreement with the Spark model
+    # Customers (with the input columns) → the same rows with the Spark model's
+    # purchase_probability, calibrated as the selection is; lazy, so it runs where they are.
+    with_probability: Callable[[DataFrame], DataFrame]
 
 
 def select_model(
@@ -426,6 +429,10 @@ def select_model(
             scored = scored.withColumn("p", 1 / (1 + F.exp(-(slope * log_odds + intercept))))
         return scored
 
+    def with_probability(frame: DataFrame) -> DataFrame:
+        scored = probability(_with_features(frame, features, genders))
+        return scored.select(*frame.columns, F.col("p").alias("purchase_probability"))
+
     progress("evaluating on the holdout and exporting the model for the dashboard")
     test_rows = data.count() - train_rows
     scored = (
@@ -495,6 +502,7 @@ def select_model(
             cv_folds=cv_folds(len(selection)),
         ),
         export,
+        with_probability,
     )
 
 

@@ -38,9 +38,7 @@ Progress = Callable[[str], None]
 _INSERT_CHUNK = 50_000
 _CUSTOMER_COLUMNS = {
     **repository.CUSTOMER_COLUMNS,
-    "segment": "segment",
-    "sample_rank": "sample_rank",
-    "row_number": "row_number",
+    **{column: column for column in (*repository.RUN_COLUMNS, "row_number")},
 }
 
 
@@ -131,7 +129,12 @@ def run(
         with sessions.begin() as session:
             session.add(run_record)
             session.flush()
-            _insert_customers(session, run_record.id, segmented.customers, seed)
+            scored = (
+                segmented.customers
+                if model is None
+                else model.with_probability(segmented.customers)
+            )
+            _insert_customers(session, run_record.id, scored, seed)
             store_summaries(session, run_record, result)
             if model is not None:
                 _store_model(session, run_record, model.selection, outcomes)
@@ -170,8 +173,9 @@ def _column_notes(present: list[str], requested: list[str]) -> list[str]:
 
 
 def _insert_customers(session, run_id: int, customers: DataFrame, seed: int) -> None:
-    """Customer rows with their segment and a seeded random sample rank, streamed from Spark one
-    partition at a time and inserted in chunks inside the run's transaction."""
+    """Customer rows with their segment, purchase probability (when the run has a model) and a
+    seeded random sample rank, streamed from Spark one partition at a time and inserted in chunks
+    inside the run's transaction."""
     ranked = _with_position(customers.orderBy(F.rand(seed)), "sample_rank")
     stored = [c for c in _CUSTOMER_COLUMNS if c in ranked.columns]
     chunk = []
@@ -185,7 +189,6 @@ def _insert_customers(session, run_id: int, customers: DataFrame, seed: int) -> 
     if chunk:
         session.execute(insert(Customer), chunk)
     ranked.unpersist()
-
 
 
 def _spark_card(card: dict, export: dict, spark) -> dict:

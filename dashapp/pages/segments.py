@@ -40,6 +40,7 @@ _CONTROL_PROPS = {
     "price": (ids.SEG_PRICE, "value"),
     "segments": (ids.SEG_SEGMENTS, "value"),
     "purchased": (ids.SEG_PURCHASED, "value"),
+    "min_probability": (ids.SEG_PROBABILITY, "value"),
     "selection": (ids.SEG_SELECTION, "data"),
 }
 FILTERS = {name: Input(*prop) for name, prop in _CONTROL_PROPS.items()}
@@ -151,9 +152,10 @@ def _filter_panel(
         className="flex-wrap",
     )
     ranges = [
-        dbc.Col(_range_field(column, choices, filters), xs=12, md=6, xl=4)
+        dbc.Col(_range_field(column, choices, filters), xs=12, md=6, xl=3)
         for column in explorer.RANGE_COLUMNS
     ]
+    ranges.append(dbc.Col(_probability_field(choices, filters), xs=12, md=6, xl=3))
     choice_fields = [
         dbc.Col(
             _field(
@@ -230,8 +232,9 @@ def _filter_panel(
                 ]
             ),
             dbc.CardFooter(
-                "Export CSV downloads the matching customers with their segment names; cells "
-                "that a spreadsheet would run as formulas are written with a leading quote.",
+                "Export CSV downloads the matching customers with their segment names and "
+                "purchase probabilities; cells that a spreadsheet would run as formulas are "
+                "written with a leading quote.",
                 className="small text-muted",
             ),
         ],
@@ -271,6 +274,35 @@ def _range_field(column: str, choices: explorer.Choices, filters: explorer.Filte
             value=list(filters.ranges[column]),
             marks=None,
             tooltip={"placement": "bottom"},
+        ),
+    )
+
+
+def _probability_field(choices: explorer.Choices, filters: explorer.Filters) -> html.Div:
+    """A minimum purchase probability, for an audience of the likeliest buyers."""
+    marks = {value: f"{value:g}" for value in (0, 0.25, 0.5, 0.75, 1)}
+    slider = dcc.Slider(
+        id=ids.SEG_PROBABILITY,
+        min=0,
+        max=1,
+        step=explorer.PROBABILITY_STEP,
+        value=filters.min_probability,
+        marks=marks,
+        disabled=not choices.has_probability,
+        tooltip={"placement": "bottom"},
+    )
+    if choices.has_probability:
+        return _field("Purchase probability at least", slider)
+    return _field(
+        "Purchase probability at least",
+        html.Div(
+            [
+                slider,
+                html.Small(
+                    "This run has no purchase model, so there is nothing to filter on.",
+                    className="text-muted",
+                ),
+            ]
         ),
     )
 
@@ -378,6 +410,7 @@ def _filters(controls: dict) -> explorer.Filters:
         segments=tuple(controls["segments"] or ()),
         purchased=controls["purchased"] or "all",
         selection=controls["selection"],
+        min_probability=controls["min_probability"] or 0.0,
     )
 
 
@@ -551,6 +584,7 @@ def change_filters(reset, bar, selected, clear, chosen, current, x, y, run_id):
             **ranges,
             "segments": list(default.segments),
             "purchased": default.purchased,
+            "min_probability": default.min_probability,
             "selection": None,
         }
     elif trigger == ids.SEG_DISTRIBUTION and bar:

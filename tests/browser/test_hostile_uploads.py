@@ -1,7 +1,6 @@
 """Hostile files through the /runs upload in a real browser: the CLI's outcome, the rows set aside
 shown with their reasons, and user text (a file name, cells) never rendered as HTML."""
 
-
 import pytest
 
 from analytics.sample import generate_customers

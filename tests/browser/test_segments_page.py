@@ -125,6 +125,14 @@ def test_figures_have_data_and_filters_set_the_count_and_the_url(dash_duo, publi
     click_bar(dash_duo, 2)
     dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", count_text(expected))
 
+    minimum = dash_duo.find_element(f"#{ids.SEG_PROBABILITY} input[type=number]")
+    minimum.send_keys(Keys.CONTROL, "a")
+    minimum.send_keys("0.6", Keys.TAB)
+    likely = expected & (customers["purchase_probability"] >= 0.6)
+    assert 0 < likely.sum() < expected.sum()
+    dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", count_text(likely))
+    until(lambda: url_query(dash_duo).get("min_probability") == "0.6")
+
     dash_duo.find_element(f"#{ids.SEG_RESET}").click()
     dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", "3,000 of 3,000 customers match")
     until(lambda: urlparse(dash_duo.driver.current_url).query == "")
@@ -177,8 +185,10 @@ def test_url_sets_the_filters_and_a_scatter_selection_cross_filters(dash_duo, pu
 
 def test_export_downloads_the_matching_customers_as_safe_csv(dash_duo, published_db):
     customers, segments = run_data(published_db)
-    open_page(dash_duo, published_db, "?gender=Male&purchased=buyers")
-    expected = customers[(customers["Gender"] == "Male") & (customers["Purchased"] == 1)]
+    open_page(dash_duo, published_db, "?gender=Male&purchased=buyers&min_probability=0.7")
+    male_buyers = (customers["Gender"] == "Male") & (customers["Purchased"] == 1)
+    expected = customers[male_buyers & (customers["purchase_probability"] >= 0.7)]
+    assert 0 < len(expected) < male_buyers.sum()
     dash_duo.wait_for_text_to_equal(
         f"#{ids.SEG_COUNT}", count_text(customers.index.isin(expected.index))
     )
@@ -197,6 +207,8 @@ def test_export_downloads_the_matching_customers_as_safe_csv(dash_duo, published
     assert rows[0]["Segment"] == str(first["segment"] + 1)
     assert rows[0]["Segment name"] == names[first["segment"]]
     assert {row["Gender"] for row in rows} == {"Male"}
+    exported = [float(row["Purchase probability"]) for row in rows]
+    assert exported == expected["purchase_probability"].round(4).tolist()
     assert dash_duo.get_logs() == []
 
 

@@ -6,7 +6,9 @@ import subprocess
 import sys
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
+from sklearn.metrics import roc_auc_score
 from sqlalchemy import func, select
 
 from analytics import pipeline
@@ -96,6 +98,19 @@ def test_everything_is_stored_with_the_run(sample_run):
     )
     assert overview.age_distribution[["purchased", "not_purchased"]].to_numpy().sum() == 3_000
     assert len(queries.scatter_points(db, run_id)) == 3_000
+
+
+def test_each_customer_is_stored_with_the_published_models_probability(sample_run):
+    db, summary = sample_run
+    model = queries.purchase_model(db, summary["run_id"])
+    with session_factory(db)() as session:
+        stored = repository.run_customers(session, summary["run_id"])
+    expected = model.estimator.predict_proba(stored[model.features])[:, 1]
+    assert stored["purchase_probability"].notna().all()
+    np.testing.assert_allclose(stored["purchase_probability"], expected, rtol=0, atol=1e-9)
+    # The probabilities rank buyers above non-buyers about as well as the holdout said.
+    auc = roc_auc_score(stored["Purchased"], stored["purchase_probability"])
+    assert auc == pytest.approx(summary["model"]["holdout_roc_auc"], abs=0.05)
 
 
 def test_model_card_command(sample_run):
@@ -205,6 +220,9 @@ def test_too_little_data_publishes_segments_without_a_model(tmp_path, fresh_db):
     assert summary["model"] is None
     assert sum(summary["segment_sizes"]) == 30
     assert "No purchase model was published: 30 rows" in summary["notes"][0]
+    with session_factory(db)() as session:
+        stored = repository.run_customers(session, summary["run_id"])
+    assert len(stored) == 30 and stored["purchase_probability"].isna().all()
     result = cli("predict", "--db", db, "--age", "30", "--salary", "1", "--price", "1", check=False)
     assert result.returncode == 1 and "has no purchase model" in result.stderr
 
@@ -234,6 +252,17 @@ def test_mapped_columns_and_absent_price(tmp_path, fresh_db):
     assert any("Segments use age, salary" in note for note in summary["notes"])
     probability = predict_json(db, age=40, salary=70000)["probability"]
     assert 0 <= probability <= 1
+    # Without prices the stored probabilities come from the model's other inputs.
+    model = queries.purchase_model(db, summary["run_id"])
+    with session_factory(db)() as session:
+        stored = repository.run_customers(session, summary["run_id"])
+    assert model.features == ["Age", "Salary", "Gender"] and stored["Price"].isna().all()
+    np.testing.assert_allclose(
+        stored["purchase_probability"],
+        model.estimator.predict_proba(stored[model.features])[:, 1],
+        rtol=0,
+        atol=1e-9,
+    )
 
 
 def test_a_failed_write_leaves_no_partial_run(sample_csv, fresh_db, monkeypatch):

@@ -1,41 +1,122 @@
-"""The migrations build exactly the schema the models describe, and upgrade old databases."""
+"""Schema migrations on SQLite and PostgreSQL: a database written at an older revision upgrades
+in place and keeps its runs, and the newest revision is the schema the models describe."""
 
-import pandas as pd
+from datetime import UTC, datetime
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, select, text
 
 from analytics.config import SCATTER_SAMPLE
-from analytics.db import migrate
-from analytics.db.models import Base
-from analytics.db.session import get_engine
+from analytics.db import migrate, repository
+from analytics.db.models import Base, Customer
+from analytics.db.session import session_factory
 from analytics.pipeline import run
 from dashapp import queries
 
 
-def test_migrated_schema_matches_the_models(fresh_db):
-    engine = get_engine(fresh_db)
+@pytest.fixture
+def engine(fresh_db):
+    engine = create_engine(fresh_db)
+    yield engine
+    engine.dispose()
+
+
+def store_a_run_at_0004(engine) -> int:
+    """One published run with two customers, written as the schema of revision 0004 has it."""
+    migrate.upgrade(engine, "0004")
+    with engine.begin() as connection:
+        run_id = connection.execute(
+            text(
+                "INSERT INTO runs (created_at, input_name, input_sha256, rows, segment_features,"
+                " notes, status, params, versions) VALUES (:now, 'old.csv', :sha, 2, '[]', '[]',"
+                " 'published', '{}', '{}') RETURNING id"
+            ),
+            {"now": datetime(2026, 11, 1, tzinfo=UTC), "sha": "0" * 64},
+        ).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO customers (run_id, row_number, customer_id, gender, age, salary,"
+                " purchased, segment, sample_rank) VALUES"
+                " (:run, 0, 'c1', 'Female', 30, 50000, 1, 0, 1),"
+                " (:run, 1, 'c2', 'Male', 40, 60000, 0, 0, 0)"
+            ),
+            {"run": run_id},
+        )
+    return run_id
+
+
+def test_a_database_at_0004_upgrades_and_its_customers_have_no_probability(engine, fresh_db):
+    run_id = store_a_run_at_0004(engine)
+    assert "purchase_probability" not in {
+        c["name"] for c in inspect(engine).get_columns("customers")
+    }
+
+    migrate.upgrade(engine)
+
+    assert migrate.current_revision(engine) == "0006"
+    with engine.connect() as connection:
+        stored = connection.execute(
+            select(Customer.customer_id, Customer.purchase_probability).order_by(
+                Customer.row_number
+            )
+        ).all()
+    assert [tuple(row) for row in stored] == [("c1", None), ("c2", None)]
+    # What the dashboard and the API read of the old run: every probability missing.
+    with session_factory(fresh_db)() as session:
+        customers = repository.run_customers(session, run_id)
+    assert customers["Customer ID"].tolist() == ["c1", "c2"]
+    assert customers["purchase_probability"].isna().all()
+
+
+def test_0005_downgrades_and_upgrades_again_with_the_customers_kept(engine):
+    store_a_run_at_0004(engine)
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE customers SET purchase_probability = 0.25"))
+        config = migrate.alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    assert migrate.current_revision(engine) == "0004"
+    assert "purchase_probability" not in {
+        c["name"] for c in inspect(engine).get_columns("customers")
+    }
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM customers")).scalar_one() == 2
+
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        assert (
+            connection.execute(
+                text("SELECT count(*) FROM customers WHERE purchase_probability IS NULL")
+            ).scalar_one()
+            == 2
+        )
+
+
+def test_the_newest_revision_is_the_schema_of_the_models(engine):
+    migrate.upgrade(engine)
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
 
 
-def test_only_the_scatter_sample_is_indexed_by_rank(fresh_db):
-    engine = get_engine(fresh_db)
+def test_only_the_scatter_sample_is_indexed_by_rank(engine):
+    migrate.upgrade(engine)
     indexes = {index["name"]: index for index in inspect(engine).get_indexes("customers")}
-    index = indexes["ix_customers_run_sample"]
-    where = index["dialect_options"].get(f"{engine.dialect.name}_where")
+    where = indexes["ix_customers_run_sample"]["dialect_options"][f"{engine.dialect.name}_where"]
     assert str(where).replace("(", "").replace(")", "") == f"sample_rank < {SCATTER_SAMPLE}"
 
 
-def test_a_run_stored_before_the_partial_index_still_draws_its_scatter_sample(tmp_path, sample_csv):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = create_engine(url)
-    migrate.upgrade(engine, "0004")
-    engine.dispose()
-    summary = run(sample_csv, url)  # get_engine upgrades the database to head first
-    assert migrate.current_revision(get_engine(url)) == "0005"
-    points = queries.scatter_points(url, summary.run_id)
+def test_a_run_stored_at_0004_keeps_its_scatter_sample_and_new_runs_draw_theirs(
+    engine, fresh_db, sample_csv
+):
+    old_run = store_a_run_at_0004(engine)
+    summary = run(sample_csv, fresh_db)  # the first use upgrades the database to the newest
+    assert migrate.current_revision(engine) == "0006"
+    assert sorted(queries.scatter_points(fresh_db, old_run)["Age"]) == [30, 40]
+    points = queries.scatter_points(fresh_db, summary.run_id)
     assert len(points) == min(SCATTER_SAMPLE, len(summary.analysis.customers))
     assert set(points.columns) == {"Age", "Salary", "Price", "Purchased", "segment"}
-    assert pd.api.types.is_numeric_dtype(points["Age"])

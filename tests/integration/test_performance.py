@@ -44,7 +44,11 @@ def customer_file(tmp_path_factory):
 @pytest.fixture(scope="module")
 def customers(customer_file):
     frame = read_customers(customer_file).customers
-    return frame.assign(segment=np.arange(ROWS) % 4, sample_rank=np.arange(ROWS)[::-1])
+    return frame.assign(
+        segment=np.arange(ROWS) % 4,
+        sample_rank=np.arange(ROWS)[::-1],
+        purchase_probability=np.linspace(0, 1, ROWS),
+    )
 
 
 def test_validation_stays_within_40x_of_a_bare_read_csv(customer_file):

@@ -10,12 +10,18 @@ import importlib.util
 import json
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import roc_auc_score
 
 from analytics import cli, pipeline
+from analytics.db import repository
+from analytics.db.session import session_factory
 from analytics.errors import InputError
 from analytics.sample import generate_customers
+from analytics.spark.export import agreement
+from dashapp import queries
 from tests.integration.test_hostile import CORPUS, OUTCOMES, Rejected
 
 pytestmark = pytest.mark.skipif(
@@ -43,11 +49,18 @@ def both_engines(spark, tmp_path_factory) -> dict:
     data = folder / "customers.csv"
     generate_customers(AGREEMENT_ROWS, seed=7).to_csv(data, index=False)
     spark_db = f"sqlite:///{folder / 'spark.db'}"
+    pandas_db = f"sqlite:///{folder / 'pandas.db'}"
     return {
-        "pandas": pipeline.run(data, f"sqlite:///{folder / 'pandas.db'}").as_dict(),
+        "pandas": pipeline.run(data, pandas_db).as_dict(),
         "spark": engine.run([data], spark_db, master="local[2]").as_dict(),
         "spark_db": spark_db,
+        "pandas_db": pandas_db,
     }
+
+
+def stored_customers(url: str, run_id: int) -> pd.DataFrame:
+    with session_factory(url)() as session:
+        return repository.run_customers(session, run_id)
 
 
 def test_same_k(both_engines):
@@ -89,6 +102,41 @@ def test_predict_and_the_card_use_the_exported_spark_model(both_engines, capsys)
     assert held_out["rows"] == 20_000
     assert held_out["same_decision_share"] >= 0.97
     assert abs(held_out["roc_auc_exported"] - held_out["roc_auc_spark"]) <= 0.01
+
+
+def test_every_customer_has_the_spark_models_probability(both_engines):
+    url, run_id = both_engines["spark_db"], both_engines["spark"]["run_id"]
+    stored = stored_customers(url, run_id)
+    probability = stored["purchase_probability"].to_numpy()
+    assert len(stored) == AGREEMENT_ROWS
+    assert np.all((probability > 0) & (probability < 1))
+    # Most of these rows trained the model, so they rank buyers at least as well as its holdout.
+    spark_auc = both_engines["spark"]["model"]["holdout_roc_auc"]
+    assert roc_auc_score(stored["Purchased"], probability) == pytest.approx(spark_auc, abs=0.02)
+
+    # The what-if's export follows the stored probabilities as its card says it follows the
+    # Spark model on the holdout.
+    model = queries.purchase_model(url, run_id)
+    card = queries.model_report(url, run_id).selected.card
+    held_out = card["engine"]["export"]["agreement_on_holdout"]
+    on_everyone = agreement(
+        model.estimator, stored[model.features], stored["Purchased"].to_numpy(), probability
+    )
+    assert on_everyone["same_decision_share"] >= 0.97
+    assert on_everyone["mean_abs_probability_difference"] == pytest.approx(
+        held_out["mean_abs_probability_difference"], abs=0.01
+    )
+
+
+def test_both_engines_give_a_customer_much_the_same_probability(both_engines):
+    spark = stored_customers(both_engines["spark_db"], both_engines["spark"]["run_id"])
+    pandas = stored_customers(both_engines["pandas_db"], both_engines["pandas"]["run_id"])
+    paired = spark.merge(pandas, on="Customer ID", suffixes=("_spark", "_pandas"))
+    assert len(paired) == AGREEMENT_ROWS
+    spark_probability = paired["purchase_probability_spark"]
+    pandas_probability = paired["purchase_probability_pandas"]
+    assert np.corrcoef(spark_probability, pandas_probability)[0, 1] > 0.98
+    assert (spark_probability - pandas_probability).abs().mean() < 0.02
 
 
 REJECTED = sorted(name for name, outcome in OUTCOMES.items() if isinstance(outcome, Rejected))

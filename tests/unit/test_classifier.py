@@ -17,6 +17,7 @@ from analytics.classifier import (
     load_model,
     predict_probabilities,
     predict_probability,
+    purchase_probabilities,
     select_model,
 )
 from analytics.sample import generate_customers
@@ -186,6 +187,47 @@ def test_missing_gender_is_imputed_and_missing_price_is_refused(selection):
     assert batch[1] == pytest.approx(expected, abs=1e-12)
     with pytest.raises(ValueError, match="needs Price"):
         predict_probability(selection.model, selection.features, {"Age": 40, "Salary": 1})
+
+
+def test_a_frames_probabilities_are_each_customers_own_in_order(customers, selection):
+    # Every customer twice, in shuffled order and with a gappy index, as a filtered frame has.
+    frame = pd.concat([customers, customers]).sample(frac=1, random_state=3)
+    frame.index = np.arange(len(frame)) * 7
+    probabilities = purchase_probabilities(selection.model, selection.features, frame)
+    one_by_one = [
+        predict_probability(selection.model, selection.features, row)
+        for row in frame[selection.features].to_dict("records")
+    ]
+    assert probabilities.shape == (4_000,)
+    np.testing.assert_allclose(probabilities, one_by_one, rtol=0, atol=1e-12)
+    assert 0 < probabilities.min() < 0.5 < probabilities.max() < 1
+
+
+def test_each_distinct_combination_of_inputs_is_predicted_once(customers, selection):
+    class CountingModel:
+        rows_seen = 0
+
+        def predict_proba(self, x):
+            CountingModel.rows_seen += len(x)
+            return selection.model.predict_proba(x)
+
+    frame = pd.concat([customers] * 5)
+    probabilities = purchase_probabilities(CountingModel(), selection.features, frame)
+    assert CountingModel.rows_seen == len(customers[selection.features].drop_duplicates())
+    np.testing.assert_array_equal(probabilities[:2_000], probabilities[-2_000:])
+
+
+def test_customers_without_a_gender_get_the_imputed_genders_probability(selection):
+    inputs = {"Age": 40, "Salary": 70_000, "Price": 3_500}
+    frame = pd.DataFrame(
+        [{**inputs, "Gender": gender} for gender in (None, np.nan, "Female", "Male")]
+    )
+    probabilities = purchase_probabilities(selection.model, selection.features, frame)
+    imputed = predict_probability(
+        selection.model, selection.features, {**inputs, "Gender": selection.reference["Gender"]}
+    )
+    np.testing.assert_allclose(probabilities[:2], [imputed, imputed], rtol=0, atol=1e-12)
+    assert probabilities[2] != pytest.approx(probabilities[3], abs=1e-6)
 
 
 def test_artifact_round_trip_and_version_guard(selection):

@@ -26,6 +26,7 @@ def customers() -> pd.DataFrame:
             "Price": [1_000.0, 2_000.0, np.nan, 4_000.0, 5_000.0, 3_000.0],
             "Purchased": [0, 1, 1, 0, 1, 1],
             "segment": [0, 0, 1, 1, 2, 1],
+            "purchase_probability": [0.1, 0.623456, 0.71, 0.2, 0.987654321, 0.55],
         }
     )
 
@@ -43,6 +44,7 @@ def filters_for(choices: explorer.Choices, **changes) -> explorer.Filters:
         segments=changes.get("segments", default.segments),
         purchased=changes.get("purchased", "all"),
         selection=changes.get("selection"),
+        min_probability=changes.get("min_probability", 0.0),
     )
 
 
@@ -55,6 +57,9 @@ def test_choices_list_genders_by_frequency_and_a_slider_per_column_with_data(cus
     assert choices.segments == (0, 1, 2)
     assert set(choices.sliders) == {"Age", "Salary"}
     assert choices.axes == ("Age", "Salary")
+    assert choices.has_probability
+    without_model = explorer.choices_for(customers.assign(purchase_probability=np.nan), [0])
+    assert not without_model.has_probability
 
 
 def test_sliders_have_round_steps_and_ends_rounded_outwards():
@@ -82,12 +87,13 @@ def test_query_round_trips_every_filter_and_the_view(choices):
         segments=(0, 2),
         purchased="non-buyers",
         selection={"kind": "box", "x": "Age", "y": "Salary", "xs": [20, 30], "ys": [1e4, 5e4]},
+        min_probability=0.65,
     )
     view = explorer.View("Salary", "Price", (2, 0))
     query = explorer.query_string(filters, view, choices)
     assert query == (
         "?gender=Female&age=25-45&price=2000-4500.5&segment=1,3&purchased=non-buyers"
-        "&sel=box,Age,Salary,20,30,10000,50000&x=Salary&y=Price&compare=3,1"
+        "&min_probability=0.65&sel=box,Age,Salary,20,30,10000,50000&x=Salary&y=Price&compare=3,1"
     )
     params = dict(pair.split("=", 1) for pair in query[1:].split("&"))
     assert explorer.from_query(params, choices) == (filters, view)
@@ -119,6 +125,7 @@ def test_bad_query_values_fall_back_to_defaults(choices):
             "salary": "lots",
             "segment": "2,9",
             "purchased": "maybe",
+            "min_probability": "1.5",
             "sel": "box,Age,Height,1,2,3,4",
             "x": "Height",
             "compare": "1,7",
@@ -130,8 +137,18 @@ def test_bad_query_values_fall_back_to_defaults(choices):
     assert filters.ranges["Salary"] == default.ranges["Salary"]
     assert filters.segments == (1,)
     assert filters.purchased == "all"
+    assert filters.min_probability == 0.0
     assert filters.selection is None
     assert view == explorer.default_view(choices)
+
+
+def test_a_minimum_probability_is_ignored_for_a_run_without_a_model(customers):
+    choices = explorer.choices_for(customers.assign(purchase_probability=np.nan), [0, 1, 2])
+    filters, _ = explorer.from_query({"min_probability": "0.5"}, choices)
+    assert filters.min_probability == 0.0
+    wanted = filters_for(choices, min_probability=0.5)
+    assert explorer.query_string(wanted, explorer.default_view(choices), choices) == ""
+    assert explorer.masks(customers, wanted, choices).matching.all()
 
 
 def test_repeated_parameters_are_read_as_one_list(choices):
@@ -164,6 +181,13 @@ def test_a_full_range_keeps_customers_without_a_value_and_a_narrowed_one_does_no
     narrowed = filters_for(choices, ranges={"Price": (1_000.0, 4_900.0)})
     matching = explorer.masks(customers, narrowed, choices).matching
     assert customers.loc[matching, "Customer ID"].tolist() == ["c1", "c2", "c4", "c6"]
+
+
+def test_a_minimum_probability_keeps_the_likelier_buyers(customers, choices):
+    filters = filters_for(choices, min_probability=0.55)
+    matching = explorer.masks(customers, filters, choices).matching
+    assert customers.loc[matching, "Customer ID"].tolist() == ["c2", "c3", "c5", "c6"]
+    assert explorer.masks(customers, filters_for(choices), choices).matching.all()
 
 
 def test_choosing_no_gender_or_segment_matches_nobody(customers, choices):
@@ -423,8 +447,32 @@ def test_audience_has_segment_numbers_and_names_and_drops_absent_columns(custome
         "Purchased",
         "Segment",
         "Segment name",
+        "Purchase probability",
     ]
     assert audience["Segment"].tolist() == [1, 1, 2, 2, 3, 2]
     assert audience["Segment name"].iloc[4] == "Rich"
+    assert audience["Purchase probability"].tolist() == [0.1, 0.6235, 0.71, 0.2, 0.9877, 0.55]
     without = export.audience_frame(customers.assign(Price=np.nan, **{"Product ID": None}), names)
     assert "Price" not in without and "Product ID" not in without
+
+
+def test_audience_of_a_run_without_a_model_has_empty_probabilities(customers):
+    names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
+    audience = export.audience_frame(customers.assign(purchase_probability=np.nan), names)
+    rows = list(csv.reader(io.StringIO(export.to_csv(audience), newline="")))
+    assert rows[0][-1] == "Purchase probability"
+    assert [row[-1] for row in rows[1:]] == [""] * 6
+
+
+def test_audience_csv_writes_probabilities_as_numbers(customers):
+    names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
+    text = export.to_csv(export.audience_frame(customers, names))
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [row["Purchase probability"] for row in rows] == [
+        "0.1",
+        "0.6235",
+        "0.71",
+        "0.2",
+        "0.9877",
+        "0.55",
+    ]

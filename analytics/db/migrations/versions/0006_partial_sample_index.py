@@ -3,16 +3,16 @@
 A full (run_id, sample_rank) index is filled in random order and cost a third of a million-row
 write; the dashboard only ever reads the first SCATTER_SAMPLE ranks.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-26
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
