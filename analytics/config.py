@@ -32,6 +32,9 @@ MODEL_SELECTION_ROWS = 10_000
 # worker processes: below it, starting the workers (a second or two each) costs more than
 # they save.
 PARALLEL_CV_ROWS = 5_000
+# Files from this size on (some 30,000 rows of a typical export) start the worker processes
+# while they are read; smaller ones start them, if they need them at all, when the models are.
+WARM_WORKERS_BYTES = 1024 * 1024
 # Each worker process imports scikit-learn (~150 MB): at most this many unless asked.
 MAX_DEFAULT_JOBS = 8
 # Rows of the holdout that permutation importance shuffles (20 predictions of them).

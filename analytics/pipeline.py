@@ -1,7 +1,7 @@
 """One analytics run, end to end: the only module here that does I/O."""
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ from analytics.classifier import (
     dump_model,
     purchase_probabilities,
     select_model,
+    start_workers,
 )
 from analytics.config import (
     DEFAULT_SEGMENT_FEATURES,
@@ -24,6 +25,7 @@ from analytics.config import (
     MIN_MODEL_ROWS_PER_CLASS,
     MIN_ROWS,
     RANDOM_STATE,
+    WARM_WORKERS_BYTES,
     InputLimits,
     analysis_jobs,
     input_limits,
@@ -56,8 +58,14 @@ def analyse(
     features: tuple[str, ...] | list[str] = DEFAULT_SEGMENT_FEATURES,
     seed: int = RANDOM_STATE,
     progress: Progress = lambda _: None,
+    jobs: int = 1,
+    workers: Future | None = None,
 ) -> Analysis:
-    """Pure computation over a validated frame: EDA aggregates, segments, purchase model."""
+    """Pure computation over a validated frame: EDA aggregates, segments, purchase model.
+
+    `jobs` worker processes cross-validate the candidate models of a large enough frame;
+    `workers`, if given, is their start (classifier.start_workers) begun earlier.
+    """
     notes = [
         f"The file has no '{column}' column; it is left out of this run."
         for column in OPTIONAL_COLUMNS
@@ -75,13 +83,14 @@ def analyse(
     skip_reason = model_gate(customers)
     if skip_reason:
         notes.append(f"No purchase model was published: {skip_reason}")
-    jobs = analysis_jobs()
     with ThreadPoolExecutor(max_workers=1) as background:
         # While worker processes cross-validate, this process would only wait: it explores and
         # segments meanwhile. In-process fits stay on this thread, since threadpoolctl's limits
         # are process-wide and must not be entered from two threads at once.
         selecting = None
         if not skip_reason and cv_workers(len(customers), jobs) > 1:
+            if workers is not None:
+                workers.result()
             selecting = background.submit(
                 select_model, customers, seed=seed, progress=progress, jobs=jobs
             )
@@ -192,6 +201,10 @@ def run(
     `limits` default to the environment's (analytics.config.input_limits).
     """
     input_path = Path(input_path)
+    jobs = analysis_jobs()
+    # A file this large will have its models cross-validated in worker processes: they start
+    # (importing scikit-learn takes them a second or two) while this process reads it.
+    workers = start_workers(jobs) if jobs > 1 and _bytes(input_path) >= WARM_WORKERS_BYTES else None
     progress(f"reading and validating {input_path.name}")
     loaded = read_customers(input_path, columns, limits or input_limits())
     customers = loaded.customers
@@ -208,7 +221,9 @@ def run(
             f"{'s are' if len(customers) != 1 else ' is'} too few to segment; "
             f"at least {MIN_ROWS} are needed."
         )
-    analysis = analyse(customers, k=k, features=features, seed=seed, progress=progress)
+    analysis = analyse(
+        customers, k=k, features=features, seed=seed, progress=progress, jobs=jobs, workers=workers
+    )
     analysis = replace(analysis, notes=[*loaded.notes, *analysis.notes])
 
     progress(f"saving {len(customers):,} customers and results")
@@ -245,6 +260,14 @@ def run(
     summary = RunSummary(run_id=run_record.id, analysis=analysis, bad_rows=loaded.bad_rows)
     webhooks.announce(sessions, summary.as_dict(), run_record.finished_at)
     return summary
+
+
+def _bytes(path: Path) -> int:
+    """The file's size, or 0 if it cannot be read (read_customers then says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _store_results(session, run: Run, analysis: Analysis) -> None:
