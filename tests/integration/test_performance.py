@@ -90,5 +90,7 @@ def test_segment_labels_cost_about_one_kmeans_fit_not_ten(customers):
 
 def test_a_forest_refit_on_a_million_rows_gives_each_tree_a_bounded_sample():
     forest = CANDIDATES["Random Forest"]
-    assert forest.refit_params(800_000) == {"max_samples": 50_000}
-    assert forest.refit_params(40_000) == {}
+    assert forest.refit_params(800_000) == {"n_jobs": -1, "max_samples": 50_000}
+    assert forest.refit_params(40_000) == {"n_jobs": -1}
+    # In cross-validation the trees grow on one thread: the fold fits are what run in parallel.
+    assert forest.make(42).n_jobs is None
