@@ -1,7 +1,7 @@
 """webhooks: receivers of signed run summaries, and every delivery attempt
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-26
 """
 
