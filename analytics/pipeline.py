@@ -274,7 +274,7 @@ def _store_results(session, run: Run, analysis: Analysis) -> None:
     repository.insert_customers(session, run.id, analysis.customers)
     store_summaries(session, run, analysis)
     if analysis.model is not None:
-        _store_model(session, run, analysis.model, analysis.customers)
+        store_model(session, run, analysis.model, analysis.customers)
 
 
 def store_summaries(session, run: Run, analysis: Analysis) -> None:
@@ -286,16 +286,16 @@ def store_summaries(session, run: Run, analysis: Analysis) -> None:
                 segment=int(profile["segment"]),
                 name=profile["name"],
                 size=int(profile["size"]),
-                profile=_plain(profile),
+                profile=json_safe(profile),
             )
         )
     for score in analysis.segmentation.k_scores.to_dict("records"):
-        session.add(KScore(run_id=run.id, **_plain(score)))
+        session.add(KScore(run_id=run.id, **json_safe(score)))
     for name, payload in analysis.aggregates.items():
-        session.add(Aggregate(run_id=run.id, name=name, payload=_plain(payload)))
+        session.add(Aggregate(run_id=run.id, name=name, payload=json_safe(payload)))
 
 
-def _store_model(session, run: Run, selection: ModelSelection, customers: pd.DataFrame) -> None:
+def store_model(session, run: Run, selection: ModelSelection, customers: pd.DataFrame) -> None:
     for candidate in selection.comparison.to_dict("records"):
         chosen = candidate["name"] == selection.name
         metrics = {
@@ -306,9 +306,9 @@ def _store_model(session, run: Run, selection: ModelSelection, customers: pd.Dat
             Model(
                 run_id=run.id,
                 name=candidate["name"],
-                params=_plain(candidate["params"]),
+                params=json_safe(candidate["params"]),
                 features=selection.features,
-                metrics=_plain(
+                metrics=json_safe(
                     {
                         "cv": selection.cv_metrics if chosen else metrics,
                         "cv_rows": candidate["rows"],
@@ -318,8 +318,8 @@ def _store_model(session, run: Run, selection: ModelSelection, customers: pd.Dat
                 is_selected=chosen,
                 calibrated=selection.calibrated if chosen else False,
                 threshold=selection.threshold if chosen else None,
-                curves=_plain(selection.curves) if chosen else None,
-                explanation=_plain(
+                curves=json_safe(selection.curves) if chosen else None,
+                explanation=json_safe(
                     {
                         "importance": selection.importance.to_dict("records"),
                         "reference": selection.reference,
@@ -337,7 +337,7 @@ def _store_model(session, run: Run, selection: ModelSelection, customers: pd.Dat
 def model_card(run: Run, selection: ModelSelection, customers: pd.DataFrame) -> dict:
     """What a reviewer needs to trust, reproduce or question the published model."""
     buyers = int(customers["Purchased"].sum())
-    return _plain(
+    return json_safe(
         {
             "run_id": run.id,
             "created_at": run.created_at.isoformat() if run.created_at else None,
@@ -371,13 +371,13 @@ def model_card(run: Run, selection: ModelSelection, customers: pd.DataFrame) -> 
     )
 
 
-def _plain(value):
+def json_safe(value):
     """JSON-safe copies of numpy scalars and nested containers (NaN becomes null: PostgreSQL's
     json type rejects NaN)."""
     if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
+        return {str(key): json_safe(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
+        return [json_safe(item) for item in value]
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, float | np.floating):

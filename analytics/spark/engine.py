@@ -22,15 +22,15 @@ from analytics.errors import InputError
 from analytics.pipeline import (
     Analysis,
     RunSummary,
-    _plain,
-    _store_model,
+    json_safe,
     model_gate,
+    store_model,
     store_summaries,
 )
 from analytics.provenance import library_versions, sha256_of
 from analytics.segmentation import FEATURE_COLUMNS
 from analytics.spark import analysis
-from analytics.spark.reading import _with_position, describe_inputs, input_files, read_customers
+from analytics.spark.reading import describe_inputs, input_files, read_customers, with_position
 from analytics.spark.session import spark_session
 from analytics.validation import OPTIONAL_COLUMNS
 
@@ -137,11 +137,11 @@ def run(
             _insert_customers(session, run_record.id, scored, seed)
             store_summaries(session, run_record, result)
             if model is not None:
-                _store_model(session, run_record, model.selection, outcomes)
+                store_model(session, run_record, model.selection, outcomes)
                 stored = session.scalars(
                     select(Model).where(Model.run_id == run_record.id, Model.is_selected)
                 ).one()
-                stored.card = _plain(_spark_card(stored.card, model.export, spark))
+                stored.card = json_safe(_spark_card(stored.card, model.export, spark))
             quarantine_repository.insert_bad_rows(session, run_record.id, loaded.bad_rows)
             run_record.status = PUBLISHED
             run_record.finished_at = datetime.now(UTC)
@@ -176,7 +176,7 @@ def _insert_customers(session, run_id: int, customers: DataFrame, seed: int) -> 
     """Customer rows with their segment, purchase probability (when the run has a model) and a
     seeded random sample rank, streamed from Spark one partition at a time and inserted in chunks
     inside the run's transaction."""
-    ranked = _with_position(customers.orderBy(F.rand(seed)), "sample_rank")
+    ranked = with_position(customers.orderBy(F.rand(seed)), "sample_rank")
     stored = [c for c in _CUSTOMER_COLUMNS if c in ranked.columns]
     chunk = []
     for row in ranked.select(*[F.col(f"`{c}`") for c in stored]).toLocalIterator(True):

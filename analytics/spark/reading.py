@@ -209,7 +209,7 @@ def _numbered(raw: DataFrame, header_lines: list[int]) -> DataFrame:
     Positions come from partition sizes (the union keeps each file's partitions together and
     in order), so numbering runs in the JVM without a pass through Python.
     """
-    tagged = _with_position(raw, "position")
+    tagged = with_position(raw, "position")
     starts = tagged.groupBy("file").agg(F.min("position").alias("start")).collect()
     start = _literal_map({int(row["file"]): int(row["start"]) for row in starts})
     header = _literal_map(dict(enumerate(header_lines)))
@@ -218,7 +218,7 @@ def _numbered(raw: DataFrame, header_lines: list[int]) -> DataFrame:
     ).drop("position")
 
 
-def _with_position(frame: DataFrame, name: str) -> DataFrame:
+def with_position(frame: DataFrame, name: str) -> DataFrame:
     """`frame`, persisted, with each row's 0-based position in partition order."""
     tagged = (
         frame.withColumn("_partition", F.spark_partition_id())
@@ -373,7 +373,7 @@ def _tally(
     customers = good.join(F.broadcast(dropped), ["file", "line"], "left_anti")
     customers = customers.withColumn("Purchased", F.col("Purchased").cast("int"))
     ordered = sorted(layout.positions, key=_REFERENCE_ORDER.index)
-    customers = _with_position(
+    customers = with_position(
         customers.select("file", "line", *ordered).orderBy("file", "line"), "row_number"
     )
     bad_rows = _set_aside(sources, layout, limits, reasons, checked)
