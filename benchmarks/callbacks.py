@@ -95,6 +95,7 @@ def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
             "segments": chosen,
             "purchased": str(rng.choice(["all", "buyers", "non-buyers"])),
             "selection": None,
+            "min_probability": float(rng.choice([0.0, 0.25, 0.5])),
         }
 
     what_if, seg, model, runs = (pages[n] for n in ("what_if", "segments", "model", "runs"))
