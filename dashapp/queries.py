@@ -254,9 +254,13 @@ def segment_label_map(url: str, run_id: int) -> dict[int, str]:
 @cache.per_run
 def segment_moves(url: str, previous_id: int, run_id: int) -> pd.DataFrame:
     """Who moved between the segments of two runs; both runs are published, so it is cached."""
+    with _sessions(url)() as session:
+        previous, current = (
+            repository.run_segment_members(session, rid) for rid in (previous_id, run_id)
+        )
     return comparison.segment_moves(
-        customers(url, previous_id),
-        customers(url, run_id),
+        previous,
+        current,
         segment_label_map(url, previous_id),
         segment_label_map(url, run_id),
     )

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import literal_column, select
+from sqlalchemy import Select, literal_column, select
 from sqlalchemy.orm import Session
 
 from analytics.config import SCATTER_SAMPLE
@@ -117,9 +117,24 @@ def customer_sample(session: Session, run_id: int, limit: int = SCATTER_SAMPLE) 
     query = select(
         Customer.age, Customer.salary, Customer.price, Customer.purchased, Customer.segment
     ).where(Customer.run_id == run_id, in_index, Customer.sample_rank < limit)
-    return pd.DataFrame(
-        session.execute(query).all(), columns=["Age", "Salary", "Price", "Purchased", "segment"]
-    )
+    return query_frame(session, query, ["Age", "Salary", "Price", "Purchased", "segment"])
+
+
+def query_frame(session: Session, query: Select, columns: list[str]) -> pd.DataFrame:
+    """The query's rows as a frame, fetched from the driver's cursor and built column by column.
+
+    At a million rows SQLAlchemy's Row objects and DataFrame(rows) cost several times the query
+    itself; the columns read this way (text, integers, floats) need no type conversion, and
+    pandas infers the same types from the columns as from the rows.
+    """
+    result = session.connection().execute(query)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)))
 
 
 def run_customers(session: Session, run_id: int) -> pd.DataFrame:
@@ -140,9 +155,10 @@ def run_customers(session: Session, run_id: int) -> pd.DataFrame:
         .where(Customer.run_id == run_id)
         .order_by(Customer.row_number)
     )
-    return pd.DataFrame(
-        session.execute(query).all(),
-        columns=[
+    return query_frame(
+        session,
+        query,
+        [
             "Customer ID",
             "Gender",
             "Age",
@@ -154,6 +170,17 @@ def run_customers(session: Session, run_id: int) -> pd.DataFrame:
             "purchase_probability",
         ],
     ).astype({"purchase_probability": float})
+
+
+def run_segment_members(session: Session, run_id: int) -> pd.DataFrame:
+    """Each customer's ID and segment, in file order: what comparing two runs needs, without
+    reading every customer's other columns (a third of the time at a million customers)."""
+    query = (
+        select(Customer.customer_id, Customer.segment)
+        .where(Customer.run_id == run_id)
+        .order_by(Customer.row_number)
+    )
+    return query_frame(session, query, ["Customer ID", "segment"])
 
 
 def run_history(session: Session, limit: int = 100) -> list[tuple[Run, Model | None]]:

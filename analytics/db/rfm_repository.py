@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from analytics.db import repository
 from analytics.db.models import PUBLISHED, RfmCustomer, RfmGroup, RfmRun
 
 _INSERT_CHUNK = 50_000
@@ -76,4 +77,4 @@ def rfm_customers(session: Session, rfm_run_id: int) -> pd.DataFrame:
         .where(RfmCustomer.rfm_run_id == rfm_run_id)
         .order_by(RfmCustomer.customer_id)
     )
-    return pd.DataFrame(session.execute(query).all(), columns=_CUSTOMER_COLUMNS)
+    return repository.query_frame(session, query, _CUSTOMER_COLUMNS)

@@ -306,3 +306,19 @@ def test_a_file_without_prices_needs_the_features_named(tmp_path, fresh_db):
     summary = run_json(no_prices, fresh_db, "--features", "age,salary")
     assert summary["segment_features"] == ["age", "salary"]
     assert any("no 'Price' column" in note for note in summary["notes"])
+
+
+def test_segment_moves_cross_tabulate_two_runs_by_customer(tmp_path, sample_csv):
+    db = f"sqlite:///{tmp_path / 'two-runs.db'}"
+    first = run_json(sample_csv, db, "--k", "3")
+    second = run_json(sample_csv, db, "--k", "4")
+    moves = queries.segment_moves(db, first["run_id"], second["run_id"])
+    # Every customer is in both runs once: the rows add up to the first run's segment sizes,
+    # the columns to the second's.
+    assert moves.shape == (3, 4)
+    assert moves.sum(axis=1).tolist() == first["segment_sizes"]
+    assert moves.sum(axis=0).tolist() == second["segment_sizes"]
+    with session_factory(db)() as session:
+        members = repository.run_segment_members(session, second["run_id"])
+        customers = repository.run_customers(session, second["run_id"])
+    assert members.equals(customers[["Customer ID", "segment"]])
