@@ -206,7 +206,8 @@ def segment_moves(moves: pd.DataFrame) -> go.Figure:
         ticktext=[str(label).split(".", 1)[0] for label in moves.columns],
     )
     figure.update_yaxes(title_text="Segment before", autorange="reversed", automargin=True)
-    return theme.base_layout(figure)
+    # The column titles sit on top: room above them keeps the graph's toolbar off the title.
+    return theme.base_layout(figure).update_layout(margin={"t": 80})
 
 
 def _model_reference_line(x: list[float], y: list[float], name: str) -> go.Scatter:
