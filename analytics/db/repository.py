@@ -174,7 +174,7 @@ def run_customers(session: Session, run_id: int) -> pd.DataFrame:
 
 def run_segment_members(session: Session, run_id: int) -> pd.DataFrame:
     """Each customer's ID and segment, in file order: what comparing two runs needs, without
-    reading every customer's other columns (a third of the time at a million customers)."""
+    reading every customer's other columns."""
     query = (
         select(Customer.customer_id, Customer.segment)
         .where(Customer.run_id == run_id)
