@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, html
+from dash import ALL, Dash, Input, Output, State, html
 
 from analytics.config import database_url as resolve_database_url
 from dashapp import api, auth, background, cache, ids, jobs, roles
@@ -53,7 +53,27 @@ def create_app(
     app.server.register_blueprint(api.blueprint)
     # A function, so that each visitor's navigation shows only the pages their role may open.
     app.layout = _layout
+    _menu_button(app)
     return app
+
+
+def _menu_button(app: Dash) -> None:
+    """On a narrow screen the menu button opens the page links; following one closes them again
+    (the navigation bar stays on screen across pages, so it would otherwise stay open). On the
+    app itself, not module-level: Dash hands global callbacks to the first app created only."""
+    app.clientside_callback(
+        f"""
+        function (toggles, links, open) {{
+            const triggered = dash_clientside.callback_context.triggered.map(t => t.prop_id);
+            return triggered.includes("{ids.NAV_TOGGLER}.n_clicks") ? !open : false;
+        }}
+        """,
+        Output(ids.NAV_COLLAPSE, "is_open"),
+        Input(ids.NAV_TOGGLER, "n_clicks"),
+        Input({"type": ids.NAV_LINK, "page": ALL}, "n_clicks"),
+        State(ids.NAV_COLLAPSE, "is_open"),
+        prevent_initial_call=True,
+    )
 
 
 def _layout() -> html.Div:
@@ -61,7 +81,14 @@ def _layout() -> html.Div:
     username = auth.current_username()
     allowed = roles.pages_for(role)
     links = [
-        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+        dbc.NavItem(
+            dbc.NavLink(
+                page["name"],
+                href=page["relative_path"],
+                active="exact",
+                id={"type": ids.NAV_LINK, "page": page["path"]},
+            )
+        )
         for page in dash.page_registry.values()
         if page["path"] in allowed
     ]
@@ -87,11 +114,17 @@ def _layout() -> html.Div:
                 dbc.Container(
                     [
                         dbc.NavbarBrand("Customer Analytics", href="/"),
-                        dbc.Nav(links, navbar=True),
-                        *account,
+                        dbc.NavbarToggler(id=ids.NAV_TOGGLER, n_clicks=0),
+                        dbc.Collapse(
+                            [dbc.Nav(links, navbar=True), *account],
+                            id=ids.NAV_COLLAPSE,
+                            is_open=False,
+                            navbar=True,
+                        ),
                     ],
                     fluid=True,
                 ),
+                expand="md",
                 color="dark",
                 dark=True,
                 className="mb-3",

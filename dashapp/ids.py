@@ -4,6 +4,10 @@ RUN_STORE = "run-id"
 RUN_BADGE = "run-badge"
 # The signed-in user's name and role in the navigation bar (hosted mode).
 NAV_USER = "nav-user"
+# Phones see the page links behind a menu button.
+NAV_TOGGLER = "nav-toggler"
+NAV_COLLAPSE = "nav-collapse"
+NAV_LINK = "nav-link"  # pattern-matching type: {"type": NAV_LINK, "page": path}
 
 KPI_CARDS = "kpi-cards"
 AGE_DISTRIBUTION = "age-distribution"

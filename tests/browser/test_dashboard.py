@@ -1,6 +1,7 @@
 """The real app in headless Chromium, checked on what a user sees."""
 
 import pytest
+from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
 from analytics.classifier import predict_probability
@@ -79,4 +80,20 @@ def test_unreadable_database_shows_results_unavailable(dash_duo, tmp_path):
     text = dash_duo.find_element(f"#{ids.ERROR_STATE}").text
     assert "Results unavailable" in text and "broken.db could not be used" in text
     assert "Traceback" not in dash_duo.driver.page_source
+    assert dash_duo.get_logs() == []
+
+
+def test_narrow_screen_shows_the_page_links_behind_the_menu_button(dash_duo, published_db):
+    dash_duo.driver.set_window_size(600, 900)  # below Bootstrap's md breakpoint (768 px)
+    dash_duo.start_server(create_app(published_db))
+    dash_duo.wait_for_element(f"#{ids.KPI_CARDS}", timeout=20)
+    segments_link = dash_duo.find_element(f"#{ids.NAV_COLLAPSE} a[href='/segments']")
+    assert not segments_link.is_displayed()
+
+    dash_duo.find_element(f"#{ids.NAV_TOGGLER}").click()
+    until(segments_link.is_displayed, timeout=5)
+    segments_link.click()
+    dash_duo.wait_for_text_to_equal("h1", "Segment explorer", timeout=20)
+    # Following a link closes the menu again: the bar stays on screen across pages.
+    until(lambda: not segments_link.is_displayed(), timeout=5)
     assert dash_duo.get_logs() == []
