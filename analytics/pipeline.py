@@ -1,6 +1,6 @@
 """One analytics run, end to end: the only module here that does I/O."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -66,19 +66,7 @@ def analyse(
     `jobs` worker processes cross-validate the candidate models of a large enough frame;
     `workers`, if given, is their start (classifier.start_workers) begun earlier.
     """
-    notes = [
-        f"The file has no '{column}' column; it is left out of this run."
-        for column in OPTIONAL_COLUMNS
-        if column not in customers.columns
-    ]
-    usable = [name for name in features if FEATURE_COLUMNS[name] in customers.columns]
-    if not usable:
-        raise InputError(f"none of the segment features ({', '.join(features)}) are in the file.")
-    if len(usable) < len(features):
-        notes.append(
-            f"Segments use {', '.join(usable)} (not {', '.join(features)}), "
-            "since the file lacks the others."
-        )
+    notes, usable = column_notes(customers.columns, features)
 
     skip_reason = model_gate(customers)
     if skip_reason:
@@ -124,6 +112,48 @@ def analyse(
         model=model,
         notes=notes,
     )
+
+
+def check_readable(
+    name: str,
+    present: Collection[str],
+    rows: int,
+    features: Sequence[str] | None,
+    columns: Mapping[str, str] | None,
+) -> None:
+    """What either engine requires of a validated file before analysing it: a Price column
+    unless the features or the column mapping were chosen (a default run of a file without one
+    is more likely a wrong export than a shop without prices), and MIN_ROWS usable rows."""
+    if features is None and not columns and "Price" not in present:
+        raise InputError(
+            f"{name}: missing column 'Price'. To analyse customers without "
+            "prices, name the segment features, e.g. --features age,salary; to use another "
+            "column as the price, map it, e.g. --columns price=Cost."
+        )
+    if rows < MIN_ROWS:
+        raise InputError(
+            f"{name}: {rows} usable data row{'s are' if rows != 1 else ' is'} too few to "
+            f"segment; at least {MIN_ROWS} are needed."
+        )
+
+
+def column_notes(present: Collection[str], features: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Notes on absent optional columns and segment features, and the features that are
+    present; an InputError when none is."""
+    notes = [
+        f"The file has no '{column}' column; it is left out of this run."
+        for column in OPTIONAL_COLUMNS
+        if column not in present
+    ]
+    usable = [name for name in features if FEATURE_COLUMNS[name] in present]
+    if not usable:
+        raise InputError(f"none of the segment features ({', '.join(features)}) are in the file.")
+    if len(usable) < len(features):
+        notes.append(
+            f"Segments use {', '.join(usable)} (not {', '.join(features)}), "
+            "since the file lacks the others."
+        )
+    return notes, usable
 
 
 def model_gate(customers: pd.DataFrame) -> str | None:
@@ -208,19 +238,8 @@ def run(
     progress(f"reading and validating {input_path.name}")
     loaded = read_customers(input_path, columns, limits or input_limits())
     customers = loaded.customers
-    if features is None and not columns and "Price" not in customers.columns:
-        raise InputError(
-            f"{input_path.name}: missing column 'Price'. To analyse customers without "
-            "prices, name the segment features, e.g. --features age,salary; to use another "
-            "column as the price, map it, e.g. --columns price=Cost."
-        )
+    check_readable(input_path.name, customers.columns, len(customers), features, columns)
     features = features or DEFAULT_SEGMENT_FEATURES
-    if len(customers) < MIN_ROWS:
-        raise InputError(
-            f"{input_path.name}: {len(customers)} usable data row"
-            f"{'s are' if len(customers) != 1 else ' is'} too few to segment; "
-            f"at least {MIN_ROWS} are needed."
-        )
     analysis = analyse(
         customers, k=k, features=features, seed=seed, progress=progress, jobs=jobs, workers=workers
     )

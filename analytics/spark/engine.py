@@ -14,25 +14,25 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from sqlalchemy import insert, select
 
-from analytics.config import DEFAULT_SEGMENT_FEATURES, MIN_ROWS, RANDOM_STATE, InputLimits
+from analytics import webhooks
+from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, InputLimits
 from analytics.db import quarantine_repository, repository
 from analytics.db.models import PUBLISHED, Customer, Model, Run
 from analytics.db.session import record_failed_run, session_factory
-from analytics.errors import InputError
 from analytics.pipeline import (
     Analysis,
     RunSummary,
+    check_readable,
+    column_notes,
     json_safe,
     model_gate,
     store_model,
     store_summaries,
 )
 from analytics.provenance import library_versions, sha256_of
-from analytics.segmentation import FEATURE_COLUMNS
 from analytics.spark import analysis
 from analytics.spark.reading import describe_inputs, input_files, read_customers, with_position
 from analytics.spark.session import spark_session
-from analytics.validation import OPTIONAL_COLUMNS
 
 Progress = Callable[[str], None]
 _INSERT_CHUNK = 50_000
@@ -59,21 +59,10 @@ def run(
     spark = spark_session(master)
     progress(f"reading and validating {name} on Spark ({spark.sparkContext.master})")
     loaded = read_customers(spark, files, columns, limits)
-    if features is None and not columns and "Price" not in loaded.columns:
-        raise InputError(
-            f"{name}: missing column 'Price'. To analyse customers without "
-            "prices, name the segment features, e.g. --features age,salary; to use another "
-            "column as the price, map it, e.g. --columns price=Cost."
-        )
-    requested = list(features or DEFAULT_SEGMENT_FEATURES)
     rows = loaded.rows
-    if rows < MIN_ROWS:
-        raise InputError(
-            f"{name}: {rows} usable data row{'s are' if rows != 1 else ' is'} too few to "
-            f"segment; at least {MIN_ROWS} are needed."
-        )
-    notes = _column_notes(loaded.columns, requested)
-    usable = [f for f in requested if FEATURE_COLUMNS[f] in loaded.columns]
+    check_readable(name, loaded.columns, rows, features, columns)
+    requested = list(features or DEFAULT_SEGMENT_FEATURES)
+    notes, usable = column_notes(loaded.columns, requested)
     customers = loaded.customers
 
     progress("exploring the data")
@@ -151,25 +140,9 @@ def run(
         raise
     finally:
         customers.unpersist()
-    return RunSummary(run_id=run_record.id, analysis=result, bad_rows=loaded.bad_rows)
-
-
-def _column_notes(present: list[str], requested: list[str]) -> list[str]:
-    """The notes analytics.pipeline.analyse adds for absent optional columns and features."""
-    notes = [
-        f"The file has no '{column}' column; it is left out of this run."
-        for column in OPTIONAL_COLUMNS
-        if column not in present
-    ]
-    usable = [name for name in requested if FEATURE_COLUMNS[name] in present]
-    if not usable:
-        raise InputError(f"none of the segment features ({', '.join(requested)}) are in the file.")
-    if len(usable) < len(requested):
-        notes.append(
-            f"Segments use {', '.join(usable)} (not {', '.join(requested)}), "
-            "since the file lacks the others."
-        )
-    return notes
+    summary = RunSummary(run_id=run_record.id, analysis=result, bad_rows=loaded.bad_rows)
+    webhooks.announce(sessions, summary.as_dict(), run_record.finished_at)
+    return summary
 
 
 def _insert_customers(session, run_id: int, customers: DataFrame, seed: int) -> None:

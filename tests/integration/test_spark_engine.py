@@ -23,6 +23,7 @@ from analytics.sample import generate_customers
 from analytics.spark.export import agreement
 from dashapp import queries
 from tests.integration.test_hostile import CORPUS, OUTCOMES, Rejected
+from tests.receivers import Receiver, add_webhook, signature_is_valid
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("pyspark") is None or shutil.which("java") is None,
@@ -154,6 +155,26 @@ def test_hostile_rejections_are_identical(spark, name, tmp_path):
     assert str(spark_error.value) == str(pandas_error.value)
     for part in OUTCOMES[name].parts:
         assert part in str(spark_error.value)
+
+
+def test_a_spark_run_is_announced_to_webhooks_as_a_pandas_run_is(spark, tmp_path):
+    from analytics.spark import engine
+
+    db = f"sqlite:///{tmp_path / 'spark.db'}"
+    # Too few customers for a purchase model, which keeps the Spark run short.
+    few_customers = tmp_path / "few.csv"
+    generate_customers(40, seed=5).to_csv(few_customers, index=False)
+    receiver = Receiver(0, 200)
+    try:
+        secret = add_webhook(db, receiver.url)
+        summary = engine.run([few_customers], db, master="local[2]").as_dict()
+    finally:
+        receiver.close()
+    [(headers, body)] = receiver.requests
+    assert signature_is_valid(secret, headers, body)
+    sent = json.loads(body)
+    assert (sent["event"], sent["run_id"], sent["rows"]) == ("run.published", summary["run_id"], 40)
+    assert sent["segment_sizes"] == summary["segment_sizes"] and sent["model"] is None
 
 
 def test_parquet_parts_in_a_directory_read_as_the_csv_does(spark, tmp_path, sample_csv):
