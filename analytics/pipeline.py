@@ -263,20 +263,41 @@ def run(
         },
         "versions": library_versions(),
     }
+    return publish(
+        sessions,
+        run_fields,
+        lambda session, run_record: _store_results(session, run_record, analysis),
+        analysis,
+        loaded.bad_rows,
+        progress,
+    )
+
+
+def publish(
+    sessions,
+    run_fields: dict,
+    store: Callable[[object, Run], None],
+    analysis: Analysis,
+    bad_rows: list[BadRow],
+    progress: Progress,
+) -> RunSummary:
+    """Either engine's last step: in one transaction, the run, what `store` writes for it and
+    its set-aside rows, published at commit; a failure is recorded as a failed run instead.
+    Webhooks then announce the published run."""
     run_record = Run(**run_fields)
     try:
         with sessions.begin() as session:
             session.add(run_record)
             session.flush()
-            _store_results(session, run_record, analysis)
-            quarantine_repository.insert_bad_rows(session, run_record.id, loaded.bad_rows)
+            store(session, run_record)
+            quarantine_repository.insert_bad_rows(session, run_record.id, bad_rows)
             run_record.status = PUBLISHED
             run_record.finished_at = datetime.now(UTC)
             progress(f"publishing run {run_record.id}")
     except Exception as error:
         record_failed_run(sessions, Run, run_fields, error)
         raise
-    summary = RunSummary(run_id=run_record.id, analysis=analysis, bad_rows=loaded.bad_rows)
+    summary = RunSummary(run_id=run_record.id, analysis=analysis, bad_rows=bad_rows)
     webhooks.announce(sessions, summary.as_dict(), run_record.finished_at)
     return summary
 

@@ -4,7 +4,6 @@ a Spark run as they read any other."""
 
 import hashlib
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -14,11 +13,10 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from sqlalchemy import insert, select
 
-from analytics import webhooks
 from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, InputLimits
-from analytics.db import quarantine_repository, repository
-from analytics.db.models import PUBLISHED, Customer, Model, Run
-from analytics.db.session import record_failed_run, session_factory
+from analytics.db import repository
+from analytics.db.models import Customer, Model, Run
+from analytics.db.session import session_factory
 from analytics.pipeline import (
     Analysis,
     RunSummary,
@@ -26,6 +24,7 @@ from analytics.pipeline import (
     column_notes,
     json_safe,
     model_gate,
+    publish,
     store_model,
     store_summaries,
 )
@@ -113,36 +112,24 @@ def run(
         },
         "versions": {**library_versions(), "pyspark": version("pyspark")},
     }
-    run_record = Run(**run_fields)
+
+    def store(session, run_record: Run) -> None:
+        scored = (
+            segmented.customers if model is None else model.with_probability(segmented.customers)
+        )
+        _insert_customers(session, run_record.id, scored, seed)
+        store_summaries(session, run_record, result)
+        if model is not None:
+            store_model(session, run_record, model.selection, outcomes)
+            stored = session.scalars(
+                select(Model).where(Model.run_id == run_record.id, Model.is_selected)
+            ).one()
+            stored.card = json_safe(_spark_card(stored.card, model.export, spark))
+
     try:
-        with sessions.begin() as session:
-            session.add(run_record)
-            session.flush()
-            scored = (
-                segmented.customers
-                if model is None
-                else model.with_probability(segmented.customers)
-            )
-            _insert_customers(session, run_record.id, scored, seed)
-            store_summaries(session, run_record, result)
-            if model is not None:
-                store_model(session, run_record, model.selection, outcomes)
-                stored = session.scalars(
-                    select(Model).where(Model.run_id == run_record.id, Model.is_selected)
-                ).one()
-                stored.card = json_safe(_spark_card(stored.card, model.export, spark))
-            quarantine_repository.insert_bad_rows(session, run_record.id, loaded.bad_rows)
-            run_record.status = PUBLISHED
-            run_record.finished_at = datetime.now(UTC)
-            progress(f"publishing run {run_record.id}")
-    except Exception as error:
-        record_failed_run(sessions, Run, run_fields, error)
-        raise
+        return publish(sessions, run_fields, store, result, loaded.bad_rows, progress)
     finally:
         customers.unpersist()
-    summary = RunSummary(run_id=run_record.id, analysis=result, bad_rows=loaded.bad_rows)
-    webhooks.announce(sessions, summary.as_dict(), run_record.finished_at)
-    return summary
 
 
 def _insert_customers(session, run_id: int, customers: DataFrame, seed: int) -> None:
