@@ -1,6 +1,7 @@
 import contextlib
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -178,6 +179,13 @@ PLAIN_FILES = {
     "duplicates": HEADER + GOOD_ROW + GOOD_ROW + "1,Male,30,50000,P01,2000,1\n",
     "all-blank record": HEADER + GOOD_ROW + ",,,,,,\n" + "2,Male,41,72000,P02,3500,0\n",
     "semicolons": HEADER.replace(",", ";") + "1;Female;30,5;50000;P01;2000,5;1\n",
+    "numbers spelled many ways": HEADER
+    + "1,Female, 30 ,5e4,P01,+2000.,1.0\n2,Male,41.5,72000.25,P02,.5e3, 0\n",
+    "a number only Python reads": HEADER + GOOD_ROW + "2,Male,4_1,72000,P02,3500,0\n",
+    "an infinite salary": HEADER + GOOD_ROW + "2,Male,41,inf,P02,3500,0\n",
+    "a missing-value marker among numbers": HEADER
+    + "".join(f"{i},Male,{20 + i},5000{i},P01,2000,1\n" for i in range(1, 40))
+    + "40,Male,33,NaN,P01,2000,0\n",
 }
 
 
@@ -191,6 +199,36 @@ def test_the_whole_file_fast_path_reads_exactly_as_the_row_by_row_path(tmp_path,
     if fast[0] == "ok":
         pd.testing.assert_frame_equal(fast[1], slow[1])
     assert fast[2:] == slow[2:]
+
+
+def test_the_c_reader_types_numbers_exactly_as_float_reads_their_text(tmp_path, monkeypatch):
+    # The whole-file path lets pandas' C reader type the number columns; it must give every
+    # spelling float() accepts the same value, and fall back to text for any it does not read.
+    rng = np.random.default_rng(5)
+    spellings = [
+        f"{sign}{whole}{point}{fraction}{exponent}"
+        for sign, whole, point, fraction, exponent in zip(
+            rng.choice(["", "+", " ", "  "], 2_000),
+            rng.integers(0, 120, 2_000),
+            rng.choice(["", "."], 2_000),
+            rng.choice(["", "0", "5", "25", "3333333333333333333"], 2_000),
+            rng.choice(["", "e0", "E1", "e-1"], 2_000),
+            strict=True,
+        )
+    ]
+    ages = [cell if float(cell) <= 120 else "30" for cell in spellings]
+    rows = "".join(f"{i},Male,{age},50000,P01,{age},1\n" for i, age in enumerate(ages, 1))
+    path = write(tmp_path, HEADER + rows)
+    typed = []
+    original = validation._whole_file_frame
+    monkeypatch.setattr(
+        validation, "_whole_file_frame", lambda *args: typed.append(original(*args)) or typed[-1]
+    )
+    fast = read_customers(path).customers
+    assert typed[0]["Age"].dtype == np.float64, "the C reader did not type the numbers"
+    assert fast["Age"].tolist() == [float(age) for age in ages]
+    monkeypatch.setattr(validation, "_whole_file_frame", lambda *args: None)
+    pd.testing.assert_frame_equal(fast, read_customers(path).customers)
 
 
 def test_only_plain_files_take_the_whole_file_path(tmp_path, monkeypatch):
