@@ -6,13 +6,15 @@ How a model is chosen (`select_model`):
    fitted on training folds only. A small grid per candidate is searched by stratified
    cross-validation (5 folds; 3 from PARALLEL_CV_ROWS rows on, see analytics.config.cv_folds)
    on (a stratified sample of at most MODEL_SELECTION_ROWS of) the training part; the
-   out-of-fold predictions of its best setting give its CV metrics. On a large sample the
-   fold fits run in worker processes (every fit is seeded, so the choice is the same however
-   many run at once).
+   out-of-fold predictions of its best setting give its CV metrics. Each fold's preprocessing
+   is fitted once and shared by every fit on that fold (the same scores as fitting each whole
+   pipeline). On a large sample the fold fits run in worker processes (every fit is seeded, so
+   the choice is the same however many run at once).
 3. The candidate with the highest CV ROC-AUC wins (ties go to the lower CV Brier score).
 4. A Platt (sigmoid) map from the winner's out-of-fold scores to probabilities is tried; it is
    kept only if it lowers the CV Brier score (itself cross-validated over those scores).
-5. The winner is refitted on the whole training part and reported on the holdout.
+5. The winner is refitted on the whole training part and reported on the holdout
+   (`choose_model` is steps 1-5 up to the refit, `evaluate_choice` the holdout report).
 
 Explanations: permutation importance on the holdout, and, per prediction, exact Shapley values
 of the four inputs against a reference customer (median age, salary and price, most common
@@ -190,7 +192,12 @@ def model_features(customers: pd.DataFrame) -> list[str]:
 
 def build_pipeline(estimator: BaseEstimator, features: list[str]) -> Pipeline:
     """Scaling and encoding live inside the Pipeline, so they are fitted on training rows only."""
-    preprocess = ColumnTransformer(
+    return Pipeline([("preprocess", preprocessor(features)), ("classifier", estimator)])
+
+
+def preprocessor(features: list[str]) -> ColumnTransformer:
+    """Every candidate's first step: numeric inputs scaled, gender one-hot encoded."""
+    return ColumnTransformer(
         [
             ("numeric", StandardScaler(), [f for f in features if f in NUMERIC_FEATURES]),
             (
@@ -203,7 +210,6 @@ def build_pipeline(estimator: BaseEstimator, features: list[str]) -> Pipeline:
             ),
         ]
     )
-    return Pipeline([("preprocess", preprocess), ("classifier", estimator)])
 
 
 def select_model(
@@ -218,13 +224,47 @@ def select_model(
     `jobs` worker processes share the cross-validation fits once the selection sample has
     PARALLEL_CV_ROWS rows; below that, starting them would cost more than they save.
     """
+    choice = choose_model(customers, seed, candidates, progress, jobs)
+    progress("evaluating on the holdout and explaining")
+    return evaluate_choice(choice, seed)
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """A chosen, calibrated and refitted model with the holdout it is to be evaluated on."""
+
+    name: str
+    model: BaseEstimator
+    params: dict
+    features: list[str]
+    calibrated: bool
+    comparison: pd.DataFrame
+    cv_metrics: dict
+    reference: dict
+    train_rows: int
+    selection_rows: int
+    x_test: pd.DataFrame
+    y_test: pd.Series
+
+
+def choose_model(
+    customers: pd.DataFrame,
+    seed: int = RANDOM_STATE,
+    candidates: Mapping[str, Candidate] = CANDIDATES,
+    progress: Callable[[str], None] = lambda _: None,
+    jobs: int = 1,
+) -> ModelChoice:
+    """select_model up to its holdout evaluation: split, cross-validate, calibrate, refit."""
     features = model_features(customers)
     x = customers[features]
     y = customers["Purchased"].astype(int)
-    x_train, x_test, y_train, y_test = train_test_split(
-        x, y, test_size=TEST_SIZE, stratify=y, random_state=seed
-    )
-    x_select, y_select = _stratified_sample(x_train, y_train, MODEL_SELECTION_ROWS, seed)
+    # Positions first, rows later: the same rows as splitting the frames (train_test_split draws
+    # them from the labels alone), and the cross-validation need not wait for a million-row copy.
+    train_rows, test_rows = _split_positions(y.to_numpy(), TEST_SIZE, seed)
+    select_rows = train_rows[
+        _sample_positions(y.to_numpy()[train_rows], MODEL_SELECTION_ROWS, seed)
+    ]
+    x_select, y_select = x.iloc[select_rows], y.iloc[select_rows]
     workers = cv_workers(len(customers), jobs)
     progress(
         f"cross-validating {len(candidates)} candidate models on {len(x_select):,} rows"
@@ -249,6 +289,7 @@ def select_model(
         cv_metrics = _metrics(y_oof, expit(slope * _logit(oof_scores) + intercept))
     cv_metrics["uncalibrated_brier"] = float(winner["brier"])
 
+    x_train, y_train = x.iloc[train_rows], y.iloc[train_rows]
     progress(f"refitting {name} on {len(x_train):,} training rows")
     candidate = candidates[name]
     x_fit, y_fit = _stratified_sample(x_train, y_train, candidate.max_rows, seed)
@@ -258,25 +299,42 @@ def select_model(
     # could change between calls; one thread is deterministic and quicker for single rows.
     if "n_jobs" in fitted.named_steps["classifier"].get_params():
         fitted.set_params(classifier__n_jobs=1)
-    model = PlattCalibrated(fitted, slope, intercept) if calibrate else fitted
+    return ModelChoice(
+        name=name,
+        model=PlattCalibrated(fitted, slope, intercept) if calibrate else fitted,
+        params=params,
+        features=features,
+        calibrated=bool(calibrate),
+        comparison=comparison.reset_index(drop=True),
+        cv_metrics=cv_metrics,
+        reference=reference_customer(x_train),
+        train_rows=len(x_train),
+        selection_rows=len(x_select),
+        x_test=x.iloc[test_rows],
+        y_test=y.iloc[test_rows],
+    )
 
-    progress("evaluating on the holdout and explaining")
-    test_scores = model.predict_proba(x_test)[:, 1]
-    x_shuffled, y_shuffled = _stratified_sample(x_test, y_test, IMPORTANCE_ROWS, seed)
+
+def evaluate_choice(choice: ModelChoice, seed: int = RANDOM_STATE) -> ModelSelection:
+    """The choice evaluated on its holdout: metrics, curves and permutation importance. Pure,
+    so that it can run in another process."""
+    model, features = choice.model, choice.features
+    test_scores = model.predict_proba(choice.x_test)[:, 1]
+    x_shuffled, y_shuffled = _stratified_sample(choice.x_test, choice.y_test, IMPORTANCE_ROWS, seed)
     importance = permutation_importance(
         model, x_shuffled, y_shuffled, scoring="roc_auc", n_repeats=5, random_state=seed
     )
     return ModelSelection(
-        name=name,
+        name=choice.name,
         model=model,
-        params=params,
+        params=choice.params,
         features=features,
-        calibrated=bool(calibrate),
+        calibrated=choice.calibrated,
         threshold=THRESHOLD,
-        comparison=comparison.reset_index(drop=True),
-        cv_metrics=cv_metrics,
-        holdout_metrics=_metrics(y_test, test_scores),
-        curves=evaluation_curves(y_test.to_numpy(), test_scores, THRESHOLD),
+        comparison=choice.comparison,
+        cv_metrics=choice.cv_metrics,
+        holdout_metrics=_metrics(choice.y_test, test_scores),
+        curves=evaluation_curves(choice.y_test.to_numpy(), test_scores, THRESHOLD),
         importance=pd.DataFrame(
             {
                 "feature": features,
@@ -284,22 +342,30 @@ def select_model(
                 "std": importance.importances_std,
             }
         ).sort_values("mean", ascending=False, ignore_index=True),
-        reference=reference_customer(x_train),
-        train_rows=len(x_train),
-        test_rows=len(x_test),
-        selection_rows=len(x_select),
-        cv_folds=cv_folds(len(x_select)),
+        reference=choice.reference,
+        train_rows=choice.train_rows,
+        test_rows=len(choice.x_test),
+        selection_rows=choice.selection_rows,
+        cv_folds=cv_folds(choice.selection_rows),
     )
 
 
 @dataclass(frozen=True)
-class _Search:
-    """One candidate's grid search: its sample, settings and folds."""
+class _Sample:
+    """Rows that candidates are cross-validated on, split into folds, each fold preprocessed as
+    the candidates' pipelines would preprocess it (fitted on its training rows only)."""
 
-    x: pd.DataFrame
     y: pd.Series
+    splits: list[tuple[np.ndarray, np.ndarray]]  # per fold: training rows, validation rows
+    folds: list[tuple[np.ndarray, pd.Series, np.ndarray]]  # x_train, y_train, x_valid
+
+
+@dataclass(frozen=True)
+class _Search:
+    """One candidate's grid search: its settings and its sample."""
+
     settings: list[dict]
-    splits: list[tuple[np.ndarray, np.ndarray]]
+    sample: _Sample
 
 
 def cv_workers(customers: int, jobs: int) -> int:
@@ -319,6 +385,17 @@ def start_workers(jobs: int) -> Future:
     return ready
 
 
+def evaluate_in_worker(choice: ModelChoice, seed: int, jobs: int) -> Future:
+    """evaluate_choice in one of select_model's worker processes; the future is its result.
+    This process meanwhile does other work (a run stores its customers)."""
+    evaluating = ThreadPoolExecutor(max_workers=1)
+    evaluation = evaluating.submit(
+        lambda: Parallel(n_jobs=jobs)([delayed(evaluate_choice)(choice, seed)])[0]
+    )
+    evaluating.shutdown(wait=False)
+    return evaluation
+
+
 def _ready() -> None:
     """Nothing: unpickling it in a worker imports this module, hence scikit-learn."""
 
@@ -330,51 +407,64 @@ def _cross_validate(candidates, features, x, y, seed, workers):
     are yielded as each candidate's last fold comes back, so progress can be reported.
     """
     folds = StratifiedKFold(cv_folds(len(x)), shuffle=True, random_state=seed)
+    # Candidates with the same row cap share a sample, hence its preprocessed folds: fitting
+    # the scaler and encoder once per fold instead of once per fit saves a second of CPU.
+    samples: dict[int, _Sample] = {}
     searches = {}
     for name, candidate in candidates.items():
         cap = min(candidate.max_rows or len(x), candidate.cv_rows or len(x))
-        xs, ys = _stratified_sample(x, y, cap, seed)
-        searches[name] = _Search(
-            xs, ys, list(ParameterGrid(candidate.grid)), list(folds.split(xs, ys))
-        )
+        if cap not in samples:
+            samples[cap] = _sample(*_stratified_sample(x, y, cap, seed), folds, features)
+        searches[name] = _Search(list(ParameterGrid(candidate.grid)), samples[cap])
     fits = [
         (name, setting, fold)
         for name, search in searches.items()
         for setting in range(len(search.settings))
-        for fold in range(len(search.splits))
+        for fold in range(len(search.sample.splits))
     ]
     fold_scores = Parallel(n_jobs=workers, return_as="generator")(
         delayed(_fold_scores)(
-            build_pipeline(
-                candidates[name].make(seed).set_params(**searches[name].settings[setting]),
-                features,
-            ),
-            searches[name].x,
-            searches[name].y,
-            *searches[name].splits[fold],
+            candidates[name].make(seed).set_params(**searches[name].settings[setting]),
+            *searches[name].sample.folds[fold],
         )
         for name, setting, fold in fits
     )
     scores = {
-        name: [np.empty(len(search.y)) for _ in search.settings]
+        name: [np.empty(len(search.sample.y)) for _ in search.settings]
         for name, search in searches.items()
     }
-    remaining = {name: len(s.settings) * len(s.splits) for name, s in searches.items()}
+    remaining = {name: len(s.settings) * len(s.sample.splits) for name, s in searches.items()}
     for (name, setting, fold), valid_scores in zip(fits, fold_scores, strict=True):
-        search = searches[name]
-        scores[name][setting][search.splits[fold][1]] = valid_scores
+        sample = searches[name].sample
+        scores[name][setting][sample.splits[fold][1]] = valid_scores
         remaining[name] -= 1
         if remaining[name] == 0:
-            aucs = [roc_auc_score(search.y, s) for s in scores[name]]
+            aucs = [roc_auc_score(sample.y, s) for s in scores[name]]
             best = int(np.argmax(aucs))
-            yield name, (search.settings[best], search.y, scores[name][best])
+            yield name, (searches[name].settings[best], sample.y, scores[name][best])
 
 
-def _fold_scores(pipeline: Pipeline, x, y, train_rows, valid_rows) -> np.ndarray:
+def _sample(x: pd.DataFrame, y: pd.Series, folds: StratifiedKFold, features: list[str]):
+    splits = list(folds.split(x, y))
+    prepared = []
+    for train_rows, valid_rows in splits:
+        preprocess = preprocessor(features)
+        prepared.append(
+            (
+                preprocess.fit_transform(x.iloc[train_rows]),
+                y.iloc[train_rows],
+                preprocess.transform(x.iloc[valid_rows]),
+            )
+        )
+    return _Sample(y, splits, prepared)
+
+
+def _fold_scores(estimator: BaseEstimator, x_train, y_train, x_valid) -> np.ndarray:
+    """The validation rows' scores of `estimator` fitted on the training rows, both already
+    preprocessed: the same as fitting and scoring its whole pipeline on the raw rows."""
     # Many small fits: OpenMP threads (HistGradientBoosting, KNN) cost more than they give.
     with threadpool_limits(limits=1):
-        pipeline.fit(x.iloc[train_rows], y.iloc[train_rows])
-        return pipeline.predict_proba(x.iloc[valid_rows])[:, 1]
+        return estimator.fit(x_train, y_train).predict_proba(x_valid)[:, 1]
 
 
 def _platt_cv(y: np.ndarray, scores: np.ndarray, seed: int) -> tuple[float, float, float]:
@@ -413,6 +503,18 @@ def _stratified_sample(x: pd.DataFrame, y: pd.Series, rows: int | None, seed: in
         x, y, train_size=rows, stratify=y, random_state=seed
     )
     return x_sample, y_sample
+
+
+def _split_positions(y: np.ndarray, test_size: float, seed: int):
+    """The positions of the rows train_test_split(x, y, stratify=y) puts in each part."""
+    return train_test_split(np.arange(len(y)), test_size=test_size, stratify=y, random_state=seed)
+
+
+def _sample_positions(y: np.ndarray, rows: int, seed: int) -> np.ndarray:
+    """The positions of the rows _stratified_sample(x, y, rows, seed) keeps."""
+    if len(y) <= rows:
+        return np.arange(len(y))
+    return _split_positions(y, len(y) - rows, seed)[0]
 
 
 def evaluation_curves(y: np.ndarray, scores: np.ndarray, threshold: float) -> dict:

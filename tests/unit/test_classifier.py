@@ -10,8 +10,11 @@ from analytics.classifier import (
     ModelVersionError,
     PlattCalibrated,
     build_pipeline,
+    choose_model,
     contributions,
     dump_model,
+    evaluate_choice,
+    evaluate_in_worker,
     holdout_counts,
     lift_by_decile,
     load_model,
@@ -271,3 +274,35 @@ def test_worker_processes_start_where_the_selection_sample_reaches_5000_rows():
 
     assert [cv_workers(rows, 2) for rows in (1_000, 6_249, 6_250, 1_000_000)] == [1, 1, 2, 2]
     assert cv_workers(1_000_000, 1) == 1
+
+
+def test_folds_preprocessed_once_score_as_each_whole_pipeline_would(customers):
+    # Cross-validation fits the scaler and encoder once per fold and shares them between
+    # candidates: the scores must be those of fitting and scoring each pipeline on raw rows.
+    from sklearn.model_selection import StratifiedKFold
+
+    from analytics.classifier import _fold_scores, _sample, model_features
+
+    features = model_features(customers)
+    x, y = customers[features], customers["Purchased"]
+    sample = _sample(x, y, StratifiedKFold(3, shuffle=True, random_state=0), features)
+    for name in ("Logistic Regression", "SVM", "HistGradientBoosting"):
+        candidate = CANDIDATES[name]
+        for (train_rows, valid_rows), fold in zip(sample.splits, sample.folds, strict=True):
+            whole = build_pipeline(candidate.make(0), features).fit(
+                x.iloc[train_rows], y.iloc[train_rows]
+            )
+            np.testing.assert_array_equal(
+                _fold_scores(candidate.make(0), *fold),
+                whole.predict_proba(x.iloc[valid_rows])[:, 1],
+            )
+
+
+def test_a_worker_process_evaluates_the_holdout_as_this_process_does(customers):
+    choice = choose_model(customers, candidates=FAST)
+    here = evaluate_choice(choice, seed=42)
+    there = evaluate_in_worker(choice, seed=42, jobs=2).result()
+    assert there.holdout_metrics == here.holdout_metrics
+    assert there.curves == here.curves
+    pd.testing.assert_frame_equal(there.importance, here.importance)
+    assert (there.name, there.test_rows) == (here.name, len(choice.x_test))
