@@ -13,10 +13,12 @@ import sklearn
 from analytics import eda, quarantine, webhooks
 from analytics.classifier import (
     ModelSelection,
+    choose_model,
     cv_workers,
     dump_model,
+    evaluate_choice,
+    evaluate_in_worker,
     purchase_probabilities,
-    select_model,
     start_workers,
 )
 from analytics.config import (
@@ -48,8 +50,21 @@ class Analysis:
     customers: pd.DataFrame
     aggregates: dict
     segmentation: Segmentation
-    model: ModelSelection | None
     notes: list[str]
+    # The purchase model, None if none is published. A large run evaluates it on the holdout in
+    # a worker process while this one stores the customers; `model` waits for that.
+    evaluation: Future
+
+    @property
+    def model(self) -> ModelSelection | None:
+        return self.evaluation.result()
+
+
+def finished(value) -> Future:
+    """A future that is already done, with `value`."""
+    future = Future()
+    future.set_result(value)
+    return future
 
 
 def analyse(
@@ -76,11 +91,12 @@ def analyse(
         # segments meanwhile. In-process fits stay on this thread, since threadpoolctl's limits
         # are process-wide and must not be entered from two threads at once.
         selecting = None
-        if not skip_reason and cv_workers(len(customers), jobs) > 1:
+        parallel = not skip_reason and cv_workers(len(customers), jobs) > 1
+        if parallel:
             if workers is not None:
                 workers.result()
             selecting = background.submit(
-                select_model, customers, seed=seed, progress=progress, jobs=jobs
+                choose_model, customers, seed=seed, progress=progress, jobs=jobs
             )
         progress("exploring the data")
         aggregates = {
@@ -94,14 +110,25 @@ def analyse(
         segmentation = segment_customers(customers, k=k, features=usable, seed=seed)
         progress(segmentation.reason)
         if selecting is not None:
-            model = selecting.result()
+            choice = selecting.result()
         elif skip_reason:
-            model = None
+            choice = None
         else:
-            model = select_model(customers, seed=seed, progress=progress, jobs=jobs)
+            choice = choose_model(customers, seed=seed, progress=progress, jobs=jobs)
+    if choice is None:
+        evaluation = finished(None)
+    else:
+        progress("evaluating on the holdout and explaining")
+        evaluation = (
+            evaluate_in_worker(choice, seed, jobs)
+            if parallel
+            else finished(evaluate_choice(choice, seed))
+        )
     sample_rank = np.random.default_rng(seed).permutation(len(customers))
     probability = (
-        np.nan if model is None else purchase_probabilities(model.model, model.features, customers)
+        np.nan
+        if choice is None
+        else purchase_probabilities(choice.model, choice.features, customers)
     )
     return Analysis(
         customers=customers.assign(
@@ -109,8 +136,8 @@ def analyse(
         ),
         aggregates=aggregates,
         segmentation=segmentation,
-        model=model,
         notes=notes,
+        evaluation=evaluation,
     )
 
 

@@ -42,12 +42,13 @@ DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SEED = 7
 # Progress lines of `analytics run` that open each stage (the first line matching one of a
 # stage's openings). Exploring, segmenting and cross-validating are one stage: on large data
-# the cross-validation runs in worker processes while the run explores and segments.
+# the cross-validation runs in worker processes while the run explores and segments. On large
+# data a worker also evaluates the holdout while the run scores and stores the customers.
 STAGES = [
     ("validate", ("reading and validating",)),
     ("explore, segment, cross-validate", ("exploring the data", "cross-validating")),
     ("model refit", ("refitting",)),
-    ("holdout + explain", ("evaluating on the holdout",)),
+    ("score customers (holdout in a worker)", ("evaluating on the holdout",)),
     ("store", ("saving",)),
     ("commit", ("publishing run",)),
 ]

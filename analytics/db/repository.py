@@ -33,14 +33,15 @@ def insert_customers(session: Session, run_id: int, customers: pd.DataFrame) -> 
     if connection.dialect.name == "postgresql":
         _copy_customers(connection, frame)
         return
-    # SQLite, the other supported database, takes qmark parameters.
+    # SQLite, the other supported database, takes qmark parameters. Its driver's cursor takes
+    # the rows as they are made, where SQLAlchemy's would want a list of them first.
     statement = (
         f"INSERT INTO {Customer.__tablename__} ({', '.join(frame.columns)}) "
         f"VALUES ({', '.join('?' * len(frame.columns))})"
     )
+    cursor = connection.connection.driver_connection.cursor()
     for start in range(0, len(frame), _INSERT_CHUNK):
-        chunk = frame.iloc[start : start + _INSERT_CHUNK]
-        connection.exec_driver_sql(statement, list(_plain_rows(chunk)))
+        cursor.executemany(statement, _plain_rows(frame.iloc[start : start + _INSERT_CHUNK]))
 
 
 def _customer_frame(run_id: int, customers: pd.DataFrame) -> pd.DataFrame:

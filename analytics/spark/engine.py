@@ -22,6 +22,7 @@ from analytics.pipeline import (
     RunSummary,
     check_readable,
     column_notes,
+    finished,
     json_safe,
     model_gate,
     publish,
@@ -87,8 +88,8 @@ def run(
         customers=outcomes,
         aggregates=aggregates,
         segmentation=segmented.segmentation,
-        model=None if model is None else model.selection,
         notes=[*loaded.notes, *notes],
+        evaluation=finished(None if model is None else model.selection),
     )
 
     progress(f"saving {rows:,} customers and results")

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from analytics import pipeline
-from analytics.classifier import CANDIDATES, select_model
+from analytics.classifier import CANDIDATES, choose_model
 from analytics.sample import generate_customers
 from dashapp import create_app, ids, queries
 from tests.browser.plots import points_drawn
@@ -30,7 +30,7 @@ def two_runs(tmp_path_factory, sample_csv) -> str:
     folder = tmp_path_factory.mktemp("runs")
     url = f"sqlite:///{folder / 'two.db'}"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "select_model", functools.partial(select_model, candidates=FAST))
+        patch.setattr(pipeline, "choose_model", functools.partial(choose_model, candidates=FAST))
         pipeline.run(sample_csv, url)
         slice_csv = folder / "slice.csv"
         slice_csv.write_text("".join(sample_csv.read_text().splitlines(True)[:1_501]))

@@ -12,7 +12,7 @@ from sklearn.metrics import roc_auc_score
 from sqlalchemy import func, select
 
 from analytics import pipeline
-from analytics.classifier import CANDIDATES, select_model
+from analytics.classifier import CANDIDATES, choose_model
 from analytics.db import repository
 from analytics.db.models import Model, Run, Segment
 from analytics.db.session import session_factory
@@ -268,7 +268,7 @@ def test_mapped_columns_and_absent_price(tmp_path, fresh_db):
 def test_a_failed_write_leaves_no_partial_run(sample_csv, fresh_db, monkeypatch):
     db = fresh_db
     fast = {"Logistic Regression": CANDIDATES["Logistic Regression"]}
-    monkeypatch.setattr(pipeline, "select_model", functools.partial(select_model, candidates=fast))
+    monkeypatch.setattr(pipeline, "choose_model", functools.partial(choose_model, candidates=fast))
     published = pipeline.run(sample_csv, db).run_id
 
     def explode(*_args):

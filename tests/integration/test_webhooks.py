@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from analytics import pipeline, webhooks
-from analytics.classifier import CANDIDATES, select_model
+from analytics.classifier import CANDIDATES, choose_model
 from analytics.db.models import WebhookDelivery
 from analytics.db.session import session_factory
 from analytics.sample import generate_customers
@@ -52,7 +52,7 @@ def customers_csv(tmp_path_factory):
 
 @pytest.fixture
 def fast_models(monkeypatch):
-    monkeypatch.setattr(pipeline, "select_model", functools.partial(select_model, candidates=FAST))
+    monkeypatch.setattr(pipeline, "choose_model", functools.partial(choose_model, candidates=FAST))
 
 
 def deliveries(db: str) -> list[WebhookDelivery]:
