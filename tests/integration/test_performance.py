@@ -51,11 +51,13 @@ def customers(customer_file):
     )
 
 
-def test_validation_stays_within_40x_of_a_bare_read_csv(customer_file):
-    # Reading row by row with the csv module measured 65x; the whole-file path about 20x.
+def test_validation_stays_within_25x_of_a_bare_read_csv(customer_file):
+    # Reading row by row with the csv module measured 65x; the whole-file path reading every
+    # cell as text 18-20x; with the C reader typing the number columns 11-13x (that it types
+    # them is pinned by a unit test of analytics.validation).
     ours = fastest(lambda: read_customers(customer_file))
     bare = fastest(lambda: pd.read_csv(customer_file))
-    assert ours / bare < 40, (ours, bare)
+    assert ours / bare < 25, (ours, bare)
 
 
 def test_customer_insert_stays_within_5x_of_a_bare_to_sql(customers, tmp_path):
