@@ -93,7 +93,8 @@ def analyse(
         selecting = None
         parallel = not skip_reason and cv_workers(len(customers), jobs) > 1
         if parallel:
-            if workers is not None:
+            if workers is not None and not workers.done():
+                progress("waiting for the worker processes to start")
                 workers.result()
             selecting = background.submit(
                 choose_model, customers, seed=seed, progress=progress, jobs=jobs
