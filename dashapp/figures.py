@@ -90,7 +90,9 @@ def correlation_heatmap(correlation: pd.DataFrame) -> go.Figure:
         )
     )
     figure.update_yaxes(autorange="reversed")
-    return theme.base_layout(figure)
+    # Room above the matrix for the toolbar, which otherwise covers its top row and the colour
+    # bar's title.
+    return theme.base_layout(figure).update_layout(margin={"t": 36})
 
 
 def segment_distribution(segments: pd.DataFrame) -> go.Figure:

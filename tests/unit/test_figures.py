@@ -61,6 +61,11 @@ def test_correlation_heatmap_is_symmetric_scale():
     assert heatmap.z[0][1] == -0.3
 
 
+def test_correlation_heatmap_leaves_room_for_the_toolbar():
+    corr = pd.DataFrame([[1.0]], index=["Age"], columns=["Age"])
+    assert figures.correlation_heatmap(corr).layout.margin.t >= 30
+
+
 def test_segment_distribution_one_colour_per_segment():
     bar = figures.segment_distribution(SEGMENTS).data[0]
     assert list(bar.x) == [30, 20]
