@@ -78,8 +78,10 @@ def analyse(
 ) -> Analysis:
     """Pure computation over a validated frame: EDA aggregates, segments, purchase model.
 
-    `jobs` worker processes cross-validate the candidate models of a large enough frame;
-    `workers`, if given, is their start (classifier.start_workers) begun earlier.
+    `jobs` worker processes cross-validate the candidate models of a large enough frame, and
+    one of them then evaluates the chosen model on the holdout: that evaluation may still be
+    running when this returns (Analysis.model waits for it). `workers`, if given, is their
+    start (classifier.start_workers) begun earlier.
     """
     notes, usable = column_notes(customers.columns, features)
 
