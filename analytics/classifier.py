@@ -4,7 +4,7 @@ How a model is chosen (`select_model`):
 1. A stratified 80/20 split (seeded) keeps a holdout that no choice ever sees.
 2. Each candidate is a Pipeline whose ColumnTransformer scales and encodes, so preprocessing is
    fitted on training folds only. A small grid per candidate is searched by stratified
-   cross-validation (5 folds; 3 from PARALLEL_CV_ROWS rows on, see analytics.config.cv_folds)
+   cross-validation (5 folds; 3 from LARGE_SAMPLE_ROWS rows on, see analytics.config.cv_folds)
    on (a stratified sample of at most MODEL_SELECTION_ROWS of) the training part; the
    out-of-fold predictions of its best setting give its CV metrics. Each fold's preprocessing
    is fitted once and shared by every fit on that fold (the same scores as fitting each whole

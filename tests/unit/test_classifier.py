@@ -269,11 +269,17 @@ def test_small_samples_keep_five_folds(selection):
     assert selection.cv_folds == 5
 
 
-def test_worker_processes_start_where_the_selection_sample_reaches_5000_rows():
+def test_worker_processes_start_where_the_selection_sample_reaches_800_rows():
     from analytics.classifier import cv_workers
 
-    assert [cv_workers(rows, 2) for rows in (1_000, 6_249, 6_250, 1_000_000)] == [1, 1, 2, 2]
+    assert [cv_workers(rows, 2) for rows in (999, 1_000, 6_250, 1_000_000)] == [1, 2, 2, 2]
     assert cv_workers(1_000_000, 1) == 1
+
+
+def test_folds_drop_to_three_where_the_selection_sample_reaches_5000_rows():
+    from analytics.config import cv_folds
+
+    assert [cv_folds(rows) for rows in (800, 4_999, 5_000, 10_000)] == [5, 5, 3, 3]
 
 
 def test_folds_preprocessed_once_score_as_each_whole_pipeline_would(customers):
