@@ -414,7 +414,7 @@ def _cross_validate(candidates, features, x, y, seed, workers):
     for name, candidate in candidates.items():
         cap = min(candidate.max_rows or len(x), candidate.cv_rows or len(x))
         if cap not in samples:
-            samples[cap] = _sample(*_stratified_sample(x, y, cap, seed), folds, features)
+            samples[cap] = _cv_sample(*_stratified_sample(x, y, cap, seed), folds, features)
         searches[name] = _Search(list(ParameterGrid(candidate.grid)), samples[cap])
     fits = [
         (name, setting, fold)
@@ -444,7 +444,7 @@ def _cross_validate(candidates, features, x, y, seed, workers):
             yield name, (searches[name].settings[best], sample.y, scores[name][best])
 
 
-def _sample(x: pd.DataFrame, y: pd.Series, folds: StratifiedKFold, features: list[str]):
+def _cv_sample(x: pd.DataFrame, y: pd.Series, folds: StratifiedKFold, features: list[str]):
     splits = list(folds.split(x, y))
     prepared = []
     for train_rows, valid_rows in splits:
@@ -499,10 +499,8 @@ def _metrics(y, scores: np.ndarray) -> dict:
 def _stratified_sample(x: pd.DataFrame, y: pd.Series, rows: int | None, seed: int):
     if rows is None or len(x) <= rows:
         return x, y
-    x_sample, _, y_sample, _ = train_test_split(
-        x, y, train_size=rows, stratify=y, random_state=seed
-    )
-    return x_sample, y_sample
+    kept = _sample_positions(y.to_numpy(), rows, seed)
+    return x.iloc[kept], y.iloc[kept]
 
 
 def _split_positions(y: np.ndarray, test_size: float, seed: int):
@@ -511,7 +509,7 @@ def _split_positions(y: np.ndarray, test_size: float, seed: int):
 
 
 def _sample_positions(y: np.ndarray, rows: int, seed: int) -> np.ndarray:
-    """The positions of the rows _stratified_sample(x, y, rows, seed) keeps."""
+    """The positions of a stratified sample of `rows` of the labels `y` (all if fewer)."""
     if len(y) <= rows:
         return np.arange(len(y))
     return _split_positions(y, len(y) - rows, seed)[0]

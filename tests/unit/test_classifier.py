@@ -287,11 +287,11 @@ def test_folds_preprocessed_once_score_as_each_whole_pipeline_would(customers):
     # candidates: the scores must be those of fitting and scoring each pipeline on raw rows.
     from sklearn.model_selection import StratifiedKFold
 
-    from analytics.classifier import _fold_scores, _sample, model_features
+    from analytics.classifier import _cv_sample, _fold_scores, model_features
 
     features = model_features(customers)
     x, y = customers[features], customers["Purchased"]
-    sample = _sample(x, y, StratifiedKFold(3, shuffle=True, random_state=0), features)
+    sample = _cv_sample(x, y, StratifiedKFold(3, shuffle=True, random_state=0), features)
     for name in ("Logistic Regression", "SVM", "HistGradientBoosting"):
         candidate = CANDIDATES[name]
         for (train_rows, valid_rows), fold in zip(sample.splits, sample.folds, strict=True):
