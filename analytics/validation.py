@@ -227,7 +227,8 @@ def _whole_file_frame(
     used = sorted({0, *layout.positions.values()})
     # The C reader parses numbers many times faster than float() on its text, and a column it
     # reads whole as numbers is one float() also reads cell by cell to the same values (a unit
-    # test holds it to that). A cell it cannot read (or a decimal comma) falls back to text.
+    # test holds it to that). If a number column has a cell it cannot read, the file is read
+    # again all as text; a file with decimal commas is read as text from the start.
     numeric = [layout.positions[c] for c in _NUMBER_COLUMNS if c in layout.positions]
     typings = [] if csv_format.delimiter == ";" else [dict.fromkeys(numeric, np.float64)]
     for typing in [*typings, {}]:
@@ -387,7 +388,7 @@ def check_rows(raw: pd.DataFrame, width: int, decimal_comma: bool = False) -> Ch
 def _numbers(text: pd.Series, decimal_comma: bool) -> pd.Series:
     """Floats (NaN where the text is not a number); with a decimal comma, 1.234,5 is 1234.5."""
     if text.dtype == np.float64:
-        return text.copy()
+        return text.copy()  # a copy: check_rows writes the Purchased words into it
     if decimal_comma:
         comma = text.str.contains(",", regex=False)
         text = text.where(~comma, text.str.replace(".", "").str.replace(",", "."))
