@@ -215,8 +215,9 @@ def _whole_file_frame(
     the file is not plain enough for the two parsers to agree on every record and line number.
 
     Plain means: no quote characters, \\n or \\r\\n line ends, no blank lines, the header on line 1,
-    exactly the header's number of fields on every line and a non-blank first field on every
-    line (the csv path skips records whose fields are all blank), and at most the row limit.
+    exactly the header's number of fields on every line, no record whose fields are all blank
+    (the csv path skips those: a number column read as numbers has no blank cell, and a file read
+    as text needs a non-blank first field on every line), and at most the row limit.
     Such a file is one record per line, so line numbers are row positions plus 2, and every
     check then sees exactly the cells the row-by-row path gives it; anything else (including
     every file whose structure the error messages must explain) takes the row-by-row path.
@@ -252,8 +253,7 @@ def _whole_file_frame(
             continue
     else:
         return None
-    first = cells.iloc[:, 0]
-    if len(cells) != data_rows or (first.dtype == object and (_stripped(first) == "").any()):
+    if len(cells) != data_rows or (not typing and (_stripped(cells[0]) == "").any()):
         return None
     data_columns = {column: cells[position] for column, position in layout.positions.items()}
     return pd.DataFrame(data_columns | {"fields": layout.width}).set_axis(

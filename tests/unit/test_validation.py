@@ -183,6 +183,9 @@ PLAIN_FILES = {
     + "1,Female, 30 ,5e4,P01,+2000.,1.0\n2,Male,41.5,72000.25,P02,.5e3, 0\n",
     "a number only Python reads": HEADER + GOOD_ROW + "2,Male,4_1,72000,P02,3500,0\n",
     "an infinite salary": HEADER + GOOD_ROW + "2,Male,41,inf,P02,3500,0\n",
+    "a blank first field beside numbers": HEADER
+    + "".join(f"{i},Male,{20 + i},5000{i},P01,2000,1\n" for i in range(1, 40))
+    + "  ,Male,33,50000,P01,2000,0\n",
     "a missing-value marker among numbers": HEADER
     + "".join(f"{i},Male,{20 + i},5000{i},P01,2000,1\n" for i in range(1, 40))
     + "40,Male,33,NaN,P01,2000,0\n",
