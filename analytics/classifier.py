@@ -379,21 +379,24 @@ def start_workers(jobs: int) -> Future:
     """Start select_model's `jobs` worker processes in the background: each spends a second or
     two importing scikit-learn, which can overlap reading the data. select_model then reuses
     them; the future is done once they are ready."""
-    starting = ThreadPoolExecutor(max_workers=1)
-    ready = starting.submit(Parallel(n_jobs=jobs), (delayed(_ready)() for _ in range(jobs)))
-    starting.shutdown(wait=False)
-    return ready
+    return _in_background(lambda: Parallel(n_jobs=jobs)(delayed(_ready)() for _ in range(jobs)))
 
 
 def evaluate_in_worker(choice: ModelChoice, seed: int, jobs: int) -> Future:
     """evaluate_choice in one of select_model's worker processes; the future is its result.
     This process meanwhile does other work (a run stores its customers)."""
-    evaluating = ThreadPoolExecutor(max_workers=1)
-    evaluation = evaluating.submit(
+    return _in_background(
         lambda: Parallel(n_jobs=jobs)([delayed(evaluate_choice)(choice, seed)])[0]
     )
-    evaluating.shutdown(wait=False)
-    return evaluation
+
+
+def _in_background(call: Callable[[], object]) -> Future:
+    """`call()` on a thread of its own, which waits on worker processes so that this one can
+    go on; the future is its result."""
+    thread = ThreadPoolExecutor(max_workers=1)
+    result = thread.submit(call)
+    thread.shutdown(wait=False)
+    return result
 
 
 def _ready() -> None:
