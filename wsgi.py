@@ -5,7 +5,7 @@ fails, so gunicorn's workers do not boot and nothing is served), SESSION_COOKIE_
 TLS, and the settings dashapp.create_app lists.
 """
 
-from dashapp import create_app
+from dashapp.app import create_app
 
 app = create_app(hosted=True)
 server = app.server

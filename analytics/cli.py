@@ -10,15 +10,15 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from analytics import pipeline, rfm_pipeline
-from analytics.classifier import ModelVersionError, load_model, predict_probability
 from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, database_url, input_limits
 from analytics.db import migrate, quarantine_repository, repository
 from analytics.db.session import describe_failure, get_engine, safe_url, session_factory
-from analytics.quarantine import export_table
-from analytics.sample import generate_customers, generate_transactions
-from analytics.segmentation import FEATURE_COLUMNS
-from analytics.validation import NUMERIC_BOUNDS, InputError, parse_column_mapping
+from analytics.io.sample import generate_customers, generate_transactions
+from analytics.runs import pipeline, rfm_pipeline
+from analytics.steps.classifier import ModelVersionError, load_model, predict_probability
+from analytics.steps.segmentation import FEATURE_COLUMNS
+from analytics.validation.customer_file import NUMERIC_BOUNDS, InputError, parse_column_mapping
+from analytics.validation.quarantine import export_table
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1

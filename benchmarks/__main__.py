@@ -168,7 +168,7 @@ def insert_times(csv: Path, workdir: Path, postgres_admin: str | None) -> dict:
     from analytics.db import repository
     from analytics.db.models import Run
     from analytics.db.session import session_factory
-    from analytics.validation import read_customers
+    from analytics.validation.customer_file import read_customers
 
     customers = read_customers(csv).customers
     customers = customers.assign(
@@ -216,8 +216,8 @@ def k_agreement(csv: Path) -> dict:
     from sklearn.cluster import KMeans
     from sklearn.metrics import adjusted_rand_score
 
-    from analytics import segmentation
     from analytics.config import K_SELECTION_ROWS
+    from analytics.steps import segmentation
 
     features = pd.read_csv(csv)[["Age", "Salary", "Price"]]
     sampled_k, _ = segmentation.choose_k(segmentation.score_k_range(features, SEED))
@@ -290,7 +290,7 @@ def machine() -> str:
 
 
 def benchmark(sizes: list[int], workdir: Path, postgres: str | None, agreement_max: int) -> dict:
-    from analytics.sample import generate_customers
+    from analytics.io.sample import generate_customers
 
     results = {"machine": machine(), "startup_seconds": startup_seconds(), "sizes": []}
     for rows in sizes:

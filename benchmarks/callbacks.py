@@ -17,8 +17,9 @@ from collections.abc import Callable
 import numpy as np
 import plotly
 
-from analytics.classifier import customer_frame
-from dashapp import create_app, queries
+from analytics.steps.classifier import customer_frame
+from dashapp.app import create_app
+from dashapp.data import queries
 
 
 def timed(call: tuple) -> tuple[float, int]:

@@ -13,8 +13,8 @@ import pandas as pd
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 
-from analytics.classifier import CANDIDATES, build_pipeline
-from analytics.validation import read_customers
+from analytics.steps.classifier import CANDIDATES, build_pipeline
+from analytics.validation.customer_file import read_customers
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "purchase_history.csv"
 FEATURES = ["Age", "Salary", "Price", "Gender"]

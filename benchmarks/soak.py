@@ -102,8 +102,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _database_with_a_run(folder: Path, input_csv: Path) -> tuple[str, tuple[str, str]]:
     """A fresh database with one run of `input_csv` and an account to sign in with."""
-    from analytics import pipeline
-    from dashapp import accounts, roles
+    from analytics.runs import pipeline
+    from dashapp.hosting import accounts, roles
 
     url = f"sqlite:///{folder / 'soak.db'}"
     pipeline.run(input_csv, url)

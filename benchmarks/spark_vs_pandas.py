@@ -4,7 +4,7 @@
         [--master local[2]] [--work /tmp/spark-bench] [--json results.json]
 
 Each run is a fresh `python -m analytics run --json` subprocess on generated customers
-(analytics.sample, seed 42) into its own SQLite database, so the time includes start-up,
+(analytics.io.sample, seed 42) into its own SQLite database, so the time includes start-up,
 validation, analysis and writing every customer row. Peak RSS is the largest sum, sampled every
 0.2 s, over the process and all its descendants (for Spark: the driver's Python, the JVM and
 the Python workers). The generated CSV files are kept in --work for the next measurement.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psutil
 
-from analytics.sample import generate_customers
+from analytics.io.sample import generate_customers
 
 _GENERATE_CHUNK = 1_000_000
 

@@ -1,5 +1,5 @@
 """`python -m dashapp`: serve the dashboard (use gunicorn wsgi:server in production), or manage
-its users and API tokens (`python -m dashapp users|tokens …`, see dashapp.manage).
+its users and API tokens (`python -m dashapp users|tokens …`, see dashapp.hosting.manage).
 
 The dashboard asks for a login when SECRET_KEY is set or when it listens on anything but a
 loopback address; listening beyond loopback without SECRET_KEY is refused.
@@ -11,7 +11,8 @@ import os
 import sys
 
 from analytics.db.session import safe_url
-from dashapp import create_app, manage
+from dashapp.app import create_app
+from dashapp.hosting import manage
 
 
 def main(argv: list[str] | None = None) -> int:

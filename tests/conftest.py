@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.chrome.options import Options
 
-from analytics import pipeline
+from analytics.runs import pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = ROOT / "data" / "sample_customers.csv"

@@ -233,7 +233,8 @@ class WebhookDelivery(Base):
 
 
 class User(Base):
-    """A person who may sign in to the hosted dashboard; `role` is one rung of dashapp.roles."""
+    """A person who may sign in to the hosted dashboard; `role` is one rung of
+    dashapp.hosting.roles."""
 
     __tablename__ = "users"
 

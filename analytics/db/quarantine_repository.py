@@ -6,7 +6,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from analytics.db.models import QuarantinedRow
-from analytics.quarantine import BadRow
+from analytics.validation.quarantine import BadRow
 
 _INSERT_CHUNK = 10_000
 

@@ -1,15 +1,15 @@
 """EDA aggregates, segments and the purchase model on Spark, by the pandas engine's rules.
 
-- EDA: the aggregates of analytics.eda, computed in Spark and shaped as that module shapes
+- EDA: the aggregates of analytics.steps.eda, computed in Spark and shaped as that module shapes
   them (exact percentiles, as pandas' linear quantiles).
-- Segments: k is chosen by analytics.segmentation's rule on the same seeded sample size
+- Segments: k is chosen by analytics.steps.segmentation's rule on the same seeded sample size
   (K_SELECTION_ROWS) the pandas engine uses; the final K-Means runs in Spark MLlib on all rows,
   on features standardised as the pandas Pipeline does. Segments are renumbered by size and
-  named by analytics.segmentation.segment_names.
+  named by analytics.steps.segmentation.segment_names.
 - Model: Spark MLlib logistic regression, random forest and gradient-boosted trees, each with a
   small grid, chosen by pooled out-of-fold ROC-AUC of stratified 5-fold CV on a stratified
-  sample of at most MODEL_SELECTION_ROWS training rows (analytics.classifier's metric and Platt
-  rule); the winner is refitted on all training rows and evaluated on the 20 % holdout.
+  sample of at most MODEL_SELECTION_ROWS training rows (analytics.steps.classifier's metric and
+  Platt rule); the winner is refitted on all training rows and evaluated on the 20 % holdout.
 """
 
 from collections.abc import Callable
@@ -33,8 +33,15 @@ from scipy.special import expit
 from sklearn.inspection import permutation_importance
 from sklearn.model_selection import ParameterGrid, StratifiedKFold
 
-from analytics import eda
-from analytics.classifier import (
+from analytics.config import (
+    K_SELECTION_ROWS,
+    MODEL_SELECTION_ROWS,
+    TEST_SIZE,
+    cv_folds,
+)
+from analytics.spark.export import agreement, distil
+from analytics.steps import eda
+from analytics.steps.classifier import (
     CATEGORICAL_FEATURES,
     NUMERIC_FEATURES,
     THRESHOLD,
@@ -45,13 +52,7 @@ from analytics.classifier import (
     evaluation_curves,
     reference_customer,
 )
-from analytics.config import (
-    K_SELECTION_ROWS,
-    MODEL_SELECTION_ROWS,
-    TEST_SIZE,
-    cv_folds,
-)
-from analytics.segmentation import (
+from analytics.steps.segmentation import (
     FEATURE_COLUMNS,
     NUMERIC_COLUMNS,
     Segmentation,
@@ -59,7 +60,6 @@ from analytics.segmentation import (
     score_k_range,
     segment_names,
 )
-from analytics.spark.export import agreement, distil
 
 Progress = Callable[[str], None]
 # Holdout rows the metrics are computed on (all of them up to this many; a seeded sample above),
@@ -98,7 +98,7 @@ def _candidates(seed: int) -> dict[str, tuple[Callable[[], object], dict]]:
 
 
 def aggregates(customers: DataFrame, columns: list[str], gender_counts: pd.Series) -> dict:
-    """The aggregates analytics.pipeline.analyse stores, with the same keys and shapes."""
+    """The aggregates analytics.runs.pipeline.analyse stores, with the same keys and shapes."""
     has_price = "Price" in columns
     ranges = [c for c in ("Age", "Salary", "Price") if c in columns]
     numeric = [c for c in eda.NUMERIC_COLUMNS if c in columns]
@@ -298,7 +298,7 @@ def _preprocess(numeric: list[str], categorical: list[str]) -> tuple[list, list[
 
 
 def _profiles(labelled: DataFrame, rows: int, gender_in_features: bool) -> pd.DataFrame:
-    """analytics.segmentation.profile_segments, computed in Spark."""
+    """analytics.steps.segmentation.profile_segments, computed in Spark."""
     numeric = [c for c in NUMERIC_COLUMNS if c in labelled.columns]
     aggregations = [
         F.count(F.lit(1)).alias("size"),

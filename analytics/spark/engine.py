@@ -1,5 +1,5 @@
 """One analytics run on Spark, end to end: validate, analyse, store and publish, into the same
-tables as the pandas engine (analytics.pipeline), so the dashboard, `predict` and the API read
+tables as the pandas engine (analytics.runs.pipeline), so the dashboard, `predict` and the API read
 a Spark run as they read any other."""
 
 import hashlib
@@ -17,7 +17,7 @@ from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, InputLimits
 from analytics.db import repository
 from analytics.db.models import Customer, Model, Run
 from analytics.db.session import session_factory
-from analytics.pipeline import (
+from analytics.runs.pipeline import (
     Analysis,
     RunSummary,
     check_readable,
@@ -29,7 +29,7 @@ from analytics.pipeline import (
     store_model,
     store_summaries,
 )
-from analytics.provenance import library_versions, sha256_of
+from analytics.runs.provenance import library_versions, sha256_of
 from analytics.spark import analysis
 from analytics.spark.reading import describe_inputs, input_files, read_customers, with_position
 from analytics.spark.session import spark_session
@@ -53,7 +53,8 @@ def run(
     limits: InputLimits | None = None,
     master: str | None = None,
 ) -> RunSummary:
-    """analytics.pipeline.run on Spark: `inputs` are CSV or Parquet files, globs or directories."""
+    """analytics.runs.pipeline.run on Spark: `inputs` are CSV or Parquet files, globs or
+    directories."""
     files = input_files(inputs)
     name = describe_inputs(files)
     spark = spark_session(master)

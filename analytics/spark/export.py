@@ -15,7 +15,7 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import roc_auc_score
 
-from analytics.classifier import THRESHOLD, build_pipeline
+from analytics.steps.classifier import THRESHOLD, build_pipeline
 
 # Log-odds of probabilities this close to 0 or 1 are clipped, so that a tree's certain leaves
 # do not dominate the regression.

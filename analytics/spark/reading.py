@@ -1,10 +1,10 @@
 """Read and validate customer files on Spark with the pandas engine's rules and messages.
 
-Each CSV file is inspected (encoding, delimiter, header, limits) by analytics.csvfile exactly as
+Each CSV file is inspected (encoding, delimiter, header, limits) by analytics.io.csvfile exactly as
 the pandas engine does; its records are then parsed by Spark, and every partition is typed and
-checked by analytics.validation.check_rows. Counts, first examples, the set-aside share, case
-variants of Gender and repeated Customer IDs are computed over all rows with Spark, and the
-message is written by the pandas engine's own functions: the same file gets the same error.
+checked by analytics.validation.customer_file.check_rows. Counts, first examples, the set-aside
+share, case variants of Gender and repeated Customer IDs are computed over all rows with Spark,
+and the message is written by the pandas engine's own functions: the same file gets the same error.
 
 Differences from the pandas engine, both documented in docs/scale-out.md:
 - a line number is the header's line plus the record's position, which is the file's line
@@ -23,11 +23,10 @@ from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from analytics import csvfile
 from analytics.config import QUARANTINE_MAX_SHARE, InputLimits
 from analytics.errors import InputError
-from analytics.quarantine import BadRow
-from analytics.validation import (
+from analytics.io import csvfile
+from analytics.validation.customer_file import (
     DUPLICATE_ID,
     NUMERIC_BOUNDS,
     _bad_rows,
@@ -42,6 +41,7 @@ from analytics.validation import (
     check_rows,
     gender_merges,
 )
+from analytics.validation.quarantine import BadRow
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 _CORRUPT = "_corrupt_record"
@@ -260,7 +260,8 @@ def _checked_schema(layout: _Layout) -> T.StructType:
 
 
 def _checker(layout: _Layout, delimiter: str):
-    """The function each partition's record batches go through: analytics.validation's checks."""
+    """The function each partition's record batches go through: the checks of
+    analytics.validation.customer_file."""
     width, positions = layout.width, layout.positions
     decimal_comma = delimiter == ";"
 
@@ -406,7 +407,7 @@ def _value_counts(frame: DataFrame, column: str) -> pd.Series:
 
 def _duplicates(good: DataFrame, layout: _Layout) -> tuple[DataFrame, DataFrame]:
     """Rows to drop for a Customer ID that a later row repeats: exactly, or with other data
-    (the rule of analytics.validation.find_duplicates)."""
+    (the rule of analytics.validation.customer_file.find_duplicates)."""
     values = [c for c in layout.positions if c not in ("file", "line")]
     repeated = good.groupBy("Customer ID").count().filter(F.col("count") > 1).select("Customer ID")
     group = good.join(F.broadcast(repeated), "Customer ID").withColumn(

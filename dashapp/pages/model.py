@@ -10,8 +10,10 @@ from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.db.session import describe_failure
-from dashapp import figures, ids, modelview, queries, theme, whatif
-from dashapp.components import GRAPH_CONFIG, for_latest_run, graph_card, page_header
+from dashapp.data import queries
+from dashapp.logic import modelview, whatif
+from dashapp.ui import figures, ids, theme
+from dashapp.ui.components import GRAPH_CONFIG, for_latest_run, graph_card, page_header
 
 dash.register_page(
     __name__, path="/model", name="Model", title="Model · Customer Analytics", order=2

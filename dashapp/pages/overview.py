@@ -5,8 +5,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashapp import figures, ids, queries, theme, whatif
-from dashapp.components import (
+from dashapp.data import queries
+from dashapp.logic import whatif
+from dashapp.ui import figures, ids, theme
+from dashapp.ui.components import (
     for_latest_run,
     graph_card,
     kpi_card,

@@ -6,19 +6,12 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashapp import (
-    auth,
-    comparison,
-    export,
-    figures,
-    ids,
-    jobs,
-    queries,
-    roles,
-    theme,
-    webhook_view,
-)
-from dashapp.components import error_state, for_latest_run, graph_card
+from dashapp.data import queries
+from dashapp.hosting import auth, roles
+from dashapp.jobs import uploads as jobs
+from dashapp.logic import comparison, export
+from dashapp.ui import figures, ids, theme, webhook_view
+from dashapp.ui.components import error_state, for_latest_run, graph_card
 
 dash.register_page(
     __name__, path="/runs", name="Runs & data", title="Runs & data · Customer Analytics", order=4
@@ -29,7 +22,7 @@ _STATUS_COLOURS = {"published": "success", "failed": "danger", "running": "warni
 
 def layout(**_query) -> html.Div:
     # The upload stays available with no run yet: a first-time user starts here. It starts a
-    # run, which only admins may do (dashapp.roles), so others do not see it.
+    # run, which only admins may do (dashapp.hosting.roles), so others do not see it.
     may_upload = roles.allows(auth.current_role(), roles.ADMIN)
     return html.Div(
         [

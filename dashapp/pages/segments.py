@@ -14,8 +14,10 @@ import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from dashapp import explorer, figures, ids, queries, theme
-from dashapp.components import (
+from dashapp.data import queries
+from dashapp.logic import explorer
+from dashapp.ui import figures, ids, theme
+from dashapp.ui.components import (
     for_latest_run,
     page_header,
     segment_profile_table,

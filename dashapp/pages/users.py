@@ -6,8 +6,10 @@ import dash_bootstrap_components as dbc
 from dash import html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashapp import accounts, ids, queries
-from dashapp.components import error_state
+from dashapp.data import queries
+from dashapp.hosting import accounts
+from dashapp.ui import ids
+from dashapp.ui.components import error_state
 
 dash.register_page(
     __name__, path="/users", name="Users", title="Users · Customer Analytics", order=5

@@ -8,14 +8,16 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from analytics.classifier import (
+from analytics.steps.classifier import (
     ModelVersionError,
     contributions,
     customer_frame,
     predict_probability,
 )
-from dashapp import figures, ids, pricing, queries, theme, whatif
-from dashapp.components import for_latest_run, graph_card, page_header
+from dashapp.data import queries
+from dashapp.logic import pricing, whatif
+from dashapp.ui import figures, ids, theme
+from dashapp.ui.components import for_latest_run, graph_card, page_header
 
 dash.register_page(
     __name__, path="/what-if", name="What-if", title="What-if · Customer Analytics", order=3

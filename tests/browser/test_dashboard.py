@@ -4,8 +4,10 @@ import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
-from analytics.classifier import predict_probability
-from dashapp import create_app, ids, queries, theme
+from analytics.steps.classifier import predict_probability
+from dashapp.app import create_app
+from dashapp.data import queries
+from dashapp.ui import ids, theme
 from tests.browser.plots import points_drawn
 
 pytestmark = pytest.mark.browser

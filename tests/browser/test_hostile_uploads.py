@@ -3,8 +3,10 @@ shown with their reasons, and user text (a file name, cells) never rendered as H
 
 import pytest
 
-from analytics.sample import generate_customers
-from dashapp import create_app, ids, queries
+from analytics.io.sample import generate_customers
+from dashapp.app import create_app
+from dashapp.data import queries
+from dashapp.ui import ids
 from tests.integration.test_hostile import CORPUS
 
 pytestmark = pytest.mark.browser

@@ -3,7 +3,9 @@ the page they asked for, with the navigation of their role."""
 
 import pytest
 
-from dashapp import accounts, create_app, ids
+from dashapp.app import create_app
+from dashapp.hosting import accounts
+from dashapp.ui import ids
 from tests.conftest import copy_sqlite_database
 
 pytestmark = pytest.mark.browser

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from analytics import pipeline
 from analytics.db import repository
 from analytics.db.session import session_factory
-from dashapp import create_app, ids, theme
+from analytics.runs import pipeline
+from dashapp.app import create_app
+from dashapp.ui import ids, theme
 from tests.browser.plots import points_drawn
 from tests.conftest import SAMPLE_CSV
 

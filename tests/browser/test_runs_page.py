@@ -10,10 +10,12 @@ import uuid
 
 import pytest
 
-from analytics import pipeline
-from analytics.classifier import CANDIDATES, choose_model
-from analytics.sample import generate_customers
-from dashapp import create_app, ids, queries
+from analytics.io.sample import generate_customers
+from analytics.runs import pipeline
+from analytics.steps.classifier import CANDIDATES, choose_model
+from dashapp.app import create_app
+from dashapp.data import queries
+from dashapp.ui import ids
 from tests.browser.plots import points_drawn
 from tests.conftest import ROOT
 from tests.receivers import Receiver, add_webhook, signature_is_valid
@@ -107,7 +109,7 @@ def celery_worker(redis_url, own_db, tmp_path, monkeypatch):
     with log.open("w") as output:
         worker = subprocess.Popen(
             [
-                *(sys.executable, "-m", "celery", "-A", "dashapp.worker", "worker"),
+                *(sys.executable, "-m", "celery", "-A", "dashapp.jobs.worker", "worker"),
                 *("--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle"),
                 *("--hostname", f"test-{uuid.uuid4().hex[:8]}@%h"),
             ],

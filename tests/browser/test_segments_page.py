@@ -11,7 +11,10 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.keys import Keys
 
-from dashapp import create_app, explorer, ids, queries
+from dashapp.app import create_app
+from dashapp.data import queries
+from dashapp.logic import explorer
+from dashapp.ui import ids
 from tests.browser.plots import points_drawn
 
 pytestmark = pytest.mark.browser

@@ -5,8 +5,9 @@ import os
 
 import pytest
 
-from analytics import pipeline
-from dashapp import create_app, ids
+from analytics.runs import pipeline
+from dashapp.app import create_app
+from dashapp.ui import ids
 from tests.integration.test_hostile import CORPUS
 
 pytestmark = pytest.mark.browser

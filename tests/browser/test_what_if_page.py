@@ -8,9 +8,11 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from analytics import pipeline
-from analytics.classifier import predict_probability
-from dashapp import create_app, ids, queries, theme
+from analytics.runs import pipeline
+from analytics.steps.classifier import predict_probability
+from dashapp.app import create_app
+from dashapp.data import queries
+from dashapp.ui import ids, theme
 from tests.browser.plots import points_drawn
 from tests.conftest import ROOT, SAMPLE_CSV
 

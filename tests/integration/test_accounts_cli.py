@@ -8,8 +8,8 @@ import urllib.request
 
 import pytest
 
-from dashapp import accounts
 from dashapp.__main__ import main
+from dashapp.hosting import accounts
 from tests.conftest import DASH_TEST_PORT, ROOT
 
 PASSWORD = "a long enough password"

@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from dashapp import accounts, create_app
+from dashapp.app import create_app
+from dashapp.hosting import accounts
 from tests.conftest import copy_sqlite_database
 
 

@@ -11,13 +11,13 @@ import pytest
 from sklearn.metrics import roc_auc_score
 from sqlalchemy import func, select
 
-from analytics import pipeline
-from analytics.classifier import CANDIDATES, choose_model
 from analytics.db import repository
 from analytics.db.models import Model, Run, Segment
 from analytics.db.session import session_factory
-from analytics.sample import generate_customers
-from dashapp import queries
+from analytics.io.sample import generate_customers
+from analytics.runs import pipeline
+from analytics.steps.classifier import CANDIDATES, choose_model
+from dashapp.data import queries
 from tests.conftest import BACKENDS, new_database
 
 

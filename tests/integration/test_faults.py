@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from analytics import pipeline
 from analytics.db.models import (
     FAILED,
     PUBLISHED,
@@ -29,7 +28,8 @@ from analytics.db.models import (
 )
 from analytics.db.repository import latest_published_run
 from analytics.db.session import session_factory
-from analytics.sample import generate_customers
+from analytics.io.sample import generate_customers
+from analytics.runs import pipeline
 from tests.conftest import BACKENDS, new_database
 
 # Seeded, so that a failure can be reproduced; somewhere in the 4 s a run takes to reach the end.

@@ -17,14 +17,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from analytics import cli, pipeline
+from analytics import cli
 from analytics.config import MAX_COLUMNS, MAX_INPUT_BYTES, MAX_ROWS, InputLimits, input_limits
 from analytics.db import quarantine_repository, repository
 from analytics.db.models import Customer, Run
 from analytics.db.session import session_factory
-from analytics.sample import generate_customers
-from analytics.spreadsheet import neutralise
-from analytics.validation import InputError, read_customers
+from analytics.io.sample import generate_customers
+from analytics.io.spreadsheet import neutralise
+from analytics.runs import pipeline
+from analytics.validation.customer_file import InputError, read_customers
 from tests.conftest import ROOT
 from tests.integration.test_faults import assert_runs_whole
 

@@ -7,12 +7,15 @@ import io
 import pytest
 from sqlalchemy import text
 
-from analytics import pipeline
-from analytics.classifier import predict_probability
 from analytics.db.session import get_engine
-from analytics.sample import generate_customers
-from dashapp import accounts, create_app, ids, queries
-from dashapp.auth import MissingSecretKey
+from analytics.io.sample import generate_customers
+from analytics.runs import pipeline
+from analytics.steps.classifier import predict_probability
+from dashapp.app import create_app
+from dashapp.data import queries
+from dashapp.hosting import accounts
+from dashapp.hosting.auth import MissingSecretKey
+from dashapp.ui import ids
 from tests.conftest import copy_sqlite_database
 
 PASSWORD = "correct horse battery"

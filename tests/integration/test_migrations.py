@@ -13,8 +13,8 @@ from analytics.config import SCATTER_SAMPLE
 from analytics.db import migrate, repository
 from analytics.db.models import Base, Customer
 from analytics.db.session import session_factory
-from analytics.pipeline import run
-from dashapp import queries
+from analytics.runs.pipeline import run
+from dashapp.data import queries
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
 
-from analytics import segmentation
-from analytics.classifier import CANDIDATES
 from analytics.db import repository
 from analytics.db.models import Run
 from analytics.db.session import session_factory
-from analytics.sample import generate_customers
-from analytics.validation import read_customers
+from analytics.io.sample import generate_customers
+from analytics.steps import segmentation
+from analytics.steps.classifier import CANDIDATES
+from analytics.validation.customer_file import read_customers
 
 ROWS = 100_000
 
@@ -54,7 +54,7 @@ def customers(customer_file):
 def test_validation_stays_within_25x_of_a_bare_read_csv(customer_file):
     # Reading row by row with the csv module measured 65x; the whole-file path reading every
     # cell as text 18-20x; with the C reader typing the number columns 11-13x (that it types
-    # them is pinned by a unit test of analytics.validation).
+    # them is pinned by a unit test of analytics.validation.customer_file).
     ours = fastest(lambda: read_customers(customer_file))
     bare = fastest(lambda: pd.read_csv(customer_file))
     assert ours / bare < 25, (ours, bare)

@@ -18,7 +18,7 @@ from analytics.cli import main
 from analytics.db import repository, rfm_repository
 from analytics.db.models import RfmCustomer, RfmRun
 from analytics.db.session import session_factory
-from analytics.rfm import GROUPS
+from analytics.steps.rfm import GROUPS
 
 COLUMN_ARGS = (
     "--customer-col",
@@ -208,7 +208,7 @@ def test_bad_arguments_exit_2(tmp_path, transactions_csv, capsys):
 
 
 def test_failed_write_leaves_no_partial_run(tmp_path, transactions_csv, monkeypatch):
-    from analytics import rfm_pipeline
+    from analytics.runs import rfm_pipeline
 
     db = f"sqlite:///{tmp_path / 'rfm.db'}"
     args = (transactions_csv, db, "Customer ID", "Order Date", "Amount")

@@ -15,13 +15,14 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from analytics import cli, pipeline
+from analytics import cli
 from analytics.db import repository
 from analytics.db.session import session_factory
 from analytics.errors import InputError
-from analytics.sample import generate_customers
+from analytics.io.sample import generate_customers
+from analytics.runs import pipeline
 from analytics.spark.export import agreement
-from dashapp import queries
+from dashapp.data import queries
 from tests.integration.test_hostile import CORPUS, OUTCOMES, Rejected
 from tests.receivers import Receiver, add_webhook, signature_is_valid
 
@@ -179,7 +180,7 @@ def test_a_spark_run_is_announced_to_webhooks_as_a_pandas_run_is(spark, tmp_path
 
 def test_parquet_parts_in_a_directory_read_as_the_csv_does(spark, tmp_path, sample_csv):
     from analytics.spark.reading import input_files, read_customers
-    from analytics.validation import read_customers as read_csv
+    from analytics.validation.customer_file import read_customers as read_csv
 
     expected = read_csv(sample_csv).customers
     folder = tmp_path / "parts"

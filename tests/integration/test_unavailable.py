@@ -9,9 +9,12 @@ import sys
 
 import pytest
 
-from analytics import pipeline
 from analytics.db.session import DatabaseMissing, forget_engine
-from dashapp import create_app, ids, jobs, queries
+from analytics.runs import pipeline
+from dashapp.app import create_app
+from dashapp.data import queries
+from dashapp.jobs import uploads as jobs
+from dashapp.ui import ids
 from tests.conftest import POSTGRES_ADMIN_URL, new_database
 from tests.integration.test_hostile import CORPUS, latest_published_id
 

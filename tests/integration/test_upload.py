@@ -1,5 +1,5 @@
-"""Uploads through the dashboard's job function (dashapp.jobs.run_upload, what the /runs page's
-background callback calls): every hostile-corpus file gets the outcome the CLI gives it, the
+"""Uploads through the dashboard's job function (dashapp.jobs.uploads.run_upload, what the /runs
+page's background callback calls): every hostile-corpus file gets the outcome the CLI gives it, the
 limits hold before the file is parsed, and uploads at once do not corrupt each other."""
 
 import base64
@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from analytics import pipeline
 from analytics.config import InputLimits, upload_limits
 from analytics.db import quarantine_repository
 from analytics.db.session import session_factory
-from analytics.sample import generate_customers
-from dashapp import create_app, jobs
+from analytics.io.sample import generate_customers
+from analytics.runs import pipeline
+from dashapp.app import create_app
+from dashapp.jobs import uploads as jobs
 from tests.conftest import new_database
 from tests.integration.test_faults import assert_runs_whole
 from tests.integration.test_hostile import (

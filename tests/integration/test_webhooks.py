@@ -10,12 +10,14 @@ import time
 import pytest
 from sqlalchemy import select
 
-from analytics import pipeline, webhooks
-from analytics.classifier import CANDIDATES, choose_model
+from analytics import webhooks
 from analytics.db.models import WebhookDelivery
 from analytics.db.session import session_factory
-from analytics.sample import generate_customers
-from dashapp import queries, webhook_view
+from analytics.io.sample import generate_customers
+from analytics.runs import pipeline
+from analytics.steps.classifier import CANDIDATES, choose_model
+from dashapp.data import queries
+from dashapp.ui import webhook_view
 from tests.receivers import (
     Receiver,
     add_webhook,

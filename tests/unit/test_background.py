@@ -1,6 +1,6 @@
 from dash import CeleryManager, DiskcacheManager
 
-from dashapp import background
+from dashapp.jobs import manager as background
 
 
 def test_jobs_run_in_the_web_server_without_redis(monkeypatch, tmp_path):

@@ -4,14 +4,14 @@ Redis every process shares them."""
 import flask
 import pytest
 
-from dashapp import cache
+from dashapp.data import cache
 
 DB = "postgresql+psycopg://analyst:s3cret@db.internal/analytics"
 
 
 @pytest.fixture
 def use_cache(monkeypatch):
-    """Point dashapp.cache at a new backend (SimpleCache, or Redis with a URL) for one test."""
+    """Point dashapp.data.cache at a new backend (SimpleCache, or Redis with a URL) for one test."""
 
     def configure(redis_url: str | None = None):
         monkeypatch.setattr(cache._Store, "backend", cache._Store.backend)

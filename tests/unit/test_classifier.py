@@ -5,7 +5,8 @@ import sklearn
 from sklearn.compose import ColumnTransformer
 from sklearn.model_selection import ParameterGrid
 
-from analytics.classifier import (
+from analytics.io.sample import generate_customers
+from analytics.steps.classifier import (
     CANDIDATES,
     ModelVersionError,
     PlattCalibrated,
@@ -23,7 +24,6 @@ from analytics.classifier import (
     purchase_probabilities,
     select_model,
 )
-from analytics.sample import generate_customers
 
 FAST = {name: CANDIDATES[name] for name in ("Logistic Regression", "Decision Tree")}
 
@@ -270,7 +270,7 @@ def test_small_samples_keep_five_folds(selection):
 
 
 def test_worker_processes_start_where_the_selection_sample_reaches_800_rows():
-    from analytics.classifier import cv_workers
+    from analytics.steps.classifier import cv_workers
 
     assert [cv_workers(rows, 2) for rows in (999, 1_000, 6_250, 1_000_000)] == [1, 2, 2, 2]
     assert cv_workers(1_000_000, 1) == 1
@@ -287,7 +287,7 @@ def test_folds_preprocessed_once_score_as_each_whole_pipeline_would(customers):
     # candidates: the scores must be those of fitting and scoring each pipeline on raw rows.
     from sklearn.model_selection import StratifiedKFold
 
-    from analytics.classifier import _cv_sample, _fold_scores, model_features
+    from analytics.steps.classifier import _cv_sample, _fold_scores, model_features
 
     features = model_features(customers)
     x, y = customers[features], customers["Purchased"]

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analytics import eda
+from analytics.steps import eda
 
 CUSTOMERS = pd.DataFrame(
     {

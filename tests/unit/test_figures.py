@@ -1,7 +1,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashapp import figures, theme
+from dashapp.ui import figures, theme
 
 SEGMENTS = pd.DataFrame(
     {"segment": [0, 1], "name": ["Younger", "Older"], "size": [30, 20], "share": [0.6, 0.4]}

@@ -6,7 +6,8 @@ import plotly.graph_objects as go
 import pytest
 from sklearn.metrics import confusion_matrix
 
-from dashapp import figures, modelview, theme
+from dashapp.logic import modelview
+from dashapp.ui import figures, theme
 
 LABELS = [0, 0, 0, 1, 1, 1, 1, 0]
 SCORES = [0.1, 0.5, 0.7, 0.5, 0.9, 0.2, 0.6, 0.49]
@@ -190,7 +191,7 @@ def test_nothing_stored_draws_a_designed_placeholder(figure, message):
 
 @pytest.mark.parametrize("threshold", [0.05, 0.5, 0.71])
 def test_counted_holdout_gives_the_confusion_of_its_customers(threshold):
-    from analytics.classifier import holdout_counts
+    from analytics.steps.classifier import holdout_counts
 
     rng = np.random.default_rng(5)
     labels = rng.integers(0, 2, 5_000)

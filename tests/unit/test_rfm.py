@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.rfm import (
+from analytics.io.sample import TRANSACTION_COLUMNS, generate_transactions
+from analytics.steps.rfm import (
     GROUPS,
     assign_groups,
     compute_rfm,
@@ -12,8 +13,7 @@ from analytics.rfm import (
     quintile_scores,
     read_transactions,
 )
-from analytics.sample import TRANSACTION_COLUMNS, generate_transactions
-from analytics.validation import InputError
+from analytics.validation.customer_file import InputError
 
 COLUMNS = ("Customer ID", "Order Date", "Amount")
 HEADER = "Order ID,Customer ID,Order Date,Amount\n"

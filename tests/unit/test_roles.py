@@ -2,7 +2,9 @@
 
 import pytest
 
-from dashapp import create_app, ids, roles
+from dashapp.app import create_app
+from dashapp.hosting import roles
+from dashapp.ui import ids
 
 
 @pytest.mark.parametrize(
@@ -52,7 +54,7 @@ def _request(dependency: dict) -> dict:
 
 
 def test_every_server_callback_of_the_dashboard_has_a_role(empty_db):
-    """A new callback must be given a role in dashapp.roles, or hosted mode refuses it."""
+    """A new callback must be given a role in dashapp.hosting.roles, or hosted mode refuses it."""
     client = create_app(empty_db).server.test_client()
     dependencies = client.get("/_dash-dependencies").get_json()
     needed = {

@@ -3,8 +3,10 @@ import base64
 import pandas as pd
 import pytest
 
-from analytics.validation import InputError
-from dashapp import comparison, figures, jobs
+from analytics.validation.customer_file import InputError
+from dashapp.jobs import uploads as jobs
+from dashapp.logic import comparison
+from dashapp.ui import figures
 
 
 def test_metric_changes_formats_each_kind():

@@ -1,7 +1,7 @@
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from analytics.sample import COLUMNS, generate_customers
+from analytics.io.sample import COLUMNS, generate_customers
 
 
 def test_schema_and_ranges():

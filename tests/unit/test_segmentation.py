@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.sample import generate_customers
-from analytics.segmentation import choose_k, segment_customers, segmentation_pipeline
+from analytics.io.sample import generate_customers
+from analytics.steps.segmentation import choose_k, segment_customers, segmentation_pipeline
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashapp import explorer, export, figures, theme
+from dashapp.logic import explorer, export
+from dashapp.ui import figures, theme
 
 SEGMENTS = pd.DataFrame({"segment": [0, 1, 2], "name": ["Younger, budget", "Older", "Rich"]})
 

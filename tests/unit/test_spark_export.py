@@ -6,10 +6,10 @@ import pytest
 from scipy.special import expit
 
 from analytics import cli
-from analytics.classifier import predict_probability
 from analytics.spark import session
 from analytics.spark.export import agreement, distil
 from analytics.spark.session import SparkUnavailable, check_available
+from analytics.steps.classifier import predict_probability
 
 
 def _customers(rows: int, seed: int = 0) -> pd.DataFrame:

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import validation
-from analytics.validation import InputError, parse_column_mapping, read_customers
+from analytics.validation import customer_file as validation
+from analytics.validation.customer_file import InputError, parse_column_mapping, read_customers
 
 HEADER = "Customer ID,Gender,Age,Salary,Product ID,Price,Purchased\n"
 GOOD_ROW = "1,Female,30,50000,P01,2000,1\n"
@@ -252,7 +252,7 @@ def test_only_plain_files_take_the_whole_file_path(tmp_path, monkeypatch):
 
 
 def test_missing_markers_are_found_in_any_case_without_upper_casing_every_cell():
-    from analytics.validation import _MISSING_SPELLINGS, MISSING_MARKERS
+    from analytics.validation.customer_file import _MISSING_SPELLINGS, MISSING_MARKERS
 
     assert list(validation._missing(pd.Series(["", "n/A", "nULl", "nan ", "none", "NAx"]))) == [
         True,

@@ -3,7 +3,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashapp import figures, pricing, theme
+from dashapp.logic import pricing
+from dashapp.ui import figures, theme
 
 
 def test_price_grid_is_round_covers_the_range_and_holds_the_current_price():

@@ -1,4 +1,4 @@
-from dashapp import whatif
+from dashapp.logic import whatif
 
 
 def test_input_problems_are_sentences():

@@ -10,7 +10,7 @@ file is made at test time instead (tests/integration/test_hostile.py), not commi
 import random
 from pathlib import Path
 
-from analytics.sample import COLUMNS, generate_customers
+from analytics.io.sample import COLUMNS, generate_customers
 
 HERE = Path(__file__).resolve().parent
 HEADER = list(COLUMNS)

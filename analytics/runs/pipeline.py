@@ -1,0 +1,463 @@
+"""One analytics run, end to end: the only module here that does I/O."""
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sklearn
+
+from analytics import webhooks
+from analytics.config import (
+    DEFAULT_SEGMENT_FEATURES,
+    MIN_MODEL_ROWS,
+    MIN_MODEL_ROWS_PER_CLASS,
+    MIN_ROWS,
+    RANDOM_STATE,
+    WARM_WORKERS_BYTES,
+    InputLimits,
+    analysis_jobs,
+    input_limits,
+)
+from analytics.db import quarantine_repository, repository
+from analytics.db.models import PUBLISHED, Aggregate, KScore, Model, Run, Segment
+from analytics.db.session import record_failed_run, session_factory
+from analytics.runs.provenance import library_versions, sha256_of
+from analytics.steps import eda
+from analytics.steps.classifier import (
+    ModelSelection,
+    choose_model,
+    cv_workers,
+    dump_model,
+    evaluate_choice,
+    evaluate_in_worker,
+    purchase_probabilities,
+    start_workers,
+)
+from analytics.steps.segmentation import FEATURE_COLUMNS, Segmentation, segment_customers
+from analytics.validation import quarantine
+from analytics.validation.customer_file import (
+    OPTIONAL_COLUMNS,
+    InputError,
+    read_customers,
+)
+from analytics.validation.quarantine import BadRow
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything a run computes from validated customers, before anything is stored."""
+
+    customers: pd.DataFrame
+    aggregates: dict
+    segmentation: Segmentation
+    notes: list[str]
+    # The purchase model, None if none is published. A large run evaluates it on the holdout in
+    # a worker process while this one stores the customers; `model` waits for that.
+    evaluation: Future
+
+    @property
+    def model(self) -> ModelSelection | None:
+        return self.evaluation.result()
+
+
+def finished(value) -> Future:
+    """A future that is already done, with `value`."""
+    future = Future()
+    future.set_result(value)
+    return future
+
+
+def analyse(
+    customers: pd.DataFrame,
+    k: int | str = "auto",
+    features: tuple[str, ...] | list[str] = DEFAULT_SEGMENT_FEATURES,
+    seed: int = RANDOM_STATE,
+    progress: Progress = lambda _: None,
+    jobs: int = 1,
+    workers: Future | None = None,
+) -> Analysis:
+    """Pure computation over a validated frame: EDA aggregates, segments, purchase model.
+
+    `jobs` worker processes cross-validate the candidate models of a large enough frame, and
+    one of them then evaluates the chosen model on the holdout: that evaluation may still be
+    running when this returns (Analysis.model waits for it). `workers`, if given, is their
+    start (classifier.start_workers) begun earlier.
+    """
+    notes, usable = column_notes(customers.columns, features)
+
+    skip_reason = model_gate(customers)
+    if skip_reason:
+        notes.append(f"No purchase model was published: {skip_reason}")
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # While worker processes cross-validate, this process would only wait: it explores and
+        # segments meanwhile. In-process fits stay on this thread, since threadpoolctl's limits
+        # are process-wide and must not be entered from two threads at once.
+        selecting = None
+        parallel = not skip_reason and cv_workers(len(customers), jobs) > 1
+        if parallel:
+            if workers is not None and not workers.done():
+                progress("waiting for the worker processes to start")
+                workers.result()
+            selecting = background.submit(
+                choose_model, customers, seed=seed, progress=progress, jobs=jobs
+            )
+        progress("exploring the data")
+        aggregates = {
+            "kpis": eda.kpis(customers),
+            "age_distribution": eda.age_distribution(customers).to_dict("records"),
+            "salary_by_purchase": eda.salary_by_purchase(customers).to_dict("records"),
+            "correlation": eda.correlation_matrix(customers).to_dict("split"),
+            "feature_ranges": eda.feature_ranges(customers),
+        }
+        progress("segmenting customers: scoring k = 2..10 with silhouette and bootstrap stability")
+        segmentation = segment_customers(customers, k=k, features=usable, seed=seed)
+        progress(segmentation.reason)
+        if selecting is not None:
+            choice = selecting.result()
+        elif skip_reason:
+            choice = None
+        else:
+            choice = choose_model(customers, seed=seed, progress=progress, jobs=jobs)
+    if choice is None:
+        evaluation = finished(None)
+    else:
+        progress("evaluating on the holdout and explaining")
+        evaluation = (
+            evaluate_in_worker(choice, seed, jobs)
+            if parallel
+            else finished(evaluate_choice(choice, seed))
+        )
+    sample_rank = np.random.default_rng(seed).permutation(len(customers))
+    probability = (
+        np.nan
+        if choice is None
+        else purchase_probabilities(choice.model, choice.features, customers)
+    )
+    return Analysis(
+        customers=customers.assign(
+            segment=segmentation.labels, sample_rank=sample_rank, purchase_probability=probability
+        ),
+        aggregates=aggregates,
+        segmentation=segmentation,
+        notes=notes,
+        evaluation=evaluation,
+    )
+
+
+def check_readable(
+    name: str,
+    present: Collection[str],
+    rows: int,
+    features: Sequence[str] | None,
+    columns: Mapping[str, str] | None,
+) -> None:
+    """What either engine requires of a validated file before analysing it: a Price column
+    unless the features or the column mapping were chosen (a default run of a file without one
+    is more likely a wrong export than a shop without prices), and MIN_ROWS usable rows."""
+    if features is None and not columns and "Price" not in present:
+        raise InputError(
+            f"{name}: missing column 'Price'. To analyse customers without "
+            "prices, name the segment features, e.g. --features age,salary; to use another "
+            "column as the price, map it, e.g. --columns price=Cost."
+        )
+    if rows < MIN_ROWS:
+        raise InputError(
+            f"{name}: {rows} usable data row{'s are' if rows != 1 else ' is'} too few to "
+            f"segment; at least {MIN_ROWS} are needed."
+        )
+
+
+def column_notes(present: Collection[str], features: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Notes on absent optional columns and segment features, and the features that are
+    present; an InputError when none is."""
+    notes = [
+        f"The file has no '{column}' column; it is left out of this run."
+        for column in OPTIONAL_COLUMNS
+        if column not in present
+    ]
+    usable = [name for name in features if FEATURE_COLUMNS[name] in present]
+    if not usable:
+        raise InputError(f"none of the segment features ({', '.join(features)}) are in the file.")
+    if len(usable) < len(features):
+        notes.append(
+            f"Segments use {', '.join(usable)} (not {', '.join(features)}), "
+            "since the file lacks the others."
+        )
+    return notes, usable
+
+
+def model_gate(customers: pd.DataFrame) -> str | None:
+    """Why there is too little data for a trustworthy purchase model, or None."""
+    buyers = int(customers["Purchased"].sum())
+    non_buyers = len(customers) - buyers
+    if len(customers) < MIN_MODEL_ROWS:
+        return f"{len(customers)} rows; at least {MIN_MODEL_ROWS} are needed."
+    if min(buyers, non_buyers) < MIN_MODEL_ROWS_PER_CLASS:
+        return (
+            f"{buyers} buyers and {non_buyers} non-buyers; at least "
+            f"{MIN_MODEL_ROWS_PER_CLASS} of each are needed."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: int
+    analysis: Analysis
+    bad_rows: list[BadRow]
+
+    def as_dict(self) -> dict:
+        segmentation = self.analysis.segmentation
+        profiles = segmentation.profiles
+        model = self.analysis.model
+        return {
+            "run_id": self.run_id,
+            "rows": len(self.analysis.customers),
+            "k": segmentation.k,
+            "k_reason": segmentation.reason,
+            "segment_features": segmentation.features,
+            "segment_sizes": profiles["size"].astype(int).tolist(),
+            "segments": [
+                {
+                    "segment": int(p["segment"]),
+                    "name": p["name"],
+                    "size": int(p["size"]),
+                    "purchase_rate": float(p["purchase_rate"]),
+                }
+                for p in profiles.to_dict("records")
+            ],
+            "model": None
+            if model is None
+            else {
+                "name": model.name,
+                "calibrated": model.calibrated,
+                "cv_roc_auc": model.cv_metrics["roc_auc"],
+                "cv_brier": model.cv_metrics["brier"],
+                "holdout_accuracy": model.holdout_metrics["accuracy"],
+                "holdout_roc_auc": model.holdout_metrics["roc_auc"],
+                "accuracy": model.holdout_metrics["accuracy"],
+                "roc_auc": model.holdout_metrics["roc_auc"],
+            },
+            "notes": self.analysis.notes,
+            "quarantined": quarantine.summary(self.bad_rows),
+        }
+
+
+def run(
+    input_path: str | Path,
+    database_url: str,
+    k: int | str = "auto",
+    features: tuple[str, ...] | list[str] | None = None,
+    columns: Mapping[str, str] | None = None,
+    seed: int = RANDOM_STATE,
+    progress: Progress = lambda _: None,
+    limits: InputLimits | None = None,
+) -> RunSummary:
+    """Validate, analyse and store one run; it becomes visible only once fully written.
+
+    `features` None means the default segment features, and then the file must have a Price
+    column: a default run of a file without one is more likely a wrong export than a shop
+    without prices. Naming the features (or mapping columns) makes Price optional.
+    `limits` default to the environment's (analytics.config.input_limits).
+    """
+    input_path = Path(input_path)
+    jobs = analysis_jobs()
+    # A file this large will have its models cross-validated in worker processes: they start
+    # (importing scikit-learn takes them a second or two) while this process reads it.
+    workers = start_workers(jobs) if jobs > 1 and _bytes(input_path) >= WARM_WORKERS_BYTES else None
+    progress(f"reading and validating {input_path.name}")
+    loaded = read_customers(input_path, columns, limits or input_limits())
+    customers = loaded.customers
+    check_readable(input_path.name, customers.columns, len(customers), features, columns)
+    features = features or DEFAULT_SEGMENT_FEATURES
+    analysis = analyse(
+        customers, k=k, features=features, seed=seed, progress=progress, jobs=jobs, workers=workers
+    )
+    analysis = replace(analysis, notes=[*loaded.notes, *analysis.notes])
+
+    progress(f"saving {len(customers):,} customers and results")
+    sessions = session_factory(database_url)
+    run_fields = {
+        "input_name": input_path.name,
+        "input_sha256": sha256_of(input_path),
+        "rows": len(customers),
+        "k": analysis.segmentation.k,
+        "k_reason": analysis.segmentation.reason,
+        "segment_features": analysis.segmentation.features,
+        "notes": analysis.notes,
+        "params": {
+            "k": k,
+            "features": list(features),
+            "columns": dict(columns or {}),
+            "seed": seed,
+        },
+        "versions": library_versions(),
+    }
+    return publish(
+        sessions,
+        run_fields,
+        lambda session, run_record: _store_results(session, run_record, analysis),
+        analysis,
+        loaded.bad_rows,
+        progress,
+    )
+
+
+def publish(
+    sessions,
+    run_fields: dict,
+    store: Callable[[object, Run], None],
+    analysis: Analysis,
+    bad_rows: list[BadRow],
+    progress: Progress,
+) -> RunSummary:
+    """Either engine's last step: in one transaction, the run, what `store` writes for it and
+    its set-aside rows, published at commit; a failure is recorded as a failed run instead.
+    Webhooks then announce the published run."""
+    run_record = Run(**run_fields)
+    try:
+        with sessions.begin() as session:
+            session.add(run_record)
+            session.flush()
+            store(session, run_record)
+            quarantine_repository.insert_bad_rows(session, run_record.id, bad_rows)
+            run_record.status = PUBLISHED
+            run_record.finished_at = datetime.now(UTC)
+            progress(f"publishing run {run_record.id}")
+    except Exception as error:
+        record_failed_run(sessions, Run, run_fields, error)
+        raise
+    summary = RunSummary(run_id=run_record.id, analysis=analysis, bad_rows=bad_rows)
+    webhooks.announce(sessions, summary.as_dict(), run_record.finished_at)
+    return summary
+
+
+def _bytes(path: Path) -> int:
+    """The file's size, or 0 if it cannot be read (read_customers then says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _store_results(session, run: Run, analysis: Analysis) -> None:
+    repository.insert_customers(session, run.id, analysis.customers)
+    store_summaries(session, run, analysis)
+    if analysis.model is not None:
+        store_model(session, run, analysis.model, analysis.customers)
+
+
+def store_summaries(session, run: Run, analysis: Analysis) -> None:
+    """The run's segments, k scores and overview aggregates (both engines)."""
+    for profile in analysis.segmentation.profiles.to_dict("records"):
+        session.add(
+            Segment(
+                run_id=run.id,
+                segment=int(profile["segment"]),
+                name=profile["name"],
+                size=int(profile["size"]),
+                profile=json_safe(profile),
+            )
+        )
+    for score in analysis.segmentation.k_scores.to_dict("records"):
+        session.add(KScore(run_id=run.id, **json_safe(score)))
+    for name, payload in analysis.aggregates.items():
+        session.add(Aggregate(run_id=run.id, name=name, payload=json_safe(payload)))
+
+
+def store_model(session, run: Run, selection: ModelSelection, customers: pd.DataFrame) -> None:
+    for candidate in selection.comparison.to_dict("records"):
+        chosen = candidate["name"] == selection.name
+        metrics = {
+            key: candidate[key]
+            for key in ("roc_auc", "pr_auc", "brier", "log_loss", "accuracy", "f1")
+        }
+        session.add(
+            Model(
+                run_id=run.id,
+                name=candidate["name"],
+                params=json_safe(candidate["params"]),
+                features=selection.features,
+                metrics=json_safe(
+                    {
+                        "cv": selection.cv_metrics if chosen else metrics,
+                        "cv_rows": candidate["rows"],
+                        **({"holdout": selection.holdout_metrics} if chosen else {}),
+                    }
+                ),
+                is_selected=chosen,
+                calibrated=selection.calibrated if chosen else False,
+                threshold=selection.threshold if chosen else None,
+                curves=json_safe(selection.curves) if chosen else None,
+                explanation=json_safe(
+                    {
+                        "importance": selection.importance.to_dict("records"),
+                        "reference": selection.reference,
+                    }
+                )
+                if chosen
+                else None,
+                card=model_card(run, selection, customers) if chosen else None,
+                sklearn_version=sklearn.__version__ if chosen else None,
+                artifact=dump_model(selection.model) if chosen else None,
+            )
+        )
+
+
+def model_card(run: Run, selection: ModelSelection, customers: pd.DataFrame) -> dict:
+    """What a reviewer needs to trust, reproduce or question the published model."""
+    buyers = int(customers["Purchased"].sum())
+    return json_safe(
+        {
+            "run_id": run.id,
+            "created_at": run.created_at.isoformat() if run.created_at else None,
+            "data": {
+                "input": run.input_name,
+                "sha256": run.input_sha256,
+                "rows": len(customers),
+                "buyers": buyers,
+                "non_buyers": len(customers) - buyers,
+                "purchase_rate": buyers / len(customers),
+            },
+            "features": selection.features,
+            "model": {
+                "name": selection.name,
+                "params": selection.params,
+                "calibrated": selection.calibrated,
+                "threshold": selection.threshold,
+            },
+            "evaluation": {
+                "split": "stratified 80/20 holdout",
+                "cv_folds": selection.cv_folds,
+                "train_rows": selection.train_rows,
+                "test_rows": selection.test_rows,
+                "selection_rows": selection.selection_rows,
+                "selected_by": "highest cross-validated ROC-AUC",
+            },
+            "metrics": {"cv": selection.cv_metrics, "holdout": selection.holdout_metrics},
+            "seed": run.params.get("seed"),
+            "versions": run.versions,
+        }
+    )
+
+
+def json_safe(value):
+    """JSON-safe copies of numpy scalars and nested containers (NaN becomes null: PostgreSQL's
+    json type rejects NaN)."""
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value

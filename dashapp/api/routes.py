@@ -1,0 +1,285 @@
+"""/api/v1: predictions, segments and their customers, and runs, for marketing tools.
+
+Every route but the OpenAPI document needs `Authorization: Bearer <token>` (tokens from
+`python -m dashapp tokens create --user U`) and acts with that user's role. Errors are JSON
+objects with an "error" message: 401 without a valid token, 403 for a role below the route's,
+404 for what does not exist (no published run yet), 422 for bad input, 503 when the database
+cannot be used.
+"""
+
+import math
+import re
+from datetime import UTC, datetime
+from functools import wraps
+
+import flask
+import numpy as np
+import pandas as pd
+from sqlalchemy.exc import SQLAlchemyError
+
+from analytics.db.session import describe_failure
+from analytics.steps.classifier import ModelVersionError, predict_probabilities
+from analytics.validation.customer_file import NUMERIC_BOUNDS
+from dashapp.api import openapi
+from dashapp.data import queries
+from dashapp.hosting import accounts, roles
+from dashapp.logic import export, whatif
+
+blueprint = flask.Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_CUSTOMERS_PER_PREDICTION = 1000
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+# The request's names for the model's inputs; gender may be left out (the model imputes it).
+INPUTS = {"age": "Age", "salary": "Salary", "price": "Price", "gender": "Gender"}
+MAX_GENDER_LENGTH = 32
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@blueprint.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    response = flask.jsonify(error=error.message)
+    response.status_code = error.status
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="customer-analytics"'
+    return response
+
+
+@blueprint.errorhandler(SQLAlchemyError)
+def _database_error(error: SQLAlchemyError):
+    flask.current_app.logger.warning(describe_failure(_url(), error))
+    return flask.jsonify(error="The database is not available; try again later."), 503
+
+
+@blueprint.errorhandler(ModelVersionError)
+def _model_version_error(error: ModelVersionError):
+    return flask.jsonify(error=f"The published model cannot be used: {error}"), 503
+
+
+def requires(role: str):
+    """Let the request through only with a live bearer token whose user has `role` or above."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            scheme, _, token = flask.request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise ApiError(401, "Send an API token: Authorization: Bearer <token>.")
+            account = accounts.account_for_token(_url(), token.strip())
+            if account is None:
+                raise ApiError(401, "The API token is not valid (unknown or revoked).")
+            if not roles.allows(account.role, role):
+                raise ApiError(
+                    403, f"This needs the {role} role; the token's user is a {account.role}."
+                )
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+@blueprint.get("/openapi.json")
+def openapi_document():
+    return flask.jsonify(openapi.document())
+
+
+@blueprint.post("/predict")
+@requires(roles.SALES)
+def predict():
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict) or set(body) != {"customers"}:
+        raise ApiError(422, 'Send a JSON object {"customers": [{"age": …, "salary": …, …}]}.')
+    customers = body["customers"]
+    if not isinstance(customers, list) or not 1 <= len(customers) <= MAX_CUSTOMERS_PER_PREDICTION:
+        raise ApiError(
+            422, f'"customers" is a list of 1 to {MAX_CUSTOMERS_PER_PREDICTION} customers.'
+        )
+    run = _latest_run()
+    model = queries.purchase_model(_url(), run.id)
+    if model is None:
+        raise ApiError(404, f"Run {run.id} has no purchase model (too little data).")
+    rows = [
+        _model_inputs(position, customer, model.features)
+        for position, customer in enumerate(customers)
+    ]
+    probabilities = predict_probabilities(model.estimator, model.features, rows)
+    return flask.jsonify(
+        run_id=run.id,
+        model=model.name,
+        threshold=model.threshold,
+        predictions=[
+            {
+                "probability": float(probability),
+                "band": whatif.band(probability)[0],
+                "likely": bool(probability >= model.threshold),
+            }
+            for probability in probabilities
+        ],
+    )
+
+
+@blueprint.get("/segments")
+@requires(roles.ANALYST)
+def segments():
+    run = _latest_run()
+    profiles = queries.overview(_url(), run.id).segments
+    return flask.jsonify(
+        run_id=run.id,
+        segments=[_segment(row) for row in _records(profiles)],
+    )
+
+
+@blueprint.get("/segments/<int:segment_id>/customers")
+@requires(roles.ANALYST)
+def segment_customers(segment_id: int):
+    run = _latest_run()
+    url = _url()
+    profiles = queries.overview(url, run.id).segments
+    segment_names = dict(zip(profiles["segment"], profiles["name"], strict=True))
+    # Segments are numbered from 1 in the API, as on the dashboard and in its exports.
+    segment = segment_id - 1
+    if segment not in segment_names:
+        raise ApiError(404, f"Run {run.id} has no segment {segment_id}.")
+    page = _positive_int("page", 1)
+    per_page = _positive_int("per_page", DEFAULT_PAGE_SIZE)
+    if per_page > MAX_PAGE_SIZE:
+        raise ApiError(422, f"per_page is at most {MAX_PAGE_SIZE}.")
+    output = flask.request.args.get("format", "json")
+    if output not in ("json", "csv"):
+        raise ApiError(422, 'format is "json" or "csv".')
+    frame = queries.customers(url, run.id)
+    members = frame[frame["segment"] == segment]
+    shown = members.iloc[(page - 1) * per_page : page * per_page]
+    audience = export.audience_frame(shown, segment_names)
+    paging = {
+        "X-Total-Count": str(len(members)),
+        "X-Page": str(page),
+        "X-Per-Page": str(per_page),
+    }
+    if output == "csv":
+        return flask.Response(
+            export.to_csv(audience),
+            mimetype="text/csv",
+            headers={
+                **paging,
+                "Content-Disposition": (
+                    f'attachment; filename="run{run.id}-segment{segment_id}-page{page}.csv"'
+                ),
+            },
+        )
+    response = flask.jsonify(
+        run_id=run.id,
+        segment=segment_id,
+        page=page,
+        per_page=per_page,
+        total=len(members),
+        customers=_records(audience),
+    )
+    response.headers.update(paging)
+    return response
+
+
+@blueprint.get("/runs")
+@requires(roles.VIEWER)
+def runs():
+    history = queries.run_history(_url())
+    return flask.jsonify(runs=_records(history))
+
+
+@blueprint.get("/runs/latest")
+@requires(roles.VIEWER)
+def latest_run():
+    run = _latest_run()
+    history = queries.run_history(_url())
+    return flask.jsonify(_records(history[history["run_id"] == run.id])[0])
+
+
+def _url() -> str:
+    return flask.current_app.config["DATABASE_URL"]
+
+
+def _latest_run() -> queries.RunInfo:
+    run = queries.latest_run(_url())
+    if run is None:
+        raise ApiError(404, "No run is published yet; run `python -m analytics run` first.")
+    return run
+
+
+def _model_inputs(position: int, customer: object, features: list[str]) -> dict:
+    """One customer's model inputs, or a 422 that names the customer and the field."""
+    where = f"customers[{position}]"
+    if not isinstance(customer, dict):
+        raise ApiError(422, f"{where} is not an object.")
+    unknown = sorted(set(customer) - set(INPUTS))
+    if unknown:
+        raise ApiError(422, f"{where} has unknown fields {unknown}; known: {list(INPUTS)}.")
+    inputs = {}
+    for field, feature in INPUTS.items():
+        value = customer.get(field)
+        if feature == "Gender":
+            if value is not None and (
+                not isinstance(value, str) or not 0 < len(value) <= MAX_GENDER_LENGTH
+            ):
+                raise ApiError(
+                    422, f"{where}.gender is text of 1 to {MAX_GENDER_LENGTH} characters."
+                )
+            inputs[feature] = value
+            continue
+        low, high = NUMERIC_BOUNDS[feature]
+        if value is None:
+            if feature in features:
+                raise ApiError(422, f"{where}.{field} is required by the published model.")
+            continue
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not low <= value <= high
+        ):
+            raise ApiError(422, f"{where}.{field} is a number from {low:g} to {high:g}.")
+        inputs[feature] = float(value)
+    return inputs
+
+
+def _positive_int(name: str, default: int) -> int:
+    text = flask.request.args.get(name)
+    if text is None:
+        return default
+    # ASCII digits only: str.isdigit also accepts "²" and other digits int() refuses.
+    if not re.fullmatch(r"[0-9]{1,18}", text) or int(text) < 1:
+        raise ApiError(422, f"{name} is a whole number from 1 to 18 digits long.")
+    return int(text)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-ready dicts: missing values as null, times as ISO 8601, numpy as Python."""
+    return [
+        {key: _plain(value) for key, value in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]
+
+
+def _plain(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, datetime):
+        # Run times are stored in UTC; SQLite hands them back without their zone.
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _segment(profile: dict) -> dict:
+    """A segment profile, numbered from 1 as on the dashboard instead of from 0 as stored."""
+    number = int(profile.pop("segment")) + 1
+    return {"id": number, **profile}

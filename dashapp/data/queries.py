@@ -1,0 +1,400 @@
+"""What the pages read from the database. A published run never changes, so reads are cached
+per run id (dashapp.data.cache); only `latest_run` goes to the database on every page load, and it
+clears the caches when a new run has been published."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import flask
+import pandas as pd
+from sqlalchemy.orm import sessionmaker
+
+from analytics.config import SCATTER_SAMPLE
+from analytics.db import quarantine_repository, repository, webhook_repository
+from analytics.db.session import DatabaseMissing, forget_engine, session_factory, sqlite_file
+from analytics.steps.classifier import load_model
+from analytics.validation import quarantine
+from analytics.validation.quarantine import BadRow
+from dashapp.data import cache
+from dashapp.logic import comparison, pricing
+from dashapp.ui import theme
+
+
+def app_database_url() -> str:
+    """The database of the Dash app serving the current request."""
+    return flask.current_app.config["DATABASE_URL"]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: int
+    created_at: datetime
+    input_name: str
+    rows: int
+    k: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    kpis: dict
+    age_distribution: pd.DataFrame
+    salary_by_purchase: pd.DataFrame
+    correlation: pd.DataFrame
+    segments: pd.DataFrame
+    feature_ranges: dict
+    model_name: str | None
+    holdout_metrics: dict | None
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class PurchaseModel:
+    """A run's fitted model and what it needs to predict and explain."""
+
+    name: str
+    estimator: object
+    features: list[str]
+    reference: dict
+    threshold: float
+
+
+# The SQLite files this process has read: one that then goes missing was moved or deleted (an
+# outage, not a new installation).
+_sqlite_files_seen: set[Path] = set()
+
+
+def _sessions(url: str) -> sessionmaker:
+    """Sessions for reading; a missing SQLite file is DatabaseMissing, never created."""
+    path = sqlite_file(url)
+    if path is not None:
+        if not path.exists():
+            # The pooled connections would go on reading the moved file; a file put back (or a
+            # copy) is opened afresh.
+            forget_engine(url)
+            raise DatabaseMissing(
+                f"the SQLite file {path} is missing (moved or deleted)"
+                if path in _sqlite_files_seen
+                else f"there is no SQLite file {path} yet"
+            )
+        _sqlite_files_seen.add(path)
+    return session_factory(url)
+
+
+def latest_run(url: str) -> RunInfo | None:
+    """The newest published run; None with no run yet, including no SQLite file yet (a new
+    install). DatabaseMissing when a SQLite file this process has read went away."""
+    path = sqlite_file(url)
+    if path is not None and not path.exists() and path not in _sqlite_files_seen:
+        return None
+    with _sessions(url)() as session:
+        run = repository.latest_published_run(session)
+        if run is None:
+            return None
+        cache.note_latest_run(url, f"{run.id}@{run.created_at.isoformat()}")
+        return RunInfo(run.id, run.created_at, run.input_name, run.rows, run.k)
+
+
+def _holdout(stored: dict) -> pd.DataFrame:
+    holdout = pd.DataFrame(stored)
+    if "customers" not in holdout:  # runs stored before holdouts were counted: a row each
+        holdout["customers"] = 1
+    return holdout.astype({"y": "int8", "score": "float64", "customers": "int64"})
+
+
+@cache.per_run
+def overview(url: str, run_id: int) -> Overview:
+    with _sessions(url)() as session:
+        aggregates = {
+            name: repository.aggregate(session, run_id, name)
+            for name in (
+                "kpis",
+                "age_distribution",
+                "salary_by_purchase",
+                "correlation",
+                "feature_ranges",
+            )
+        }
+        segment_rows = repository.segments(session, run_id)
+        model = repository.selected_model(session, run_id)
+        correlation = aggregates["correlation"]
+        run = repository.run_by_id(session, run_id)
+        return Overview(
+            kpis=aggregates["kpis"],
+            age_distribution=pd.DataFrame(aggregates["age_distribution"]),
+            salary_by_purchase=pd.DataFrame(aggregates["salary_by_purchase"]),
+            correlation=pd.DataFrame(
+                correlation["data"], index=correlation["index"], columns=correlation["columns"]
+            ),
+            segments=pd.DataFrame([row.profile for row in segment_rows]),
+            feature_ranges=aggregates["feature_ranges"],
+            model_name=model.name if model else None,
+            holdout_metrics=model.metrics["holdout"] if model else None,
+            notes=list(run.notes or []),
+        )
+
+
+@cache.per_run
+def scatter_points(url: str, run_id: int, limit: int = SCATTER_SAMPLE) -> pd.DataFrame:
+    with _sessions(url)() as session:
+        return repository.customer_sample(session, run_id, limit)
+
+
+@cache.process_local(maxsize=4)
+def purchase_model(url: str, run_id: int) -> PurchaseModel | None:
+    """The run's fitted model, unpickled once per process (it was stored by our own pipeline)."""
+    with _sessions(url)() as session:
+        stored = repository.selected_model(session, run_id)
+        if stored is None:
+            return None
+        return PurchaseModel(
+            name=stored.name,
+            estimator=load_model(stored.artifact, stored.sklearn_version),
+            features=list(stored.features),
+            reference=dict(stored.explanation["reference"]),
+            threshold=stored.threshold,
+        )
+
+
+@cache.process_local(maxsize=2)
+def customers(url: str, run_id: int) -> pd.DataFrame:
+    """Every customer of a run, read once per process: filters and what-ifs then run in memory
+    (a 100k-customer frame filters in milliseconds; a database round trip per callback does not).
+    Callers must not modify the frame they get."""
+    with _sessions(url)() as session:
+        return repository.run_customers(session, run_id)
+
+
+def set_aside_counts(url: str) -> dict[int, int]:
+    """{run id: rows it set aside}; read on each request, like the run history."""
+    with _sessions(url)() as session:
+        return quarantine_repository.counts(session)
+
+
+def set_aside_rows(url: str, run_id: int) -> list[BadRow]:
+    """The rows a run set aside (at most 5 % of its file; not cached, they are read rarely)."""
+    with _sessions(url)() as session:
+        return quarantine_repository.bad_rows(session, run_id)
+
+
+@cache.per_run
+def set_aside_summary(url: str, run_id: int) -> dict:
+    """{"count", "reasons": {reason: rows}} of the rows a run set aside."""
+    return quarantine.summary(set_aside_rows(url, run_id))
+
+
+def run_history(url: str) -> pd.DataFrame:
+    """Every recent run, newest first; read on each request since runs keep arriving."""
+    with _sessions(url)() as session:
+        rows = [
+            {
+                "run_id": run.id,
+                "created_at": run.created_at,
+                "input_name": run.input_name,
+                "rows": run.rows,
+                "k": run.k,
+                "status": run.status,
+                "model": model.name if model else None,
+                "cv_roc_auc": model.metrics["cv"]["roc_auc"] if model else None,
+                "holdout_accuracy": model.metrics["holdout"]["accuracy"] if model else None,
+                "error": run.error,
+            }
+            for run, model in repository.run_history(session)
+        ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "run_id",
+            "created_at",
+            "input_name",
+            "rows",
+            "k",
+            "status",
+            "model",
+            "cv_roc_auc",
+            "holdout_accuracy",
+            "error",
+        ],
+    )
+
+
+def webhook_deliveries(url: str) -> pd.DataFrame:
+    """One row per run and receiver for the newest runs that were sent to webhooks: attempts,
+    whether one got through, and the last attempt's error. Read on each request."""
+    with session_factory(url)() as session:
+        attempts = pd.DataFrame(
+            [
+                {
+                    "run_id": delivery.run_id,
+                    "url": delivery.url,
+                    "attempted_at": delivery.attempted_at,
+                    "delivered": delivery.delivered,
+                    "error": delivery.error,
+                }
+                for delivery in webhook_repository.recent_deliveries(session)
+            ],
+            columns=["run_id", "url", "attempted_at", "delivered", "error"],
+        )
+    return (
+        attempts.groupby(["run_id", "url"], sort=False)
+        .agg(
+            attempts=("delivered", "size"),
+            delivered=("delivered", "any"),
+            last_attempt=("attempted_at", "last"),
+            error=("error", "last"),
+        )
+        .reset_index()
+    )
+
+
+def segment_label_map(url: str, run_id: int) -> dict[int, str]:
+    """Each segment of a run and its label ("2. Older mid earners, …")."""
+    names = overview(url, run_id).segments.set_index("segment")["name"]
+    return {int(segment): theme.segment_label(segment, name) for segment, name in names.items()}
+
+
+@cache.per_run
+def segment_moves(url: str, previous_id: int, run_id: int) -> pd.DataFrame:
+    """Who moved between the segments of two runs; both runs are published, so it is cached."""
+    with _sessions(url)() as session:
+        previous, current = (
+            repository.run_segment_members(session, rid) for rid in (previous_id, run_id)
+        )
+    return comparison.segment_moves(
+        previous,
+        current,
+        segment_label_map(url, previous_id),
+        segment_label_map(url, run_id),
+    )
+
+
+MODEL_METRICS = ("roc_auc", "pr_auc", "brier", "log_loss", "accuracy", "f1")
+
+
+@dataclass(frozen=True)
+class SelectedModel:
+    """The published model's evaluation: holdout curves, importance and its model card."""
+
+    name: str
+    params: dict
+    calibrated: bool
+    threshold: float
+    cv_metrics: dict
+    holdout_metrics: dict
+    roc: pd.DataFrame
+    pr: pd.DataFrame
+    calibration: pd.DataFrame
+    lift: pd.DataFrame
+    importance: pd.DataFrame
+    # Holdout customers counted per y (bought, 0/1) and score (the model's probability).
+    holdout: pd.DataFrame
+    card: dict
+    sklearn_version: str | None
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    """Every candidate's CV metrics (the selected one first) and the selected model, which is
+    None when the run had too little data for one (its notes say why)."""
+
+    comparison: pd.DataFrame
+    selected: SelectedModel | None
+    notes: list[str]
+
+
+@cache.per_run
+def model_report(url: str, run_id: int) -> ModelReport:
+    """Callers must not modify the frames they get: they are cached for the run."""
+    with _sessions(url)() as session:
+        stored = repository.run_models(session, run_id)
+        notes = list(repository.run_by_id(session, run_id).notes or [])
+    comparison = pd.DataFrame(
+        [
+            {
+                "name": model.name,
+                **{metric: model.metrics["cv"][metric] for metric in MODEL_METRICS},
+                "cv_rows": model.metrics.get("cv_rows"),
+                "selected": bool(model.is_selected),
+                "calibrated": bool(model.calibrated),
+            }
+            for model in stored
+        ],
+        columns=["name", *MODEL_METRICS, "cv_rows", "selected", "calibrated"],
+    ).sort_values(["selected", "roc_auc"], ascending=[False, False], ignore_index=True)
+    chosen = next((model for model in stored if model.is_selected), None)
+    return ModelReport(comparison, None if chosen is None else _selected_model(chosen), notes)
+
+
+def _selected_model(stored) -> SelectedModel:
+    curves = stored.curves
+    return SelectedModel(
+        name=stored.name,
+        params=dict(stored.params),
+        calibrated=bool(stored.calibrated),
+        threshold=float(stored.threshold),
+        cv_metrics=dict(stored.metrics["cv"]),
+        holdout_metrics=dict(stored.metrics["holdout"]),
+        roc=pd.DataFrame(curves["roc"]),
+        pr=pd.DataFrame(curves["pr"]),
+        calibration=pd.DataFrame(curves["calibration"]),
+        lift=pd.DataFrame(curves["lift"]),
+        importance=pd.DataFrame(stored.explanation["importance"]),
+        holdout=_holdout(curves["holdout"]),
+        card=dict(stored.card),
+        sklearn_version=stored.sklearn_version,
+    )
+
+
+@cache.per_run
+def product_prices(url: str, run_id: int) -> pd.DataFrame:
+    """Each product of a run with its customers and most common price, most common first."""
+    return pricing.typical_prices(customers(url, run_id))
+
+
+@dataclass(frozen=True)
+class SegmentPrediction:
+    """A segment's model inputs (a seeded sample of at most pricing.SEGMENT_ROWS customers), their
+    purchase probabilities at today's prices, and how many customers the segment has."""
+
+    rows: pd.DataFrame
+    probability: pd.Series
+    customers: int
+
+
+@cache.process_local(maxsize=16)
+def segment_prediction(url: str, run_id: int, segment: int | None) -> SegmentPrediction | None:
+    """Today's predictions for a segment (None: every customer), computed once per run and
+    segment so that a what-if price change only predicts the changed prices. None without a
+    model. Callers must not modify what they get."""
+    model = purchase_model(url, run_id)
+    if model is None:
+        return None
+    frame = customers(url, run_id)
+    members = frame if segment is None else frame[frame["segment"] == segment]
+    rows = pricing.sample_rows(
+        members[model.features], pricing.SEGMENT_ROWS, pricing.SEGMENT_SAMPLE_SEED
+    )
+    probability = pd.Series(model.estimator.predict_proba(rows)[:, 1], index=rows.index)
+    return SegmentPrediction(rows, probability, len(members))
+
+
+@cache.per_run
+def explorer_choices(url: str, run_id: int):
+    """What the segment explorer offers to filter a run's customers on."""
+    # Imported here: queries is imported by every page, the explorer's helpers by one.
+    from dashapp.logic import explorer
+
+    segments = overview(url, run_id).segments["segment"]
+    return explorer.choices_for(customers(url, run_id), segments.tolist())
+
+
+@cache.process_local(maxsize=2)
+def audience_csv_lines(url: str, run_id: int) -> tuple:
+    """A run's customers as audience CSV: the header and an array of one line per customer,
+    rendered once per run, so that exporting a filtered audience picks lines (milliseconds)
+    instead of writing 100k rows of CSV again (a third of a second)."""
+    from dashapp.logic import export
+
+    segments = overview(url, run_id).segments
+    names = dict(zip(segments["segment"], segments["name"], strict=True))
+    return export.csv_lines(export.audience_frame(customers(url, run_id), names))

@@ -1,0 +1,223 @@
+"""Sign-in for hosted mode: Flask-Login sessions, the login and logout routes, and a guard that
+checks every request against dashapp.hosting.roles before Dash sees it.
+
+Public without a session: /login, /logout, /assets/ (CSS), Dash's JavaScript bundles (open-source
+library code) and /api/ (the API checks its own bearer tokens). Everything else needs a signed-in
+user: pages answer 302 to /login or a 403 page, callbacks 401 or 403 JSON.
+"""
+
+import os
+from urllib.parse import urlsplit
+
+import flask
+from dash import Dash
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashapp.hosting import accounts, roles
+
+CALLBACK_PATH = "/_dash-update-component"
+DASH_INTERNAL_PREFIX = "/_dash-"
+PUBLIC_PATHS = {"/login", "/logout", "/_favicon.ico"}
+PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/api/")
+
+
+class MissingSecretKey(RuntimeError):
+    """Hosted mode was asked for without a SECRET_KEY to sign its sessions with."""
+
+
+class SignedInUser(UserMixin):
+    def __init__(self, account: accounts.Account):
+        self.id = account.id
+        self.username = account.username
+        self.role = account.role
+
+
+def require_secret_key(explicit: str | None = None) -> str:
+    secret_key = explicit or os.environ.get("SECRET_KEY", "")
+    if not secret_key.strip():
+        raise MissingSecretKey(
+            "SECRET_KEY is not set: hosted mode signs login sessions with it and will not start "
+            "without one. Set it in the environment to a long random value, e.g. "
+            "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    return secret_key
+
+
+def install(app: Dash, secret_key: str) -> None:
+    """Put the app behind login; `secret_key` signs the session cookies."""
+    server = app.server
+    server.config.update(
+        SECRET_KEY=secret_key,
+        LOGIN_REQUIRED=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        # Lax keeps the session cookie off cross-site POSTs, so other sites cannot drive callbacks.
+        SESSION_COOKIE_SAMESITE="Lax",
+        # Behind TLS (as a hosted app should be) the cookie must never travel in clear text.
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+    )
+    manager = LoginManager(server)
+    manager.user_loader(_load_user)
+    server.add_url_rule("/login", "login", _login_view(app), methods=["GET", "POST"])
+    server.add_url_rule("/logout", "logout", _logout)
+    server.before_request(_guard(app))
+
+
+def login_required() -> bool:
+    return bool(flask.current_app.config.get("LOGIN_REQUIRED"))
+
+
+def current_role() -> str | None:
+    """The role of whoever makes the current request; local mode (no login) is an admin's."""
+    if not login_required():
+        return roles.ADMIN
+    return current_user.role if current_user.is_authenticated else None
+
+
+def current_username() -> str | None:
+    if not login_required() or not current_user.is_authenticated:
+        return None
+    return current_user.username
+
+
+def _load_user(user_id: str) -> SignedInUser | None:
+    # Read on every request, so that a removed user or a changed role takes effect at once.
+    try:
+        account = accounts.account_by_id(flask.current_app.config["DATABASE_URL"], int(user_id))
+    except (SQLAlchemyError, ValueError):
+        return None
+    return None if account is None else SignedInUser(account)
+
+
+def _guard(app: Dash):
+    def guard():
+        path = flask.request.path
+        if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
+            return None
+        if not current_user.is_authenticated:
+            # Dash's own requests (layout, callbacks) come from scripts, which want no redirect.
+            if path.startswith(DASH_INTERNAL_PREFIX) or flask.request.method != "GET":
+                return flask.jsonify(error="Sign in first."), 401
+            return flask.redirect(flask.url_for("login", next=_here()))
+        if path == CALLBACK_PATH:
+            required = roles.callback_role(flask.request.get_json(silent=True) or {})
+            if required is None or not roles.allows(current_user.role, required):
+                return flask.jsonify(error="Your role may not use this part of the dashboard."), 403
+            return None
+        required = roles.page_role(path)
+        if required is not None and not roles.allows(current_user.role, required):
+            return _page(app, "forbidden", required=required), 403
+        return None
+
+    return guard
+
+
+def _login_view(app: Dash):
+    def login():
+        form = flask.request.form
+        target = _safe_next(form.get("next") or flask.request.args.get("next"))
+        if flask.request.method == "GET":
+            if current_user.is_authenticated:
+                return flask.redirect(target)
+            return _page(app, "login", next=target)
+        try:
+            account = accounts.authenticate(
+                flask.current_app.config["DATABASE_URL"],
+                form.get("username", ""),
+                form.get("password", ""),
+            )
+        except SQLAlchemyError:
+            error = "The database is not available; try again in a moment."
+            return _page(app, "login", next=target, error=error), 503
+        if account is None:
+            error = "Wrong username or password."
+            return _page(app, "login", next=target, error=error, username=form.get("username")), 401
+        login_user(SignedInUser(account))
+        return flask.redirect(target, code=303)
+
+    return login
+
+
+def _logout():
+    logout_user()
+    return flask.redirect(flask.url_for("login"))
+
+
+def _here() -> str:
+    query = flask.request.query_string.decode()
+    return flask.request.path + (f"?{query}" if query else "")
+
+
+def _safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this site only, never another host."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    offsite = parts.scheme or parts.netloc or target.startswith(("//", "/\\"))
+    return "/" if offsite or not target.startswith("/") else target
+
+
+def _page(app: Dash, which: str, **context) -> str:
+    return flask.render_template_string(
+        _TEMPLATE,
+        which=which,
+        stylesheets=[app.get_asset_url("bootstrap.min.css"), app.get_asset_url("app.css")],
+        user=current_user if current_user.is_authenticated else None,
+        **context,
+    )
+
+
+_TEMPLATE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{{ "Sign in" if which == "login" else "Not allowed" }} · Customer Analytics</title>
+  {% for href in stylesheets %}<link rel="stylesheet" href="{{ href }}">{% endfor %}
+</head>
+<body class="bg-light">
+  <nav class="navbar navbar-dark bg-dark mb-4">
+    <div class="container-fluid"><span class="navbar-brand">Customer Analytics</span></div>
+  </nav>
+  <main class="container" style="max-width: 26rem">
+  {% if which == "login" %}
+    <div class="card shadow-sm">
+      <div class="card-body p-4">
+        <h1 class="h4 mb-3">Sign in</h1>
+        {% if error %}
+        <div class="alert alert-danger py-2" role="alert" id="login-error">{{ error }}</div>
+        {% endif %}
+        <form method="post" action="/login" id="login-form">
+          <input type="hidden" name="next" value="{{ next }}">
+          <div class="mb-3">
+            <label for="username" class="form-label">Username</label>
+            <input type="text" class="form-control" id="username" name="username"
+                   value="{{ username or '' }}" autocomplete="username" required autofocus>
+          </div>
+          <div class="mb-3">
+            <label for="password" class="form-label">Password</label>
+            <input type="password" class="form-control" id="password" name="password"
+                   autocomplete="current-password" required>
+          </div>
+          <button type="submit" class="btn btn-primary w-100" id="login-submit">Sign in</button>
+        </form>
+      </div>
+    </div>
+    <p class="text-muted small mt-3">Accounts are created by an administrator with
+      <code class="text-nowrap">python -m dashapp users add</code>.</p>
+  {% else %}
+    <div class="card shadow-sm">
+      <div class="card-body p-4">
+        <h1 class="h4 mb-3">This page is not for your role</h1>
+        <p>You are signed in as <strong>{{ user.username }}</strong> ({{ user.role }}); this
+          page needs the <strong>{{ required }}</strong> role or above. Ask an administrator
+          if you need it.</p>
+        <a class="btn btn-primary" href="/">Go to the overview</a>
+        <a class="btn btn-outline-secondary" href="/logout">Sign out</a>
+      </div>
+    </div>
+  {% endif %}
+  </main>
+</body>
+</html>
+"""

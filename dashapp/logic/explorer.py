@@ -1,0 +1,481 @@
+"""Pure helpers behind the segment explorer: the filter state and its query string, which
+customers match, the scatter sample and selection, and segment profiles and comparisons."""
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from math import ceil, floor, isfinite, log10
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
+
+from analytics.config import RANDOM_STATE
+from dashapp.ui import theme
+
+RANGE_COLUMNS = ("Age", "Salary", "Price")
+PURCHASE_CHOICES = {"all": "All", "buyers": "Buyers", "non-buyers": "Non-buyers"}
+# The minimum purchase probability moves in steps of this size, from 0 (no filter) to 1.
+PROBABILITY_STEP = 0.05
+# WebGL stays responsive well beyond this, but the figure's payload grows with every point.
+SCATTER_LIMIT = 20_000
+# A lasso keeps at most this many vertices so that a shared link stays a reasonable length.
+LASSO_VERTICES = 60
+# Each range slider has about this many steps across the data.
+SLIDER_STEPS = 50
+
+
+@dataclass(frozen=True)
+class Slider:
+    low: float
+    high: float
+    step: float
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a run offers to filter on: genders (most common first), segments, a slider per
+    range column that has data, and a minimum purchase probability when the run has a model."""
+
+    genders: tuple[str, ...]
+    segments: tuple[int, ...]
+    sliders: Mapping[str, Slider]
+    has_probability: bool
+
+    @property
+    def axes(self) -> tuple[str, ...]:
+        return tuple(column for column in RANGE_COLUMNS if column in self.sliders)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the controls hold. A range that spans its whole slider does not filter (so customers
+    without a value stay in); an empty gender or segment choice matches nobody; a minimum
+    purchase probability of 0 does not filter."""
+
+    genders: tuple[str, ...]
+    ranges: Mapping[str, tuple[float, float]]
+    segments: tuple[int, ...]
+    purchased: str = "all"
+    selection: Mapping | None = None
+    min_probability: float = 0.0
+
+
+@dataclass(frozen=True)
+class View:
+    x: str
+    y: str
+    compare: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Masks:
+    """Which customers pass each part of the filters, as boolean arrays over the customers."""
+
+    others: np.ndarray
+    segments: np.ndarray
+    selection: np.ndarray = field(repr=False)
+
+    @property
+    def matching(self) -> np.ndarray:
+        return self.others & self.segments & self.selection
+
+    @property
+    def any_segment(self) -> np.ndarray:
+        """Matching every filter but the segment choice (what the segment views compare)."""
+        return self.others & self.selection
+
+
+def choices_for(customers: pd.DataFrame, segments: Collection[int]) -> Choices:
+    sliders = {
+        column: slider_for(customers[column])
+        for column in RANGE_COLUMNS
+        if customers[column].notna().any()
+    }
+    genders = tuple(str(g) for g in customers["Gender"].value_counts().index)
+    has_probability = bool(customers["purchase_probability"].notna().any())
+    return Choices(genders, tuple(sorted(segments)), sliders, has_probability)
+
+
+def slider_for(values: pd.Series) -> Slider:
+    """A slider over the values with a round step, its ends rounded outwards to the step."""
+    low, high = float(values.min()), float(values.max())
+    step = 10.0 ** floor(log10((high - low) / SLIDER_STEPS)) if high > low else 1.0
+    if values.dropna().mod(1).eq(0).all():
+        step = max(step, 1.0)
+    decimals = max(0, -floor(log10(step)))
+    return Slider(
+        round(floor(low / step) * step, decimals), round(ceil(high / step) * step, decimals), step
+    )
+
+
+def default_filters(choices: Choices) -> Filters:
+    return Filters(
+        genders=choices.genders,
+        ranges={column: (s.low, s.high) for column, s in choices.sliders.items()},
+        segments=choices.segments,
+    )
+
+
+def default_view(choices: Choices) -> View:
+    axes = choices.axes
+    compare = (choices.segments + choices.segments)[:2]
+    return View(axes[0], axes[min(1, len(axes) - 1)], compare)
+
+
+# The query string: readable, shareable, and lenient on the way in (a value that does not fit
+# this run falls back to its default rather than failing the page).
+
+
+def query_string(filters: Filters, view: View, choices: Choices) -> str:
+    """`?…` holding whatever differs from the defaults, or '' when nothing does."""
+    default = default_filters(choices)
+    params = {}
+    if set(filters.genders) != set(default.genders):
+        params["gender"] = ",".join(g for g in choices.genders if g in filters.genders)
+    for column, (low, high) in _active_ranges(filters, choices).items():
+        params[column.lower()] = f"{_plain(low)}-{_plain(high)}"
+    if set(filters.segments) != set(default.segments):
+        params["segment"] = ",".join(str(s + 1) for s in sorted(filters.segments))
+    if filters.purchased != "all":
+        params["purchased"] = filters.purchased
+    if choices.has_probability and filters.min_probability > 0:
+        params["min_probability"] = _plain(filters.min_probability)
+    if filters.selection:
+        params["sel"] = _selection_text(filters.selection)
+    default_axes = default_view(choices)
+    if view.x != default_axes.x:
+        params["x"] = view.x
+    if view.y != default_axes.y:
+        params["y"] = view.y
+    if tuple(view.compare) != default_axes.compare:
+        params["compare"] = f"{view.compare[0] + 1},{view.compare[1] + 1}"
+    return f"?{urlencode(params, safe=',')}" if params else ""
+
+
+def from_query(query: Mapping[str, str | list[str]], choices: Choices) -> tuple[Filters, View]:
+    """Filters and view from query parameters (as Dash Pages passes them to a layout)."""
+
+    def text(name: str) -> str | None:
+        value = query.get(name)
+        return ",".join(value) if isinstance(value, list) else value
+
+    default, view = default_filters(choices), default_view(choices)
+    genders = default.genders
+    if (gender := text("gender")) is not None:
+        wanted = {g.strip().lower() for g in gender.split(",")}
+        genders = tuple(g for g in choices.genders if g.lower() in wanted)
+    ranges = dict(default.ranges)
+    for column, slider in choices.sliders.items():
+        bounds = _numbers(text(column.lower()), "-")
+        if bounds is not None and len(bounds) == 2:
+            low, high = sorted(bounds)
+            ranges[column] = (max(low, slider.low), min(high, slider.high))
+    segments = default.segments
+    if (segment := text("segment")) is not None:
+        numbers = _numbers(segment, ",") or []
+        segments = tuple(s for s in choices.segments if s + 1 in numbers)
+    purchased = text("purchased")
+    x, y = text("x"), text("y")
+    compare = [s - 1 for s in (_numbers(text("compare"), ",") or [])]
+    if len(compare) != 2 or not set(compare) <= set(choices.segments):
+        compare = view.compare
+    return (
+        Filters(
+            genders=genders,
+            ranges=ranges,
+            segments=segments,
+            purchased=purchased if purchased in PURCHASE_CHOICES else "all",
+            selection=_parse_selection(text("sel"), choices),
+            min_probability=_min_probability(text("min_probability"), choices),
+        ),
+        View(
+            x if x in choices.axes else view.x,
+            y if y in choices.axes else view.y,
+            (int(compare[0]), int(compare[1])),
+        ),
+    )
+
+
+def _min_probability(text: str | None, choices: Choices) -> float:
+    """A probability from 0 to 1 when the run has probabilities; otherwise no minimum."""
+    values = _numbers(text, ",")
+    if not choices.has_probability or not values or len(values) > 1 or not 0 <= values[0] <= 1:
+        return 0.0
+    return values[0]
+
+
+def _active_ranges(filters: Filters, choices: Choices) -> dict[str, tuple[float, float]]:
+    """The ranges that narrow the customers: present in the run and inside their slider."""
+    active = {}
+    for column, slider in choices.sliders.items():
+        value = filters.ranges.get(column)
+        if value is not None and (value[0] > slider.low or value[1] < slider.high):
+            active[column] = (value[0], value[1])
+    return active
+
+
+def _plain(value: float) -> str:
+    """A number as people write it: 30000, not 30000.0 or 3e+04."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
+
+
+def _numbers(text: str | None, separator: str) -> list[float] | None:
+    if not text:
+        return None
+    try:
+        values = [float(part) for part in text.split(separator)]
+    except ValueError:
+        return None
+    return values if all(isfinite(v) for v in values) else None
+
+
+# The scatter selection, stored as {"kind": "box" | "lasso", "x": column, "y": column,
+# "xs": [...], "ys": [...]}: a box keeps its two x and two y bounds, a lasso its vertices.
+
+
+def selection_from_event(selected_data: Mapping | None, x: str, y: str) -> dict | None:
+    """The selection of a Plotly `selectedData` event on an x/y scatter, or None if it has none."""
+    if not selected_data:
+        return None
+    if box := selected_data.get("range"):
+        xs, ys = box.get("x"), box.get("y")
+        if xs and ys:
+            return {
+                "kind": "box",
+                "x": x,
+                "y": y,
+                "xs": _rounded(sorted(xs)),
+                "ys": _rounded(sorted(ys)),
+            }
+    if lasso := selected_data.get("lassoPoints"):
+        xs, ys = lasso.get("x") or [], lasso.get("y") or []
+        if len(xs) >= 3 and len(xs) == len(ys):
+            spread = np.linspace(0, len(xs) - 1, min(len(xs), LASSO_VERTICES))
+            keep = np.unique(spread.round().astype(int))
+            return {
+                "kind": "lasso",
+                "x": x,
+                "y": y,
+                "xs": _rounded([xs[i] for i in keep]),
+                "ys": _rounded([ys[i] for i in keep]),
+            }
+    return None
+
+
+def inside_selection(selection: Mapping, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Which points (xs[i], ys[i]) lie in the selection; missing values never do."""
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    sx, sy = np.asarray(selection["xs"], dtype=float), np.asarray(selection["ys"], dtype=float)
+    in_bounds = (xs >= sx.min()) & (xs <= sx.max()) & (ys >= sy.min()) & (ys <= sy.max())
+    if selection["kind"] == "box":
+        return in_bounds
+    candidates = np.flatnonzero(in_bounds)
+    inside = np.zeros(len(xs), dtype=bool)
+    inside[candidates] = _in_polygon(xs[candidates], ys[candidates], sx, sy)
+    return inside
+
+
+def _in_polygon(px: np.ndarray, py: np.ndarray, vx: np.ndarray, vy: np.ndarray) -> np.ndarray:
+    """Even-odd rule: a point is inside when a ray to its right crosses the edges an odd number
+    of times."""
+    inside = np.zeros(len(px), dtype=bool)
+    previous = len(vx) - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for current in range(len(vx)):
+            x1, y1, x2, y2 = vx[current], vy[current], vx[previous], vy[previous]
+            straddles = (y1 > py) != (y2 > py)
+            crossing_x = (x2 - x1) * (py - y1) / (y2 - y1) + x1
+            inside ^= straddles & (px < crossing_x)
+            previous = current
+    return inside
+
+
+def describe_selection(selection: Mapping | None) -> str:
+    if not selection:
+        return "None: drag on the scatter to select customers."
+    axes = f"{selection['x']} × {selection['y']}"
+    if selection["kind"] == "lasso":
+        return f"Lasso selection on {axes}."
+    xs, ys = selection["xs"], selection["ys"]
+    return (
+        f"Box selection: {selection['x']} {_value(selection['x'], xs[0])}–"
+        f"{_value(selection['x'], xs[1])}, {selection['y']} {_value(selection['y'], ys[0])}–"
+        f"{_value(selection['y'], ys[1])}."
+    )
+
+
+def _value(column: str, value: float) -> str:
+    return theme.number(value, 0) if column == "Age" else theme.money(value)
+
+
+def _rounded(values: list[float]) -> list[float]:
+    return [float(f"{float(v):.6g}") for v in values]
+
+
+def _selection_text(selection: Mapping) -> str:
+    if selection["kind"] == "box":
+        numbers = [*selection["xs"], *selection["ys"]]
+    else:
+        numbers = [n for xy in zip(selection["xs"], selection["ys"], strict=True) for n in xy]
+    return ",".join([selection["kind"], selection["x"], selection["y"], *map(_plain, numbers)])
+
+
+def _parse_selection(text: str | None, choices: Choices) -> dict | None:
+    parts = (text or "").split(",")
+    if len(parts) < 3 or parts[0] not in ("box", "lasso"):
+        return None
+    kind, x, y = parts[:3]
+    numbers = _numbers(",".join(parts[3:]), ",")
+    if x not in choices.axes or y not in choices.axes or numbers is None:
+        return None
+    if kind == "box" and len(numbers) == 4:
+        return {"kind": kind, "x": x, "y": y, "xs": sorted(numbers[:2]), "ys": sorted(numbers[2:])}
+    if kind == "lasso" and len(numbers) >= 6 and len(numbers) % 2 == 0:
+        return {"kind": kind, "x": x, "y": y, "xs": numbers[0::2], "ys": numbers[1::2]}
+    return None
+
+
+# Which customers match.
+
+
+def masks(customers: pd.DataFrame, filters: Filters, choices: Choices) -> Masks:
+    rows = len(customers)
+    others = np.ones(rows, dtype=bool)
+    if set(filters.genders) != set(choices.genders):
+        others &= customers["Gender"].isin(filters.genders).to_numpy()
+    for column, (low, high) in _active_ranges(filters, choices).items():
+        values = customers[column].to_numpy()
+        others &= (values >= low) & (values <= high)
+    if filters.purchased != "all":
+        others &= customers["Purchased"].to_numpy() == (filters.purchased == "buyers")
+    if choices.has_probability and filters.min_probability > 0:
+        others &= customers["purchase_probability"].to_numpy() >= filters.min_probability
+    segments = np.ones(rows, dtype=bool)
+    if set(filters.segments) != set(choices.segments):
+        segments = np.isin(customers["segment"].to_numpy(), list(filters.segments))
+    selection = np.ones(rows, dtype=bool)
+    if filters.selection:
+        selection = inside_selection(
+            filters.selection,
+            customers[filters.selection["x"]].to_numpy(),
+            customers[filters.selection["y"]].to_numpy(),
+        )
+    return Masks(others, segments, selection)
+
+
+def count_text(matching: int, total: int) -> str:
+    return f"{theme.count(matching)} of {theme.count(total)} customers match"
+
+
+def sample_note(shown: int, total: int) -> str:
+    if shown >= total:
+        return f"Showing all {theme.count(total)} matching customers."
+    return f"Showing a random sample of {theme.count(shown)} of {theme.count(total)} customers."
+
+
+def sample_positions(mask: np.ndarray, limit: int = SCATTER_LIMIT) -> np.ndarray:
+    """Positions of at most `limit` of the True entries, in order, chosen uniformly at random.
+
+    The draw is by a fixed random ranking of all rows, so narrowing the filters keeps the
+    points that stay in the sample where they were instead of drawing a new sample.
+    """
+    positions = np.flatnonzero(mask)
+    if len(positions) <= limit:
+        return positions
+    rank = np.random.default_rng(RANDOM_STATE).permutation(len(mask))
+    return np.sort(positions[np.argpartition(rank[positions], limit)[:limit]])
+
+
+def toggle_segment(chosen: Collection[int], clicked: int, segments: Collection[int]) -> list[int]:
+    """A click on a segment shows only that segment; a click on the only one shows them all."""
+    return sorted(segments) if list(chosen) == [clicked] else [clicked]
+
+
+# Profiles of segments.
+
+PROFILE_COLUMNS = [
+    "segment",
+    "customers",
+    "share",
+    "age_mean",
+    "salary_mean",
+    "price_mean",
+    "purchase_rate",
+    "revenue",
+    "revenue_per_customer",
+    "top_gender",
+    "top_gender_share",
+]
+
+
+def segment_counts(customers: pd.DataFrame, segments: pd.DataFrame, mask: np.ndarray):
+    """Columns segment, name, size and share (of the masked customers) for every segment."""
+    ids = segments["segment"].to_numpy()
+    size = np.bincount(customers["segment"].to_numpy()[mask], minlength=ids.max() + 1)[ids]
+    total = size.sum()
+    return pd.DataFrame(
+        {
+            "segment": ids,
+            "name": segments["name"].to_numpy(),
+            "size": size,
+            "share": size / total if total else np.zeros(len(size)),
+        }
+    )
+
+
+def segment_profiles(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per segment of the given customers: how many, their share, means, purchase rate, revenue
+    (prices of purchases) and most common gender. Means of a column without values are NaN."""
+    if frame.empty:
+        return pd.DataFrame(columns=PROFILE_COLUMNS)
+    groups = frame.groupby("segment", sort=True)
+    profiles = groups.agg(
+        customers=("Purchased", "size"),
+        age_mean=("Age", "mean"),
+        salary_mean=("Salary", "mean"),
+        price_mean=("Price", "mean"),
+        purchase_rate=("Purchased", "mean"),
+    )
+    if frame["Price"].notna().any():
+        revenue = frame["Price"] * frame["Purchased"]
+        profiles["revenue"] = revenue.groupby(frame["segment"]).sum()
+    else:
+        profiles["revenue"] = np.nan
+    profiles["revenue_per_customer"] = profiles["revenue"] / profiles["customers"]
+    profiles["share"] = profiles["customers"] / len(frame)
+    genders = frame.groupby(["segment", "Gender"]).size()
+    top = genders.groupby(level="segment").idxmax().map(lambda key: key[1])
+    profiles["top_gender"] = top
+    profiles["top_gender_share"] = genders.groupby(level="segment").max() / profiles["customers"]
+    return profiles.reset_index()[PROFILE_COLUMNS]
+
+
+_COMPARED = (
+    ("Customers", "customers", theme.count, theme.count),
+    ("Average age", "age_mean", theme.number, lambda years: f"{theme.number(years)} years"),
+    ("Average salary", "salary_mean", theme.money, theme.money),
+    ("Average price", "price_mean", theme.money, theme.money),
+    ("Purchase rate", "purchase_rate", theme.percent, lambda rate: f"{rate * 100:.1f} pts"),
+    ("Revenue", "revenue", theme.money, theme.money),
+    ("Revenue per customer", "revenue_per_customer", theme.money, theme.money),
+)
+
+
+def comparison_rows(a: pd.Series | None, b: pd.Series | None) -> list[tuple[str, str, str, str]]:
+    """(measure, A, B, B − A) for two segment profiles; None for a segment with no customers."""
+    rows = []
+    for label, key, shown, difference in _COMPARED:
+        first = None if a is None else a[key]
+        second = None if b is None else b[key]
+        change = theme.MISSING
+        if first is not None and second is not None and first == first and second == second:
+            change = f"{'+' if second >= first else '−'}{difference(abs(second - first))}"
+        rows.append((label, shown(first), shown(second), change))
+    rows.append(("Most common gender", _top_gender(a), _top_gender(b), ""))
+    return rows
+
+
+def _top_gender(profile: pd.Series | None) -> str:
+    if profile is None:
+        return theme.MISSING
+    return f"{profile['top_gender']} ({theme.percent(profile['top_gender_share'])})"

@@ -1,0 +1,101 @@
+"""CSV exports of customers that are safe to open in a spreadsheet (see analytics.io.spreadsheet);
+numbers are written as numbers."""
+
+import csv
+import io
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from analytics.io.spreadsheet import neutralise
+from analytics.validation import quarantine
+from analytics.validation.quarantine import BadRow
+
+OPTIONAL_COLUMNS = ("Product ID", "Price")
+# Four decimals tell customers apart for ranking and keep the file short; the model is not more
+# precise than that.
+PROBABILITY_DECIMALS = 4
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the frame with every text cell neutralised (header names included)."""
+    safe = frame.rename(columns=neutralise)
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    return safe
+
+
+def audience_frame(customers: pd.DataFrame, segment_names: dict[int, str]) -> pd.DataFrame:
+    """Customers as an audience file: input columns, segment number (as shown) and name, and
+    the purchase probability under the run's model.
+
+    Optional input columns that the run did not have are left out rather than written empty;
+    the probability is always there, empty when the run has no model, so that files and API
+    pages of every run have it in the same place.
+    """
+    audience = customers.drop(columns=["segment", "purchase_probability"])
+    absent = [c for c in OPTIONAL_COLUMNS if c in audience and audience[c].isna().all()]
+    audience = audience.drop(columns=absent)
+    audience["Segment"] = customers["segment"].to_numpy() + 1
+    audience["Segment name"] = customers["segment"].map(segment_names).to_numpy()
+    audience["Purchase probability"] = (
+        customers["purchase_probability"].round(PROBABILITY_DECIMALS).to_numpy()
+    )
+    return audience
+
+
+def csv_lines(frame: pd.DataFrame) -> tuple[str, np.ndarray]:
+    """The header line and one CSV line per row, formula cells neutralised.
+
+    Lines are kept apart so that a subset of rows can be written by picking lines (a boolean
+    mask over the array) instead of formatting the rows again.
+    """
+    safe = neutralise_frame(frame)
+    lines = _LineCollector()
+    writer = csv.writer(lines, lineterminator="\r\n")
+    writer.writerow(safe.columns)
+    writer.writerows(zip(*(_cells(safe[column]) for column in safe.columns), strict=True))
+    header, *rows = lines
+    return header, np.array(rows, dtype=object)
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """The whole frame as CSV text, formula cells neutralised."""
+    header, rows = csv_lines(frame)
+    return header + "".join(rows)
+
+
+class _LineCollector(list):
+    """A file-like list: csv.writer writes each row with one call, so each row is one item."""
+
+    write = list.append
+
+
+def _cells(column: pd.Series) -> list:
+    """Python values for csv.writer: whole floats as integers (42, not 42.0), missing as ''."""
+    missing = column.isna().to_numpy()
+    values = column.to_numpy()
+    if pd.api.types.is_float_dtype(column):
+        known = values[~missing]
+        # Beyond 2**53 a float no longer holds every whole number, so it is written as it is.
+        if np.array_equal(known, np.round(known)) and np.all(np.abs(known) < 2**53):
+            cells = np.where(missing, 0, values).astype(np.int64).tolist()
+        else:
+            cells = values.tolist()
+    else:
+        cells = column.astype(object).tolist()
+    for position in np.flatnonzero(missing):
+        cells[position] = None
+    return cells
+
+
+def set_aside_csv(rows: Iterable[BadRow]) -> str:
+    """The rows a run set aside as CSV text: line, reasons, the file's cells, all neutralised."""
+    header, records = quarantine.export_table(rows)
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(records)
+    return text.getvalue()

@@ -1,0 +1,55 @@
+"""Pure helpers behind the what-if predictor."""
+
+from analytics.validation.customer_file import NUMERIC_BOUNDS
+
+BANDS = [(0.3, "Low", "danger"), (0.6, "Medium", "warning"), (1.01, "High", "success")]
+
+
+def input_problem(
+    age: float | None, salary: float | None, price: float | None, needs_price: bool = True
+) -> str | None:
+    """What is wrong with the inputs, in words, or None when a prediction can be made."""
+    given = [("Age", age), ("Salary", salary)] + ([("Price", price)] if needs_price else [])
+    for name, value in given:
+        low, high = NUMERIC_BOUNDS[name]
+        if value is None:
+            return f"Enter the {name.lower()} to see a prediction."
+        if not low <= value <= high:
+            return f"{name} must be between {low:,.0f} and {high:,.0f}."
+    return None
+
+
+def band(probability: float) -> tuple[str, str]:
+    """The band name and its Bootstrap colour: below 30 % low, below 60 % medium, else high."""
+    for upper, name, colour in BANDS:
+        if probability < upper:
+            return name, colour
+    return BANDS[-1][1], BANDS[-1][2]
+
+
+def model_quality(roc_auc: float) -> str:
+    """ROC-AUC in plain words for managers."""
+    word = (
+        "Excellent"
+        if roc_auc >= 0.9
+        else "Good"
+        if roc_auc >= 0.8
+        else "Fair"
+        if roc_auc >= 0.7
+        else "Weak"
+    )
+    return f"{word} — ranks a buyer above a non-buyer {roc_auc:.0%} of the time"
+
+
+def explain(baseline: float, contributions: dict[str, float], top: int = 2) -> str:
+    """The largest contributions in percentage points, against the reference customer."""
+    ranked = sorted(contributions.items(), key=lambda item: abs(item[1]), reverse=True)
+    parts = [
+        f"{feature.lower()} {'raises' if value > 0 else 'lowers'} it by {abs(value) * 100:.0f} "
+        f"point{'' if round(abs(value) * 100) == 1 else 's'}"
+        for feature, value in ranked[:top]
+        if round(abs(value) * 100) >= 1
+    ]
+    if not parts:
+        return f"About the same as a typical customer ({baseline:.0%})."
+    return f"Against a typical customer ({baseline:.0%}): {'; '.join(parts)}."

@@ -1,0 +1,227 @@
+"""Small layout pieces shared by the pages."""
+
+from collections.abc import Callable
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+from dash.development.base_component import Component
+from sqlalchemy.exc import SQLAlchemyError
+
+from analytics.db.session import describe_failure, forget_engine, safe_url
+from dashapp.data import queries
+from dashapp.ui import ids, theme
+
+
+def for_latest_run(render: Callable[[str, queries.RunInfo], Component]) -> Component:
+    """Render a page for the latest published run, or the designed empty or error state."""
+    url = queries.app_database_url()
+    try:
+        run = queries.latest_run(url)
+        return empty_state(url) if run is None else render(url, run)
+    except SQLAlchemyError as error:
+        # The next request reconnects (and migrates, should the database come back empty).
+        forget_engine(url)
+        return error_state(url, error)
+
+
+def page_header(title: str, run: queries.RunInfo, notes: list[str] = ()) -> html.Div:
+    """The page title and which run (file, size, time) everything below comes from."""
+    return html.Div(
+        [
+            html.H1(title, className="h3 mb-1"),
+            html.P(
+                f"Run {run.id} · {run.input_name} · {run.rows:,} customers · "
+                f"published {run.created_at:%d %b %Y %H:%M} UTC",
+                className="text-muted mb-3",
+                id=ids.RUN_BADGE,
+            ),
+            *[dbc.Alert(note, color="secondary", className="py-2") for note in notes],
+        ]
+    )
+
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    # Plotly's "share chart" button would upload the data to a third-party service.
+    "modeBarButtonsToRemove": ["sendChartToCloud"],
+}
+
+
+def kpi_card(label: str, value: str, detail: str | None = None) -> dbc.Card:
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(label, className="kpi-label"),
+                html.Div(value, className="kpi-value"),
+                html.Div(detail, className="kpi-detail") if detail else None,
+            ]
+        ),
+        className="h-100 kpi-card",
+    )
+
+
+def graph_card(
+    title: str, graph_id: str, figure: go.Figure, height: int = 340, subtitle: str | None = None
+) -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.H2(title, className="h6 mb-0"),
+                    html.Small(subtitle, className="text-muted") if subtitle else None,
+                ]
+            ),
+            dbc.CardBody(
+                dcc.Graph(
+                    id=graph_id, figure=figure, config=GRAPH_CONFIG, style={"height": f"{height}px"}
+                ),
+                className="p-2",
+            ),
+        ],
+        className="h-100",
+    )
+
+
+def empty_state(database_url: str) -> html.Div:
+    return html.Div(
+        dbc.Alert(
+            [
+                html.H2("No results yet", className="h4 alert-heading"),
+                html.P(
+                    f"There is no published analytics run in {safe_url(database_url)}. "
+                    "Analyse a customer CSV to fill this dashboard:"
+                ),
+                html.Pre(
+                    "python -m analytics run --input data/sample_customers.csv", className="mb-2"
+                ),
+                html.P("then reload this page.", className="mb-0"),
+            ],
+            color="info",
+        ),
+        id=ids.EMPTY_STATE,
+    )
+
+
+def error_state(database_url: str, error: Exception) -> html.Div:
+    return html.Div(
+        dbc.Alert(
+            [
+                html.H2("Results unavailable", className="h4 alert-heading"),
+                html.P(f"The {describe_failure(database_url, error)}."),
+                html.P(
+                    "Check DATABASE_URL and that the database is running, then reload.",
+                    className="mb-0",
+                ),
+            ],
+            color="danger",
+        ),
+        id=ids.ERROR_STATE,
+    )
+
+
+def tool_graph_card(
+    title: str,
+    graph_id: str,
+    figure: go.Figure,
+    tools: Component | None = None,
+    height: int = 340,
+    subtitle: str | None = None,
+) -> dbc.Card:
+    """A graph card with controls above the figure and the mode bar always shown, so that the
+    PNG download (named after the graph) and the selection tools are in plain sight."""
+    config = {
+        **GRAPH_CONFIG,
+        "displayModeBar": True,
+        "toImageButtonOptions": {**GRAPH_CONFIG["toImageButtonOptions"], "filename": graph_id},
+    }
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.H2(title, className="h6 mb-0"),
+                    html.Small(subtitle, className="text-muted") if subtitle else None,
+                ]
+            ),
+            dbc.CardBody(
+                [
+                    tools,
+                    dcc.Loading(
+                        dcc.Graph(
+                            id=graph_id,
+                            figure=figure,
+                            config=config,
+                            style={"height": f"{height}px"},
+                        ),
+                        delay_show=400,
+                    ),
+                ],
+                className="p-2",
+            ),
+        ],
+        className="h-100",
+    )
+
+
+def swatch_label(segment: int, segments: pd.DataFrame) -> list:
+    """A segment's colour swatch and its label, from the run's segments (segment, name)."""
+    name = segments.loc[segments["segment"] == segment, "name"].iat[0]
+    return [
+        html.Span(className="swatch", style={"backgroundColor": theme.segment_colour(segment)}),
+        theme.segment_label(segment, name),
+    ]
+
+
+def segment_profile_table(
+    profiles: pd.DataFrame,
+    segments: pd.DataFrame,
+    chosen: list[int],
+    table_id: str | None = None,
+) -> Component:
+    """One row per chosen segment: customers, share, means, purchase rate, revenue, gender.
+
+    `profiles` has a row per segment with customers (others count 0); a column the run lacks
+    (Price, revenue) shows as a dash.
+    """
+    if profiles.empty:
+        return html.P("No customers match these filters.", className="text-muted mb-0")
+    headings = [
+        "Segment",
+        "Customers",
+        "Share",
+        "Avg age",
+        "Avg salary",
+        "Avg price",
+        "Purchase rate",
+        "Revenue",
+        "Most common gender",
+    ]
+    by_segment = profiles.set_index("segment")
+    rows = []
+    for segment in sorted(chosen):
+        if segment not in by_segment.index:
+            cells = [theme.count(0), *[theme.MISSING] * 7]
+        else:
+            p = by_segment.loc[segment]
+            cells = [
+                theme.count(p["customers"]),
+                theme.percent(p["share"]),
+                theme.number(p["age_mean"]),
+                theme.money(p["salary_mean"]),
+                theme.money(p.get("price_mean")),
+                theme.percent(p["purchase_rate"]),
+                theme.money(p.get("revenue")),
+                f"{p['top_gender']} ({theme.percent(p['top_gender_share'])})",
+            ]
+        rows.append(html.Tr([html.Td(swatch_label(segment, segments)), *map(html.Td, cells)]))
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in headings])), html.Tbody(rows)],
+        hover=True,
+        responsive=True,
+        size="sm",
+        className="mb-0",
+        **({"id": table_id} if table_id else {}),
+    )
