@@ -1,9 +1,12 @@
-"""Defaults and environment settings, in one place."""
+"""Defaults, and the settings read from the environment: `Settings.from_env()` is the one place
+the process environment is read; everything else is handed a `Settings` (tests build their own)."""
 
 import math
 import os
+import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import joblib
 
@@ -16,7 +19,8 @@ CV_FOLDS = 5
 LARGE_SAMPLE_CV_FOLDS = 3
 LARGE_SAMPLE_ROWS = 5_000
 
-# Segmentation: k is chosen on a seeded sample; see analytics.segmentation.choose_k for the rule.
+# Segmentation: k is chosen on a seeded sample; see analytics.steps.segmentation.choose_k for
+# the rule.
 K_RANGE = range(2, 11)
 K_SELECTION_ROWS = 5_000
 # Silhouette is O(n^2); it is scored on a fixed-size subsample of the selection sample.
@@ -63,9 +67,7 @@ QUARANTINE_MAX_SHARE = 0.05
 SCATTER_SAMPLE = 5_000
 
 
-def database_url(explicit: str | None = None) -> str:
-    """The database to use: an explicit URL, else $DATABASE_URL, else SQLite under data/."""
-    return explicit or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+DEFAULT_UPLOAD_DIR = Path("data/uploads")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,59 @@ class InputLimits:
     max_bytes: int = MAX_INPUT_BYTES
     max_rows: int = MAX_ROWS
     max_columns: int = MAX_COLUMNS
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the CLI, the dashboard and its workers are configured with, built once at start.
+
+    database_url: DATABASE_URL (default SQLite under data/). input_limits: ANALYTICS_MAX_INPUT_MB,
+    ANALYTICS_MAX_ROWS, ANALYTICS_MAX_COLUMNS. upload_limits: the same with UPLOAD_MAX_MB.
+    analysis_jobs: ANALYTICS_JOBS. secret_key: SECRET_KEY (hosted mode). session_cookie_secure:
+    SESSION_COOKIE_SECURE=1. redis_url: REDIS_URL (Celery jobs, shared cache). upload_dir:
+    UPLOAD_DIR. job_cache_dir: JOB_CACHE_DIR (background-job state without Redis).
+    """
+
+    database_url: str = DEFAULT_DATABASE_URL
+    input_limits: InputLimits = field(default_factory=InputLimits)
+    upload_limits: InputLimits = field(
+        default_factory=lambda: InputLimits(max_bytes=min(MAX_INPUT_BYTES, UPLOAD_MAX_BYTES))
+    )
+    analysis_jobs: int = 1
+    secret_key: str | None = field(default=None, repr=False)
+    session_cookie_secure: bool = False
+    redis_url: str | None = None
+    upload_dir: Path = DEFAULT_UPLOAD_DIR
+    job_cache_dir: Path = field(
+        default_factory=lambda: Path(tempfile.gettempdir()) / "customer-analytics-jobs"
+    )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Settings from `environ` (default: this process's environment); a malformed number is
+        a ValueError naming its variable."""
+        environ = os.environ if environ is None else environ
+        defaults = cls()
+        return cls(
+            database_url=environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            input_limits=input_limits(environ),
+            upload_limits=upload_limits(environ),
+            analysis_jobs=analysis_jobs(environ),
+            secret_key=environ.get("SECRET_KEY") or None,
+            session_cookie_secure=environ.get("SESSION_COOKIE_SECURE", "") == "1",
+            redis_url=environ.get("REDIS_URL") or None,
+            upload_dir=Path(environ.get("UPLOAD_DIR") or DEFAULT_UPLOAD_DIR),
+            job_cache_dir=Path(environ.get("JOB_CACHE_DIR") or defaults.job_cache_dir),
+        )
+
+    def with_database(self, url: str | None) -> "Settings":
+        """These settings with an explicit database URL (a `--db` option), if one is given."""
+        return replace(self, database_url=url) if url else self
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The database to use: an explicit URL, else $DATABASE_URL, else SQLite under data/."""
+    return explicit or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
 def input_limits(environ: Mapping[str, str] = os.environ) -> InputLimits:
