@@ -14,7 +14,7 @@ from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, database_ur
 from analytics.db import migrate, quarantine_repository, repository
 from analytics.db.session import describe_failure, get_engine, safe_url, session_factory
 from analytics.io.sample import generate_customers, generate_transactions
-from analytics.runs import pipeline, rfm_pipeline
+from analytics.runs import customer_file, order_log
 from analytics.steps.classifier import ModelVersionError, load_model, predict_probability
 from analytics.steps.segmentation import FEATURE_COLUMNS
 from analytics.validation.customer_file import NUMERIC_BOUNDS, InputError, parse_column_mapping
@@ -251,7 +251,7 @@ def _run(args: argparse.Namespace) -> int:
                 EXIT_BAD_INPUT,
             )
         else:
-            summary = pipeline.run(args.input[0], url, **options).as_dict()
+            summary = customer_file.run(args.input[0], url, **options).as_dict()
     except ValueError as error:
         raise CommandError(f"{args.input[0].name}: {error}", EXIT_BAD_INPUT) from None
     for note in summary["notes"]:
@@ -390,7 +390,7 @@ def _rfm(args: argparse.Namespace) -> int:
             EXIT_BAD_INPUT,
         )
     url = database_url(args.db)
-    summary = rfm_pipeline.run_rfm(
+    summary = order_log.run_rfm(
         args.input,
         url,
         *columns,

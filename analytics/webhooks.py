@@ -62,7 +62,7 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 def payload(summary: dict, published_at: datetime) -> dict:
     """What receivers get: the run's size, segments and model metrics (`summary` is
-    pipeline.RunSummary.as_dict())."""
+    analytics.runs.customer_file.RunSummary.as_dict())."""
     return {
         "event": EVENT,
         "run_id": summary["run_id"],

@@ -102,11 +102,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _database_with_a_run(folder: Path, input_csv: Path) -> tuple[str, tuple[str, str]]:
     """A fresh database with one run of `input_csv` and an account to sign in with."""
-    from analytics.runs import pipeline
+    from analytics.runs import customer_file
     from dashapp.hosting import accounts, roles
 
     url = f"sqlite:///{folder / 'soak.db'}"
-    pipeline.run(input_csv, url)
+    customer_file.run(input_csv, url)
     credentials = ("soak", secrets.token_urlsafe(16))
     accounts.add_user(url, *credentials, roles.SALES)
     return url, credentials

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.chrome.options import Options
 
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = ROOT / "data" / "sample_customers.csv"
@@ -69,7 +69,7 @@ def reference_csv() -> Path:
 def published_db(tmp_path_factory) -> str:
     """A SQLite database holding one published run of the bundled sample."""
     url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'analytics.db'}"
-    pipeline.run(SAMPLE_CSV, url)
+    customer_file.run(SAMPLE_CSV, url)
     return url
 
 

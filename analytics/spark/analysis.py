@@ -29,7 +29,6 @@ from pyspark.ml.feature import OneHotEncoder, StandardScaler, StringIndexer, Vec
 from pyspark.ml.functions import array_to_vector, vector_to_array
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from scipy.special import expit
 from sklearn.inspection import permutation_importance
 from sklearn.model_selection import ParameterGrid, StratifiedKFold
 
@@ -46,12 +45,11 @@ from analytics.steps.classifier import (
     NUMERIC_FEATURES,
     THRESHOLD,
     ModelSelection,
-    _logit,
-    _metrics,
-    _platt_cv,
     evaluation_curves,
     reference_customer,
 )
+from analytics.steps.classifier.calibration import choose_calibration
+from analytics.steps.classifier.evaluation import classification_metrics
 from analytics.steps.segmentation import (
     FEATURE_COLUMNS,
     NUMERIC_COLUMNS,
@@ -98,7 +96,7 @@ def _candidates(seed: int) -> dict[str, tuple[Callable[[], object], dict]]:
 
 
 def aggregates(customers: DataFrame, columns: list[str], gender_counts: pd.Series) -> dict:
-    """The aggregates analytics.runs.pipeline.analyse stores, with the same keys and shapes."""
+    """The aggregates analytics.runs.customer_file.analyse stores, with the same keys and shapes."""
     has_price = "Price" in columns
     ranges = [c for c in ("Age", "Salary", "Price") if c in columns]
     numeric = [c for c in eda.NUMERIC_COLUMNS if c in columns]
@@ -392,7 +390,7 @@ def select_model(
     for name in _candidates(seed):
         params, scores = max(
             ((params, scores) for setting, params, scores in scored if setting == name),
-            key=lambda pair: _metrics(selection["label"], pair[1])["roc_auc"],
+            key=lambda pair: classification_metrics(selection["label"], pair[1])["roc_auc"],
         )
         out_of_fold[name] = scores
         comparison.append(
@@ -400,7 +398,7 @@ def select_model(
                 "name": name,
                 "params": params,
                 "rows": len(selection),
-                **_metrics(selection["label"], scores),
+                **classification_metrics(selection["label"], scores),
             }
         )
     selection_frame.unpersist()
@@ -409,13 +407,8 @@ def select_model(
     )
     winner = comparison.iloc[0]
     name, params = winner["name"], winner["params"]
-    y_oof, oof_scores = selection["label"].to_numpy(), out_of_fold[name]
-    slope, intercept, calibrated_brier = _platt_cv(y_oof, oof_scores, seed)
-    calibrate = bool(calibrated_brier < winner["brier"])
-    cv_metrics = {key: float(winner[key]) for key in _metrics(y_oof, oof_scores)}
-    if calibrate:
-        cv_metrics = _metrics(y_oof, expit(slope * _logit(oof_scores) + intercept))
-    cv_metrics["uncalibrated_brier"] = float(winner["brier"])
+    platt = choose_calibration(selection["label"].to_numpy(), out_of_fold[name], winner, seed)
+    slope, intercept, calibrate = platt.slope, platt.intercept, platt.calibrate
 
     progress(f"refitting {name} on {train_rows:,} training rows in Spark")
     make, _ = _candidates(seed)[name]
@@ -483,8 +476,8 @@ def select_model(
             calibrated=calibrate,
             threshold=THRESHOLD,
             comparison=comparison.assign(params=comparison["params"].map(_plain_params)),
-            cv_metrics=cv_metrics,
-            holdout_metrics=_metrics(y_test, test_scores),
+            cv_metrics=platt.cv_metrics,
+            holdout_metrics=classification_metrics(y_test, test_scores),
             curves=evaluation_curves(
                 shown["label"].astype(int).to_numpy(), shown["p"].to_numpy(), THRESHOLD
             ),

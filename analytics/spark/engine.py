@@ -1,6 +1,7 @@
-"""One analytics run on Spark, end to end: validate, analyse, store and publish, into the same
-tables as the pandas engine (analytics.runs.pipeline), so the dashboard, `predict` and the API read
-a Spark run as they read any other."""
+"""The customer-file run on Spark: validate and analyse on Spark, then publish through the same
+path and into the same tables as the pandas engine (analytics.runs.customer_file.publish_results,
+hence analytics.runs.publish), so the dashboard, `predict` and the API read a Spark run as they
+read any other."""
 
 import hashlib
 from collections.abc import Callable, Mapping
@@ -14,20 +15,17 @@ from pyspark.sql import functions as F
 from sqlalchemy import insert, select
 
 from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, InputLimits
-from analytics.db import repository
+from analytics.db import repository, results
 from analytics.db.models import Customer, Model, Run
 from analytics.db.session import session_factory
-from analytics.runs.pipeline import (
+from analytics.runs.customer_file import (
     Analysis,
     RunSummary,
     check_readable,
     column_notes,
     finished,
-    json_safe,
     model_gate,
-    publish,
-    store_model,
-    store_summaries,
+    publish_results,
 )
 from analytics.runs.provenance import library_versions, sha256_of
 from analytics.spark import analysis
@@ -53,7 +51,7 @@ def run(
     limits: InputLimits | None = None,
     master: str | None = None,
 ) -> RunSummary:
-    """analytics.runs.pipeline.run on Spark: `inputs` are CSV or Parquet files, globs or
+    """analytics.runs.customer_file.run on Spark: `inputs` are CSV or Parquet files, globs or
     directories."""
     files = input_files(inputs)
     name = describe_inputs(files)
@@ -120,16 +118,16 @@ def run(
             segmented.customers if model is None else model.with_probability(segmented.customers)
         )
         _insert_customers(session, run_record.id, scored, seed)
-        store_summaries(session, run_record, result)
+        results.insert_summaries(session, run_record, result.segmentation, result.aggregates)
         if model is not None:
-            store_model(session, run_record, model.selection, outcomes)
+            results.insert_models(session, run_record, model.selection, outcomes)
             stored = session.scalars(
                 select(Model).where(Model.run_id == run_record.id, Model.is_selected)
             ).one()
-            stored.card = json_safe(_spark_card(stored.card, model.export, spark))
+            stored.card = results.json_safe(_spark_card(stored.card, model.export, spark))
 
     try:
-        return publish(sessions, run_fields, store, result, loaded.bad_rows, progress)
+        return publish_results(sessions, run_fields, store, result, loaded.bad_rows, progress)
     finally:
         customers.unpersist()
 

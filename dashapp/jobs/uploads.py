@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.config import InputLimits, upload_limits
 from analytics.db.session import describe_failure
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 from analytics.validation.customer_file import InputError
 
 # The pipeline reports about this many steps (read, explore, segment, k, 7 models, refit,
@@ -85,7 +85,7 @@ def run_upload(contents: str, filename: str, report: Callable[[int, str], None])
     path = None
     try:
         path = save_upload(contents, filename, settings["upload_dir"], limits.max_bytes)
-        summary = pipeline.run(
+        summary = customer_file.run(
             path, settings["database_url"], progress=progress, limits=limits
         ).as_dict()
     except (InputError, ValueError) as error:

@@ -6,7 +6,7 @@ from selenium.webdriver.common.keys import Keys
 
 from analytics.db import repository
 from analytics.db.session import session_factory
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 from dashapp.app import create_app
 from dashapp.ui import ids, theme
 from tests.browser.plots import points_drawn
@@ -118,7 +118,7 @@ def test_run_without_a_model_says_why(dash_duo, tmp_path):
     few_rows = tmp_path / "few.csv"
     few_rows.write_text("".join(SAMPLE_CSV.read_text().splitlines(keepends=True)[:31]))
     db = f"sqlite:///{tmp_path / 'few.db'}"
-    pipeline.run(few_rows, db)
+    customer_file.run(few_rows, db)
     dash_duo.start_server(create_app(db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/model")
     dash_duo.wait_for_contains_text(

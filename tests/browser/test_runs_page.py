@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from analytics.io.sample import generate_customers
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 from analytics.steps.classifier import CANDIDATES, choose_model
 from dashapp.app import create_app
 from dashapp.data import queries
@@ -32,11 +32,13 @@ def two_runs(tmp_path_factory, sample_csv) -> str:
     folder = tmp_path_factory.mktemp("runs")
     url = f"sqlite:///{folder / 'two.db'}"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "choose_model", functools.partial(choose_model, candidates=FAST))
-        pipeline.run(sample_csv, url)
+        patch.setattr(
+            customer_file, "choose_model", functools.partial(choose_model, candidates=FAST)
+        )
+        customer_file.run(sample_csv, url)
         slice_csv = folder / "slice.csv"
         slice_csv.write_text("".join(sample_csv.read_text().splitlines(True)[:1_501]))
-        pipeline.run(slice_csv, url)
+        customer_file.run(slice_csv, url)
     return url
 
 

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 from dashapp.app import create_app
 from dashapp.ui import ids
 from tests.integration.test_hostile import CORPUS
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 def test_pages_show_unavailable_while_the_file_is_away_and_recover(dash_duo, tmp_path):
     path = tmp_path / "analytics.db"
-    pipeline.run(CORPUS / "extra_columns.csv", f"sqlite:///{path}")
+    customer_file.run(CORPUS / "extra_columns.csv", f"sqlite:///{path}")
     dash_duo.start_server(create_app(f"sqlite:///{path}"))
 
     def visit(page: str, selector: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 from analytics.steps.classifier import predict_probability
 from dashapp.app import create_app
 from dashapp.data import queries
@@ -160,7 +160,7 @@ def test_a_run_without_a_model_says_why(dash_duo, tmp_path):
     too_small = tmp_path / "small.csv"
     too_small.write_text("".join(SAMPLE_CSV.read_text().splitlines(keepends=True)[:41]))
     db = f"sqlite:///{tmp_path / 'small.db'}"
-    pipeline.run(too_small, db)
+    customer_file.run(too_small, db)
     dash_duo.start_server(create_app(db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/what-if")
     dash_duo.wait_for_contains_text("#_pages_content", "This run has no purchase model", 20)

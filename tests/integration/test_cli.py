@@ -15,7 +15,7 @@ from analytics.db import repository
 from analytics.db.models import Model, Run, Segment
 from analytics.db.session import session_factory
 from analytics.io.sample import generate_customers
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 from analytics.steps.classifier import CANDIDATES, choose_model
 from dashapp.data import queries
 from tests.conftest import BACKENDS, new_database
@@ -268,15 +268,17 @@ def test_mapped_columns_and_absent_price(tmp_path, fresh_db):
 def test_a_failed_write_leaves_no_partial_run(sample_csv, fresh_db, monkeypatch):
     db = fresh_db
     fast = {"Logistic Regression": CANDIDATES["Logistic Regression"]}
-    monkeypatch.setattr(pipeline, "choose_model", functools.partial(choose_model, candidates=fast))
-    published = pipeline.run(sample_csv, db).run_id
+    monkeypatch.setattr(
+        customer_file, "choose_model", functools.partial(choose_model, candidates=fast)
+    )
+    published = customer_file.run(sample_csv, db).run_id
 
     def explode(*_args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(pipeline.repository, "insert_customers", explode)
+    monkeypatch.setattr(customer_file.repository, "insert_customers", explode)
     with pytest.raises(RuntimeError, match="disk full"):
-        pipeline.run(sample_csv, db)
+        customer_file.run(sample_csv, db)
 
     with session_factory(db)() as session:
         runs = session.scalars(select(Run).order_by(Run.id)).all()

@@ -29,7 +29,7 @@ from analytics.db.models import (
 from analytics.db.repository import latest_published_run
 from analytics.db.session import session_factory
 from analytics.io.sample import generate_customers
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 from tests.conftest import BACKENDS, new_database
 
 # Seeded, so that a failure can be reproduced; somewhere in the 4 s a run takes to reach the end.
@@ -89,7 +89,7 @@ def db_with_a_published_run(request, tmp_path) -> Iterator[tuple[str, int]]:
     for url in new_database(request.param, tmp_path):
         small = tmp_path / "small.csv"
         generate_customers(40, seed=4).to_csv(small, index=False)
-        yield url, pipeline.run(small, url).run_id
+        yield url, customer_file.run(small, url).run_id
 
 
 def start_run(csv: Path, url: str) -> tuple[subprocess.Popen, queue.Queue]:

@@ -24,7 +24,7 @@ from analytics.db.models import Customer, Run
 from analytics.db.session import session_factory
 from analytics.io.sample import generate_customers
 from analytics.io.spreadsheet import neutralise
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 from analytics.validation.customer_file import InputError, read_customers
 from tests.conftest import ROOT
 from tests.integration.test_faults import assert_runs_whole
@@ -133,7 +133,7 @@ def db(tmp_path_factory) -> str:
     first = folder / "first.csv"
     generate_customers(40, seed=3).to_csv(first, index=False)
     url = f"sqlite:///{folder / 'analytics.db'}"
-    pipeline.run(first, url)
+    customer_file.run(first, url)
     return url
 
 

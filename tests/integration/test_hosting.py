@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from analytics.db.session import get_engine
 from analytics.io.sample import generate_customers
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 from analytics.steps.classifier import predict_probability
 from dashapp.app import create_app
 from dashapp.data import queries
@@ -451,7 +451,7 @@ def test_a_run_without_a_model_pages_customers_with_null_probabilities(hosted_db
     url = copy_sqlite_database(hosted_db, tmp_path)
     small = tmp_path / "small.csv"
     generate_customers(30, seed=1).to_csv(small, index=False)
-    assert pipeline.run(small, url).analysis.model is None
+    assert customer_file.run(small, url).analysis.model is None
     token = accounts.create_token(url, "analyst")
     client = create_app(url, hosted=True, secret_key="test-secret").server.test_client()
     path = "/api/v1/segments/1/customers?per_page=100"

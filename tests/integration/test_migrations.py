@@ -13,7 +13,7 @@ from analytics.config import SCATTER_SAMPLE
 from analytics.db import migrate, repository
 from analytics.db.models import Base, Customer
 from analytics.db.session import session_factory
-from analytics.runs.pipeline import run
+from analytics.runs.customer_file import run
 from dashapp.data import queries
 
 

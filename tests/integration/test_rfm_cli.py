@@ -208,18 +208,18 @@ def test_bad_arguments_exit_2(tmp_path, transactions_csv, capsys):
 
 
 def test_failed_write_leaves_no_partial_run(tmp_path, transactions_csv, monkeypatch):
-    from analytics.runs import rfm_pipeline
+    from analytics.runs import order_log
 
     db = f"sqlite:///{tmp_path / 'rfm.db'}"
     args = (transactions_csv, db, "Customer ID", "Order Date", "Amount")
-    published = rfm_pipeline.run_rfm(*args).rfm_run_id
+    published = order_log.run_rfm(*args).rfm_run_id
 
     def explode(*_args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(rfm_pipeline.rfm_repository, "insert_rfm_groups", explode)
+    monkeypatch.setattr(order_log.rfm_repository, "insert_rfm_groups", explode)
     with pytest.raises(RuntimeError, match="disk full"):
-        rfm_pipeline.run_rfm(*args)
+        order_log.run_rfm(*args)
 
     with session_factory(db)() as session:
         assert rfm_repository.latest_published_rfm_run(session).id == published

@@ -17,12 +17,14 @@ from sklearn.metrics import roc_auc_score
 
 from analytics import cli
 from analytics.db import repository
+from analytics.db.models import PUBLISHED, Run
 from analytics.db.session import session_factory
 from analytics.errors import InputError
 from analytics.io.sample import generate_customers
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 from analytics.spark.export import agreement
 from dashapp.data import queries
+from tests.integration.runs.test_publish import record_publish_calls
 from tests.integration.test_hostile import CORPUS, OUTCOMES, Rejected
 from tests.receivers import Receiver, add_webhook, signature_is_valid
 
@@ -53,7 +55,7 @@ def both_engines(spark, tmp_path_factory) -> dict:
     spark_db = f"sqlite:///{folder / 'spark.db'}"
     pandas_db = f"sqlite:///{folder / 'pandas.db'}"
     return {
-        "pandas": pipeline.run(data, pandas_db).as_dict(),
+        "pandas": customer_file.run(data, pandas_db).as_dict(),
         "spark": engine.run([data], spark_db, master="local[2]").as_dict(),
         "spark_db": spark_db,
         "pandas_db": pandas_db,
@@ -150,7 +152,7 @@ def test_hostile_rejections_are_identical(spark, name, tmp_path):
 
     path = CORPUS / name
     with pytest.raises(InputError) as pandas_error:
-        pipeline.run(path, f"sqlite:///{tmp_path / 'pandas.db'}")
+        customer_file.run(path, f"sqlite:///{tmp_path / 'pandas.db'}")
     with pytest.raises(InputError) as spark_error:
         engine.run([path], f"sqlite:///{tmp_path / 'spark.db'}", master="local[2]")
     assert str(spark_error.value) == str(pandas_error.value)
@@ -158,8 +160,12 @@ def test_hostile_rejections_are_identical(spark, name, tmp_path):
         assert part in str(spark_error.value)
 
 
-def test_a_spark_run_is_announced_to_webhooks_as_a_pandas_run_is(spark, tmp_path):
+def test_a_spark_run_is_published_and_announced_through_the_publish_path_as_a_pandas_run_is(
+    spark, tmp_path, monkeypatch
+):
     from analytics.spark import engine
+
+    calls = record_publish_calls(monkeypatch)
 
     db = f"sqlite:///{tmp_path / 'spark.db'}"
     # Too few customers for a purchase model, which keeps the Spark run short.
@@ -176,6 +182,8 @@ def test_a_spark_run_is_announced_to_webhooks_as_a_pandas_run_is(spark, tmp_path
     sent = json.loads(body)
     assert (sent["event"], sent["run_id"], sent["rows"]) == ("run.published", summary["run_id"], 40)
     assert sent["segment_sizes"] == summary["segment_sizes"] and sent["model"] is None
+    [(table, record)] = calls
+    assert table is Run and record.id == summary["run_id"] and record.status == PUBLISHED
 
 
 def test_parquet_parts_in_a_directory_read_as_the_csv_does(spark, tmp_path, sample_csv):

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from analytics.db.session import DatabaseMissing, forget_engine
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 from dashapp.app import create_app
 from dashapp.data import queries
 from dashapp.jobs import uploads as jobs
@@ -47,7 +47,7 @@ def every_page(state: str) -> dict[str, str]:
 def test_sqlite_file_moved_away_and_back(tmp_path):
     path = tmp_path / "analytics.db"
     url = f"sqlite:///{path}"
-    pipeline.run(ACCEPTED, url)
+    customer_file.run(ACCEPTED, url)
     assert page_states(url) == every_page("results")
 
     os.rename(path, tmp_path / "moved.db")
@@ -93,7 +93,7 @@ def test_postgresql_database_dropped_at_start_and_mid_session(postgres_url):
 
     admin(f'CREATE DATABASE "{name}"')
     assert page_states(postgres_url) == every_page("empty")
-    run_id = pipeline.run(ACCEPTED, postgres_url).run_id
+    run_id = customer_file.run(ACCEPTED, postgres_url).run_id
     assert page_states(postgres_url) == every_page("results")
 
     admin(f'DROP DATABASE "{name}" WITH (FORCE)')
@@ -101,12 +101,12 @@ def test_postgresql_database_dropped_at_start_and_mid_session(postgres_url):
     # What comes back is a new, empty database: it is migrated on first use, and then filled.
     admin(f'CREATE DATABASE "{name}"')
     assert page_states(postgres_url) == every_page("empty")
-    assert pipeline.run(ACCEPTED, postgres_url).run_id == run_id
+    assert customer_file.run(ACCEPTED, postgres_url).run_id == run_id
     assert page_states(postgres_url) == every_page("results")
 
 
 def test_postgresql_server_restart_is_not_noticed(postgres_url):
-    pipeline.run(ACCEPTED, postgres_url)
+    customer_file.run(ACCEPTED, postgres_url)
     assert page_states(postgres_url) == every_page("results")
     name = postgres_url.rsplit("/", 1)[1]
     admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
@@ -114,7 +114,7 @@ def test_postgresql_server_restart_is_not_noticed(postgres_url):
 
 
 def test_read_only_database_still_shows_results_and_refuses_uploads(postgres_url, tmp_path):
-    pipeline.run(ACCEPTED, postgres_url)
+    customer_file.run(ACCEPTED, postgres_url)
     name = postgres_url.rsplit("/", 1)[1]
     admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
     forget_engine(postgres_url)  # as a server started now would: new connections, read-only

@@ -13,7 +13,7 @@ from analytics.config import InputLimits, upload_limits
 from analytics.db import quarantine_repository
 from analytics.db.session import session_factory
 from analytics.io.sample import generate_customers
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 from dashapp.app import create_app
 from dashapp.jobs import uploads as jobs
 from tests.conftest import new_database
@@ -49,7 +49,7 @@ def db(tmp_path_factory) -> str:
     first = folder / "first.csv"
     generate_customers(40, seed=3).to_csv(first, index=False)
     url = f"sqlite:///{folder / 'analytics.db'}"
-    pipeline.run(first, url)
+    customer_file.run(first, url)
     return url
 
 

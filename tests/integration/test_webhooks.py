@@ -14,7 +14,7 @@ from analytics import webhooks
 from analytics.db.models import WebhookDelivery
 from analytics.db.session import session_factory
 from analytics.io.sample import generate_customers
-from analytics.runs import pipeline
+from analytics.runs import customer_file
 from analytics.steps.classifier import CANDIDATES, choose_model
 from dashapp.data import queries
 from dashapp.ui import webhook_view
@@ -54,7 +54,9 @@ def customers_csv(tmp_path_factory):
 
 @pytest.fixture
 def fast_models(monkeypatch):
-    monkeypatch.setattr(pipeline, "choose_model", functools.partial(choose_model, candidates=FAST))
+    monkeypatch.setattr(
+        customer_file, "choose_model", functools.partial(choose_model, candidates=FAST)
+    )
 
 
 def deliveries(db: str) -> list[WebhookDelivery]:
@@ -65,7 +67,7 @@ def deliveries(db: str) -> list[WebhookDelivery]:
 def test_a_new_run_reaches_the_receiver_signed(fresh_db, customers_csv, receivers, fast_models):
     receiver = receivers(RECEIVER_PORT, 200)
     secret = add_webhook(fresh_db, receiver.url)
-    summary = pipeline.run(customers_csv, fresh_db).as_dict()
+    summary = customer_file.run(customers_csv, fresh_db).as_dict()
 
     assert len(receiver.requests) == 1
     headers, body = receiver.requests[0]
@@ -129,7 +131,7 @@ def test_failing_receivers_are_retried_recorded_and_shown(
         add_webhook(db, url)
 
     started = time.monotonic()
-    run_id = pipeline.run(customers_csv, db).run_id
+    run_id = customer_file.run(customers_csv, db).run_id
     assert queries.latest_run(db).id == run_id  # published, whatever the receivers did
 
     # A 503 and a refused connection are retried with backoff; a 404 will not change, so once.
@@ -158,7 +160,7 @@ def test_list_and_remove_keep_the_delivery_history(tmp_path, customers_csv, rece
     db = f"sqlite:///{tmp_path / 'analytics.db'}"
     receiver = receivers(RECEIVER_PORT, 204)
     add_webhook(db, receiver.url)
-    run_id = pipeline.run(customers_csv, db).run_id
+    run_id = customer_file.run(customers_csv, db).run_id
 
     _, listed, _ = webhooks_command("--db", db, "list")
     assert f"1\t{receiver.url}\t" in listed

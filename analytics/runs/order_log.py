@@ -1,13 +1,15 @@
-"""One RFM run of a transaction log, end to end: read, score, store (the I/O edge for RFM)."""
+"""The order-log run: read and validate a transaction log (one row per order), score its
+customers by RFM and publish them and their groups through analytics.runs.publish."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from analytics.db import rfm_repository
-from analytics.db.models import PUBLISHED, RfmRun
-from analytics.db.session import record_failed_run, session_factory
+from analytics.db.models import RfmRun
+from analytics.db.session import session_factory
+from analytics.runs import publish
 from analytics.runs.provenance import library_versions, sha256_of
 from analytics.steps.rfm import RfmResult, compute_rfm, read_transactions
 from analytics.validation.customer_file import InputError
@@ -72,17 +74,12 @@ def run_rfm(
         },
         "versions": library_versions(),
     }
-    record = RfmRun(**run_fields)
-    try:
-        with sessions.begin() as session:
-            session.add(record)
-            session.flush()
-            _store_results(session, record.id, result)
-            record.status = PUBLISHED
-            record.finished_at = datetime.now(UTC)
-    except Exception as error:
-        record_failed_run(sessions, RfmRun, run_fields, error)
-        raise
+    record = publish.publish_run(
+        sessions,
+        RfmRun,
+        run_fields,
+        lambda session, run_record: _store_results(session, run_record.id, result),
+    )
 
     return RfmSummary(
         rfm_run_id=record.id,

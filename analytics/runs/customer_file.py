@@ -1,16 +1,20 @@
-"""One analytics run, end to end: the only module here that does I/O."""
+"""The customer-file run: read and validate one customer file, analyse it (EDA, segments,
+purchase model) and publish it through analytics.runs.publish.
+
+I/O lives at the edges: analytics.io and analytics.validation read files, analytics.db and
+analytics.runs.publish write the database, analytics.cli and the dashboard take the user's input;
+analytics.steps only computes. `analyse` here is pure as well; `run` wires the rest together.
+"""
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import sklearn
+from sqlalchemy.orm import Session, sessionmaker
 
-from analytics import webhooks
 from analytics.config import (
     DEFAULT_SEGMENT_FEATURES,
     MIN_MODEL_ROWS,
@@ -22,16 +26,16 @@ from analytics.config import (
     analysis_jobs,
     input_limits,
 )
-from analytics.db import quarantine_repository, repository
-from analytics.db.models import PUBLISHED, Aggregate, KScore, Model, Run, Segment
-from analytics.db.session import record_failed_run, session_factory
+from analytics.db import quarantine_repository, repository, results
+from analytics.db.models import Run
+from analytics.db.session import session_factory
+from analytics.runs import publish
 from analytics.runs.provenance import library_versions, sha256_of
 from analytics.steps import eda
 from analytics.steps.classifier import (
     ModelSelection,
     choose_model,
     cv_workers,
-    dump_model,
     evaluate_choice,
     evaluate_in_worker,
     purchase_probabilities,
@@ -299,7 +303,7 @@ def run(
         },
         "versions": library_versions(),
     }
-    return publish(
+    return publish_results(
         sessions,
         run_fields,
         lambda session, run_record: _store_results(session, run_record, analysis),
@@ -309,33 +313,29 @@ def run(
     )
 
 
-def publish(
-    sessions,
+def publish_results(
+    sessions: sessionmaker,
     run_fields: dict,
-    store: Callable[[object, Run], None],
+    store: Callable[[Session, Run], None],
     analysis: Analysis,
     bad_rows: list[BadRow],
     progress: Progress,
 ) -> RunSummary:
-    """Either engine's last step: in one transaction, the run, what `store` writes for it and
-    its set-aside rows, published at commit; a failure is recorded as a failed run instead.
-    Webhooks then announce the published run."""
-    run_record = Run(**run_fields)
-    try:
-        with sessions.begin() as session:
-            session.add(run_record)
-            session.flush()
-            store(session, run_record)
-            quarantine_repository.insert_bad_rows(session, run_record.id, bad_rows)
-            run_record.status = PUBLISHED
-            run_record.finished_at = datetime.now(UTC)
-            progress(f"publishing run {run_record.id}")
-    except Exception as error:
-        record_failed_run(sessions, Run, run_fields, error)
-        raise
-    summary = RunSummary(run_id=run_record.id, analysis=analysis, bad_rows=bad_rows)
-    webhooks.announce(sessions, summary.as_dict(), run_record.finished_at)
-    return summary
+    """Either engine's last step: the run, what `store` writes for it and its set-aside rows,
+    published together through analytics.runs.publish, then announced to the webhooks."""
+
+    def write(session: Session, run_record: Run) -> None:
+        store(session, run_record)
+        quarantine_repository.insert_bad_rows(session, run_record.id, bad_rows)
+        progress(f"publishing run {run_record.id}")
+
+    def summary(run_record: Run) -> RunSummary:
+        return RunSummary(run_id=run_record.id, analysis=analysis, bad_rows=bad_rows)
+
+    run_record = publish.publish_run(
+        sessions, Run, run_fields, write, announce=lambda record: summary(record).as_dict()
+    )
+    return summary(run_record)
 
 
 def _bytes(path: Path) -> int:
@@ -346,118 +346,8 @@ def _bytes(path: Path) -> int:
         return 0
 
 
-def _store_results(session, run: Run, analysis: Analysis) -> None:
+def _store_results(session: Session, run: Run, analysis: Analysis) -> None:
     repository.insert_customers(session, run.id, analysis.customers)
-    store_summaries(session, run, analysis)
+    results.insert_summaries(session, run, analysis.segmentation, analysis.aggregates)
     if analysis.model is not None:
-        store_model(session, run, analysis.model, analysis.customers)
-
-
-def store_summaries(session, run: Run, analysis: Analysis) -> None:
-    """The run's segments, k scores and overview aggregates (both engines)."""
-    for profile in analysis.segmentation.profiles.to_dict("records"):
-        session.add(
-            Segment(
-                run_id=run.id,
-                segment=int(profile["segment"]),
-                name=profile["name"],
-                size=int(profile["size"]),
-                profile=json_safe(profile),
-            )
-        )
-    for score in analysis.segmentation.k_scores.to_dict("records"):
-        session.add(KScore(run_id=run.id, **json_safe(score)))
-    for name, payload in analysis.aggregates.items():
-        session.add(Aggregate(run_id=run.id, name=name, payload=json_safe(payload)))
-
-
-def store_model(session, run: Run, selection: ModelSelection, customers: pd.DataFrame) -> None:
-    for candidate in selection.comparison.to_dict("records"):
-        chosen = candidate["name"] == selection.name
-        metrics = {
-            key: candidate[key]
-            for key in ("roc_auc", "pr_auc", "brier", "log_loss", "accuracy", "f1")
-        }
-        session.add(
-            Model(
-                run_id=run.id,
-                name=candidate["name"],
-                params=json_safe(candidate["params"]),
-                features=selection.features,
-                metrics=json_safe(
-                    {
-                        "cv": selection.cv_metrics if chosen else metrics,
-                        "cv_rows": candidate["rows"],
-                        **({"holdout": selection.holdout_metrics} if chosen else {}),
-                    }
-                ),
-                is_selected=chosen,
-                calibrated=selection.calibrated if chosen else False,
-                threshold=selection.threshold if chosen else None,
-                curves=json_safe(selection.curves) if chosen else None,
-                explanation=json_safe(
-                    {
-                        "importance": selection.importance.to_dict("records"),
-                        "reference": selection.reference,
-                    }
-                )
-                if chosen
-                else None,
-                card=model_card(run, selection, customers) if chosen else None,
-                sklearn_version=sklearn.__version__ if chosen else None,
-                artifact=dump_model(selection.model) if chosen else None,
-            )
-        )
-
-
-def model_card(run: Run, selection: ModelSelection, customers: pd.DataFrame) -> dict:
-    """What a reviewer needs to trust, reproduce or question the published model."""
-    buyers = int(customers["Purchased"].sum())
-    return json_safe(
-        {
-            "run_id": run.id,
-            "created_at": run.created_at.isoformat() if run.created_at else None,
-            "data": {
-                "input": run.input_name,
-                "sha256": run.input_sha256,
-                "rows": len(customers),
-                "buyers": buyers,
-                "non_buyers": len(customers) - buyers,
-                "purchase_rate": buyers / len(customers),
-            },
-            "features": selection.features,
-            "model": {
-                "name": selection.name,
-                "params": selection.params,
-                "calibrated": selection.calibrated,
-                "threshold": selection.threshold,
-            },
-            "evaluation": {
-                "split": "stratified 80/20 holdout",
-                "cv_folds": selection.cv_folds,
-                "train_rows": selection.train_rows,
-                "test_rows": selection.test_rows,
-                "selection_rows": selection.selection_rows,
-                "selected_by": "highest cross-validated ROC-AUC",
-            },
-            "metrics": {"cv": selection.cv_metrics, "holdout": selection.holdout_metrics},
-            "seed": run.params.get("seed"),
-            "versions": run.versions,
-        }
-    )
-
-
-def json_safe(value):
-    """JSON-safe copies of numpy scalars and nested containers (NaN becomes null: PostgreSQL's
-    json type rejects NaN)."""
-    if isinstance(value, dict):
-        return {str(key): json_safe(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(item) for item in value]
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return None if np.isnan(value) else float(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
+        results.insert_models(session, run, analysis.model, analysis.customers)

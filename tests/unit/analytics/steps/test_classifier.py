@@ -1,10 +1,16 @@
+import pickle
+import sys
+import types
+
 import numpy as np
 import pandas as pd
 import pytest
 import sklearn
 from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import ParameterGrid
 
+from analytics.config import cv_folds
 from analytics.io.sample import generate_customers
 from analytics.steps.classifier import (
     CANDIDATES,
@@ -13,19 +19,26 @@ from analytics.steps.classifier import (
     build_pipeline,
     choose_model,
     contributions,
+    cv_workers,
     dump_model,
     evaluate_choice,
     evaluate_in_worker,
     holdout_counts,
     lift_by_decile,
     load_model,
+    model_features,
     predict_probabilities,
     predict_probability,
     purchase_probabilities,
-    select_model,
 )
+from analytics.steps.classifier.cross_validation import cv_sample, score_fold
 
 FAST = {name: CANDIDATES[name] for name in ("Logistic Regression", "Decision Tree")}
+
+
+def chosen_and_evaluated(customers: pd.DataFrame):
+    """The fast candidates' choice for `customers`, evaluated on its holdout."""
+    return evaluate_choice(choose_model(customers, candidates=FAST))
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +48,7 @@ def customers() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def selection(customers):
-    return select_model(customers, candidates=FAST)
+    return chosen_and_evaluated(customers)
 
 
 def test_every_candidate_and_grid_setting_builds_a_preprocessing_pipeline():
@@ -99,7 +112,7 @@ def test_no_preprocessing_ever_sees_the_holdout(customers, monkeypatch):
 
     monkeypatch.setattr(ColumnTransformer, "fit_transform", recording_fit_transform)
     unique = customers.assign(Salary=customers["Salary"] + np.arange(len(customers)) * 1e-3)
-    selection = select_model(unique, candidates=FAST)
+    selection = chosen_and_evaluated(unique)
     holdout = unique.drop(index=_training_index(unique)).Salary.round(6)
     assert len(holdout) == selection.test_rows
     assert seen_salaries, "no preprocessing was fitted at all"
@@ -194,14 +207,16 @@ def test_missing_gender_is_imputed_and_missing_price_is_refused(selection):
 
 def test_a_frames_probabilities_are_each_customers_own_in_order(customers, selection):
     # Every customer twice, in shuffled order and with a gappy index, as a filtered frame has.
-    frame = pd.concat([customers, customers]).sample(frac=1, random_state=3)
+    # (A few hundred customers: each is then predicted on its own, one model call apiece.)
+    some = customers.iloc[:250]
+    frame = pd.concat([some, some]).sample(frac=1, random_state=3)
     frame.index = np.arange(len(frame)) * 7
     probabilities = purchase_probabilities(selection.model, selection.features, frame)
     one_by_one = [
         predict_probability(selection.model, selection.features, row)
         for row in frame[selection.features].to_dict("records")
     ]
-    assert probabilities.shape == (4_000,)
+    assert probabilities.shape == (500,)
     np.testing.assert_allclose(probabilities, one_by_one, rtol=0, atol=1e-12)
     assert 0 < probabilities.min() < 0.5 < probabilities.max() < 1
 
@@ -244,23 +259,46 @@ def test_artifact_round_trip_and_version_guard(selection):
         load_model(artifact, "0.1")
 
 
+def test_a_model_stored_under_the_old_module_path_still_loads(customers, monkeypatch):
+    # Models stored before the classifier became a package name analytics.classifier.
+    x = customers[["Age", "Salary"]].iloc[:200]
+    fitted = LogisticRegression().fit(x, customers["Purchased"].iloc[:200])
+    with monkeypatch.context() as old_layout:
+        old_layout.setattr(PlattCalibrated, "__module__", "analytics.classifier")
+        old_layout.setitem(
+            sys.modules,
+            "analytics.classifier",
+            types.SimpleNamespace(PlattCalibrated=PlattCalibrated),
+        )
+        artifact = dump_model(PlattCalibrated(fitted, 1.5, -0.2))
+    assert b"analytics.classifier" in artifact
+    with pytest.raises(ModuleNotFoundError):
+        pickle.loads(artifact)
+    restored = load_model(artifact, sklearn.__version__)
+    assert isinstance(restored, PlattCalibrated)
+    assert (restored.slope, restored.intercept) == (1.5, -0.2)
+    np.testing.assert_array_equal(
+        restored.predict_proba(x), PlattCalibrated(fitted, 1.5, -0.2).predict_proba(x)
+    )
+
+
 def test_same_seed_same_model(customers, selection):
-    again = select_model(customers, candidates=FAST)
+    again = chosen_and_evaluated(customers)
     assert again.cv_metrics == selection.cv_metrics
     assert again.holdout_metrics == selection.holdout_metrics
 
 
 def test_price_column_is_optional(customers):
-    without_price = select_model(customers.drop(columns=["Price"]), candidates=FAST)
+    without_price = choose_model(customers.drop(columns=["Price"]), candidates=FAST)
     assert without_price.features == ["Age", "Salary", "Gender"]
 
 
 def test_worker_processes_choose_exactly_what_one_process_chooses():
     # 6,250 rows leave a 5,000-row selection sample: the size at which workers take over.
     customers = generate_customers(6_250, seed=3)
-    alone = select_model(customers, candidates=FAST, jobs=1)
-    shared = select_model(customers, candidates=FAST, jobs=2)
-    assert alone.selection_rows == 5_000 and alone.cv_folds == 3
+    alone = choose_model(customers, candidates=FAST, jobs=1)
+    shared = choose_model(customers, candidates=FAST, jobs=2)
+    assert alone.selection_rows == 5_000 and cv_folds(alone.selection_rows) == 3
     pd.testing.assert_frame_equal(alone.comparison, shared.comparison)
     assert (alone.name, alone.params) == (shared.name, shared.params)
 
@@ -270,15 +308,11 @@ def test_small_samples_keep_five_folds(selection):
 
 
 def test_worker_processes_start_where_the_selection_sample_reaches_800_rows():
-    from analytics.steps.classifier import cv_workers
-
     assert [cv_workers(rows, 2) for rows in (999, 1_000, 6_250, 1_000_000)] == [1, 2, 2, 2]
     assert cv_workers(1_000_000, 1) == 1
 
 
 def test_folds_drop_to_three_where_the_selection_sample_reaches_5000_rows():
-    from analytics.config import cv_folds
-
     assert [cv_folds(rows) for rows in (800, 4_999, 5_000, 10_000)] == [5, 5, 3, 3]
 
 
@@ -287,11 +321,10 @@ def test_folds_preprocessed_once_score_as_each_whole_pipeline_would(customers):
     # candidates: the scores must be those of fitting and scoring each pipeline on raw rows.
     from sklearn.model_selection import StratifiedKFold
 
-    from analytics.steps.classifier import _cv_sample, _fold_scores, model_features
-
     features = model_features(customers)
-    x, y = customers[features], customers["Purchased"]
-    sample = _cv_sample(x, y, StratifiedKFold(3, shuffle=True, random_state=0), features)
+    # Fewer rows than the other tests: an SVM fits three times per fold.
+    x, y = customers[features].iloc[:600], customers["Purchased"].iloc[:600]
+    sample = cv_sample(x, y, StratifiedKFold(3, shuffle=True, random_state=0), features)
     for name in ("Logistic Regression", "SVM", "HistGradientBoosting"):
         candidate = CANDIDATES[name]
         for (train_rows, valid_rows), fold in zip(sample.splits, sample.folds, strict=True):
@@ -299,7 +332,7 @@ def test_folds_preprocessed_once_score_as_each_whole_pipeline_would(customers):
                 x.iloc[train_rows], y.iloc[train_rows]
             )
             np.testing.assert_array_equal(
-                _fold_scores(candidate.make(0), *fold),
+                score_fold(candidate.make(0), *fold),
                 whole.predict_proba(x.iloc[valid_rows])[:, 1],
             )
 
