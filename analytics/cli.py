@@ -13,12 +13,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, database_url, input_limits
 from analytics.db import migrate, quarantine_repository, repository
 from analytics.db.session import describe_failure, get_engine, safe_url, session_factory
+from analytics.errors import InputError
 from analytics.io.sample import generate_customers, generate_transactions
 from analytics.runs import customer_file, order_log
 from analytics.steps.classifier import ModelVersionError, load_model, predict_probability
 from analytics.steps.segmentation import FEATURE_COLUMNS
-from analytics.validation.customer_file import NUMERIC_BOUNDS, InputError, parse_column_mapping
+from analytics.validation.columns import parse_column_mapping
 from analytics.validation.quarantine import export_table
+from analytics.validation.schema import NUMERIC_BOUNDS
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1

@@ -29,6 +29,7 @@ from analytics.config import (
 from analytics.db import quarantine_repository, repository, results
 from analytics.db.models import Run
 from analytics.db.session import session_factory
+from analytics.errors import InputError
 from analytics.runs import publish
 from analytics.runs.provenance import library_versions, sha256_of
 from analytics.steps import eda
@@ -43,12 +44,9 @@ from analytics.steps.classifier import (
 )
 from analytics.steps.segmentation import FEATURE_COLUMNS, Segmentation, segment_customers
 from analytics.validation import quarantine
-from analytics.validation.customer_file import (
-    OPTIONAL_COLUMNS,
-    InputError,
-    read_customers,
-)
+from analytics.validation.customer_file import read_customers
 from analytics.validation.quarantine import BadRow
+from analytics.validation.schema import OPTIONAL_COLUMNS
 
 Progress = Callable[[str], None]
 

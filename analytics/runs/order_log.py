@@ -9,10 +9,11 @@ from pathlib import Path
 from analytics.db import rfm_repository
 from analytics.db.models import RfmRun
 from analytics.db.session import session_factory
+from analytics.errors import InputError
 from analytics.runs import publish
 from analytics.runs.provenance import library_versions, sha256_of
-from analytics.steps.rfm import RfmResult, compute_rfm, read_transactions
-from analytics.validation.customer_file import InputError
+from analytics.steps.rfm import RfmResult, compute_rfm
+from analytics.validation.order_log import read_transactions
 
 Progress = Callable[[str], None]
 

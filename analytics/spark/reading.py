@@ -26,22 +26,12 @@ from pyspark.sql import types as T
 from analytics.config import QUARANTINE_MAX_SHARE, InputLimits
 from analytics.errors import InputError
 from analytics.io import csvfile
-from analytics.validation.customer_file import (
-    DUPLICATE_ID,
-    NUMERIC_BOUNDS,
-    _bad_rows,
-    _column_notes,
-    _field_count,
-    _format_notes,
-    _Layout,
-    _layout,
-    _quarantine_notes,
-    _Tally,
-    _value_notes,
-    check_rows,
-    gender_merges,
-)
+from analytics.validation.checks import DUPLICATE_ID, check_rows, gender_merges
+from analytics.validation.columns import Layout, column_layout, column_notes
+from analytics.validation.customer_file import field_count, set_aside_rows
 from analytics.validation.quarantine import BadRow
+from analytics.validation.report import Tally, format_notes, quarantine_notes, value_notes
+from analytics.validation.schema import NUMERIC_BOUNDS
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 _CORRUPT = "_corrupt_record"
@@ -125,7 +115,7 @@ def read_customers(
             source, header_line, header = _parquet_header(spark, path)
         else:
             source, header_line, header = _csv_header(path, limits)
-        file_layout = _layout(header_line, header, columns or {}, path.name)
+        file_layout = column_layout(header_line, header, columns or {}, path.name)
         if layout is not None and file_layout.positions != layout.positions:
             raise InputError(
                 f"{path.name}: its columns differ from those of {files[0].name}; "
@@ -242,7 +232,7 @@ def _literal_map(mapping: dict):
     return F.create_map(*[F.lit(item) for pair in pairs for item in pair])
 
 
-def _checked_schema(layout: _Layout) -> T.StructType:
+def _checked_schema(layout: Layout) -> T.StructType:
     typed = []
     for column in layout.positions:
         kind = T.DoubleType() if column in (*NUMERIC_BOUNDS, "Purchased") else T.StringType()
@@ -259,7 +249,7 @@ def _checked_schema(layout: _Layout) -> T.StructType:
     )
 
 
-def _checker(layout: _Layout, delimiter: str):
+def _checker(layout: Layout, delimiter: str):
     """The function each partition's record batches go through: the checks of
     analytics.validation.customer_file."""
     width, positions = layout.width, layout.positions
@@ -273,7 +263,7 @@ def _checker(layout: _Layout, delimiter: str):
             if raw.empty:
                 continue
             counts = [
-                _field_count(next(csv.reader([corrupt], delimiter=delimiter), []), width)
+                field_count(next(csv.reader([corrupt], delimiter=delimiter), []), width)
                 if isinstance(corrupt, str)
                 else width
                 for corrupt in raw[_CORRUPT].to_numpy(dtype=object)
@@ -309,7 +299,7 @@ def _checker(layout: _Layout, delimiter: str):
 def _tally(
     checked: DataFrame,
     sources: list[SourceFile],
-    layout: _Layout,
+    layout: Layout,
     name: str,
     limits: InputLimits,
 ) -> SparkCustomers:
@@ -329,7 +319,7 @@ def _tally(
         gender_counts = _value_counts(good, "Gender")
     exact, conflicting = _duplicates(good, layout)
 
-    tally = _Tally()
+    tally = Tally()
     tally.data_rows = data_rows
     for problem in _problem_order(layout):
         tally.counts[problem] = 0
@@ -379,10 +369,10 @@ def _tally(
     )
     bad_rows = _set_aside(sources, layout, limits, reasons, checked)
     notes = [
-        *(_format_notes(sources[0].csv_format) if sources[0].csv_format else []),
-        *_column_notes(layout),
-        *_value_notes(purchased_words, merges, exact.count()),
-        *_quarantine_notes(bad_rows, data_rows),
+        *(format_notes(sources[0].csv_format) if sources[0].csv_format else []),
+        *column_notes(layout),
+        *value_notes(purchased_words, merges, exact.count()),
+        *quarantine_notes(bad_rows, data_rows),
     ]
     rows = customers.count()
     return SparkCustomers(customers, rows, ordered, notes, bad_rows, gender_counts)
@@ -391,7 +381,7 @@ def _tally(
 _REFERENCE_ORDER = ["Customer ID", "Gender", "Age", "Salary", "Product ID", "Price", "Purchased"]
 
 
-def _problem_order(layout: _Layout) -> list:
+def _problem_order(layout: Layout) -> list:
     """Every kind of problem, in the order the pandas engine reports them."""
     empty = pd.DataFrame(
         {c: pd.Series([], dtype=object) for c in layout.positions} | {"fields": []}
@@ -405,7 +395,7 @@ def _value_counts(frame: DataFrame, column: str) -> pd.Series:
     return counts.sort_values(ascending=False, kind="stable")
 
 
-def _duplicates(good: DataFrame, layout: _Layout) -> tuple[DataFrame, DataFrame]:
+def _duplicates(good: DataFrame, layout: Layout) -> tuple[DataFrame, DataFrame]:
     """Rows to drop for a Customer ID that a later row repeats: exactly, or with other data
     (the rule of analytics.validation.customer_file.find_duplicates)."""
     values = [c for c in layout.positions if c not in ("file", "line")]
@@ -440,7 +430,7 @@ def _reasons_by_line(problems: DataFrame, order: list[str]) -> dict[tuple[int, i
 
 def _set_aside(
     sources: list[SourceFile],
-    layout: _Layout,
+    layout: Layout,
     limits: InputLimits,
     reasons: dict[tuple[int, int], tuple],
     checked: DataFrame,
@@ -453,7 +443,7 @@ def _set_aside(
         if not in_file:
             continue
         if source.csv_format is not None:
-            bad_rows.extend(_bad_rows(source.path, source.csv_format, limits, layout, in_file))
+            bad_rows.extend(set_aside_rows(source.path, source.csv_format, limits, layout, in_file))
             continue
         rows = checked.filter((F.col("file") == index) & F.col("line").isin(list(in_file)))
         for row in rows.orderBy("line").collect():

@@ -1,6 +1,6 @@
 """The OpenAPI 3 document of /api/v1, served at /api/v1/openapi.json (without a token)."""
 
-from analytics.validation.customer_file import NUMERIC_BOUNDS
+from analytics.validation.schema import NUMERIC_BOUNDS
 from dashapp.logic.export import PROBABILITY_DECIMALS
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.db.session import describe_failure
 from analytics.steps.classifier import ModelVersionError, predict_probabilities
-from analytics.validation.customer_file import NUMERIC_BOUNDS
+from analytics.validation.schema import NUMERIC_BOUNDS
 from dashapp.api import openapi
 from dashapp.data import queries
 from dashapp.hosting import accounts, roles

@@ -1,6 +1,6 @@
 """Pure helpers behind the what-if predictor."""
 
-from analytics.validation.customer_file import NUMERIC_BOUNDS
+from analytics.validation.schema import NUMERIC_BOUNDS
 
 BANDS = [(0.3, "Low", "danger"), (0.6, "Medium", "warning"), (1.01, "High", "success")]
 

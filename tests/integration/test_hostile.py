@@ -22,10 +22,11 @@ from analytics.config import MAX_COLUMNS, MAX_INPUT_BYTES, MAX_ROWS, InputLimits
 from analytics.db import quarantine_repository, repository
 from analytics.db.models import Customer, Run
 from analytics.db.session import session_factory
+from analytics.errors import InputError
 from analytics.io.sample import generate_customers
 from analytics.io.spreadsheet import neutralise
 from analytics.runs import customer_file
-from analytics.validation.customer_file import InputError, read_customers
+from analytics.validation.customer_file import read_customers
 from tests.conftest import ROOT
 from tests.integration.test_faults import assert_runs_whole
 

@@ -5,8 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.errors import InputError
+from analytics.validation import checks
 from analytics.validation import customer_file as validation
-from analytics.validation.customer_file import InputError, parse_column_mapping, read_customers
+from analytics.validation.columns import parse_column_mapping
+from analytics.validation.customer_file import read_customers
 
 HEADER = "Customer ID,Gender,Age,Salary,Product ID,Price,Purchased\n"
 GOOD_ROW = "1,Female,30,50000,P01,2000,1\n"
@@ -252,9 +255,9 @@ def test_only_plain_files_take_the_whole_file_path(tmp_path, monkeypatch):
 
 
 def test_missing_markers_are_found_in_any_case_without_upper_casing_every_cell():
-    from analytics.validation.customer_file import _MISSING_SPELLINGS, MISSING_MARKERS
+    from analytics.validation.schema import MISSING_MARKERS, MISSING_SPELLINGS
 
-    assert list(validation._missing(pd.Series(["", "n/A", "nULl", "nan ", "none", "NAx"]))) == [
+    assert list(checks._missing(pd.Series(["", "n/A", "nULl", "nan ", "none", "NAx"]))) == [
         True,
         True,
         True,
@@ -270,5 +273,5 @@ def test_missing_markers_are_found_in_any_case_without_upper_casing_every_cell()
         for code in range(128, sys.maxunicode + 1)
         if set(chr(code).upper()) <= marker_characters
     ]
-    assert {"na", "n/a", "#n/a", "Null", "nOnE", "NaN"} <= _MISSING_SPELLINGS
-    assert {spelling.upper() for spelling in _MISSING_SPELLINGS} == MISSING_MARKERS
+    assert {"na", "n/a", "#n/a", "Null", "nOnE", "NaN"} <= MISSING_SPELLINGS
+    assert {spelling.upper() for spelling in MISSING_SPELLINGS} == MISSING_MARKERS
