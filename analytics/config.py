@@ -68,6 +68,9 @@ SCATTER_SAMPLE = 5_000
 
 
 DEFAULT_UPLOAD_DIR = Path("data/uploads")
+# A local Spark driver holds the collected aggregates and samples, and streams customer rows to
+# the database; Spark's default of 1 GB is too small at 10^7 rows.
+DEFAULT_SPARK_DRIVER_MEMORY = "4g"
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,9 @@ class Settings:
     analysis_jobs: ANALYTICS_JOBS. secret_key: SECRET_KEY (hosted mode). session_cookie_secure:
     SESSION_COOKIE_SECURE=1. redis_url: REDIS_URL (Celery jobs, shared cache). upload_dir:
     UPLOAD_DIR. job_cache_dir: JOB_CACHE_DIR (background-job state without Redis).
+    The Spark engine's: spark_master: SPARK_MASTER. spark_driver_memory:
+    ANALYTICS_SPARK_DRIVER_MEMORY (a local driver's). spark_submitted: whether spark-submit
+    started this process (it sets PYSPARK_GATEWAY_PORT). java_home: JAVA_HOME.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -101,6 +107,10 @@ class Settings:
     job_cache_dir: Path = field(
         default_factory=lambda: Path(tempfile.gettempdir()) / "customer-analytics-jobs"
     )
+    spark_master: str | None = None
+    spark_driver_memory: str = DEFAULT_SPARK_DRIVER_MEMORY
+    spark_submitted: bool = False
+    java_home: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -118,6 +128,12 @@ class Settings:
             redis_url=environ.get("REDIS_URL") or None,
             upload_dir=Path(environ.get("UPLOAD_DIR") or DEFAULT_UPLOAD_DIR),
             job_cache_dir=Path(environ.get("JOB_CACHE_DIR") or defaults.job_cache_dir),
+            spark_master=environ.get("SPARK_MASTER"),
+            spark_driver_memory=environ.get(
+                "ANALYTICS_SPARK_DRIVER_MEMORY", DEFAULT_SPARK_DRIVER_MEMORY
+            ),
+            spark_submitted="PYSPARK_GATEWAY_PORT" in environ,
+            java_home=environ.get("JAVA_HOME"),
         )
 
     def with_database(self, url: str | None) -> "Settings":

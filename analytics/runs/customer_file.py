@@ -23,8 +23,6 @@ from analytics.config import (
     RANDOM_STATE,
     WARM_WORKERS_BYTES,
     InputLimits,
-    analysis_jobs,
-    input_limits,
 )
 from analytics.db import quarantine_repository, repository, results
 from analytics.db.models import Run
@@ -260,21 +258,22 @@ def run(
     seed: int = RANDOM_STATE,
     progress: Progress = lambda _: None,
     limits: InputLimits | None = None,
+    jobs: int = 1,
 ) -> RunSummary:
     """Validate, analyse and store one run; it becomes visible only once fully written.
 
     `features` None means the default segment features, and then the file must have a Price
     column: a default run of a file without one is more likely a wrong export than a shop
     without prices. Naming the features (or mapping columns) makes Price optional.
-    `limits` default to the environment's (analytics.config.input_limits).
+    `limits` default to analytics.config's; `jobs` worker processes share the model selection
+    (Settings.analysis_jobs).
     """
     input_path = Path(input_path)
-    jobs = analysis_jobs()
     # A file this large will have its models cross-validated in worker processes: they start
     # (importing scikit-learn takes them a second or two) while this process reads it.
     workers = start_workers(jobs) if jobs > 1 and _bytes(input_path) >= WARM_WORKERS_BYTES else None
     progress(f"reading and validating {input_path.name}")
-    loaded = read_customers(input_path, columns, limits or input_limits())
+    loaded = read_customers(input_path, columns, limits or InputLimits())
     customers = loaded.customers
     check_readable(input_path.name, customers.columns, len(customers), features, columns)
     features = features or DEFAULT_SEGMENT_FEATURES

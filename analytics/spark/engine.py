@@ -14,7 +14,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from sqlalchemy import insert, select
 
-from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, InputLimits
+from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, InputLimits, Settings
 from analytics.db import repository, results
 from analytics.db.models import Customer, Model, Run
 from analytics.db.session import session_factory
@@ -28,8 +28,9 @@ from analytics.runs.customer_file import (
     publish_results,
 )
 from analytics.runs.provenance import library_versions, sha256_of
-from analytics.spark import analysis
-from analytics.spark.reading import describe_inputs, input_files, read_customers, with_position
+from analytics.spark import eda, purchase_model, segmentation
+from analytics.spark.inputs import describe_inputs, input_files, with_position
+from analytics.spark.reading import read_customers
 from analytics.spark.session import spark_session
 
 Progress = Callable[[str], None]
@@ -50,12 +51,13 @@ def run(
     progress: Progress = lambda _: None,
     limits: InputLimits | None = None,
     master: str | None = None,
+    settings: Settings | None = None,
 ) -> RunSummary:
     """analytics.runs.customer_file.run on Spark: `inputs` are CSV or Parquet files, globs or
-    directories."""
+    directories. `settings` configure the Spark session (analytics.spark.session)."""
     files = input_files(inputs)
     name = describe_inputs(files)
-    spark = spark_session(master)
+    spark = spark_session(master, settings)
     progress(f"reading and validating {name} on Spark ({spark.sparkContext.master})")
     loaded = read_customers(spark, files, columns, limits)
     rows = loaded.rows
@@ -65,13 +67,13 @@ def run(
     customers = loaded.customers
 
     progress("exploring the data")
-    aggregates = analysis.aggregates(customers, loaded.columns, loaded.gender_counts)
+    aggregates = eda.aggregates(customers, loaded.columns, loaded.gender_counts)
     buyers = aggregates["kpis"]["buyers"]
     # What model_gate, model_card and RunSummary read of the customers: how many, how many bought.
     outcomes = pd.DataFrame(
         {"Purchased": np.repeat(np.array([0, 1], dtype=np.int8), [rows - buyers, buyers])}
     )
-    segmented = analysis.segment(customers, rows, k, usable, seed, progress)
+    segmented = segmentation.segment(customers, rows, k, usable, seed, progress)
     progress(segmented.segmentation.reason)
 
     skip_reason = model_gate(outcomes)
@@ -80,7 +82,7 @@ def run(
         notes.append(f"No purchase model was published: {skip_reason}")
     else:
         features_present = [c for c in ("Age", "Salary", "Price", "Gender") if c in loaded.columns]
-        model = analysis.select_model(
+        model = purchase_model.select_model(
             spark, customers, features_present, loaded.gender_counts.index.tolist(), seed, progress
         )
     result = Analysis(

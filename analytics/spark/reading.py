@@ -2,7 +2,7 @@
 
 Each CSV file is inspected (encoding, delimiter, header, limits) by analytics.io.csvfile exactly as
 the pandas engine does; its records are then parsed by Spark, and every partition is typed and
-checked by analytics.validation.customer_file.check_rows. Counts, first examples, the set-aside
+checked by analytics.validation.checks.check_rows. Counts, first examples, the set-aside
 share, case variants of Gender and repeated Customer IDs are computed over all rows with Spark,
 and the message is written by the pandas engine's own functions: the same file gets the same error.
 
@@ -13,7 +13,6 @@ Differences from the pandas engine, both documented in docs/scale-out.md:
 """
 
 import csv
-import glob
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,26 +24,25 @@ from pyspark.sql import types as T
 
 from analytics.config import QUARANTINE_MAX_SHARE, InputLimits
 from analytics.errors import InputError
-from analytics.io import csvfile
+from analytics.spark.inputs import (
+    CORRUPT_RECORD,
+    PARQUET_SUFFIXES,
+    SourceFile,
+    csv_header,
+    csv_records,
+    describe_inputs,
+    numbered,
+    parquet_header,
+    parquet_records,
+    with_position,
+)
 from analytics.validation.checks import DUPLICATE_ID, check_rows, gender_merges
 from analytics.validation.columns import Layout, column_layout, column_notes
 from analytics.validation.customer_file import field_count, set_aside_rows
+from analytics.validation.messages import SHOWN_PER_PROBLEM
 from analytics.validation.quarantine import BadRow
 from analytics.validation.report import Tally, format_notes, quarantine_notes, value_notes
 from analytics.validation.schema import NUMERIC_BOUNDS
-
-PARQUET_SUFFIXES = (".parquet", ".pq")
-_CORRUPT = "_corrupt_record"
-# A file up to this size is one Spark partition anyway, so it is parsed with multiLine (quoted
-# line breaks allowed) at no cost in parallelism.
-_SPLIT_BYTES = 128 * 1024 * 1024
-_SHOWN_PER_PROBLEM = 3
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path
-    csv_format: csvfile.CsvFormat | None  # None for Parquet
 
 
 @dataclass(frozen=True)
@@ -58,42 +56,6 @@ class SparkCustomers:
     notes: list[str]
     bad_rows: list[BadRow]
     gender_counts: pd.Series  # after merging case variants, most common first
-
-
-def input_files(patterns: list[str | Path]) -> list[Path]:
-    """Files named by paths, globs and directories (a directory: its CSV or Parquet files)."""
-    files: list[Path] = []
-    for pattern in map(str, patterns):
-        path = Path(pattern)
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and not p.name.startswith(("_", "."))
-                and p.suffix.lower() in (".csv", *PARQUET_SUFFIXES)
-            )
-            if not found:
-                raise InputError(f"{path}: the directory has no .csv or .parquet files.")
-            files.extend(found)
-        elif glob.has_magic(pattern):
-            found = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
-            if not found:
-                raise InputError(f"{pattern}: no file matches.")
-            files.extend(found)
-        else:
-            files.append(path)
-    kinds = {p.suffix.lower() in PARQUET_SUFFIXES for p in files}
-    if len(kinds) > 1:
-        raise InputError("the inputs mix CSV and Parquet files; give one kind per run.")
-    return files
-
-
-def describe_inputs(files: list[Path]) -> str:
-    """A name for messages and the run record: the file's name, or the first and a count."""
-    if len(files) == 1:
-        return files[0].name
-    return f"{files[0].name} and {len(files) - 1} more file{'s' if len(files) > 2 else ''}"
 
 
 def read_customers(
@@ -112,9 +74,9 @@ def read_customers(
     sources, layout, frames, header_lines = [], None, [], []
     for index, path in enumerate(files):
         if parquet:
-            source, header_line, header = _parquet_header(spark, path)
+            source, header_line, header = parquet_header(spark, path)
         else:
-            source, header_line, header = _csv_header(path, limits)
+            source, header_line, header = csv_header(path, limits)
         file_layout = column_layout(header_line, header, columns or {}, path.name)
         if layout is not None and file_layout.positions != layout.positions:
             raise InputError(
@@ -126,15 +88,15 @@ def read_customers(
         header_lines.append(header_line)
         frames.append(
             (
-                _parquet_records(spark, path, header)
+                parquet_records(spark, path, header)
                 if parquet
-                else _csv_records(spark, source, len(header))
+                else csv_records(spark, source, len(header))
             ).withColumn("file", F.lit(index))
         )
     raw = frames[0]
     for frame in frames[1:]:
         raw = raw.unionByName(frame)
-    raw = _numbered(raw, header_lines)
+    raw = numbered(raw, header_lines)
 
     delimiter = "," if parquet else sources[0].csv_format.delimiter
     checked = raw.mapInPandas(_checker(layout, delimiter), _checked_schema(layout)).persist()
@@ -142,94 +104,6 @@ def read_customers(
         return _tally(checked, sources, layout, describe_inputs(files), limits)
     finally:
         checked.unpersist()
-
-
-def _csv_header(path: Path, limits: InputLimits) -> tuple[SourceFile, int, list[str]]:
-    csv_format = csvfile.inspect(path, limits)
-    first = next(csvfile.read_batches(path, csv_format, limits, 1), None)
-    if first is None:
-        raise InputError(f"{path.name}: the file has only blank lines; expected a header row.")
-    (line,), (header,) = first
-    return SourceFile(path, csv_format), line, header
-
-
-def _parquet_header(spark: SparkSession, path: Path) -> tuple[SourceFile, int, list[str]]:
-    if not path.is_file():
-        raise InputError(f"{path}: no such file.")
-    return SourceFile(path, None), 0, spark.read.parquet(str(path)).columns
-
-
-def _csv_records(spark: SparkSession, source: SourceFile, width: int) -> DataFrame:
-    encoding = source.csv_format.encoding
-    if encoding == csvfile.FALLBACK_ENCODING:
-        # Spark 4 reads only a few charsets unless Java's full set is enabled.
-        spark.conf.set("spark.sql.legacy.javaCharsets", "true")
-    return (
-        spark.read.option("header", True)
-        .option("sep", source.csv_format.delimiter)
-        .option("encoding", "windows-1252" if encoding == csvfile.FALLBACK_ENCODING else "UTF-8")
-        .option("quote", '"')
-        .option("escape", '"')
-        .option("multiLine", source.path.stat().st_size <= _SPLIT_BYTES)
-        .option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", _CORRUPT)
-        .schema(_text_schema(width))
-        .csv(str(source.path))
-    )
-
-
-def _parquet_records(spark: SparkSession, path: Path, header: list[str]) -> DataFrame:
-    frame = spark.read.parquet(str(path))
-    return frame.select(
-        *[F.col(f"`{name}`").cast("string").alias(f"f{i}") for i, name in enumerate(header)],
-        F.lit(None).cast("string").alias(_CORRUPT),
-    )
-
-
-def _text_schema(width: int) -> T.StructType:
-    return T.StructType(
-        [T.StructField(f"f{i}", T.StringType()) for i in range(width)]
-        + [T.StructField(_CORRUPT, T.StringType())]
-    )
-
-
-def _numbered(raw: DataFrame, header_lines: list[int]) -> DataFrame:
-    """Records with their line: the file's header line plus the record's position in the file.
-
-    Positions come from partition sizes (the union keeps each file's partitions together and
-    in order), so numbering runs in the JVM without a pass through Python.
-    """
-    tagged = with_position(raw, "position")
-    starts = tagged.groupBy("file").agg(F.min("position").alias("start")).collect()
-    start = _literal_map({int(row["file"]): int(row["start"]) for row in starts})
-    header = _literal_map(dict(enumerate(header_lines)))
-    return tagged.withColumn(
-        "line", header[F.col("file")] + 1 + F.col("position") - start[F.col("file")]
-    ).drop("position")
-
-
-def with_position(frame: DataFrame, name: str) -> DataFrame:
-    """`frame`, persisted, with each row's 0-based position in partition order."""
-    tagged = (
-        frame.withColumn("_partition", F.spark_partition_id())
-        .withColumn("_id", F.monotonically_increasing_id())
-        .persist()
-    )
-    sizes = dict(tagged.groupBy("_partition").count().collect())
-    offsets, total = {}, 0
-    for partition in sorted(sizes):
-        offsets[partition], total = total, total + sizes[partition]
-    # monotonically_increasing_id is the partition id in the upper 31 bits, then the row's index.
-    index = F.col("_id") - F.shiftleft(F.col("_partition").cast("long"), 33)
-    return tagged.withColumn(name, _literal_map(offsets)[F.col("_partition")] + index).drop(
-        "_partition", "_id"
-    )
-
-
-def _literal_map(mapping: dict):
-    # An empty map would have no key type; a key no row has stands in for none.
-    pairs = mapping.items() if mapping else [(-1, 0)]
-    return F.create_map(*[F.lit(item) for pair in pairs for item in pair])
 
 
 def _checked_schema(layout: Layout) -> T.StructType:
@@ -259,14 +133,14 @@ def _checker(layout: Layout, delimiter: str):
         for raw in batches:
             cells = [raw[f"f{i}"].fillna("") for i in range(width)]
             blank = pd.concat([c.str.strip() == "" for c in cells], axis=1).all(axis=1)
-            raw = raw[~blank | raw[_CORRUPT].notna()]
+            raw = raw[~blank | raw[CORRUPT_RECORD].notna()]
             if raw.empty:
                 continue
             counts = [
                 field_count(next(csv.reader([corrupt], delimiter=delimiter), []), width)
                 if isinstance(corrupt, str)
                 else width
-                for corrupt in raw[_CORRUPT].to_numpy(dtype=object)
+                for corrupt in raw[CORRUPT_RECORD].to_numpy(dtype=object)
             ]
             text = pd.DataFrame(
                 {c: raw[f"f{i}"].fillna("").to_numpy(dtype=object) for c, i in positions.items()}
@@ -339,7 +213,7 @@ def _tally(
             tally.counts[by_reason[row["reasons"]]] = int(row["count"])
         examples = (
             problems.withColumn("rank", F.row_number().over(first))
-            .filter(F.col("rank") <= _SHOWN_PER_PROBLEM)
+            .filter(F.col("rank") <= SHOWN_PER_PROBLEM)
             .orderBy("reasons", "file", "line")
             .collect()
         )

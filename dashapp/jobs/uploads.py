@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from analytics.config import InputLimits, upload_limits
+from analytics.config import InputLimits, analysis_jobs, upload_limits
 from analytics.db.session import describe_failure
 from analytics.runs import customer_file
 from analytics.validation.customer_file import InputError
@@ -86,7 +86,7 @@ def run_upload(contents: str, filename: str, report: Callable[[int, str], None])
     try:
         path = save_upload(contents, filename, settings["upload_dir"], limits.max_bytes)
         summary = customer_file.run(
-            path, settings["database_url"], progress=progress, limits=limits
+            path, settings["database_url"], progress=progress, limits=limits, jobs=analysis_jobs()
         ).as_dict()
     except (InputError, ValueError) as error:
         _discard(path)

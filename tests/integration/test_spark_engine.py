@@ -187,7 +187,8 @@ def test_a_spark_run_is_published_and_announced_through_the_publish_path_as_a_pa
 
 
 def test_parquet_parts_in_a_directory_read_as_the_csv_does(spark, tmp_path, sample_csv):
-    from analytics.spark.reading import input_files, read_customers
+    from analytics.spark.inputs import input_files
+    from analytics.spark.reading import read_customers
     from analytics.validation.customer_file import read_customers as read_csv
 
     expected = read_csv(sample_csv).customers

@@ -1,16 +1,8 @@
-"""EDA aggregates, segments and the purchase model on Spark, by the pandas engine's rules.
-
-- EDA: the aggregates of analytics.steps.eda, computed in Spark and shaped as that module shapes
-  them (exact percentiles, as pandas' linear quantiles).
-- Segments: k is chosen by analytics.steps.segmentation's rule on the same seeded sample size
-  (K_SELECTION_ROWS) the pandas engine uses; the final K-Means runs in Spark MLlib on all rows,
-  on features standardised as the pandas Pipeline does. Segments are renumbered by size and
-  named by analytics.steps.segmentation.segment_names.
-- Model: Spark MLlib logistic regression, random forest and gradient-boosted trees, each with a
-  small grid, chosen by pooled out-of-fold ROC-AUC of stratified 5-fold CV on a stratified
-  sample of at most MODEL_SELECTION_ROWS training rows (analytics.steps.classifier's metric and
-  Platt rule); the winner is refitted on all training rows and evaluated on the 20 % holdout.
-"""
+"""The purchase model on Spark: Spark MLlib logistic regression, random forest and gradient-boosted
+trees, each with a small grid, chosen by pooled out-of-fold ROC-AUC of stratified 5-fold CV on a
+stratified sample of at most MODEL_SELECTION_ROWS training rows (analytics.steps.classifier's
+metric and Platt rule); the winner is refitted on all training rows, evaluated on the 20 %
+holdout and exported to scikit-learn (analytics.spark.export) for the dashboard and `predict`."""
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,14 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from pyspark.ml import Pipeline
 from pyspark.ml.classification import (
     GBTClassifier,
     LogisticRegression,
     RandomForestClassifier,
 )
-from pyspark.ml.clustering import KMeans
-from pyspark.ml.feature import OneHotEncoder, StandardScaler, StringIndexer, VectorAssembler
 from pyspark.ml.functions import array_to_vector, vector_to_array
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -33,13 +22,11 @@ from sklearn.inspection import permutation_importance
 from sklearn.model_selection import ParameterGrid, StratifiedKFold
 
 from analytics.config import (
-    K_SELECTION_ROWS,
     MODEL_SELECTION_ROWS,
     TEST_SIZE,
     cv_folds,
 )
 from analytics.spark.export import agreement, distil
-from analytics.steps import eda
 from analytics.steps.classifier import (
     CATEGORICAL_FEATURES,
     NUMERIC_FEATURES,
@@ -50,14 +37,6 @@ from analytics.steps.classifier import (
 )
 from analytics.steps.classifier.calibration import choose_calibration
 from analytics.steps.classifier.evaluation import classification_metrics
-from analytics.steps.segmentation import (
-    FEATURE_COLUMNS,
-    NUMERIC_COLUMNS,
-    Segmentation,
-    choose_k,
-    score_k_range,
-    segment_names,
-)
 
 Progress = Callable[[str], None]
 # Holdout rows the metrics are computed on (all of them up to this many; a seeded sample above),
@@ -68,7 +47,6 @@ HOLDOUT_SAMPLE_ROWS = 20_000
 IMPORTANCE_ROWS = 5_000
 # Training rows the exported model is fitted on.
 EXPORT_FIT_ROWS = 50_000
-_KMEANS_MAX_ITER = 50
 _CONCURRENT_FITS = 4
 
 
@@ -90,250 +68,6 @@ def _candidates(seed: int) -> dict[str, tuple[Callable[[], object], dict]]:
             {"maxDepth": [3]},
         ),
     }
-
-
-# ---------------------------------------------------------------- EDA
-
-
-def aggregates(customers: DataFrame, columns: list[str], gender_counts: pd.Series) -> dict:
-    """The aggregates analytics.runs.customer_file.analyse stores, with the same keys and shapes."""
-    has_price = "Price" in columns
-    ranges = [c for c in ("Age", "Salary", "Price") if c in columns]
-    numeric = [c for c in eda.NUMERIC_COLUMNS if c in columns]
-    genders = sorted(gender_counts.index)
-    indicators = genders[1:] if len(genders) == 2 else genders
-    correlated = {c: F.col(c).cast("double") for c in numeric} | {
-        f"Gender={g}": (F.col("Gender") == g).cast("double") for g in indicators
-    }
-    names = list(correlated)
-    bought = F.col("Purchased") == 1
-    expressions = [
-        F.count(F.lit(1)).alias("customers"),
-        F.sum(bought.cast("long")).alias("buyers"),
-        F.min("Age").alias("age_min"),
-        F.max("Age").alias("age_max"),
-    ]
-    if has_price:
-        expressions += [
-            F.sum(F.when(bought, F.col("Price"))).alias("revenue"),
-            F.avg("Price").alias("average_price"),
-        ]
-    for column in ranges:
-        expressions += [
-            F.min(column).alias(f"{column}_min"),
-            F.percentile(column, 0.5).alias(f"{column}_median"),
-            F.max(column).alias(f"{column}_max"),
-        ]
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            expressions.append(F.corr(correlated[a], correlated[b]).alias(f"corr:{a}:{b}"))
-    totals = customers.agg(*expressions).first().asDict()
-
-    rows = int(totals["customers"])
-    buyers = int(totals["buyers"] or 0)
-    kpis = {
-        "customers": rows,
-        "buyers": buyers,
-        "purchase_rate": buyers / rows,
-        "revenue": float(totals["revenue"] or 0.0) if has_price else None,
-        "average_price": float(totals["average_price"]) if has_price else None,
-    }
-    correlation = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            value = totals[f"corr:{a}:{b}"]
-            correlation.loc[a, b] = correlation.loc[b, a] = np.nan if value is None else value
-    feature_ranges = {
-        c: {
-            "min": float(totals[f"{c}_min"]),
-            "median": float(totals[f"{c}_median"]),
-            "max": float(totals[f"{c}_max"]),
-        }
-        for c in ranges
-    }
-    feature_ranges["genders"] = gender_counts.index.tolist()
-    return {
-        "kpis": kpis,
-        "age_distribution": _age_distribution(customers).to_dict("records"),
-        "salary_by_purchase": _salary_by_purchase(customers).to_dict("records"),
-        "correlation": correlation.fillna(0.0).to_dict("split"),
-        "feature_ranges": feature_ranges,
-    }
-
-
-def _age_distribution(customers: DataFrame) -> pd.DataFrame:
-    width = eda.AGE_BIN_WIDTH
-    band = (F.floor(F.col("Age") / width) * width).cast("int").alias("age_from")
-    counts = (
-        customers.groupBy(band)
-        .agg(
-            F.sum((F.col("Purchased") == 0).cast("long")).alias("not_purchased"),
-            F.sum((F.col("Purchased") == 1).cast("long")).alias("purchased"),
-        )
-        .orderBy("age_from")
-        .toPandas()
-    )
-    counts.insert(1, "age_to", counts["age_from"] + width)
-    return counts.astype(int)
-
-
-def _salary_by_purchase(customers: DataFrame) -> pd.DataFrame:
-    stats = (
-        customers.groupBy("Purchased")
-        .agg(
-            F.count(F.lit(1)).alias("count"),
-            F.avg("Salary").alias("mean"),
-            F.percentile("Salary", [0.25, 0.5, 0.75]).alias("quartiles"),
-        )
-        .orderBy("Purchased")
-        .collect()
-    )
-    rows = []
-    for row in stats:
-        q1, median, q3 = row["quartiles"]
-        iqr = q3 - q1
-        fences = (
-            customers.filter(F.col("Purchased") == row["Purchased"])
-            .agg(
-                F.min(F.when(F.col("Salary") >= q1 - 1.5 * iqr, F.col("Salary"))).alias("low"),
-                F.max(F.when(F.col("Salary") <= q3 + 1.5 * iqr, F.col("Salary"))).alias("high"),
-            )
-            .first()
-        )
-        rows.append(
-            {
-                "purchased": int(row["Purchased"]),
-                "count": int(row["count"]),
-                "mean": float(row["mean"]),
-                "q1": float(q1),
-                "median": float(median),
-                "q3": float(q3),
-                "lower_fence": float(fences["low"]),
-                "upper_fence": float(fences["high"]),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-# ---------------------------------------------------------------- segments
-
-
-@dataclass(frozen=True)
-class SparkSegmentation:
-    segmentation: Segmentation  # k, features, k_scores, reason, profiles (labels: not collected)
-    customers: DataFrame  # the input with a `segment` column
-
-
-def segment(
-    customers: DataFrame,
-    rows: int,
-    k: int | str,
-    features: list[str],
-    seed: int,
-    progress: Progress,
-) -> SparkSegmentation:
-    columns = [FEATURE_COLUMNS[name] for name in features]
-    progress("segmenting customers: scoring k = 2..10 on a sample with silhouette and stability")
-    sample = _sample(customers.select(*columns), rows, K_SELECTION_ROWS, seed)
-    k_scores = score_k_range(sample, seed)
-    if k == "auto":
-        chosen_k, reason = choose_k(k_scores)
-    else:
-        chosen_k = int(k)
-        if not 1 <= chosen_k <= rows:
-            raise ValueError(f"k must be between 1 and the number of rows, got {chosen_k}")
-        reason = f"k={chosen_k} was set by the user (--k {chosen_k})."
-    progress(f"fitting K-Means (k={chosen_k}) on all {rows:,} customers in Spark")
-
-    numeric = [c for c in columns if c in NUMERIC_COLUMNS]
-    stages, inputs = _preprocess(numeric, [c for c in columns if c not in NUMERIC_COLUMNS])
-    kmeans = KMeans(k=chosen_k, seed=seed, maxIter=_KMEANS_MAX_ITER, featuresCol="features")
-    model = Pipeline(
-        stages=[*stages, VectorAssembler(inputCols=inputs, outputCol="features"), kmeans]
-    )
-    fitted = model.fit(customers)
-    labelled = fitted.transform(customers).withColumnRenamed("prediction", "raw_segment")
-    sizes = dict(labelled.groupBy("raw_segment").count().collect())
-    # Renumber by size (largest first, ties by raw label), as the pandas engine does.
-    order = sorted(range(chosen_k), key=lambda label: (-sizes.get(label, 0), label))
-    renumber = F.create_map(*[F.lit(x) for new, old in enumerate(order) for x in (old, new)])
-    labelled = labelled.withColumn("segment", renumber[F.col("raw_segment")]).select(
-        *customers.columns, "segment"
-    )
-    profiles = _profiles(labelled, rows, "gender" in features)
-    return SparkSegmentation(
-        Segmentation(
-            labels=np.empty(0, dtype=int),
-            k=chosen_k,
-            features=list(features),
-            k_scores=k_scores,
-            reason=reason,
-            profiles=profiles,
-        ),
-        labelled,
-    )
-
-
-def _preprocess(numeric: list[str], categorical: list[str]) -> tuple[list, list[str]]:
-    """Stages that standardise numeric columns and one-hot encode categorical ones (as the
-    pandas Pipelines' StandardScaler and OneHotEncoder), and the columns they output."""
-    stages, outputs = [], []
-    if numeric:
-        stages += [
-            VectorAssembler(inputCols=numeric, outputCol="numeric_raw"),
-            StandardScaler(
-                inputCol="numeric_raw", outputCol="numeric_scaled", withMean=True, withStd=True
-            ),
-        ]
-        outputs.append("numeric_scaled")
-    for column in categorical:
-        stages += [
-            StringIndexer(inputCol=column, outputCol=f"{column}_index", handleInvalid="keep"),
-            OneHotEncoder(inputCol=f"{column}_index", outputCol=f"{column}_onehot", dropLast=False),
-        ]
-        outputs.append(f"{column}_onehot")
-    return stages, outputs
-
-
-def _profiles(labelled: DataFrame, rows: int, gender_in_features: bool) -> pd.DataFrame:
-    """analytics.steps.segmentation.profile_segments, computed in Spark."""
-    numeric = [c for c in NUMERIC_COLUMNS if c in labelled.columns]
-    aggregations = [
-        F.count(F.lit(1)).alias("size"),
-        F.avg("Purchased").alias("purchase_rate"),
-    ]
-    for column in numeric:
-        aggregations += [
-            F.avg(column).alias(f"{column.lower()}_mean"),
-            F.percentile(column, 0.5).alias(f"{column.lower()}_median"),
-        ]
-    if "Price" in numeric:
-        aggregations.append(F.sum(F.col("Price") * F.col("Purchased")).alias("revenue"))
-    profiles = (
-        labelled.groupBy("segment").agg(*aggregations).orderBy("segment").toPandas()
-    ).set_index("segment")
-    profiles["size"] = profiles["size"].astype(int)
-    profiles["share"] = profiles["size"] / rows
-    genders = labelled.groupBy("segment", "Gender").count().toPandas()
-    # The mode, ties to the first in sorted order (pandas' Series.mode().iat[0]).
-    top = genders.sort_values(["segment", "count", "Gender"], ascending=[True, False, True])
-    top = top.drop_duplicates("segment").set_index("segment")
-    profiles["top_gender"] = top["Gender"]
-    profiles["top_gender_share"] = top["count"] / profiles["size"]
-    overall = labelled.agg(
-        *[F.avg(c).alias(f"{c}_mean") for c in numeric],
-        *[F.stddev_samp(c).alias(f"{c}_std") for c in numeric],
-    ).first()
-    profiles["name"] = segment_names(
-        profiles,
-        centre={c: overall[f"{c}_mean"] for c in numeric},
-        spread={c: overall[f"{c}_std"] for c in numeric},
-        gender_in_features=gender_in_features,
-    )
-    return profiles.reset_index()
-
-
-# ---------------------------------------------------------------- model
 
 
 @dataclass(frozen=True)
@@ -544,13 +278,6 @@ def _stratified(frame: DataFrame, counts: dict, rows: int, seed: int) -> DataFra
     if total <= rows:
         return frame
     return frame.sampleBy("label", {label: rows / total for label in counts}, seed)
-
-
-def _sample(frame: DataFrame, rows: int, size: int, seed: int) -> pd.DataFrame:
-    """About `size` rows (a little more, so that the callee's own sampling has enough)."""
-    if rows <= size:
-        return frame.toPandas()
-    return frame.sample(fraction=min(1.0, 1.2 * size / rows), seed=seed).toPandas()
 
 
 def _plain_params(params: dict) -> dict:

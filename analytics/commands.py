@@ -1,0 +1,245 @@
+"""What each command of the command line (analytics.cli) does, given its parsed arguments and the
+settings the command line was started with."""
+
+import argparse
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+
+from analytics.config import Settings
+from analytics.db import migrate, quarantine_repository, repository
+from analytics.db.session import get_engine, safe_url, session_factory
+from analytics.io.sample import generate_customers, generate_transactions
+from analytics.runs import customer_file, order_log
+from analytics.steps.classifier import ModelVersionError, load_model, predict_probability
+from analytics.validation.quarantine import export_table
+from analytics.validation.schema import NUMERIC_BOUNDS
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+SAMPLE_PATHS = {
+    "customers": Path("data/sample_customers.csv"),
+    "transactions": Path("data/sample_transactions.csv"),
+}
+
+
+class CommandError(Exception):
+    """A failure to report in one line, with the exit status to use."""
+
+    def __init__(self, message: str, status: int = EXIT_FAILURE):
+        super().__init__(message)
+        self.status = status
+
+
+def sample(args: argparse.Namespace, settings: Settings) -> int:
+    if args.rows < 1:
+        raise CommandError("--rows must be at least 1", EXIT_BAD_INPUT)
+    out = args.out or SAMPLE_PATHS[args.kind]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if args.kind == "transactions":
+        orders = generate_transactions(args.rows, seed=args.seed)
+        orders.to_csv(out, index=False)
+        customers = orders["Customer ID"].nunique()
+        say(f"wrote {args.rows:,} orders of {customers:,} customers (seed {args.seed}) to {out}")
+    else:
+        generate_customers(args.rows, seed=args.seed).to_csv(out, index=False)
+        say(f"wrote {args.rows:,} customers (seed {args.seed}) to {out}")
+    return 0
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    url = settings.database_url
+    options = {
+        "k": args.k,
+        "features": args.features,
+        "columns": args.columns,
+        "seed": args.seed,
+        "progress": progress_printer(),
+        "limits": settings.input_limits,
+    }
+    try:
+        if args.engine == "spark":
+            summary = _spark_run(args, settings, options)
+        elif len(args.input) > 1:
+            raise CommandError(
+                "the pandas engine reads one file; give one --input, or use --engine spark",
+                EXIT_BAD_INPUT,
+            )
+        else:
+            summary = customer_file.run(
+                args.input[0], url, jobs=settings.analysis_jobs, **options
+            ).as_dict()
+    except ValueError as error:
+        raise CommandError(f"{args.input[0].name}: {error}", EXIT_BAD_INPUT) from None
+    for note in summary["notes"]:
+        say(f"note: {note}")
+    if summary["quarantined"]["count"]:
+        say(
+            f"note: `python -m analytics quarantine --run-id {summary['run_id']} --out FILE.csv` "
+            "writes the rows set aside."
+        )
+    if args.json:
+        print(json.dumps(summary))
+        return 0
+    model = summary["model"]
+    model_text = (
+        "no purchase model"
+        if model is None
+        else f"{model['name']}{' (calibrated)' if model['calibrated'] else ''}: "
+        f"CV ROC-AUC {model['cv_roc_auc']:.3f}, holdout accuracy {model['holdout_accuracy']:.3f}"
+    )
+    print(
+        f"Published run {summary['run_id']} to {safe_url(url)}: {summary['rows']:,} customers, "
+        f"{summary['k']} segments (sizes {', '.join(map(str, summary['segment_sizes']))}), "
+        f"{model_text}."
+    )
+    return 0
+
+
+def _spark_run(args: argparse.Namespace, settings: Settings, options: dict) -> dict:
+    # Imported here: PySpark is an optional dependency and slow to import.
+    from analytics.spark.session import check_available
+
+    check_available(settings.java_home)
+    from analytics.spark import engine
+
+    return engine.run(
+        args.input,
+        settings.database_url,
+        master=args.spark_master,
+        settings=settings,
+        **options,
+    ).as_dict()
+
+
+def predict(args: argparse.Namespace, settings: Settings) -> int:
+    for name, value in (("Age", args.age), ("Salary", args.salary), ("Price", args.price)):
+        low, high = NUMERIC_BOUNDS[name]
+        if value is not None and not low <= value <= high:
+            raise CommandError(
+                f"--{name.lower()} must be between {low:g} and {high:g}, got {value:g}",
+                EXIT_BAD_INPUT,
+            )
+    url = settings.database_url
+    with session_factory(url)() as session:
+        run = repository.latest_published_run(session)
+        if run is None:
+            raise CommandError(
+                f"no published run in {safe_url(url)}; run "
+                "`python -m analytics run --input data/sample_customers.csv` first"
+            )
+        stored = repository.selected_model(session, run.id)
+    if stored is None:
+        raise CommandError(f"run {run.id} has no purchase model: {' '.join(run.notes)}")
+    try:
+        model = load_model(stored.artifact, stored.sklearn_version)
+    except ModelVersionError as error:
+        raise CommandError(str(error)) from None
+    inputs = {"Age": args.age, "Salary": args.salary, "Price": args.price, "Gender": args.gender}
+    try:
+        probability = predict_probability(model, stored.features, inputs)
+    except ValueError as error:
+        raise CommandError(f"{error} (give --price)", EXIT_BAD_INPUT) from None
+    if args.json:
+        print(json.dumps({"probability": probability, "run_id": run.id, "model": stored.name}))
+    else:
+        print(f"Purchase probability: {probability:.1%} ({stored.name}, run {run.id})")
+    return 0
+
+
+def db(args: argparse.Namespace, settings: Settings) -> int:
+    url = settings.database_url
+    engine = get_engine(url)  # migrates to the newest schema on first use
+    print(f"{safe_url(url)} is at schema revision {migrate.current_revision(engine)}")
+    return 0
+
+
+def model_card(args: argparse.Namespace, settings: Settings) -> int:
+    url = settings.database_url
+    with session_factory(url)() as session:
+        run_id = args.run_id
+        if run_id is None:
+            latest = repository.latest_published_run(session)
+            if latest is None:
+                raise CommandError(f"no published run in {safe_url(url)}")
+            run_id = latest.id
+        stored = repository.selected_model(session, run_id)
+    if stored is None:
+        raise CommandError(f"run {run_id} has no published purchase model")
+    print(json.dumps(stored.card, indent=2))
+    return 0
+
+
+def quarantine(args: argparse.Namespace, settings: Settings) -> int:
+    url = settings.database_url
+    with session_factory(url)() as session:
+        run = (
+            repository.latest_published_run(session)
+            if args.run_id is None
+            else repository.run_by_id(session, args.run_id)
+        )
+        if run is None:
+            raise CommandError(
+                f"no published run in {safe_url(url)}"
+                if args.run_id is None
+                else f"no run {args.run_id} in {safe_url(url)}"
+            )
+        rows = quarantine_repository.bad_rows(session, run.id)
+    header, records = export_table(rows)
+    if args.out is None:
+        _write_csv(sys.stdout, header, records)
+    else:
+        with args.out.open("w", encoding="utf-8", newline="") as handle:
+            _write_csv(handle, header, records)
+    say(
+        f"{len(rows):,} row{'s' if len(rows) != 1 else ''} set aside by run {run.id}"
+        + (f" written to {args.out}" if args.out else "")
+        + " (cells that a spreadsheet would run as formulas start with an apostrophe)."
+    )
+    return 0
+
+
+def _write_csv(handle, header: list[str], records: list[list[str]]) -> None:
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(records)
+
+
+def rfm(args: argparse.Namespace, settings: Settings) -> int:
+    columns = (args.customer_col, args.date_col, args.amount_col)
+    if len(set(columns)) < len(columns):
+        raise CommandError(
+            "--customer-col, --date-col and --amount-col must name three different columns",
+            EXIT_BAD_INPUT,
+        )
+    url = settings.database_url
+    summary = order_log.run_rfm(
+        args.input,
+        url,
+        *columns,
+        as_of=args.as_of,
+        date_format=args.date_format,
+        progress=progress_printer(),
+    )
+    if args.json:
+        print(json.dumps(summary.as_dict()))
+    else:
+        groups = ", ".join(f"{name} {count:,}" for name, count in summary.groups.items())
+        print(
+            f"Published RFM run {summary.rfm_run_id} to {safe_url(url)}: "
+            f"{summary.customers:,} customers from {summary.orders:,} orders as of "
+            f"{summary.as_of.isoformat()}. Groups: {groups}."
+        )
+    return 0
+
+
+def progress_printer():
+    """A progress printer that prefixes each step with the seconds since the command began."""
+    started = time.perf_counter()
+    return lambda step: say(f"… {time.perf_counter() - started:5.1f}s {step}")
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
