@@ -7,8 +7,6 @@ imports).
 
 import json
 import re
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -19,6 +17,7 @@ from analytics.db import repository, rfm_repository
 from analytics.db.models import RfmCustomer, RfmRun
 from analytics.db.session import session_factory
 from analytics.steps.rfm import GROUPS
+from tests.integration.test_cli import cli
 
 COLUMN_ARGS = (
     "--customer-col",
@@ -28,15 +27,6 @@ COLUMN_ARGS = (
     "--amount-col",
     "Amount",
 )
-
-
-def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "analytics", *args], capture_output=True, text=True, timeout=300
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
 
 
 def run_main(capsys, *args: str) -> tuple[int, str, str]:

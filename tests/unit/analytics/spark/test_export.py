@@ -45,7 +45,7 @@ def test_a_linear_export_reproduces_a_logistic_model():
 
 
 def test_a_tree_export_follows_a_step_function_closely():
-    x = _customers(5_000)
+    x = _customers(2_000)
     step = np.where(x["Age"] > 40, 0.8, 0.2)
     exported = distil(x, step, ["Age", "Salary", "Gender"], linear=False, seed=1)
     held_out = _customers(1_000, seed=3)

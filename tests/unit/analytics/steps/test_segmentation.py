@@ -16,6 +16,11 @@ def auto(customers):
     return segment_customers(customers)
 
 
+@pytest.fixture(scope="module")
+def three_segments(customers):
+    return segment_customers(customers, k=3)
+
+
 def test_every_k_from_2_to_10_is_scored(auto):
     scores = auto.k_scores
     assert scores["k"].tolist() == list(range(2, 11))
@@ -42,8 +47,8 @@ def test_choose_k_falls_back_to_the_most_stable():
     assert choose_k(scores)[0] == 4
 
 
-def test_fixed_k_and_profiles_add_up(customers):
-    result = segment_customers(customers, k=3)
+def test_fixed_k_and_profiles_add_up(customers, three_segments):
+    result = three_segments
     profiles = result.profiles
     assert result.k == 3 and len(profiles) == 3 and "set by the user" in result.reason
     assert profiles["size"].sum() == len(customers)
@@ -58,8 +63,8 @@ def test_fixed_k_and_profiles_add_up(customers):
     assert profiles["name"].is_unique
 
 
-def test_segments_separate_the_personas(customers):
-    profiles = segment_customers(customers, k=3).profiles
+def test_segments_separate_the_personas(three_segments):
+    profiles = three_segments.profiles
     assert profiles["age_mean"].max() - profiles["age_mean"].min() > 15
 
 
@@ -71,6 +76,8 @@ def test_same_input_and_seed_same_segments(customers, auto):
 
 
 def test_features_are_configurable_and_gender_is_encoded(customers):
+    # A part of the customers is enough to see the features used and the encoding.
+    customers = customers.iloc[:1_000]
     result = segment_customers(customers, k=2, features=["age", "gender"])
     assert result.features == ["age", "gender"]
     assert result.profiles["top_gender"].isin(["Female", "Male"]).all()

@@ -18,6 +18,13 @@ def read(path, **options) -> pd.DataFrame:
     return read_transactions(path, *COLUMNS, **options)
 
 
+def refusal(tmp_path, text: str, **options) -> str:
+    """The message a log of `text` is refused with."""
+    with pytest.raises(InputError) as error:
+        read(write(tmp_path, text), **options)
+    return str(error.value)
+
+
 def good_lines(count: int = 5) -> str:
     return "".join(f"{i},c{i},2024-01-0{i},10\n" for i in range(1, count + 1))
 
@@ -52,9 +59,7 @@ def test_header_only(tmp_path):
 
 
 def test_missing_columns_are_named_with_those_found(tmp_path):
-    with pytest.raises(InputError) as error:
-        read(write(tmp_path, "Order ID,Customer ID,Total\n1,a,10\n"))
-    assert str(error.value) == (
+    assert refusal(tmp_path, "Order ID,Customer ID,Total\n1,a,10\n") == (
         "orders.csv: missing required columns 'Order Date', 'Amount'; the columns found were "
         "'Order ID', 'Customer ID', 'Total'."
     )
@@ -62,9 +67,7 @@ def test_missing_columns_are_named_with_those_found(tmp_path):
 
 def test_unparsable_dates_name_column_lines_and_values(tmp_path):
     bad = "6,c6,2024-13-01,10\n7,c7,yesterday,10\n"
-    with pytest.raises(InputError) as error:
-        read(write(tmp_path, HEADER + good_lines() + bad))
-    assert str(error.value) == (
+    assert refusal(tmp_path, HEADER + good_lines() + bad) == (
         "orders.csv: column 'Order Date' must be a date (YYYY-MM-DD or another ISO 8601 form) "
         "but line 7 has '2024-13-01', line 8 has 'yesterday'."
     )
@@ -79,9 +82,7 @@ def test_dates_not_in_the_given_format(tmp_path):
 
 def test_amounts_must_be_non_negative_numbers(tmp_path):
     bad = "6,c6,2024-01-06,ten\n7,c7,2024-01-07,-5\n8,c8,2024-01-08,\n"
-    with pytest.raises(InputError) as error:
-        read(write(tmp_path, HEADER + good_lines() + bad))
-    message = str(error.value)
+    message = refusal(tmp_path, HEADER + good_lines() + bad)
     assert "column 'Amount' is empty on line 9" in message
     assert "column 'Amount' must be a number but line 7 has 'ten'" in message
     assert "column 'Amount' must not be negative but line 8 has '-5'" in message
@@ -89,9 +90,7 @@ def test_amounts_must_be_non_negative_numbers(tmp_path):
 
 def test_numeric_amount_column_reports_negative_values(tmp_path):
     bad = "".join(f"{i},d{i},2024-01-01,-{i}.5\n" for i in range(6, 11))
-    with pytest.raises(InputError) as error:
-        read(write(tmp_path, HEADER + good_lines() + bad))
-    assert str(error.value) == (
+    assert refusal(tmp_path, HEADER + good_lines() + bad) == (
         "orders.csv: column 'Amount' must not be negative but line 7 has -6.5, "
         "line 8 has -7.5, line 9 has -8.5 (and 2 more rows)."
     )
@@ -99,17 +98,13 @@ def test_numeric_amount_column_reports_negative_values(tmp_path):
 
 def test_blank_customer_and_date_are_reported_together(tmp_path):
     bad = "6,,2024-01-06,10\n7, ,2024-01-07,10\n8,c8,,10\n"
-    with pytest.raises(InputError) as error:
-        read(write(tmp_path, HEADER + good_lines() + bad))
-    message = str(error.value)
+    message = refusal(tmp_path, HEADER + good_lines() + bad)
     assert "column 'Customer ID' is blank on lines 7, 8" in message
     assert "column 'Order Date' is empty on line 9" in message
 
 
 def test_an_order_without_customer_date_and_amount_is_reported_not_skipped(tmp_path):
-    with pytest.raises(InputError) as error:
-        read(write(tmp_path, HEADER + good_lines() + "6,,,\n"))
-    message = str(error.value)
+    message = refusal(tmp_path, HEADER + good_lines() + "6,,,\n")
     assert "'Customer ID' is blank on line 7" in message
     assert "'Order Date' is empty on line 7" in message
     assert "'Amount' is empty on line 7" in message
