@@ -6,8 +6,7 @@ import pandas as pd
 import pytest
 
 from analytics.errors import InputError
-from analytics.validation import checks
-from analytics.validation import customer_file as validation
+from analytics.validation import checks, customer_file
 from analytics.validation.columns import parse_column_mapping
 from analytics.validation.customer_file import read_customers
 
@@ -199,7 +198,7 @@ PLAIN_FILES = {
 def test_the_whole_file_fast_path_reads_exactly_as_the_row_by_row_path(tmp_path, monkeypatch, name):
     path = write(tmp_path, PLAIN_FILES[name])
     fast = outcome(path)
-    monkeypatch.setattr(validation, "_whole_file_frame", lambda *args: None)
+    monkeypatch.setattr(customer_file, "_whole_file_frame", lambda *args: None)
     slow = outcome(path)
     assert fast[0] == slow[0]
     if fast[0] == "ok":
@@ -226,22 +225,22 @@ def test_the_c_reader_types_numbers_exactly_as_float_reads_their_text(tmp_path, 
     rows = "".join(f"{i},Male,{age},50000,P01,{age},1\n" for i, age in enumerate(ages, 1))
     path = write(tmp_path, HEADER + rows)
     typed = []
-    original = validation._whole_file_frame
+    original = customer_file._whole_file_frame
     monkeypatch.setattr(
-        validation, "_whole_file_frame", lambda *args: typed.append(original(*args)) or typed[-1]
+        customer_file, "_whole_file_frame", lambda *args: typed.append(original(*args)) or typed[-1]
     )
     fast = read_customers(path).customers
     assert typed[0]["Age"].dtype == np.float64, "the C reader did not type the numbers"
     assert fast["Age"].tolist() == [float(age) for age in ages]
-    monkeypatch.setattr(validation, "_whole_file_frame", lambda *args: None)
+    monkeypatch.setattr(customer_file, "_whole_file_frame", lambda *args: None)
     pd.testing.assert_frame_equal(fast, read_customers(path).customers)
 
 
 def test_only_plain_files_take_the_whole_file_path(tmp_path, monkeypatch):
     taken = []
-    original = validation._whole_file_frame
+    original = customer_file._whole_file_frame
     monkeypatch.setattr(
-        validation, "_whole_file_frame", lambda *args: taken.append(original(*args) is not None)
+        customer_file, "_whole_file_frame", lambda *args: taken.append(original(*args) is not None)
     )
     for text in (
         HEADER + GOOD_ROW,
