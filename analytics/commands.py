@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from analytics.config import Settings
@@ -51,17 +52,17 @@ def sample(args: argparse.Namespace, settings: Settings) -> int:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     url = settings.database_url
-    options = {
-        "k": args.k,
-        "features": args.features,
-        "columns": args.columns,
-        "seed": args.seed,
-        "progress": progress_printer(),
-        "limits": settings.input_limits,
-    }
+    options = customer_file.RunOptions(
+        k=args.k,
+        features=args.features,
+        columns=args.columns,
+        seed=args.seed,
+        limits=settings.input_limits,
+    )
+    progress = progress_printer()
     try:
         if args.engine == "spark":
-            summary = _spark_run(args, settings, options)
+            summary = _spark_run(args, settings, options, progress)
         elif len(args.input) > 1:
             raise CommandError(
                 "the pandas engine reads one file; give one --input, or use --engine spark",
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             )
         else:
             summary = customer_file.run(
-                args.input[0], url, jobs=settings.analysis_jobs, **options
+                args.input[0], url, options, progress, jobs=settings.analysis_jobs
             ).as_dict()
     except ValueError as error:
         raise CommandError(f"{args.input[0].name}: {error}", EXIT_BAD_INPUT) from None
@@ -98,7 +99,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _spark_run(args: argparse.Namespace, settings: Settings, options: dict) -> dict:
+def _spark_run(
+    args: argparse.Namespace,
+    settings: Settings,
+    options: customer_file.RunOptions,
+    progress: Callable[[str], None],
+) -> dict:
     # Imported here: PySpark is an optional dependency and slow to import.
     from analytics.spark.session import check_available
 
@@ -108,9 +114,10 @@ def _spark_run(args: argparse.Namespace, settings: Settings, options: dict) -> d
     return engine.run(
         args.input,
         settings.database_url,
+        options,
+        progress,
         master=args.spark_master,
         settings=settings,
-        **options,
     ).as_dict()
 
 

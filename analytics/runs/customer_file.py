@@ -8,7 +8,7 @@ analytics.steps only computes. `analyse` here is pure as well; `run` wires the r
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +47,35 @@ from analytics.validation.quarantine import BadRow
 from analytics.validation.schema import OPTIONAL_COLUMNS
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What a customer-file run is asked for; the same for either engine.
+
+    `features` None means the default segment features, and then the file must have a Price
+    column: a default run of a file without one is more likely a wrong export than a shop
+    without prices. Naming the features (or mapping columns) makes Price optional.
+    """
+
+    k: int | str = "auto"
+    features: tuple[str, ...] | list[str] | None = None
+    columns: Mapping[str, str] | None = None
+    seed: int = RANDOM_STATE
+    limits: InputLimits = field(default_factory=InputLimits)
+
+    @property
+    def segment_features(self) -> list[str]:
+        return list(self.features or DEFAULT_SEGMENT_FEATURES)
+
+    def params(self) -> dict:
+        """The options as the run record keeps them."""
+        return {
+            "k": self.k,
+            "features": self.segment_features,
+            "columns": dict(self.columns or {}),
+            "seed": self.seed,
+        }
 
 
 @dataclass(frozen=True)
@@ -150,17 +179,11 @@ def analyse(
     )
 
 
-def check_readable(
-    name: str,
-    present: Collection[str],
-    rows: int,
-    features: Sequence[str] | None,
-    columns: Mapping[str, str] | None,
-) -> None:
+def check_readable(name: str, present: Collection[str], rows: int, options: RunOptions) -> None:
     """What either engine requires of a validated file before analysing it: a Price column
     unless the features or the column mapping were chosen (a default run of a file without one
     is more likely a wrong export than a shop without prices), and MIN_ROWS usable rows."""
-    if features is None and not columns and "Price" not in present:
+    if options.features is None and not options.columns and "Price" not in present:
         raise InputError(
             f"{name}: missing column 'Price'. To analyse customers without "
             "prices, name the segment features, e.g. --features age,salary; to use another "
@@ -252,33 +275,29 @@ class RunSummary:
 def run(
     input_path: str | Path,
     database_url: str,
-    k: int | str = "auto",
-    features: tuple[str, ...] | list[str] | None = None,
-    columns: Mapping[str, str] | None = None,
-    seed: int = RANDOM_STATE,
+    options: RunOptions | None = None,
     progress: Progress = lambda _: None,
-    limits: InputLimits | None = None,
     jobs: int = 1,
 ) -> RunSummary:
     """Validate, analyse and store one run; it becomes visible only once fully written.
-
-    `features` None means the default segment features, and then the file must have a Price
-    column: a default run of a file without one is more likely a wrong export than a shop
-    without prices. Naming the features (or mapping columns) makes Price optional.
-    `limits` default to analytics.config's; `jobs` worker processes share the model selection
-    (Settings.analysis_jobs).
-    """
+    `jobs` worker processes share the model selection (Settings.analysis_jobs)."""
+    options = options or RunOptions()
     input_path = Path(input_path)
     # A file this large will have its models cross-validated in worker processes: they start
     # (importing scikit-learn takes them a second or two) while this process reads it.
     workers = start_workers(jobs) if jobs > 1 and _bytes(input_path) >= WARM_WORKERS_BYTES else None
     progress(f"reading and validating {input_path.name}")
-    loaded = read_customers(input_path, columns, limits or InputLimits())
+    loaded = read_customers(input_path, options.columns, options.limits)
     customers = loaded.customers
-    check_readable(input_path.name, customers.columns, len(customers), features, columns)
-    features = features or DEFAULT_SEGMENT_FEATURES
+    check_readable(input_path.name, customers.columns, len(customers), options)
     analysis = analyse(
-        customers, k=k, features=features, seed=seed, progress=progress, jobs=jobs, workers=workers
+        customers,
+        k=options.k,
+        features=options.segment_features,
+        seed=options.seed,
+        progress=progress,
+        jobs=jobs,
+        workers=workers,
     )
     analysis = replace(analysis, notes=[*loaded.notes, *analysis.notes])
 
@@ -292,12 +311,7 @@ def run(
         "k_reason": analysis.segmentation.reason,
         "segment_features": analysis.segmentation.features,
         "notes": analysis.notes,
-        "params": {
-            "k": k,
-            "features": list(features),
-            "columns": dict(columns or {}),
-            "seed": seed,
-        },
+        "params": options.params(),
         "versions": library_versions(),
     }
     return publish_results(

@@ -4,7 +4,7 @@ hence analytics.runs.publish), so the dashboard, `predict` and the API read a Sp
 read any other."""
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
@@ -14,12 +14,13 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from sqlalchemy import insert, select
 
-from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, InputLimits, Settings
+from analytics.config import Settings
 from analytics.db import repository, results
 from analytics.db.models import Customer, Model, Run
 from analytics.db.session import session_factory
 from analytics.runs.customer_file import (
     Analysis,
+    RunOptions,
     RunSummary,
     check_readable,
     column_notes,
@@ -44,26 +45,23 @@ _CUSTOMER_COLUMNS = {
 def run(
     inputs: list[str | Path],
     database_url: str,
-    k: int | str = "auto",
-    features: tuple[str, ...] | list[str] | None = None,
-    columns: Mapping[str, str] | None = None,
-    seed: int = RANDOM_STATE,
+    options: RunOptions | None = None,
     progress: Progress = lambda _: None,
-    limits: InputLimits | None = None,
     master: str | None = None,
     settings: Settings | None = None,
 ) -> RunSummary:
     """analytics.runs.customer_file.run on Spark: `inputs` are CSV or Parquet files, globs or
     directories. `settings` configure the Spark session (analytics.spark.session)."""
+    options = options or RunOptions()
+    seed = options.seed
     files = input_files(inputs)
     name = describe_inputs(files)
     spark = spark_session(master, settings)
     progress(f"reading and validating {name} on Spark ({spark.sparkContext.master})")
-    loaded = read_customers(spark, files, columns, limits)
+    loaded = read_customers(spark, files, options.columns, options.limits)
     rows = loaded.rows
-    check_readable(name, loaded.columns, rows, features, columns)
-    requested = list(features or DEFAULT_SEGMENT_FEATURES)
-    notes, usable = column_notes(loaded.columns, requested)
+    check_readable(name, loaded.columns, rows, options)
+    notes, usable = column_notes(loaded.columns, options.segment_features)
     customers = loaded.customers
 
     progress("exploring the data")
@@ -73,7 +71,7 @@ def run(
     outcomes = pd.DataFrame(
         {"Purchased": np.repeat(np.array([0, 1], dtype=np.int8), [rows - buyers, buyers])}
     )
-    segmented = segmentation.segment(customers, rows, k, usable, seed, progress)
+    segmented = segmentation.segment(customers, rows, options.k, usable, seed, progress)
     progress(segmented.segmentation.reason)
 
     skip_reason = model_gate(outcomes)
@@ -104,10 +102,7 @@ def run(
         "segment_features": result.segmentation.features,
         "notes": result.notes,
         "params": {
-            "k": k,
-            "features": requested,
-            "columns": dict(columns or {}),
-            "seed": seed,
+            **options.params(),
             "engine": "spark",
             "spark_master": spark.sparkContext.master,
             "inputs": [str(path) for path in files],

@@ -86,7 +86,11 @@ def run_upload(contents: str, filename: str, report: Callable[[int, str], None])
     try:
         path = save_upload(contents, filename, settings["upload_dir"], limits.max_bytes)
         summary = customer_file.run(
-            path, settings["database_url"], progress=progress, limits=limits, jobs=analysis_jobs()
+            path,
+            settings["database_url"],
+            customer_file.RunOptions(limits=limits),
+            progress,
+            jobs=analysis_jobs(),
         ).as_dict()
     except (InputError, ValueError) as error:
         _discard(path)
