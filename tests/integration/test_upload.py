@@ -169,6 +169,12 @@ def test_two_uploads_at_once_make_two_complete_runs(backend, tmp_path):
         database.close()
 
 
+def test_the_app_keeps_its_settings_for_its_upload_jobs(settings):
+    app = create_app(settings)
+    with app.server.test_request_context():
+        assert uploads.app_settings() is settings
+
+
 def test_set_aside_rows_download_from_the_runs_page_with_formulas_neutralised(db, settings):
     customers = generate_customers(40, seed=8).astype(str)
     customers.loc[4, ["Age", "Product ID"]] = ["", '=HYPERLINK("http://evil")']
