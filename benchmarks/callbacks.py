@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 import plotly
 
+from analytics.config import Settings
 from analytics.steps.classifier import customer_frame
 from dashapp.app import create_app
 from dashapp.data import queries
@@ -142,7 +143,7 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="database URL with a published run")
     parser.add_argument("--calls", type=int, default=60, help="timed calls per callback (60)")
     args = parser.parse_args()
-    app = create_app(args.db)
+    app = create_app(Settings.from_env().with_database(args.db))
     rng = np.random.default_rng(7)
     with app.server.test_request_context():
         run = queries.latest_run(args.db)

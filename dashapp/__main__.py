@@ -7,9 +7,9 @@ loopback address; listening beyond loopback without SECRET_KEY is refused.
 
 import argparse
 import ipaddress
-import os
 import sys
 
+from analytics.config import Settings
 from analytics.db.session import safe_url
 from dashapp.app import create_app
 from dashapp.hosting import manage
@@ -17,12 +17,13 @@ from dashapp.hosting import manage
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    settings = Settings.from_env()
     if argv and argv[0] in manage.COMMANDS:
-        return manage.main(argv)
-    return serve(argv)
+        return manage.main(argv, settings)
+    return serve(argv, settings)
 
 
-def serve(argv: list[str]) -> int:
+def serve(argv: list[str], settings: Settings) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashapp", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8050, help="port (8050)")
@@ -31,15 +32,16 @@ def serve(argv: list[str]) -> int:
     )
     parser.add_argument("--debug", action="store_true", help="Dash dev tools and reloading")
     args = parser.parse_args(argv)
-    hosted = bool(os.environ.get("SECRET_KEY")) or not _is_loopback(args.host)
-    if hosted and not os.environ.get("SECRET_KEY"):
+    settings = settings.with_database(args.db)
+    hosted = bool(settings.secret_key) or not _is_loopback(args.host)
+    if hosted and not settings.secret_key:
         parser.error(
             f"--host {args.host} is reachable from other machines, so the dashboard needs a "
             "login: set SECRET_KEY (and add users with `python -m dashapp users add`)"
         )
-    app = create_app(args.db, hosted=hosted)
+    app = create_app(settings, hosted=hosted)
     print(
-        f"Dashboard for {safe_url(app.server.config['DATABASE_URL'])} "
+        f"Dashboard for {safe_url(settings.database_url)} "
         f"on http://{args.host}:{args.port}" + (" (login required)" if hosted else ""),
         flush=True,
     )

@@ -1,49 +1,39 @@
 """The dashboard: a Dash Pages app that reads published runs from the database."""
 
-import os
 from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, html
 
-from analytics.config import database_url as resolve_database_url
-from dashapp.api import routes as api
+from analytics.config import Settings
+from dashapp.api import routes
 from dashapp.data import cache
 from dashapp.hosting import auth, roles
-from dashapp.jobs import manager as background
-from dashapp.jobs import uploads as jobs
+from dashapp.jobs import manager, uploads
 from dashapp.ui import ids
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
-def create_app(
-    database_url: str | None = None, *, hosted: bool = False, secret_key: str | None = None
-) -> Dash:
-    """Build the app; nothing touches the database until a page is requested.
+def create_app(settings: Settings, *, hosted: bool = False) -> Dash:
+    """Build the app from `settings`; nothing touches the database until a page is requested.
 
     Hosted mode puts every page and callback behind login with roles (see dashapp.hosting.auth) and
-    raises MissingSecretKey without a secret key (`secret_key` or $SECRET_KEY). Local mode has
-    no login: whoever reaches the port may do everything, so it is for 127.0.0.1 only. The API
-    under /api/v1 asks for a bearer token in both modes.
+    raises MissingSecretKey without `settings.secret_key`. Local mode has no login: whoever
+    reaches the port may do everything, so it is for 127.0.0.1 only. The API under /api/v1 asks
+    for a bearer token in both modes.
 
-    Environment: DATABASE_URL, SECRET_KEY, UPLOAD_DIR (default data/uploads), the upload limits
-    (analytics.config.upload_limits: UPLOAD_MAX_MB, ANALYTICS_MAX_ROWS, ANALYTICS_MAX_COLUMNS),
-    REDIS_URL (Celery jobs and a shared query cache: dashapp.jobs.manager, dashapp.data.cache) or
-    JOB_CACHE_DIR (where jobs keep their state without Redis).
+    Background jobs run on Celery with `settings.redis_url` (which also holds a query cache every
+    web worker shares), else in `settings.job_cache_dir`: see dashapp.jobs.manager and
+    dashapp.data.cache. Uploads are saved under `settings.upload_dir` within
+    `settings.upload_limits`.
     """
-    if hosted:
-        secret_key = auth.require_secret_key(secret_key)
-    url = resolve_database_url(database_url)
-    jobs.configure(
-        database_url=url,
-        upload_dir=Path(os.environ.get("UPLOAD_DIR", "data/uploads")),
-    )
     app = Dash(
-        __name__,
+        # The package's name, so that Dash Pages imports the pages as dashapp.pages.<page>.
+        "dashapp",
         use_pages=True,
-        background_callback_manager=background.callback_manager(),
+        background_callback_manager=manager.callback_manager(settings),
         assets_folder=str(ASSETS),
         title="Customer Analytics",
         update_title=None,
@@ -51,11 +41,12 @@ def create_app(
         # ids that a given page view does not contain.
         suppress_callback_exceptions=True,
     )
-    app.server.config["DATABASE_URL"] = url
-    cache.configure(app.server, os.environ.get("REDIS_URL"))
+    app.server.config["DATABASE_URL"] = settings.database_url
+    uploads.install(app.server, settings)
+    cache.install(app.server, settings.redis_url)
     if hosted:
-        auth.install(app, secret_key)
-    app.server.register_blueprint(api.blueprint)
+        auth.install(app, settings)
+    app.server.register_blueprint(routes.blueprint)
     # A function, so that each visitor's navigation shows only the pages their role may open.
     app.layout = _layout
     _menu_button(app)

@@ -20,19 +20,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from analytics.db.session import describe_failure
 from analytics.steps.classifier import ModelVersionError, predict_probabilities
 from analytics.validation.schema import NUMERIC_BOUNDS
-from dashapp.api import openapi
+from dashapp.api import openapi, schema
 from dashapp.data import queries
 from dashapp.hosting import accounts, roles
 from dashapp.logic import export, whatif
 
 blueprint = flask.Blueprint("api", __name__, url_prefix="/api/v1")
-
-MAX_CUSTOMERS_PER_PREDICTION = 1000
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
-# The request's names for the model's inputs; gender may be left out (the model imputes it).
-INPUTS = {"age": "Age", "salary": "Salary", "price": "Price", "gender": "Gender"}
-MAX_GENDER_LENGTH = 32
 
 
 class ApiError(Exception):
@@ -97,10 +90,9 @@ def predict():
     if not isinstance(body, dict) or set(body) != {"customers"}:
         raise ApiError(422, 'Send a JSON object {"customers": [{"age": …, "salary": …, …}]}.')
     customers = body["customers"]
-    if not isinstance(customers, list) or not 1 <= len(customers) <= MAX_CUSTOMERS_PER_PREDICTION:
-        raise ApiError(
-            422, f'"customers" is a list of 1 to {MAX_CUSTOMERS_PER_PREDICTION} customers.'
-        )
+    most = schema.MAX_CUSTOMERS_PER_PREDICTION
+    if not isinstance(customers, list) or not 1 <= len(customers) <= most:
+        raise ApiError(422, f'"customers" is a list of 1 to {most} customers.')
     run = _latest_run()
     model = queries.purchase_model(_url(), run.id)
     if model is None:
@@ -148,11 +140,11 @@ def segment_customers(segment_id: int):
     if segment not in segment_names:
         raise ApiError(404, f"Run {run.id} has no segment {segment_id}.")
     page = _positive_int("page", 1)
-    per_page = _positive_int("per_page", DEFAULT_PAGE_SIZE)
-    if per_page > MAX_PAGE_SIZE:
-        raise ApiError(422, f"per_page is at most {MAX_PAGE_SIZE}.")
-    output = flask.request.args.get("format", "json")
-    if output not in ("json", "csv"):
+    per_page = _positive_int("per_page", schema.DEFAULT_PAGE_SIZE)
+    if per_page > schema.MAX_PAGE_SIZE:
+        raise ApiError(422, f"per_page is at most {schema.MAX_PAGE_SIZE}.")
+    output = flask.request.args.get("format", schema.OUTPUT_FORMATS[0])
+    if output not in schema.OUTPUT_FORMATS:
         raise ApiError(422, 'format is "json" or "csv".')
     frame = queries.customers(url, run.id)
     members = frame[frame["segment"] == segment]
@@ -217,18 +209,18 @@ def _model_inputs(position: int, customer: object, features: list[str]) -> dict:
     where = f"customers[{position}]"
     if not isinstance(customer, dict):
         raise ApiError(422, f"{where} is not an object.")
-    unknown = sorted(set(customer) - set(INPUTS))
+    unknown = sorted(set(customer) - set(schema.INPUTS))
     if unknown:
-        raise ApiError(422, f"{where} has unknown fields {unknown}; known: {list(INPUTS)}.")
+        raise ApiError(422, f"{where} has unknown fields {unknown}; known: {list(schema.INPUTS)}.")
     inputs = {}
-    for field, feature in INPUTS.items():
+    for field, feature in schema.INPUTS.items():
         value = customer.get(field)
         if feature == "Gender":
             if value is not None and (
-                not isinstance(value, str) or not 0 < len(value) <= MAX_GENDER_LENGTH
+                not isinstance(value, str) or not 0 < len(value) <= schema.MAX_GENDER_LENGTH
             ):
                 raise ApiError(
-                    422, f"{where}.gender is text of 1 to {MAX_GENDER_LENGTH} characters."
+                    422, f"{where}.gender is text of 1 to {schema.MAX_GENDER_LENGTH} characters."
                 )
             inputs[feature] = value
             continue

@@ -1,5 +1,7 @@
-"""Query results cached per run with flask-caching: a SimpleCache in each process by default, a
-RedisCache that every web worker shares when REDIS_URL is set.
+"""Query results cached per run with flask-caching, bound to each app's server by `install`: a
+SimpleCache in each process by default, a RedisCache that every web worker shares when the
+settings name a Redis URL. Queries called outside an app's request (scripts, tests, background
+jobs) use a SimpleCache of their process.
 
 A published run never changes, so a result keyed by (database, run id, arguments) stays right
 until a new run is published; `note_latest_run` (called on every page load) clears the cache
@@ -16,13 +18,15 @@ from pathlib import Path
 
 import flask
 from flask_caching import Cache
-from flask_caching.backends import SimpleCache
+from flask_caching.backends import BaseCache, SimpleCache
 
 # Entries belong to runs, which never change; the timeout only bounds what old runs keep.
 TIMEOUT_SECONDS = 24 * 3600
 # SimpleCache entries per process before it evicts: a few runs' worth of every cached query.
 LOCAL_ENTRIES = 500
 KEY_PREFIX = "customer-analytics:"
+# Where `install` puts the app's backend among its server's extensions.
+EXTENSION = "customer_analytics_query_cache"
 
 log = logging.getLogger(__name__)
 
@@ -42,17 +46,21 @@ def _config(redis_url: str | None) -> dict:
     }
 
 
-class _Store:
-    """The backend in use: the app's flask-caching backend once `configure` ran; before that
-    (scripts and tests that call the queries without an app) a SimpleCache of this process."""
-
-    backend = SimpleCache(threshold=LOCAL_ENTRIES, default_timeout=TIMEOUT_SECONDS)
+_outside_apps = SimpleCache(threshold=LOCAL_ENTRIES, default_timeout=TIMEOUT_SECONDS)
 
 
-def configure(server: flask.Flask, redis_url: str | None) -> None:
-    """Register flask-caching on the app's server; the queries then use its backend."""
+def install(server: flask.Flask, redis_url: str | None) -> None:
+    """Register flask-caching on the app's server (Redis when `redis_url` is given); queries
+    run in its requests use that backend."""
     extension = Cache(server, config=_config(redis_url))
-    _Store.backend = server.extensions["cache"][extension]
+    server.extensions[EXTENSION] = server.extensions["cache"][extension]
+
+
+def _store() -> BaseCache:
+    """The backend of the app whose request this is, else this process's own."""
+    if flask.has_app_context():
+        return flask.current_app.extensions.get(EXTENSION, _outside_apps)
+    return _outside_apps
 
 
 @functools.cache
@@ -90,12 +98,13 @@ def per_run(function: Callable) -> Callable:
     @functools.wraps(function)
     def cached(url: str, run_id: int, *args):
         key = ":".join([name, _database_key(url), str(run_id), *map(repr, args)])
-        hit = _tolerant(_Store.backend.get, key)
+        store = _store()
+        hit = _tolerant(store.get, key)
         # Stored in a 1-tuple: the caches cannot tell a stored None from a miss.
         if hit is not None:
             return hit[0]
         value = function(url, run_id, *args)
-        _tolerant(_Store.backend.set, key, (value,))
+        _tolerant(store.set, key, (value,))
         return value
 
     return cached
@@ -120,7 +129,7 @@ def process_local(maxsize: int) -> Callable:
 def note_latest_run(url: str, marker: str) -> None:
     """Clear cached results when `marker` (the newest published run's id and time) differs from
     the one seen before: a new run was published, or the database was recreated."""
-    store = _Store.backend
+    store = _store()
     key = f"latest:{_database_key(url)}"
     if _tolerant(store.get, key) != marker:
         _tolerant(store.clear)

@@ -6,7 +6,6 @@ library code) and /api/ (the API checks its own bearer tokens). Everything else 
 user: pages answer 302 to /login or a 403 page, callbacks 401 or 403 JSON.
 """
 
-import os
 from urllib.parse import urlsplit
 
 import flask
@@ -14,6 +13,7 @@ from dash import Dash
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from analytics.config import Settings
 from dashapp.hosting import accounts, roles
 
 CALLBACK_PATH = "/_dash-update-component"
@@ -33,9 +33,8 @@ class SignedInUser(UserMixin):
         self.role = account.role
 
 
-def require_secret_key(explicit: str | None = None) -> str:
-    secret_key = explicit or os.environ.get("SECRET_KEY", "")
-    if not secret_key.strip():
+def require_secret_key(secret_key: str | None) -> str:
+    if not (secret_key or "").strip():
         raise MissingSecretKey(
             "SECRET_KEY is not set: hosted mode signs login sessions with it and will not start "
             "without one. Set it in the environment to a long random value, e.g. "
@@ -44,17 +43,18 @@ def require_secret_key(explicit: str | None = None) -> str:
     return secret_key
 
 
-def install(app: Dash, secret_key: str) -> None:
-    """Put the app behind login; `secret_key` signs the session cookies."""
+def install(app: Dash, settings: Settings) -> None:
+    """Put the app behind login; `settings.secret_key` signs the session cookies (without one,
+    MissingSecretKey)."""
     server = app.server
     server.config.update(
-        SECRET_KEY=secret_key,
+        SECRET_KEY=require_secret_key(settings.secret_key),
         LOGIN_REQUIRED=True,
         SESSION_COOKIE_HTTPONLY=True,
         # Lax keeps the session cookie off cross-site POSTs, so other sites cannot drive callbacks.
         SESSION_COOKIE_SAMESITE="Lax",
         # Behind TLS (as a hosted app should be) the cookie must never travel in clear text.
-        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
     )
     manager = LoginManager(server)
     manager.user_loader(_load_user)

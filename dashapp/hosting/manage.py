@@ -7,7 +7,7 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from analytics.config import database_url
+from analytics.config import Settings
 from analytics.db.session import describe_failure
 from dashapp.hosting import accounts, webhook_commands
 from dashapp.hosting.roles import LADDER
@@ -16,12 +16,12 @@ COMMANDS = ("users", "tokens", "webhooks")
 EXIT_FAILURE = 1
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], settings: Settings) -> int:
     args = _parser().parse_args(argv)
-    url = database_url(args.db)
+    url = settings.with_database(args.db).database_url
     try:
         if args.group == "webhooks":
-            return webhook_commands.run(args)
+            return webhook_commands.run(args, url)
         return args.handler(args, url)
     except accounts.AccountError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from sqlalchemy.exc import SQLAlchemyError
 
 from analytics import webhooks
-from analytics.config import database_url
 from analytics.db import webhook_repository
 from analytics.db.session import describe_failure, session_factory
 
@@ -32,8 +31,8 @@ def add_parser(commands) -> None:
     remove.set_defaults(handler=_remove)
 
 
-def run(args: argparse.Namespace) -> int:
-    url = database_url(args.db)
+def run(args: argparse.Namespace, url: str) -> int:
+    """Carry out a parsed `webhooks` command on the database at `url`."""
     try:
         return args.handler(session_factory(url), args)
     except SQLAlchemyError as error:

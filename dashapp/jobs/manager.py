@@ -1,33 +1,29 @@
 """Where background callbacks (uploads, re-runs) run: a disk-backed queue in the web server's
-own processes by default, or Celery workers on Redis when REDIS_URL is set.
+own processes by default, or Celery workers on Redis when the settings name a Redis URL.
 
 With Celery, start workers from the same environment as the web server:
 
     celery -A dashapp.jobs.worker worker --loglevel=INFO
 """
 
-import os
-import tempfile
 from functools import cache
 
 import diskcache
 from dash import CeleryManager, DiskcacheManager
+
+from analytics.config import Settings
 
 QUEUE = "customer-analytics"
 # Finished jobs' results (the page update they produce) are fetched within seconds.
 RESULT_EXPIRY_SECONDS = 3600
 
 
-def callback_manager() -> CeleryManager | DiskcacheManager:
-    """The manager for `Dash(background_callback_manager=…)`, from the environment:
-    REDIS_URL (Celery on Redis), else JOB_CACHE_DIR (default: a folder in the temp directory)."""
-    redis_url = os.environ.get("REDIS_URL")
-    if redis_url:
-        return CeleryManager(celery_app(redis_url), expire=RESULT_EXPIRY_SECONDS)
-    job_cache = os.environ.get("JOB_CACHE_DIR") or os.path.join(
-        tempfile.gettempdir(), "customer-analytics-jobs"
-    )
-    return DiskcacheManager(diskcache.Cache(job_cache))
+def callback_manager(settings: Settings) -> CeleryManager | DiskcacheManager:
+    """The manager for `Dash(background_callback_manager=…)`: Celery on `settings.redis_url`,
+    else a disk cache in `settings.job_cache_dir`."""
+    if settings.redis_url:
+        return CeleryManager(celery_app(settings.redis_url), expire=RESULT_EXPIRY_SECONDS)
+    return DiskcacheManager(diskcache.Cache(str(settings.job_cache_dir)))
 
 
 @cache

@@ -1,8 +1,9 @@
 """Uploads that become analytics runs, as Dash background jobs.
 
-Background jobs run outside Flask's app context (in a forked process with DiskcacheManager, in
-a Celery worker with REDIS_URL), so the settings they need are kept here by `create_app`, not
-read from `flask.current_app`.
+A job is handed the app's `Settings` (database, upload folder and limits): `create_app` keeps
+them in the server's config with `install`, and `app_settings` finds them both in a request and
+in a job, which runs outside Flask's app context (in a forked process with DiskcacheManager, in
+a Celery worker with REDIS_URL).
 
 An upload gets the same one outcome as `python -m analytics run` on the same file (see
 docs/reliability.md): published with notes, published with rows set aside, or rejected with the
@@ -17,9 +18,11 @@ from base64 import b64decode
 from collections.abc import Callable
 from pathlib import Path
 
+import dash
+import flask
 from sqlalchemy.exc import SQLAlchemyError
 
-from analytics.config import InputLimits, analysis_jobs, upload_limits
+from analytics.config import Settings
 from analytics.db.session import describe_failure
 from analytics.runs import customer_file
 from analytics.validation.customer_file import InputError
@@ -28,18 +31,19 @@ from analytics.validation.customer_file import InputError
 # evaluate, save); the progress bar counts them.
 EXPECTED_STEPS = 14
 UNCHANGED = "The published run is unchanged."
-settings: dict = {}
+SETTINGS_KEY = "ANALYTICS_SETTINGS"
 
 
-def configure(database_url: str, upload_dir: Path, limits: InputLimits | None = None) -> None:
-    """`limits` default to the environment's (analytics.config.upload_limits)."""
-    settings.update(
-        database_url=database_url, upload_dir=upload_dir, limits=limits or upload_limits()
-    )
+def install(server: flask.Flask, settings: Settings) -> None:
+    """Keep the settings that this app's upload jobs run with in its server's config."""
+    server.config[SETTINGS_KEY] = settings
 
 
-def current_limits() -> InputLimits:
-    return settings.get("limits") or upload_limits()
+def app_settings() -> Settings:
+    """The settings of the app that serves this request or started this job. A job has no Flask
+    app context, but Dash still knows its app: a forked job process inherits the request's, and
+    a Celery worker builds just one."""
+    return dash.get_app().server.config[SETTINGS_KEY]
 
 
 def save_upload(contents: str, filename: str, directory: Path, max_bytes: int) -> Path:
@@ -68,8 +72,11 @@ def save_upload(contents: str, filename: str, directory: Path, max_bytes: int) -
     return path
 
 
-def run_upload(contents: str, filename: str, report: Callable[[int, str], None]) -> dict:
-    """Save and analyse an upload.
+def run_upload(
+    settings: Settings, contents: str, filename: str, report: Callable[[int, str], None]
+) -> dict:
+    """Save and analyse an upload into `settings.upload_dir` and `settings.database_url`, within
+    `settings.upload_limits`.
 
     Returns {"run_id", "rows", "k", "notes", "quarantined": {"count", "reasons"}} for a
     published run, else {"error": message}; never raises for a bad file or a database failure.
@@ -81,23 +88,23 @@ def run_upload(contents: str, filename: str, report: Callable[[int, str], None])
         steps += 1
         report(min(99, round(100 * steps / EXPECTED_STEPS)), step)
 
-    limits = current_limits()
+    limits = settings.upload_limits
     path = None
     try:
-        path = save_upload(contents, filename, settings["upload_dir"], limits.max_bytes)
+        path = save_upload(contents, filename, settings.upload_dir, limits.max_bytes)
         summary = customer_file.run(
             path,
-            settings["database_url"],
+            settings.database_url,
             customer_file.RunOptions(limits=limits),
             progress,
-            jobs=analysis_jobs(),
+            jobs=settings.analysis_jobs,
         ).as_dict()
     except (InputError, ValueError) as error:
         _discard(path)
         return {"error": _as_uploaded(str(error), path, filename)}
     except SQLAlchemyError as error:
         _discard(path)
-        return {"error": f"The {describe_failure(settings['database_url'], error)}. {UNCHANGED}"}
+        return {"error": f"The {describe_failure(settings.database_url, error)}. {UNCHANGED}"}
     # Anything else is shown too (the pipeline has recorded the run as failed).
     except Exception as error:
         _discard(path)

@@ -6,16 +6,22 @@ It builds the same Dash app as the web server, from the same environment (REDIS_
 DATABASE_URL, UPLOAD_DIR, …), which registers every background callback as a Celery task.
 """
 
-import os
-
+from analytics.config import Settings
 from dashapp.app import create_app
-from dashapp.jobs import manager as background
+from dashapp.jobs import manager
 
-if not os.environ.get("REDIS_URL"):
-    raise SystemExit(
-        "REDIS_URL is not set: without it background jobs run inside the web server and no "
-        "Celery worker is needed."
-    )
 
-dash_app = create_app()
-celery = background.celery_app(os.environ["REDIS_URL"])
+def _celery():
+    settings = Settings.from_env()
+    if not settings.redis_url:
+        raise SystemExit(
+            "REDIS_URL is not set: without it background jobs run inside the web server and no "
+            "Celery worker is needed."
+        )
+    # Building the app registers its background callbacks as tasks; Dash keeps it as this
+    # process's app (dash.get_app()), where the jobs find their settings.
+    create_app(settings)
+    return manager.celery_app(settings.redis_url)
+
+
+celery = _celery()

@@ -104,7 +104,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
 
 
 def _upload_card() -> dbc.Card:
-    limits = jobs.current_limits()
+    limits = jobs.app_settings().upload_limits
     return dbc.Card(
         [
             dbc.CardHeader(html.H2("Analyse a new file", className="h6 mb-0")),
@@ -279,17 +279,16 @@ def analyse_upload(set_progress, contents, filename):
     if not contents:
         return no_update, no_update
     set_progress((0, f"uploading {filename}"))
+    settings = jobs.app_settings()
     result = jobs.run_upload(
-        contents, filename, lambda percent, step: set_progress((percent, step))
+        settings, contents, filename, lambda percent, step: set_progress((percent, step))
     )
     if "error" in result:
         set_progress((0, ""))
         return upload_outcome(result), no_update
     set_progress((100, f"published run {result['run_id']}"))
-    return (
-        upload_outcome(result),
-        _render(jobs.settings["database_url"], queries.latest_run(jobs.settings["database_url"])),
-    )
+    url = settings.database_url
+    return upload_outcome(result), _render(url, queries.latest_run(url))
 
 
 def upload_outcome(result: dict) -> dbc.Alert:

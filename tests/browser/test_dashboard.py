@@ -4,6 +4,7 @@ import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
+from analytics.config import Settings
 from analytics.steps.classifier import predict_probability
 from dashapp.app import create_app
 from dashapp.data import queries
@@ -28,7 +29,7 @@ def expected_probability(db: str, age, salary, price, gender) -> str:
 
 
 def test_overview_draws_every_figure_with_data(dash_duo, published_db):
-    dash_duo.start_server(create_app(published_db))
+    dash_duo.start_server(create_app(Settings(database_url=published_db)))
     dash_duo.wait_for_element(f"#{ids.CLUSTER_SCATTER} .main-svg", timeout=20)
 
     for graph in GRAPHS:
@@ -44,7 +45,7 @@ def test_overview_draws_every_figure_with_data(dash_duo, published_db):
 
 
 def test_whatif_follows_the_model_when_price_changes(dash_duo, published_db):
-    dash_duo.start_server(create_app(published_db))
+    dash_duo.start_server(create_app(Settings(database_url=published_db)))
     run = queries.latest_run(published_db)
     ranges = queries.overview(published_db, run.id).feature_ranges
     age, salary = ranges["Age"]["median"], ranges["Salary"]["median"]
@@ -66,7 +67,7 @@ def test_whatif_follows_the_model_when_price_changes(dash_duo, published_db):
 
 
 def test_empty_database_says_which_command_to_run(dash_duo, empty_db):
-    dash_duo.start_server(create_app(empty_db))
+    dash_duo.start_server(create_app(Settings(database_url=empty_db)))
     dash_duo.wait_for_element(f"#{ids.EMPTY_STATE}", timeout=20)
     text = dash_duo.find_element(f"#{ids.EMPTY_STATE}").text
     assert "No results yet" in text
@@ -77,7 +78,7 @@ def test_empty_database_says_which_command_to_run(dash_duo, empty_db):
 def test_unreadable_database_shows_results_unavailable(dash_duo, tmp_path):
     not_a_database = tmp_path / "broken.db"
     not_a_database.write_text("this is not SQLite")
-    dash_duo.start_server(create_app(f"sqlite:///{not_a_database}"))
+    dash_duo.start_server(create_app(Settings(database_url=f"sqlite:///{not_a_database}")))
     dash_duo.wait_for_element(f"#{ids.ERROR_STATE}", timeout=20)
     text = dash_duo.find_element(f"#{ids.ERROR_STATE}").text
     assert "Results unavailable" in text and "broken.db could not be used" in text
@@ -87,7 +88,7 @@ def test_unreadable_database_shows_results_unavailable(dash_duo, tmp_path):
 
 def test_narrow_screen_shows_the_page_links_behind_the_menu_button(dash_duo, published_db):
     dash_duo.driver.set_window_size(600, 900)  # below Bootstrap's md breakpoint (768 px)
-    dash_duo.start_server(create_app(published_db))
+    dash_duo.start_server(create_app(Settings(database_url=published_db)))
     dash_duo.wait_for_element(f"#{ids.KPI_CARDS}", timeout=20)
     segments_link = dash_duo.find_element(f"#{ids.NAV_COLLAPSE} a[href='/segments']")
     assert not segments_link.is_displayed()

@@ -3,6 +3,7 @@ shown with their reasons, and user text (a file name, cells) never rendered as H
 
 import pytest
 
+from analytics.config import Settings
 from analytics.io.sample import generate_customers
 from dashapp.app import create_app
 from dashapp.data import queries
@@ -16,7 +17,7 @@ HOSTILE_HTML = '<img src=x onerror="window.injected=1">'
 @pytest.fixture
 def runs_page(dash_duo, own_db, tmp_path, monkeypatch):
     monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
-    dash_duo.start_server(create_app(own_db))
+    dash_duo.start_server(create_app(Settings(database_url=own_db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
     return dash_duo
 

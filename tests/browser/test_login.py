@@ -3,6 +3,7 @@ the page they asked for, with the navigation of their role."""
 
 import pytest
 
+from analytics.config import Settings
 from dashapp.app import create_app
 from dashapp.hosting import accounts
 from dashapp.ui import ids
@@ -16,7 +17,8 @@ PASSWORD = "browser password"
 def test_signing_in_leads_to_the_page_asked_for(dash_duo, published_db, tmp_path):
     db = copy_sqlite_database(published_db, tmp_path)
     accounts.add_user(db, "manager", PASSWORD, "viewer")
-    dash_duo.start_server(create_app(db, hosted=True, secret_key="browser-test"), navigate=False)
+    settings = Settings(database_url=db, secret_key="browser-test")
+    dash_duo.start_server(create_app(settings, hosted=True), navigate=False)
 
     dash_duo.driver.get(f"{dash_duo.server.url}/model")
     dash_duo.wait_for_element("#login-form", timeout=10)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from selenium.webdriver.common.keys import Keys
 
+from analytics.config import Settings
 from analytics.db import repository
 from analytics.db.session import session_factory
 from analytics.runs import customer_file
@@ -55,7 +56,7 @@ def drawn_counts(dash_duo) -> list[list[int]]:
 
 def test_model_page_draws_every_figure_and_compares_every_candidate(dash_duo, published_db):
     model = stored_model(published_db)
-    dash_duo.start_server(create_app(published_db))
+    dash_duo.start_server(create_app(Settings(database_url=published_db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/model")
     dash_duo.wait_for_element(f"#{ids.MODEL_IMPORTANCE} .main-svg", timeout=20)
 
@@ -91,7 +92,7 @@ def test_model_page_draws_every_figure_and_compares_every_candidate(dash_duo, pu
 
 def test_threshold_slider_recomputes_the_confusion_matrix(dash_duo, published_db):
     model = stored_model(published_db)
-    dash_duo.start_server(create_app(published_db))
+    dash_duo.start_server(create_app(Settings(database_url=published_db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/model")
     reach = f"#{ids.MODEL_REACH}"
     dash_duo.wait_for_contains_text(
@@ -119,7 +120,7 @@ def test_run_without_a_model_says_why(dash_duo, tmp_path):
     few_rows.write_text("".join(SAMPLE_CSV.read_text().splitlines(keepends=True)[:31]))
     db = f"sqlite:///{tmp_path / 'few.db'}"
     customer_file.run(few_rows, db)
-    dash_duo.start_server(create_app(db))
+    dash_duo.start_server(create_app(Settings(database_url=db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/model")
     dash_duo.wait_for_contains_text(
         f"#{ids.MODEL_MISSING}",
@@ -131,7 +132,7 @@ def test_run_without_a_model_says_why(dash_duo, tmp_path):
 
 
 def test_empty_database_shows_the_empty_state_on_the_model_page(dash_duo, empty_db):
-    dash_duo.start_server(create_app(empty_db))
+    dash_duo.start_server(create_app(Settings(database_url=empty_db)))
     # The first request migrates the new database; until get_engine guards that against two
     # threads at once, let the home page finish it before /model asks for its own.
     dash_duo.wait_for_element(f"#{ids.EMPTY_STATE}", timeout=20)

@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from analytics.config import Settings
 from analytics.io.sample import generate_customers
 from analytics.runs import customer_file
 from analytics.steps.classifier import CANDIDATES, choose_model
@@ -43,7 +44,7 @@ def two_runs(tmp_path_factory, sample_csv) -> str:
 
 
 def test_history_and_comparison(dash_duo, two_runs):
-    dash_duo.start_server(create_app(two_runs))
+    dash_duo.start_server(create_app(Settings(database_url=two_runs)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
     rows = dash_duo.find_elements(f"#{ids.RUNS_TABLE} tbody tr")
     assert [row.text.split()[0] for row in rows] == ["2", "1"]
@@ -67,7 +68,7 @@ def test_bad_upload_shows_the_cli_error_and_keeps_the_published_run(dash_duo, ow
     bad.write_text(
         "Customer ID,Gender,Age,Salary,Product ID,Price,Purchased\n1,Female,abc,50000,P01,2000,1\n"
     )
-    dash_duo.start_server(create_app(own_db))
+    dash_duo.start_server(create_app(Settings(database_url=own_db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
     upload(dash_duo, bad)
     dash_duo.wait_for_contains_text(f"#{ids.RUNS_ERROR}", "Not analysed", timeout=30)
@@ -82,7 +83,7 @@ def test_good_upload_runs_in_the_background_and_publishes(dash_duo, own_db, tmp_
     published = queries.latest_run(own_db).id
     good = tmp_path / "new_customers.csv"
     generate_customers(300, seed=9).to_csv(good, index=False)
-    dash_duo.start_server(create_app(own_db))
+    dash_duo.start_server(create_app(Settings(database_url=own_db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
     upload(dash_duo, good)
     dash_duo.wait_for_contains_text(f"#{ids.RUNS_ERROR}", "Published run", timeout=90)
@@ -98,7 +99,7 @@ def test_good_upload_runs_in_the_background_and_publishes(dash_duo, own_db, tmp_
 
 
 @pytest.fixture
-def celery_worker(redis_url, own_db, tmp_path, monkeypatch):
+def celery_worker(redis_url, own_db, tmp_path):
     """A Celery worker started as the README says, on the test's database and Redis; the app
     that the test builds afterwards sends its background jobs there."""
     log = tmp_path / "worker.log"
@@ -126,20 +127,21 @@ def celery_worker(redis_url, own_db, tmp_path, monkeypatch):
             assert worker.poll() is None, f"the worker exited:\n{log.read_text()}"
             assert time.monotonic() < deadline, f"the worker did not start:\n{log.read_text()}"
             time.sleep(0.5)
-        monkeypatch.setenv("REDIS_URL", redis_url)
         yield log
     finally:
         worker.terminate()
         worker.wait(timeout=30)
 
 
-def test_upload_runs_on_a_celery_worker_and_publishes(dash_duo, own_db, tmp_path, celery_worker):
+def test_upload_runs_on_a_celery_worker_and_publishes(
+    dash_duo, own_db, tmp_path, redis_url, celery_worker
+):
     published = queries.latest_run(own_db).id
     receiver = Receiver(RECEIVER_PORT, 200)
     secret = add_webhook(own_db, receiver.url)
     good = tmp_path / "celery_customers.csv"
     generate_customers(300, seed=11).to_csv(good, index=False)
-    dash_duo.start_server(create_app(own_db))
+    dash_duo.start_server(create_app(Settings(database_url=own_db, redis_url=redis_url)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
     upload(dash_duo, good)
     dash_duo.wait_for_contains_text(f"#{ids.RUNS_ERROR}", "Published run", timeout=120)

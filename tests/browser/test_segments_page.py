@@ -11,6 +11,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.keys import Keys
 
+from analytics.config import Settings
 from dashapp.app import create_app
 from dashapp.data import queries
 from dashapp.logic import explorer
@@ -30,7 +31,7 @@ def count_text(matching) -> str:
 
 
 def open_page(dash_duo, db: str, query: str = "") -> None:
-    dash_duo.start_server(create_app(db))
+    dash_duo.start_server(create_app(Settings(database_url=db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/segments{query}")
     dash_duo.wait_for_contains_text(f"#{ids.SEG_COUNT}", "customers match", timeout=20)
 
@@ -216,7 +217,7 @@ def test_export_downloads_the_matching_customers_as_safe_csv(dash_duo, published
 
 
 def test_empty_database_shows_the_empty_state(dash_duo, empty_db):
-    dash_duo.start_server(create_app(empty_db))
+    dash_duo.start_server(create_app(Settings(database_url=empty_db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/segments")
     dash_duo.wait_for_element(f"#{ids.EMPTY_STATE}", timeout=20)
     assert "No results yet" in dash_duo.find_element(f"#{ids.EMPTY_STATE}").text

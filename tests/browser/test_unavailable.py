@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from analytics.config import Settings
 from analytics.runs import customer_file
 from dashapp.app import create_app
 from dashapp.ui import ids
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.browser
 def test_pages_show_unavailable_while_the_file_is_away_and_recover(dash_duo, tmp_path):
     path = tmp_path / "analytics.db"
     customer_file.run(CORPUS / "extra_columns.csv", f"sqlite:///{path}")
-    dash_duo.start_server(create_app(f"sqlite:///{path}"))
+    dash_duo.start_server(create_app(Settings(database_url=f"sqlite:///{path}")))
 
     def visit(page: str, selector: str) -> str:
         dash_duo.wait_for_page(url=f"{dash_duo.server_url}{page}")

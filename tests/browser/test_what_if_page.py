@@ -8,6 +8,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+from analytics.config import Settings
 from analytics.runs import customer_file
 from analytics.steps.classifier import predict_probability
 from dashapp.app import create_app
@@ -66,7 +67,7 @@ def test_what_if_matches_the_cli_explains_and_draws_every_figure(dash_duo, publi
     price = _typical_price(published_db, first_product)
     probability = _probability(published_db, age, salary, price, gender)
 
-    dash_duo.start_server(create_app(published_db))
+    dash_duo.start_server(create_app(Settings(database_url=published_db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/what-if")
     dash_duo.wait_for_text_to_equal(f"#{ids.WHATIF_PROBABILITY}", theme.percent(probability), 20)
 
@@ -96,7 +97,7 @@ def test_inputs_product_and_segment_price_change_update_the_answers(dash_duo, pu
     run = queries.latest_run(published_db)
     ranges = queries.overview(published_db, run.id).feature_ranges
     age, salary, gender = ranges["Age"]["median"], ranges["Salary"]["median"], ranges["genders"][0]
-    dash_duo.start_server(create_app(published_db))
+    dash_duo.start_server(create_app(Settings(database_url=published_db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/what-if")
     dash_duo.wait_for_element(f"#{ids.WI_SEGMENT_RESULT} table", timeout=20)
 
@@ -146,7 +147,7 @@ def test_inputs_product_and_segment_price_change_update_the_answers(dash_duo, pu
 
 
 def test_empty_database_shows_the_empty_state(dash_duo, empty_db):
-    dash_duo.start_server(create_app(empty_db))
+    dash_duo.start_server(create_app(Settings(database_url=empty_db)))
     # The first page migrates the new database; navigating before it has finished would race it.
     dash_duo.wait_for_element(f"#{ids.EMPTY_STATE}", timeout=20)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/what-if")
@@ -161,7 +162,7 @@ def test_a_run_without_a_model_says_why(dash_duo, tmp_path):
     too_small.write_text("".join(SAMPLE_CSV.read_text().splitlines(keepends=True)[:41]))
     db = f"sqlite:///{tmp_path / 'small.db'}"
     customer_file.run(too_small, db)
-    dash_duo.start_server(create_app(db))
+    dash_duo.start_server(create_app(Settings(database_url=db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/what-if")
     dash_duo.wait_for_contains_text("#_pages_content", "This run has no purchase model", 20)
     text = dash_duo.find_element("#_pages_content").text

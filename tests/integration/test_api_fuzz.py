@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from analytics.config import Settings
 from dashapp.app import create_app
 from dashapp.hosting import accounts
 from tests.conftest import copy_sqlite_database
@@ -18,7 +19,7 @@ def admin_token_and_app(published_db, tmp_path_factory):
     url = copy_sqlite_database(published_db, tmp_path_factory.mktemp("fuzz"))
     accounts.add_user(url, "fuzzer", "fuzzing password", "admin")
     token = accounts.create_token(url, "fuzzer")
-    return token, create_app(url, hosted=True, secret_key="test-secret")
+    return token, create_app(Settings(database_url=url, secret_key="test-secret"), hosted=True)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import io
 import pytest
 from sqlalchemy import text
 
+from analytics.config import Settings
 from analytics.db.session import get_engine
 from analytics.io.sample import generate_customers
 from analytics.runs import customer_file
@@ -44,7 +45,7 @@ def tokens(hosted_db) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def app(hosted_db):
-    return create_app(hosted_db, hosted=True, secret_key="test-secret")
+    return create_app(Settings(database_url=hosted_db, secret_key="test-secret"), hosted=True)
 
 
 @pytest.fixture(scope="module")
@@ -93,10 +94,9 @@ def run_state(run_id: int) -> list[tuple[str, str, object]]:
     return [(ids.RUN_STORE, "data", run_id)]
 
 
-def test_hosted_mode_refuses_to_start_without_a_secret_key(hosted_db, monkeypatch):
-    monkeypatch.delenv("SECRET_KEY", raising=False)
+def test_hosted_mode_refuses_to_start_without_a_secret_key(hosted_db):
     with pytest.raises(MissingSecretKey, match="SECRET_KEY"):
-        create_app(hosted_db, hosted=True)
+        create_app(Settings(database_url=hosted_db), hosted=True)
 
 
 @pytest.mark.parametrize("path", ["/", "/model", "/segments", "/what-if", "/runs", "/users"])
@@ -453,7 +453,8 @@ def test_a_run_without_a_model_pages_customers_with_null_probabilities(hosted_db
     generate_customers(30, seed=1).to_csv(small, index=False)
     assert customer_file.run(small, url).analysis.model is None
     token = accounts.create_token(url, "analyst")
-    client = create_app(url, hosted=True, secret_key="test-secret").server.test_client()
+    settings = Settings(database_url=url, secret_key="test-secret")
+    client = create_app(settings, hosted=True).server.test_client()
     path = "/api/v1/segments/1/customers?per_page=100"
     page = client.get(path, headers=bearer(token)).get_json()
     assert page["customers"] and all(c["Purchase probability"] is None for c in page["customers"])
@@ -531,9 +532,8 @@ def test_the_openapi_document_is_public(app):
 
 def test_an_unreachable_database_is_503_json_not_a_traceback():
     # Nothing listens on port 1, so every connection is refused at once.
-    app = create_app(
-        "postgresql+psycopg://nobody@127.0.0.1:1/nothing", hosted=True, secret_key="test-secret"
-    )
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"
+    app = create_app(Settings(database_url=unreachable, secret_key="test-secret"), hosted=True)
     client = app.server.test_client()
     response = client.get("/api/v1/runs", headers=bearer("ca_anything"))
     assert response.status_code == 503

@@ -9,11 +9,12 @@ import sys
 
 import pytest
 
+from analytics.config import Settings
 from analytics.db.session import DatabaseMissing, forget_engine
 from analytics.runs import customer_file
 from dashapp.app import create_app
 from dashapp.data import queries
-from dashapp.jobs import uploads as jobs
+from dashapp.jobs import uploads
 from dashapp.ui import ids
 from tests.conftest import POSTGRES_ADMIN_URL, new_database
 from tests.integration.test_hostile import CORPUS, latest_published_id
@@ -24,7 +25,7 @@ ACCEPTED = CORPUS / "extra_columns.csv"
 
 def page_states(url: str) -> dict[str, str]:
     """What each page renders: "results", "unavailable" or "empty"."""
-    app = create_app(url)
+    app = create_app(Settings(database_url=url))
     states = {}
     with app.server.test_request_context():
         for page in PAGES:
@@ -121,12 +122,9 @@ def test_read_only_database_still_shows_results_and_refuses_uploads(postgres_url
     assert page_states(postgres_url) == every_page("results")
     before = latest_published_id(postgres_url)
 
-    jobs.configure(postgres_url, tmp_path / "uploads")
-    try:
-        contents = "data:text/csv;base64," + base64.b64encode(ACCEPTED.read_bytes()).decode()
-        result = jobs.run_upload(contents, "more.csv", lambda *_: None)
-    finally:
-        jobs.settings.clear()
+    settings = Settings(database_url=postgres_url, upload_dir=tmp_path / "uploads")
+    contents = "data:text/csv;base64," + base64.b64encode(ACCEPTED.read_bytes()).decode()
+    result = uploads.run_upload(settings, contents, "more.csv", lambda *_: None)
     assert result["error"].startswith(f"The database {postgres_url.split('://')[0]}")
     assert "read-only transaction" in result["error"]
     assert result["error"].endswith("The published run is unchanged.")

@@ -5,17 +5,18 @@ limits hold before the file is parsed, and uploads at once do not corrupt each o
 import base64
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from analytics.config import InputLimits, upload_limits
+from analytics.config import InputLimits, Settings, upload_limits
 from analytics.db import quarantine_repository
 from analytics.db.session import session_factory
 from analytics.io.sample import generate_customers
 from analytics.runs import customer_file
 from dashapp.app import create_app
-from dashapp.jobs import uploads as jobs
+from dashapp.jobs import uploads
 from tests.conftest import new_database
 from tests.integration.test_faults import assert_runs_whole
 from tests.integration.test_hostile import (
@@ -32,9 +33,10 @@ def payload(data: bytes) -> str:
     return "data:text/csv;base64," + base64.b64encode(data).decode()
 
 
-def upload(path: Path, filename: str | None = None) -> dict:
+def upload(settings: Settings, path: Path, filename: str | None = None) -> dict:
     steps = []
-    result = jobs.run_upload(
+    result = uploads.run_upload(
+        settings,
         payload(path.read_bytes()),
         filename or path.name,
         lambda percent, step: steps.append((percent, step)),
@@ -54,16 +56,14 @@ def db(tmp_path_factory) -> str:
 
 
 @pytest.fixture
-def configured(db, tmp_path):
-    jobs.configure(db, tmp_path / "uploads", upload_limits({}))
-    yield tmp_path / "uploads"
-    jobs.settings.clear()
+def settings(db, tmp_path) -> Settings:
+    return Settings(database_url=db, upload_dir=tmp_path / "uploads")
 
 
 @pytest.mark.parametrize("name", sorted(OUTCOMES))
-def test_every_corpus_file_gets_the_cli_outcome_through_the_upload(db, configured, name):
+def test_every_corpus_file_gets_the_cli_outcome_through_the_upload(db, settings, name):
     before, runs = latest_published_id(db), run_count(db)
-    result = upload(CORPUS / name)
+    result = upload(settings, CORPUS / name)
     expected = OUTCOMES[name]
     assert_runs_whole(db)
     if isinstance(expected, Rejected):
@@ -74,7 +74,7 @@ def test_every_corpus_file_gets_the_cli_outcome_through_the_upload(db, configure
             assert part in result["error"], (part, result["error"])
         assert latest_published_id(db) == before and run_count(db) == runs
         # A file that did not become a run is not kept on the server.
-        assert list(configured.rglob("*.csv")) == []
+        assert list(settings.upload_dir.rglob("*.csv")) == []
         return
 
     assert result["rows"] == expected.rows
@@ -93,31 +93,31 @@ def test_every_corpus_file_gets_the_cli_outcome_through_the_upload(db, configure
     assert len(stored) == result["quarantined"]["count"]
 
 
-def test_the_message_names_the_file_as_the_user_named_it(db, configured, tmp_path):
+def test_the_message_names_the_file_as_the_user_named_it(settings):
     hostile_name = "<img src=x onerror=alert(1)> shop.csv"
-    result = upload(CORPUS / "text_in_numeric.csv", hostile_name)
+    result = upload(settings, CORPUS / "text_in_numeric.csv", hostile_name)
     assert result["error"].startswith(f"{hostile_name}: column 'Age' is empty on line 6")
 
 
-def test_limits_refuse_before_the_file_is_parsed(db, tmp_path):
+def test_limits_refuse_before_the_file_is_parsed(db, settings, tmp_path):
     before = latest_published_id(db)
     good = tmp_path / "good.csv"
     generate_customers(40, seed=5).to_csv(good, index=False)
     size = good.stat().st_size
 
-    jobs.configure(db, tmp_path / "uploads", InputLimits(max_bytes=size - 1))
-    assert upload(good)["error"].startswith(
+    too_large = replace(settings, upload_limits=InputLimits(max_bytes=size - 1))
+    assert upload(too_large, good)["error"].startswith(
         "good.csv: the file is 0.0 MB, larger than the upload limit of 0.0 MB"
     )
-    assert "UPLOAD_MAX_MB" in upload(good)["error"]
-    jobs.configure(db, tmp_path / "uploads", InputLimits(max_rows=30))
-    assert upload(good)["error"] == (
+    assert "UPLOAD_MAX_MB" in upload(too_large, good)["error"]
+    too_long = replace(settings, upload_limits=InputLimits(max_rows=30))
+    assert upload(too_long, good)["error"] == (
         "good.csv: more than 30 data rows (line 32 is the first beyond the limit); split the "
         "file, or raise the limit with ANALYTICS_MAX_ROWS."
     )
-    jobs.configure(db, tmp_path / "uploads", InputLimits(max_columns=6))
-    assert "the header (line 1) has 7 columns, more than the limit of 6" in upload(good)["error"]
-    jobs.settings.clear()
+    too_wide = replace(settings, upload_limits=InputLimits(max_columns=6))
+    message = upload(too_wide, good)["error"]
+    assert "the header (line 1) has 7 columns, more than the limit of 6" in message
     assert latest_published_id(db) == before
 
 
@@ -140,7 +140,7 @@ def test_two_uploads_at_once_make_two_complete_runs(backend, tmp_path):
     database = new_database(backend, tmp_path)
     url = next(database)
     try:
-        jobs.configure(url, tmp_path / "uploads", upload_limits({}))
+        settings = Settings(database_url=url, upload_dir=tmp_path / "uploads")
         files = {}
         for rows, seed in ((120, 1), (90, 2)):
             # The same file name for both: each upload is saved in a folder of its own.
@@ -153,7 +153,7 @@ def test_two_uploads_at_once_make_two_complete_runs(backend, tmp_path):
 
         def user(rows: int) -> None:
             start.wait()
-            results[rows] = upload(files[rows])
+            results[rows] = upload(settings, files[rows])
 
         threads = [threading.Thread(target=user, args=(rows,)) for rows in files]
         for thread in threads:
@@ -166,23 +166,28 @@ def test_two_uploads_at_once_make_two_complete_runs(backend, tmp_path):
         run_ids = sorted(result["run_id"] for result in results.values())
         assert run_count(url) == 2 and latest_published_id(url) == run_ids[-1]
     finally:
-        jobs.settings.clear()
         database.close()
 
 
-def test_set_aside_rows_download_from_the_runs_page_with_formulas_neutralised(db, configured):
+def test_the_app_keeps_its_settings_for_its_upload_jobs(settings):
+    app = create_app(settings)
+    with app.server.test_request_context():
+        assert uploads.app_settings() is settings
+
+
+def test_set_aside_rows_download_from_the_runs_page_with_formulas_neutralised(db, settings):
     customers = generate_customers(40, seed=8).astype(str)
     customers.loc[4, ["Age", "Product ID"]] = ["", '=HYPERLINK("http://evil")']
     customers.loc[7, ["Gender", "Customer ID"]] = ["", "@SUM(A1)"]
-    path = configured.parent / "two_gaps.csv"
+    path = settings.upload_dir.parent / "two_gaps.csv"
     customers.to_csv(path, index=False)
-    result = upload(path)
+    result = upload(settings, path)
     assert result["quarantined"] == {
         "count": 2,
         "reasons": {"column 'Age' is empty": 1, "column 'Gender' is blank": 1},
     }
 
-    app = create_app(db)
+    app = create_app(settings)
     runs = sys.modules["dashapp.pages.runs"]  # imported by Dash Pages as the app is made
     with app.server.test_request_context():
         panel = str(runs.show_set_aside(result["run_id"]))

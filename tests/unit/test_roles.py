@@ -2,6 +2,7 @@
 
 import pytest
 
+from analytics.config import Settings
 from dashapp.app import create_app
 from dashapp.hosting import roles
 from dashapp.ui import ids
@@ -55,7 +56,7 @@ def _request(dependency: dict) -> dict:
 
 def test_every_server_callback_of_the_dashboard_has_a_role(empty_db):
     """A new callback must be given a role in dashapp.hosting.roles, or hosted mode refuses it."""
-    client = create_app(empty_db).server.test_client()
+    client = create_app(Settings(database_url=empty_db)).server.test_client()
     dependencies = client.get("/_dash-dependencies").get_json()
     needed = {
         dependency["output"]: roles.callback_role(_request(dependency))

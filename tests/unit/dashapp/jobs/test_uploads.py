@@ -1,0 +1,26 @@
+"""Saving an upload: a safe name in a folder of its own, and refusals before anything is kept."""
+
+import base64
+
+import pytest
+
+from analytics.validation.customer_file import InputError
+from dashapp.jobs import uploads
+
+
+def payload(text: bytes) -> str:
+    return "data:text/csv;base64," + base64.b64encode(text).decode()
+
+
+def test_save_upload_keeps_a_safe_name(tmp_path):
+    path = uploads.save_upload(payload(b"a,b\n1,2\n"), "../../etc/My shop.csv", tmp_path, 1_000)
+    assert path.name == "My_shop.csv" and path.parent.parent == tmp_path
+    assert path.read_bytes() == b"a,b\n1,2\n"
+
+
+def test_save_upload_refuses_large_and_non_csv_files(tmp_path):
+    with pytest.raises(InputError, match="larger than the upload limit"):
+        uploads.save_upload(payload(b"x" * 5_000), "big.csv", tmp_path, 1_000)
+    with pytest.raises(InputError, match=r"only \.csv files"):
+        uploads.save_upload(payload(b"x"), "model.pkl", tmp_path, 1_000)
+    assert list(tmp_path.iterdir()) == []
