@@ -19,7 +19,7 @@ import plotly
 
 from analytics.steps.classifier import customer_frame
 from dashapp.app import create_app
-from dashapp.data import queries
+from dashapp.data import derived, queries
 
 
 def timed(call: tuple) -> tuple[float, int]:
@@ -65,7 +65,7 @@ def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
     ranges = data.feature_ranges
     segments = data.segments["segment"].tolist()
     has_price = "Price" in ranges
-    products = list(queries.product_prices(url, run.id)) if has_price else []
+    products = list(derived.product_prices(url, run.id)) if has_price else []
 
     def uniform(column: str) -> float:
         return float(rng.uniform(ranges[column]["min"], ranges[column]["max"]))

@@ -15,7 +15,7 @@ from analytics.runs import pipeline
 from analytics.steps.classifier import CANDIDATES, choose_model
 from dashapp.app import create_app
 from dashapp.data import queries
-from dashapp.ui import ids
+from dashapp.pages.runs import ids as runs_ids
 from tests.browser.plots import points_drawn
 from tests.conftest import ROOT
 from tests.receivers import Receiver, add_webhook, signature_is_valid
@@ -43,7 +43,7 @@ def two_runs(tmp_path_factory, sample_csv) -> str:
 def test_history_and_comparison(dash_duo, two_runs):
     dash_duo.start_server(create_app(two_runs))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
-    rows = dash_duo.find_elements(f"#{ids.RUNS_TABLE} tbody tr")
+    rows = dash_duo.find_elements(f"#{runs_ids.RUNS_TABLE} tbody tr")
     assert [row.text.split()[0] for row in rows] == ["2", "1"]
     assert "slice.csv" in rows[0].text and "1,500" in rows[0].text
     dash_duo.wait_for_contains_text("#runs-comparison", "Run 1 → run 2", timeout=20)
@@ -56,7 +56,7 @@ def test_history_and_comparison(dash_duo, two_runs):
 
 
 def upload(dash_duo, path) -> None:
-    dash_duo.find_element(f"#{ids.RUNS_UPLOAD} input[type=file]").send_keys(str(path))
+    dash_duo.find_element(f"#{runs_ids.RUNS_UPLOAD} input[type=file]").send_keys(str(path))
 
 
 def test_bad_upload_shows_the_cli_error_and_keeps_the_published_run(dash_duo, own_db, tmp_path):
@@ -68,8 +68,8 @@ def test_bad_upload_shows_the_cli_error_and_keeps_the_published_run(dash_duo, ow
     dash_duo.start_server(create_app(own_db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
     upload(dash_duo, bad)
-    dash_duo.wait_for_contains_text(f"#{ids.RUNS_ERROR}", "Not analysed", timeout=30)
-    message = dash_duo.find_element(f"#{ids.RUNS_ERROR}").text
+    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_ERROR}", "Not analysed", timeout=30)
+    message = dash_duo.find_element(f"#{runs_ids.RUNS_ERROR}").text
     assert "bad_age.csv" in message
     assert "column 'Age' must be a number but line 2 has 'abc'" in message
     assert queries.latest_run(own_db).id == published
@@ -83,15 +83,15 @@ def test_good_upload_runs_in_the_background_and_publishes(dash_duo, own_db, tmp_
     dash_duo.start_server(create_app(own_db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
     upload(dash_duo, good)
-    dash_duo.wait_for_contains_text(f"#{ids.RUNS_ERROR}", "Published run", timeout=90)
+    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_ERROR}", "Published run", timeout=90)
     latest = queries.latest_run(own_db)
     assert latest.id == published + 1 and latest.input_name == "new_customers.csv"
     assert latest.rows == 300
     assert (
         f"Published run {latest.id}: 300 customers"
-        in dash_duo.find_element(f"#{ids.RUNS_ERROR}").text
+        in dash_duo.find_element(f"#{runs_ids.RUNS_ERROR}").text
     )
-    dash_duo.wait_for_contains_text(f"#{ids.RUNS_TABLE}", "new_customers.csv", timeout=10)
+    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_TABLE}", "new_customers.csv", timeout=10)
     assert dash_duo.get_logs() == []
 
 
@@ -140,7 +140,7 @@ def test_upload_runs_on_a_celery_worker_and_publishes(dash_duo, own_db, tmp_path
     dash_duo.start_server(create_app(own_db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
     upload(dash_duo, good)
-    dash_duo.wait_for_contains_text(f"#{ids.RUNS_ERROR}", "Published run", timeout=120)
+    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_ERROR}", "Published run", timeout=120)
     latest = queries.latest_run(own_db)
     assert latest.id == published + 1 and latest.input_name == "celery_customers.csv"
     assert latest.rows == 300
@@ -152,5 +152,5 @@ def test_upload_runs_on_a_celery_worker_and_publishes(dash_duo, own_db, tmp_path
     [(headers, body)] = receiver.requests
     assert signature_is_valid(secret, headers, body)
     assert json.loads(body)["run_id"] == latest.id
-    dash_duo.wait_for_contains_text(f"#{ids.RUNS_WEBHOOKS}", "delivered", timeout=10)
+    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_WEBHOOKS}", "delivered", timeout=10)
     assert dash_duo.get_logs() == []

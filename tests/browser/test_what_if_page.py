@@ -12,6 +12,7 @@ from analytics.runs import pipeline
 from analytics.steps.classifier import predict_probability
 from dashapp.app import create_app
 from dashapp.data import queries
+from dashapp.pages.what_if import ids as what_if_ids
 from dashapp.ui import ids, theme
 from tests.browser.plots import points_drawn
 from tests.conftest import ROOT, SAMPLE_CSV
@@ -78,13 +79,15 @@ def test_what_if_matches_the_cli_explains_and_draws_every_figure(dash_duo, publi
     assert theme.percent(json.loads(cli.stdout)["probability"]) == theme.percent(probability)
 
     model = _model(published_db)
-    assert points_drawn(dash_duo, ids.WI_CONTRIBUTIONS) == len(model.features)
-    assert points_drawn(dash_duo, ids.WI_SENSITIVITY) > 50  # the price grid and the marker
-    assert dash_duo.find_element(f"#{ids.WI_WHY}").text.startswith("Against a typical customer")
+    assert points_drawn(dash_duo, what_if_ids.WI_CONTRIBUTIONS) == len(model.features)
+    assert points_drawn(dash_duo, what_if_ids.WI_SENSITIVITY) > 50  # the price grid and the marker
+    assert dash_duo.find_element(f"#{what_if_ids.WI_WHY}").text.startswith(
+        "Against a typical customer"
+    )
     band = dash_duo.find_element(f"#{ids.WHATIF_BAND}").text
     assert band.endswith("chance of purchase") and band.split()[0] in {"Low", "Medium", "High"}
     # The counterfactual's price really is on the other side of the threshold.
-    counterfactual = dash_duo.find_element(f"#{ids.WI_COUNTERFACTUAL}").text
+    counterfactual = dash_duo.find_element(f"#{what_if_ids.WI_COUNTERFACTUAL}").text
     flipped_price = float(counterfactual.split("(to $")[1].split(")")[0].replace(",", ""))
     flipped = _probability(published_db, age, salary, flipped_price, gender)
     assert (flipped >= model.threshold) != (probability >= model.threshold)
@@ -98,15 +101,15 @@ def test_inputs_product_and_segment_price_change_update_the_answers(dash_duo, pu
     age, salary, gender = ranges["Age"]["median"], ranges["Salary"]["median"], ranges["genders"][0]
     dash_duo.start_server(create_app(published_db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/what-if")
-    dash_duo.wait_for_element(f"#{ids.WI_SEGMENT_RESULT} table", timeout=20)
+    dash_duo.wait_for_element(f"#{what_if_ids.WI_SEGMENT_RESULT} table", timeout=20)
 
     expected = _segment_expectations(published_db, 0, -10)
-    result = dash_duo.find_element(f"#{ids.WI_SEGMENT_RESULT}").text
+    result = dash_duo.find_element(f"#{what_if_ids.WI_SEGMENT_RESULT}").text
     assert f"Expected purchases {expected['purchases_now']} {expected['purchases_after']}" in result
     assert f"Expected revenue {expected['revenue_now']} {expected['revenue_after']}" in result
     assert "Predicted for all" in result
 
-    dash_duo.select_dcc_dropdown(f"#{ids.WI_PRODUCT}", index=2)
+    dash_duo.select_dcc_dropdown(f"#{what_if_ids.WI_PRODUCT}", index=2)
     product = queries.product_prices(published_db, run.id)["product"].iat[2]
     price = _typical_price(published_db, product)
     dash_duo.wait_for_text_to_equal(
@@ -132,14 +135,14 @@ def test_inputs_product_and_segment_price_change_update_the_answers(dash_duo, pu
     dash_duo.wait_for_text_to_equal(f"#{ids.WHATIF_BAND}", "Enter the age to see a prediction.")
     assert dash_duo.find_element(f"#{ids.WHATIF_PROBABILITY}").text == "—"
 
-    Select(dash_duo.find_element(f"#{ids.WI_SEGMENT}")).select_by_value("2")
-    dash_duo.find_element(f"#{ids.WI_PRICE_CHANGE} [role=slider]").send_keys(Keys.END)
+    Select(dash_duo.find_element(f"#{what_if_ids.WI_SEGMENT}")).select_by_value("2")
+    dash_duo.find_element(f"#{what_if_ids.WI_PRICE_CHANGE} [role=slider]").send_keys(Keys.END)
     expected = _segment_expectations(published_db, 2, 50)
     dash_duo.wait_for_contains_text(
-        f"#{ids.WI_SEGMENT_RESULT}",
+        f"#{what_if_ids.WI_SEGMENT_RESULT}",
         f"Expected purchases {expected['purchases_now']} {expected['purchases_after']}",
     )
-    result = dash_duo.find_element(f"#{ids.WI_SEGMENT_RESULT}").text
+    result = dash_duo.find_element(f"#{what_if_ids.WI_SEGMENT_RESULT}").text
     assert "At +50%" in result
     assert f"Expected revenue {expected['revenue_now']} {expected['revenue_after']}" in result
     assert dash_duo.get_logs() == []

@@ -7,18 +7,23 @@ from dash import dcc, html
 
 from dashapp.data import queries
 from dashapp.logic import whatif
-from dashapp.ui import figures, ids, theme
-from dashapp.ui.components import (
-    for_latest_run,
-    graph_card,
-    kpi_card,
-    page_header,
-    segment_profile_table,
+from dashapp.pages.common import for_latest_run, page_header
+from dashapp.pages.overview import ids
+from dashapp.ui import figures, theme
+from dashapp.ui.components import graph_card, kpi_card, segment_profile_table
+from dashapp.ui.ids import (
+    RUN_STORE,
+    WHATIF_AGE,
+    WHATIF_BAND,
+    WHATIF_GENDER,
+    WHATIF_PRICE,
+    WHATIF_PROBABILITY,
+    WHATIF_SALARY,
 )
 
-# The quick what-if shares its ids with the /what-if page, whose callback answers both.
+# The quick what-if uses the customer what-if ids, which the /what-if page's callbacks answer.
 dash.register_page(
-    __name__, path="/", name="Overview", title="Overview · Customer Analytics", order=0
+    __name__, path=ids.PATH, name="Overview", title="Overview · Customer Analytics", order=ids.ORDER
 )
 
 
@@ -31,35 +36,24 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
     points = queries.scatter_points(url, run.id)
     kpis = data.kpis
     header = page_header("Overview", run, data.notes)
+    cards = [
+        kpi_card("Customers", theme.count(kpis["customers"])),
+        kpi_card(
+            "Purchase rate",
+            theme.percent(kpis["purchase_rate"]),
+            f"{theme.count(kpis['buyers'])} buyers",
+        ),
+        kpi_card("Revenue", theme.money(kpis["revenue"]), "sum of prices bought"),
+        kpi_card("Average price", theme.money(kpis["average_price"])),
+        kpi_card("Segments", str(run.k), "K-Means, k chosen for stability"),
+        _model_kpi(data),
+    ]
     kpi_row = dbc.Row(
-        [
-            dbc.Col(kpi_card("Customers", theme.count(kpis["customers"])), md=4, xl=2),
-            dbc.Col(
-                kpi_card(
-                    "Purchase rate",
-                    theme.percent(kpis["purchase_rate"]),
-                    f"{theme.count(kpis['buyers'])} buyers",
-                ),
-                md=4,
-                xl=2,
-            ),
-            dbc.Col(
-                kpi_card("Revenue", theme.money(kpis["revenue"]), "sum of prices bought"),
-                md=4,
-                xl=2,
-            ),
-            dbc.Col(kpi_card("Average price", theme.money(kpis["average_price"])), md=4, xl=2),
-            dbc.Col(
-                kpi_card("Segments", str(run.k), "K-Means, k chosen for stability"), md=4, xl=2
-            ),
-            dbc.Col(_model_kpi(data), md=4, xl=2),
-        ],
-        className="g-3 mb-3",
-        id=ids.KPI_CARDS,
+        [dbc.Col(card, md=4, xl=2) for card in cards], className="g-3 mb-3", id=ids.KPI_CARDS
     )
     return html.Div(
         [
-            dcc.Store(id=ids.RUN_STORE, data=run.id),
+            dcc.Store(id=RUN_STORE, data=run.id),
             header,
             kpi_row,
             dbc.Row(
@@ -162,15 +156,15 @@ def _whatif_card(data: queries.Overview) -> dbc.Card:
             dbc.CardHeader(html.H2("What-if: will this customer buy?", className="h6 mb-0")),
             dbc.CardBody(
                 [
-                    number_input("Age", ids.WHATIF_AGE, "Age"),
-                    number_input("Salary ($)", ids.WHATIF_SALARY, "Salary"),
-                    number_input("Price ($)", ids.WHATIF_PRICE, "Price"),
+                    number_input("Age", WHATIF_AGE, "Age"),
+                    number_input("Salary ($)", WHATIF_SALARY, "Salary"),
+                    number_input("Price ($)", WHATIF_PRICE, "Price"),
                     dbc.Row(
                         [
-                            dbc.Label("Gender", html_for=ids.WHATIF_GENDER, width=4),
+                            dbc.Label("Gender", html_for=WHATIF_GENDER, width=4),
                             dbc.Col(
                                 dbc.Select(
-                                    id=ids.WHATIF_GENDER,
+                                    id=WHATIF_GENDER,
                                     options=[{"label": g, "value": g} for g in ranges["genders"]],
                                     value=ranges["genders"][0],
                                 ),
@@ -180,8 +174,8 @@ def _whatif_card(data: queries.Overview) -> dbc.Card:
                         className="mb-3",
                     ),
                     html.Div("Purchase probability", className="kpi-label"),
-                    html.Div(id=ids.WHATIF_PROBABILITY, className="whatif-probability"),
-                    html.Div(id=ids.WHATIF_BAND, className="mb-2", **{"aria-live": "polite"}),
+                    html.Div(id=WHATIF_PROBABILITY, className="whatif-probability"),
+                    html.Div(id=WHATIF_BAND, className="mb-2", **{"aria-live": "polite"}),
                     html.Small(_model_note(data), className="text-muted d-block mb-2"),
                     dcc.Link("Why, price sensitivity and segment what-ifs →", href="/what-if"),
                 ]

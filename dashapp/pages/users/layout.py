@@ -8,11 +8,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashapp.data import queries
 from dashapp.hosting import accounts
-from dashapp.ui import ids
+from dashapp.pages.users import ids
 from dashapp.ui.components import error_state
 
 dash.register_page(
-    __name__, path="/users", name="Users", title="Users · Customer Analytics", order=5
+    __name__, path=ids.PATH, name="Users", title="Users · Customer Analytics", order=ids.ORDER
 )
 
 
