@@ -13,7 +13,7 @@ from selenium.webdriver.common.keys import Keys
 
 from dashapp.app import create_app
 from dashapp.data import queries
-from dashapp.logic import explorer
+from dashapp.logic import explorer, explorer_link
 from dashapp.pages.segments import ids as segments_ids
 from dashapp.ui import ids
 from tests.browser.plots import points_drawn
@@ -171,7 +171,7 @@ def test_url_sets_the_filters_and_a_scatter_selection_cross_filters(dash_duo, pu
     drag_box_across_the_middle(dash_duo, segments_ids.SEG_SCATTER)
 
     until(lambda: "sel" in url_query(dash_duo))
-    selection, _ = explorer.from_query(url_query(dash_duo), run_choices(published_db))
+    selection, _ = explorer_link.from_query(url_query(dash_duo), run_choices(published_db))
     box = selection.selection
     assert (box["kind"], box["x"], box["y"]) == ("box", "Age", "Salary")
     selected = (

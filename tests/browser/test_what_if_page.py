@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import Select
 from analytics.runs import pipeline
 from analytics.steps.classifier import predict_probability
 from dashapp.app import create_app
-from dashapp.data import queries
+from dashapp.data import derived, queries
 from dashapp.pages.what_if import ids as what_if_ids
 from dashapp.ui import ids, theme
 from tests.browser.plots import points_drawn
@@ -61,7 +61,7 @@ def _type(dash_duo, component_id: str, text: str) -> None:
 def test_what_if_matches_the_cli_explains_and_draws_every_figure(dash_duo, published_db):
     run = queries.latest_run(published_db)
     ranges = queries.overview(published_db, run.id).feature_ranges
-    products = queries.product_prices(published_db, run.id)
+    products = derived.product_prices(published_db, run.id)
     first_product = products["product"].iat[0]
     age, salary, gender = ranges["Age"]["median"], ranges["Salary"]["median"], ranges["genders"][0]
     price = _typical_price(published_db, first_product)
@@ -110,7 +110,7 @@ def test_inputs_product_and_segment_price_change_update_the_answers(dash_duo, pu
     assert "Predicted for all" in result
 
     dash_duo.select_dcc_dropdown(f"#{what_if_ids.WI_PRODUCT}", index=2)
-    product = queries.product_prices(published_db, run.id)["product"].iat[2]
+    product = derived.product_prices(published_db, run.id)["product"].iat[2]
     price = _typical_price(published_db, product)
     dash_duo.wait_for_text_to_equal(
         f"#{ids.WHATIF_PROBABILITY}",

@@ -10,8 +10,8 @@ from analytics.db.session import describe_failure
 from dashapp.data import queries
 from dashapp.logic import modelview
 from dashapp.pages.model import ids
-from dashapp.ui import figures
 from dashapp.ui.components import GRAPH_CONFIG
+from dashapp.ui.figures.model import model_confusion_cells
 
 SLIDER_MARKS = {value: f"{value:.2f}" for value in (0.05, 0.25, 0.5, 0.75, 0.95)}
 
@@ -79,6 +79,6 @@ def at_threshold(threshold: float | None, run_id: int) -> tuple:
     confusion = modelview.holdout_confusion(model.holdout, threshold)
     # Only the counts and labels change: patching them skips rebuilding the whole figure.
     heatmap = Patch()
-    for key, value in figures.model_confusion_cells(confusion.as_frame(), threshold).items():
+    for key, value in model_confusion_cells(confusion.as_frame(), threshold).items():
         heatmap["data"][0][key] = value
     return heatmap, modelview.reach_sentence(confusion)

@@ -11,8 +11,16 @@ from dashapp.logic import modelview, whatif
 from dashapp.pages.common import page_header
 from dashapp.pages.model import ids
 from dashapp.pages.model.threshold import threshold_card
-from dashapp.ui import figures, theme
+from dashapp.ui import theme
 from dashapp.ui.components import graph_card
+from dashapp.ui.figures.model import (
+    model_calibration,
+    model_confusion,
+    model_importance,
+    model_lift,
+    model_precision_recall,
+    model_roc,
+)
 from dashapp.ui.ids import RUN_STORE
 
 COMPARISON_COLUMNS = {
@@ -31,16 +39,16 @@ COMPARISON_COLUMNS = {
 def _figures(url: str, run_id: int) -> dict[str, go.Figure]:
     model = queries.model_report(url, run_id).selected
     return {
-        ids.MODEL_LIFT: figures.model_lift(model.lift),
-        ids.MODEL_ROC: figures.model_roc(model.roc, model.holdout_metrics["roc_auc"]),
-        ids.MODEL_PR: figures.model_precision_recall(
+        ids.MODEL_LIFT: model_lift(model.lift),
+        ids.MODEL_ROC: model_roc(model.roc, model.holdout_metrics["roc_auc"]),
+        ids.MODEL_PR: model_precision_recall(
             model.pr,
             model.holdout_metrics["pr_auc"],
             modelview.holdout_purchase_rate(model.holdout),
         ),
-        ids.MODEL_CALIBRATION: figures.model_calibration(model.calibration),
-        ids.MODEL_IMPORTANCE: figures.model_importance(model.importance),
-        ids.MODEL_CONFUSION: figures.model_confusion(
+        ids.MODEL_CALIBRATION: model_calibration(model.calibration),
+        ids.MODEL_IMPORTANCE: model_importance(model.importance),
+        ids.MODEL_CONFUSION: model_confusion(
             modelview.holdout_confusion(model.holdout, model.threshold).as_frame(),
             model.threshold,
         ),

@@ -9,8 +9,10 @@ from dashapp.data import queries
 from dashapp.logic import whatif
 from dashapp.pages.common import for_latest_run, page_header
 from dashapp.pages.overview import ids
-from dashapp.ui import figures, theme
+from dashapp.ui import theme
 from dashapp.ui.components import graph_card, kpi_card, segment_profile_table
+from dashapp.ui.figures.overview import age_distribution, correlation_heatmap, salary_by_purchase
+from dashapp.ui.figures.segments import cluster_scatter, segment_distribution
 from dashapp.ui.ids import (
     RUN_STORE,
     WHATIF_AGE,
@@ -62,7 +64,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                         graph_card(
                             "Age distribution",
                             ids.AGE_DISTRIBUTION,
-                            figures.age_distribution(data.age_distribution),
+                            age_distribution(data.age_distribution),
                         ),
                         lg=6,
                     ),
@@ -70,7 +72,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                         graph_card(
                             "Salary by purchase status",
                             ids.SALARY_BY_PURCHASE,
-                            figures.salary_by_purchase(data.salary_by_purchase),
+                            salary_by_purchase(data.salary_by_purchase),
                         ),
                         lg=6,
                     ),
@@ -83,7 +85,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                         graph_card(
                             "Correlation of numeric columns",
                             ids.CORRELATION_HEATMAP,
-                            figures.correlation_heatmap(data.correlation),
+                            correlation_heatmap(data.correlation),
                         ),
                         lg=6,
                     ),
@@ -91,7 +93,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                         graph_card(
                             "Segment distribution",
                             ids.SEGMENT_DISTRIBUTION,
-                            figures.segment_distribution(data.segments),
+                            segment_distribution(data.segments),
                         ),
                         lg=6,
                     ),
@@ -104,7 +106,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                         graph_card(
                             "Customer segments: age and salary",
                             ids.CLUSTER_SCATTER,
-                            figures.cluster_scatter(points, data.segments, run.rows),
+                            cluster_scatter(points, data.segments, run.rows),
                             height=420,
                         ),
                         lg=8,

@@ -12,8 +12,9 @@ from dashapp.data import derived, queries
 from dashapp.jobs import uploads as jobs
 from dashapp.logic import comparison, export
 from dashapp.pages.runs import ids, view
-from dashapp.ui import figures, theme
+from dashapp.ui import theme
 from dashapp.ui.components import error_state, graph_card
+from dashapp.ui.figures.runs import segment_moves
 
 
 def comparison_with_previous(run_id: int) -> dbc.Row | dbc.Alert:
@@ -49,7 +50,7 @@ def comparison_with_previous(run_id: int) -> dbc.Row | dbc.Alert:
                 graph_card(
                     "Who moved between segments",
                     ids.RUNS_MOVES,
-                    figures.segment_moves(moves),
+                    segment_moves(moves),
                     subtitle=f"{theme.count(moves.to_numpy().sum())} customers in both runs, "
                     "matched by Customer ID",
                 ),

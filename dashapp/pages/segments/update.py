@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 from dash import dcc, html, no_update
 
-from dashapp.data import queries
-from dashapp.logic import explorer
+from dashapp.data import derived, queries
+from dashapp.logic import explorer, explorer_link
 from dashapp.pages.segments import ids
 from dashapp.pages.segments.view import ABSENT_RANGE
-from dashapp.ui import figures
 from dashapp.ui.components import segment_profile_table, swatch_label
+from dashapp.ui.figures.segments import explorer_distribution, explorer_scatter
 
 PROFILE_COLUMNS = ["segment", "Gender", "Age", "Salary", "Price", "Purchased"]
 
@@ -23,7 +23,7 @@ def _load(run_id: int) -> tuple[pd.DataFrame, explorer.Choices, pd.DataFrame]:
     url = queries.app_database_url()
     return (
         queries.customers(url, run_id),
-        queries.explorer_choices(url, run_id),
+        derived.explorer_choices(url, run_id),
         queries.overview(url, run_id).segments,
     )
 
@@ -51,7 +51,7 @@ def summary(controls: Mapping, run_id: int) -> tuple:
     matches = int(matching.sum())
     return (
         explorer.count_text(matches, len(customers)),
-        figures.explorer_distribution(counts, list(filters.segments)),
+        explorer_distribution(counts, list(filters.segments)),
         segment_profile_table(profiles, segments, list(filters.segments)),
         explorer.describe_selection(filters.selection),
         filters.selection is None,
@@ -70,7 +70,7 @@ def scatter(controls: Mapping, x: str, y: str, run_id: int) -> tuple:
     if filters.selection:
         points = points.assign(selected=masks.selection[positions])
     total = int(shown.sum())
-    figure = figures.explorer_scatter(points, segments, total, x, y, filters.selection)
+    figure = explorer_scatter(points, segments, total, x, y, filters.selection)
     return figure, explorer.sample_note(len(positions), total)
 
 
@@ -124,9 +124,9 @@ def _comparison_table(a: int, b: int, rows: list, segments: pd.DataFrame) -> dbc
 
 def query_string(controls: Mapping, x: str, y: str, a: str, b: str, run_id: int) -> str:
     """The link's query string for the filters and view."""
-    choices = queries.explorer_choices(queries.app_database_url(), run_id)
+    choices = derived.explorer_choices(queries.app_database_url(), run_id)
     view = explorer.View(x, y, (int(a), int(b)))
-    return explorer.query_string(_filters(controls), view, choices)
+    return explorer_link.query_string(_filters(controls), view, choices)
 
 
 def changed_filters(trigger: str | None, event: Mapping, run_id: int) -> list:
@@ -170,7 +170,7 @@ def _default_controls(choices: explorer.Choices) -> dict:
 def audience_download(controls: Mapping, run_id: int) -> dict:
     """The matching customers as an audience CSV download."""
     customers, choices, _ = _load(run_id)
-    header, lines = queries.audience_csv_lines(queries.app_database_url(), run_id)
+    header, lines = derived.audience_csv_lines(queries.app_database_url(), run_id)
     masks = explorer.masks(customers, _filters(controls), choices)
     return dcc.send_string(
         header + "".join(lines[masks.matching]),

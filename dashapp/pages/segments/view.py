@@ -5,12 +5,13 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashapp.data import queries
-from dashapp.logic import explorer
+from dashapp.data import derived, queries
+from dashapp.logic import explorer, explorer_link
 from dashapp.pages.common import page_header
 from dashapp.pages.segments import ids
-from dashapp.ui import figures, theme
+from dashapp.ui import theme
 from dashapp.ui.components import tool_graph_card
+from dashapp.ui.figures.common import empty_figure
 
 RANGE_IDS = {"Age": ids.SEG_AGE, "Salary": ids.SEG_SALARY, "Price": ids.SEG_PRICE}
 RANGE_LABELS = {"Age": "Age", "Salary": "Salary ($)", "Price": "Price ($)"}
@@ -20,10 +21,10 @@ ABSENT_RANGE = [0, 1]
 
 def page(url: str, run: queries.RunInfo, query: dict) -> html.Div:
     """The explorer for `run`, its filters and view set from the link's query string."""
-    choices = queries.explorer_choices(url, run.id)
+    choices = derived.explorer_choices(url, run.id)
     overview = queries.overview(url, run.id)
-    filters, view = explorer.from_query(query, choices)
-    loading = figures.empty_figure("Loading…")
+    filters, view = explorer_link.from_query(query, choices)
+    loading = empty_figure("Loading…")
     return html.Div(
         [
             dcc.Location(id=ids.SEG_URL, refresh=False),

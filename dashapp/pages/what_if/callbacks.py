@@ -54,7 +54,7 @@ def update_contributions(age, salary, price, gender, run_id):
     Output(ids.WI_SENSITIVITY, "figure"), Output(ids.WI_COUNTERFACTUAL, "children"), *CUSTOMER
 )
 def update_price_sensitivity(age, salary, price, gender, run_id):
-    return predict.price_sensitivity(age, salary, price, gender, run_id)
+    return predict.price_curve(age, salary, price, gender, run_id)
 
 
 @callback(

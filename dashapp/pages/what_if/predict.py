@@ -16,7 +16,9 @@ from analytics.steps.classifier import (
 from dashapp.data import derived, queries
 from dashapp.logic import pricing, whatif
 from dashapp.pages.what_if.view import ALL_CUSTOMERS
-from dashapp.ui import figures, theme
+from dashapp.ui import theme
+from dashapp.ui.figures.common import empty_figure
+from dashapp.ui.figures.what_if import price_sensitivity, whatif_contributions
 
 NOT_AVAILABLE = "—"
 NO_MODEL = "This run has no purchase model."
@@ -75,24 +77,24 @@ def explanation(age, salary, price, gender, run_id: int) -> tuple:
     """Why this probability, in words and as each input's contribution."""
     model, problem = _model_for(run_id, age, salary, price)
     if model is None or problem:
-        return None, figures.empty_figure(problem)
+        return None, empty_figure(problem)
     inputs = _inputs(age, salary, price, gender)
     baseline, shares = contributions(model.estimator, model.features, inputs, model.reference)
     return (
         whatif.explain(baseline, shares),
-        figures.whatif_contributions(pd.Series(shares), baseline),
+        whatif_contributions(pd.Series(shares), baseline),
     )
 
 
-def price_sensitivity(age, salary, price, gender, run_id: int) -> tuple:
+def price_curve(age, salary, price, gender, run_id: int) -> tuple:
     """The probability at every price in the data's range, and the price that would change the
     prediction."""
     model, problem = _model_for(run_id, age, salary, price)
     if model is None or problem:
-        return figures.empty_figure(problem), None
+        return empty_figure(problem), None
     if "Price" not in model.features:
         message = "This run's model does not use price, so no price change moves it."
-        return figures.empty_figure(message), message
+        return empty_figure(message), message
     prices = queries.overview(queries.app_database_url(), run_id).feature_ranges["Price"]
     grid = pricing.price_grid(prices["min"], prices["max"], price)
     customer = customer_frame(model.features, _inputs(age, salary, price, gender))
@@ -101,7 +103,7 @@ def price_sensitivity(age, salary, price, gender, run_id: int) -> tuple:
     crossing = pricing.smallest_crossing(grid, probabilities, price, model.threshold)
     curve = pd.DataFrame({"price": grid, "probability": probabilities})
     return (
-        figures.price_sensitivity(curve, price, probability_now, model.threshold),
+        price_sensitivity(curve, price, probability_now, model.threshold),
         pricing.counterfactual_text(
             crossing, probability_now >= model.threshold, grid[0], grid[-1]
         ),

@@ -10,8 +10,9 @@ from dashapp.data import derived, queries
 from dashapp.logic import pricing
 from dashapp.pages.common import page_header
 from dashapp.pages.what_if import ids
-from dashapp.ui import figures, theme
+from dashapp.ui import theme
 from dashapp.ui.components import graph_card
+from dashapp.ui.figures.common import empty_figure
 from dashapp.ui.ids import (
     RUN_STORE,
     WHATIF_AGE,
@@ -51,7 +52,7 @@ def page(url: str, run: queries.RunInfo) -> html.Div:
                                     graph_card(
                                         "Why this probability",
                                         ids.WI_CONTRIBUTIONS,
-                                        figures.empty_figure(""),
+                                        empty_figure(""),
                                         height=240,
                                         subtitle="What each input adds or takes away, in "
                                         "percentage points, against a typical customer (exact "
@@ -63,7 +64,7 @@ def page(url: str, run: queries.RunInfo) -> html.Div:
                                     graph_card(
                                         "Price sensitivity for this customer",
                                         ids.WI_SENSITIVITY,
-                                        figures.empty_figure(""),
+                                        empty_figure(""),
                                         height=320,
                                         subtitle="Purchase probability at every price in the "
                                         "data's range; the other inputs stay as entered",

@@ -9,8 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashapp.logic import explorer, export
-from dashapp.ui import figures, theme
+from dashapp.logic import explorer, explorer_link, export
+from dashapp.ui import theme
+from dashapp.ui.figures.segments import explorer_distribution, explorer_scatter
 
 SEGMENTS = pd.DataFrame({"segment": [0, 1, 2], "name": ["Younger, budget", "Older", "Rich"]})
 
@@ -76,7 +77,7 @@ def test_sliders_have_round_steps_and_ends_rounded_outwards():
 
 def test_default_state_gives_an_empty_query(choices):
     view = explorer.default_view(choices)
-    assert explorer.query_string(explorer.default_filters(choices), view, choices) == ""
+    assert explorer_link.query_string(explorer.default_filters(choices), view, choices) == ""
     assert view == explorer.View("Age", "Salary", (0, 1))
 
 
@@ -91,35 +92,35 @@ def test_query_round_trips_every_filter_and_the_view(choices):
         min_probability=0.65,
     )
     view = explorer.View("Salary", "Price", (2, 0))
-    query = explorer.query_string(filters, view, choices)
+    query = explorer_link.query_string(filters, view, choices)
     assert query == (
         "?gender=Female&age=25-45&price=2000-4500.5&segment=1,3&purchased=non-buyers"
         "&min_probability=0.65&sel=box,Age,Salary,20,30,10000,50000&x=Salary&y=Price&compare=3,1"
     )
     params = dict(pair.split("=", 1) for pair in query[1:].split("&"))
-    assert explorer.from_query(params, choices) == (filters, view)
+    assert explorer_link.from_query(params, choices) == (filters, view)
 
 
 def test_no_gender_or_segment_chosen_is_kept_in_the_url(choices):
     filters = filters_for(choices, genders=(), segments=())
-    query = explorer.query_string(filters, explorer.default_view(choices), choices)
+    query = explorer_link.query_string(filters, explorer.default_view(choices), choices)
     assert query == "?gender=&segment="
-    parsed, _ = explorer.from_query({"gender": "", "segment": ""}, choices)
+    parsed, _ = explorer_link.from_query({"gender": "", "segment": ""}, choices)
     assert parsed.genders == () and parsed.segments == ()
 
 
 def test_lasso_round_trips_through_the_url(choices):
     lasso = {"kind": "lasso", "x": "Age", "y": "Price", "xs": [20, 40, 30], "ys": [1, 2, 5.5]}
     filters = filters_for(choices, selection=lasso)
-    query = explorer.query_string(filters, explorer.default_view(choices), choices)
+    query = explorer_link.query_string(filters, explorer.default_view(choices), choices)
     assert query == "?sel=lasso,Age,Price,20,1,40,2,30,5.5"
-    parsed, _ = explorer.from_query({"sel": query.split("=", 1)[1]}, choices)
+    parsed, _ = explorer_link.from_query({"sel": query.split("=", 1)[1]}, choices)
     assert parsed.selection == lasso
 
 
 def test_bad_query_values_fall_back_to_defaults(choices):
     default = explorer.default_filters(choices)
-    filters, view = explorer.from_query(
+    filters, view = explorer_link.from_query(
         {
             "gender": "FEMALE,robot",
             "age": "70-10",  # reversed and beyond the data: sorted and clamped
@@ -145,15 +146,15 @@ def test_bad_query_values_fall_back_to_defaults(choices):
 
 def test_a_minimum_probability_is_ignored_for_a_run_without_a_model(customers):
     choices = explorer.choices_for(customers.assign(purchase_probability=np.nan), [0, 1, 2])
-    filters, _ = explorer.from_query({"min_probability": "0.5"}, choices)
+    filters, _ = explorer_link.from_query({"min_probability": "0.5"}, choices)
     assert filters.min_probability == 0.0
     wanted = filters_for(choices, min_probability=0.5)
-    assert explorer.query_string(wanted, explorer.default_view(choices), choices) == ""
+    assert explorer_link.query_string(wanted, explorer.default_view(choices), choices) == ""
     assert explorer.masks(customers, wanted, choices).matching.all()
 
 
 def test_repeated_parameters_are_read_as_one_list(choices):
-    filters, _ = explorer.from_query({"segment": ["1", "3"]}, choices)
+    filters, _ = explorer_link.from_query({"segment": ["1", "3"]}, choices)
     assert filters.segments == (0, 2)
 
 
@@ -346,7 +347,7 @@ def scatter_points(selected: list[bool] | None = None) -> pd.DataFrame:
 
 
 def test_explorer_scatter_selects_by_dragging_and_states_the_sample():
-    figure = figures.explorer_scatter(scatter_points(), SEGMENTS, 10, "Age", "Price")
+    figure = explorer_scatter(scatter_points(), SEGMENTS, 10, "Age", "Price")
     assert all(isinstance(trace, go.Scattergl) for trace in figure.data)
     assert [list(trace.y) for trace in figure.data] == [[5.0, 7.0], [6.0, 8.0]]
     assert figure.layout.dragmode == "select"
@@ -358,22 +359,22 @@ def test_explorer_scatter_selects_by_dragging_and_states_the_sample():
 def test_explorer_scatter_highlights_and_draws_the_selection():
     box = {"kind": "box", "x": "Age", "y": "Salary", "xs": [25, 45], "ys": [0, 10]}
     points = scatter_points([False, True, True, False])
-    figure = figures.explorer_scatter(points, SEGMENTS, 4, "Age", "Salary", box)
+    figure = explorer_scatter(points, SEGMENTS, 4, "Age", "Salary", box)
     assert [list(trace.selectedpoints) for trace in figure.data] == [[1], [0]]
     drawn = figure.layout.selections[0]
     assert (drawn.type, drawn.x0, drawn.x1, drawn.y0, drawn.y1) == ("rect", 25, 45, 0, 10)
     # On other axes the selected customers stay highlighted, but the box is not drawn.
-    other_axes = figures.explorer_scatter(points, SEGMENTS, 4, "Age", "Price", box)
+    other_axes = explorer_scatter(points, SEGMENTS, 4, "Age", "Price", box)
     assert [list(trace.selectedpoints) for trace in other_axes.data] == [[1], [0]]
     assert other_axes.layout.selections == ()
     lasso = {"kind": "lasso", "x": "Age", "y": "Salary", "xs": [1, 2, 3], "ys": [4, 5, 6]}
-    drawn = figures.explorer_scatter(points, SEGMENTS, 4, "Age", "Salary", lasso)
+    drawn = explorer_scatter(points, SEGMENTS, 4, "Age", "Salary", lasso)
     assert drawn.layout.selections[0].path == "M1,4L2,5L3,6Z"
 
 
 def test_explorer_distribution_fades_unchosen_segments_and_carries_segment_ids(customers):
     counts = explorer.segment_counts(customers, SEGMENTS, np.ones(6, dtype=bool))
-    bars = figures.explorer_distribution(counts, [1]).data[0]
+    bars = explorer_distribution(counts, [1]).data[0]
     assert list(bars.x) == [2, 3, 1]
     assert list(bars.customdata) == [0, 1, 2]
     assert list(bars.marker.opacity) == [0.3, 1.0, 0.3]
@@ -383,7 +384,7 @@ def test_explorer_distribution_fades_unchosen_segments_and_carries_segment_ids(c
 
 def test_explorer_distribution_without_matches_says_so(customers):
     counts = explorer.segment_counts(customers, SEGMENTS, np.zeros(6, dtype=bool))
-    figure = figures.explorer_distribution(counts, [0, 1, 2])
+    figure = explorer_distribution(counts, [0, 1, 2])
     assert figure.data == ()
     assert figure.layout.annotations[0].text == "No customers match these filters"
 
