@@ -18,6 +18,23 @@ GRAPH_CONFIG = {
 }
 
 
+def card_header(title: str, subtitle: Component | str | list | None = None) -> dbc.CardHeader:
+    """A card's title, and a muted line under it that says what the card shows."""
+    heading = html.H2(title, className="h6 mb-0")
+    if not subtitle:
+        return dbc.CardHeader(heading)
+    return dbc.CardHeader([heading, html.Small(subtitle, className="text-muted")])
+
+
+def card_row(cards: list[Component], id: str | None = None, **widths: int) -> dbc.Row:
+    """Cards side by side, each in a column of `widths` (Bootstrap breakpoints: lg=6, …)."""
+    return dbc.Row(
+        [dbc.Col(card, **widths) for card in cards],
+        className="g-3 mb-3",
+        **({"id": id} if id else {}),
+    )
+
+
 def kpi_card(label: str, value: str, detail: str | None = None) -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
@@ -36,12 +53,7 @@ def graph_card(
 ) -> dbc.Card:
     return dbc.Card(
         [
-            dbc.CardHeader(
-                [
-                    html.H2(title, className="h6 mb-0"),
-                    html.Small(subtitle, className="text-muted") if subtitle else None,
-                ]
-            ),
+            card_header(title, subtitle),
             dbc.CardBody(
                 dcc.Graph(
                     id=graph_id, figure=figure, config=GRAPH_CONFIG, style={"height": f"{height}px"}
@@ -107,12 +119,7 @@ def tool_graph_card(
     }
     return dbc.Card(
         [
-            dbc.CardHeader(
-                [
-                    html.H2(title, className="h6 mb-0"),
-                    html.Small(subtitle, className="text-muted") if subtitle else None,
-                ]
-            ),
+            card_header(title, subtitle),
             dbc.CardBody(
                 [
                     tools,

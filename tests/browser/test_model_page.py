@@ -6,12 +6,11 @@ from selenium.webdriver.common.keys import Keys
 
 from analytics.db import repository
 from analytics.db.session import session_factory
-from analytics.runs import pipeline
 from dashapp.app import create_app
 from dashapp.pages.model import ids as model_ids
 from dashapp.ui import ids, theme
+from tests.browser.databases import published_first_rows
 from tests.browser.plots import points_drawn
-from tests.conftest import SAMPLE_CSV
 
 pytestmark = pytest.mark.browser
 
@@ -117,11 +116,7 @@ def test_threshold_slider_recomputes_the_confusion_matrix(dash_duo, published_db
 
 
 def test_run_without_a_model_says_why(dash_duo, tmp_path):
-    few_rows = tmp_path / "few.csv"
-    few_rows.write_text("".join(SAMPLE_CSV.read_text().splitlines(keepends=True)[:31]))
-    db = f"sqlite:///{tmp_path / 'few.db'}"
-    pipeline.run(few_rows, db)
-    dash_duo.start_server(create_app(db))
+    dash_duo.start_server(create_app(published_first_rows(tmp_path, 30)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/model")
     dash_duo.wait_for_contains_text(
         f"#{model_ids.MODEL_MISSING}",

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -76,17 +77,22 @@ def test_bad_upload_shows_the_cli_error_and_keeps_the_published_run(dash_duo, ow
     assert dash_duo.get_logs() == []
 
 
-def test_good_upload_runs_in_the_background_and_publishes(dash_duo, own_db, tmp_path):
-    published = queries.latest_run(own_db).id
-    good = tmp_path / "new_customers.csv"
-    generate_customers(300, seed=9).to_csv(good, index=False)
-    dash_duo.start_server(create_app(own_db))
+def _upload_new_customers(dash_duo, db: str, file: Path, seed: int, timeout: int):
+    """Upload 300 generated customers on the runs page; the run they published."""
+    published = queries.latest_run(db).id
+    generate_customers(300, seed=seed).to_csv(file, index=False)
+    dash_duo.start_server(create_app(db))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
-    upload(dash_duo, good)
-    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_ERROR}", "Published run", timeout=90)
-    latest = queries.latest_run(own_db)
-    assert latest.id == published + 1 and latest.input_name == "new_customers.csv"
+    upload(dash_duo, file)
+    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_ERROR}", "Published run", timeout=timeout)
+    latest = queries.latest_run(db)
+    assert latest.id == published + 1 and latest.input_name == file.name
     assert latest.rows == 300
+    return latest
+
+
+def test_good_upload_runs_in_the_background_and_publishes(dash_duo, own_db, tmp_path):
+    latest = _upload_new_customers(dash_duo, own_db, tmp_path / "new_customers.csv", 9, 90)
     assert (
         f"Published run {latest.id}: 300 customers"
         in dash_duo.find_element(f"#{runs_ids.RUNS_ERROR}").text
@@ -132,18 +138,9 @@ def celery_worker(redis_url, own_db, tmp_path, monkeypatch):
 
 
 def test_upload_runs_on_a_celery_worker_and_publishes(dash_duo, own_db, tmp_path, celery_worker):
-    published = queries.latest_run(own_db).id
     receiver = Receiver(RECEIVER_PORT, 200)
     secret = add_webhook(own_db, receiver.url)
-    good = tmp_path / "celery_customers.csv"
-    generate_customers(300, seed=11).to_csv(good, index=False)
-    dash_duo.start_server(create_app(own_db))
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
-    upload(dash_duo, good)
-    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_ERROR}", "Published run", timeout=120)
-    latest = queries.latest_run(own_db)
-    assert latest.id == published + 1 and latest.input_name == "celery_customers.csv"
-    assert latest.rows == 300
+    latest = _upload_new_customers(dash_duo, own_db, tmp_path / "celery_customers.csv", 11, 120)
     # The worker, not the web server, did the work.
     assert "background_callback_" in celery_worker.read_text()
     assert "succeeded" in celery_worker.read_text()

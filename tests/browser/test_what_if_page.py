@@ -8,14 +8,14 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from analytics.runs import pipeline
 from analytics.steps.classifier import predict_probability
 from dashapp.app import create_app
 from dashapp.data import derived, queries
 from dashapp.pages.what_if import ids as what_if_ids
 from dashapp.ui import ids, theme
+from tests.browser.databases import published_first_rows
 from tests.browser.plots import points_drawn
-from tests.conftest import ROOT, SAMPLE_CSV
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -160,11 +160,7 @@ def test_empty_database_shows_the_empty_state(dash_duo, empty_db):
 
 
 def test_a_run_without_a_model_says_why(dash_duo, tmp_path):
-    too_small = tmp_path / "small.csv"
-    too_small.write_text("".join(SAMPLE_CSV.read_text().splitlines(keepends=True)[:41]))
-    db = f"sqlite:///{tmp_path / 'small.db'}"
-    pipeline.run(too_small, db)
-    dash_duo.start_server(create_app(db))
+    dash_duo.start_server(create_app(published_first_rows(tmp_path, 40)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/what-if")
     dash_duo.wait_for_contains_text("#_pages_content", "This run has no purchase model", 20)
     text = dash_duo.find_element("#_pages_content").text

@@ -10,7 +10,7 @@ from analytics.db.session import describe_failure
 from dashapp.data import queries
 from dashapp.logic import modelview
 from dashapp.pages.model import ids
-from dashapp.ui.components import GRAPH_CONFIG
+from dashapp.ui.components import GRAPH_CONFIG, card_header
 from dashapp.ui.figures.model import model_confusion_cells
 
 SLIDER_MARKS = {value: f"{value:.2f}" for value in (0.05, 0.25, 0.5, 0.75, 0.95)}
@@ -21,14 +21,9 @@ def threshold_card(model: queries.SelectedModel, confusion_figure: go.Figure) ->
     reach = modelview.reach_sentence(modelview.holdout_confusion(model.holdout, model.threshold))
     return dbc.Card(
         [
-            dbc.CardHeader(
-                [
-                    html.H2("Whom to contact: choose a score threshold", className="h6 mb-0"),
-                    html.Small(
-                        "Holdout customers whose score is at or above the threshold are contacted.",
-                        className="text-muted",
-                    ),
-                ]
+            card_header(
+                "Whom to contact: choose a score threshold",
+                "Holdout customers whose score is at or above the threshold are contacted.",
             ),
             dbc.CardBody(
                 [

@@ -12,7 +12,7 @@ from dashapp.pages.common import page_header
 from dashapp.pages.model import ids
 from dashapp.pages.model.threshold import threshold_card
 from dashapp.ui import theme
-from dashapp.ui.components import graph_card
+from dashapp.ui.components import card_header, card_row, graph_card
 from dashapp.ui.figures.model import (
     model_calibration,
     model_confusion,
@@ -93,57 +93,43 @@ def page(url: str, run: queries.RunInfo) -> html.Div:
                 ],
                 className="g-3 mb-3",
             ),
-            dbc.Row(
+            card_row(
                 [
-                    dbc.Col(
-                        graph_card(
-                            "ROC curve (holdout)",
-                            ids.MODEL_ROC,
-                            drawn[ids.MODEL_ROC],
-                            subtitle="Buyers reached against non-buyers contacted, over every "
-                            "threshold.",
-                        ),
-                        xs=12,
-                        md=6,
+                    graph_card(
+                        "ROC curve (holdout)",
+                        ids.MODEL_ROC,
+                        drawn[ids.MODEL_ROC],
+                        subtitle="Buyers reached against non-buyers contacted, over every "
+                        "threshold.",
                     ),
-                    dbc.Col(
-                        graph_card(
-                            "Precision and recall (holdout)",
-                            ids.MODEL_PR,
-                            drawn[ids.MODEL_PR],
-                            subtitle="Share of contacts who buy against share of buyers reached.",
-                        ),
-                        xs=12,
-                        md=6,
+                    graph_card(
+                        "Precision and recall (holdout)",
+                        ids.MODEL_PR,
+                        drawn[ids.MODEL_PR],
+                        subtitle="Share of contacts who buy against share of buyers reached.",
                     ),
                 ],
-                className="g-3 mb-3",
+                xs=12,
+                md=6,
             ),
-            dbc.Row(
+            card_row(
                 [
-                    dbc.Col(
-                        graph_card(
-                            "Calibration (holdout)",
-                            ids.MODEL_CALIBRATION,
-                            drawn[ids.MODEL_CALIBRATION],
-                            subtitle="When the model says 70 %, do about 70 % buy?",
-                        ),
-                        xs=12,
-                        md=6,
+                    graph_card(
+                        "Calibration (holdout)",
+                        ids.MODEL_CALIBRATION,
+                        drawn[ids.MODEL_CALIBRATION],
+                        subtitle="When the model says 70 %, do about 70 % buy?",
                     ),
-                    dbc.Col(
-                        graph_card(
-                            "What the model relies on",
-                            ids.MODEL_IMPORTANCE,
-                            drawn[ids.MODEL_IMPORTANCE],
-                            subtitle="Permutation importance on the holdout (mean ± std over "
-                            "5 shuffles).",
-                        ),
-                        xs=12,
-                        md=6,
+                    graph_card(
+                        "What the model relies on",
+                        ids.MODEL_IMPORTANCE,
+                        drawn[ids.MODEL_IMPORTANCE],
+                        subtitle="Permutation importance on the holdout (mean ± std over "
+                        "5 shuffles).",
                     ),
                 ],
-                className="g-3 mb-3",
+                xs=12,
+                md=6,
             ),
         ]
     )
@@ -170,7 +156,7 @@ def _summary(comparison, model: queries.SelectedModel) -> dbc.Card:
     test_rows = model.card.get("evaluation", {}).get("test_rows", model.holdout["customers"].sum())
     return dbc.Card(
         [
-            dbc.CardHeader(html.H2(f"Chosen model: {model.name}", className="h6 mb-0")),
+            card_header(f"Chosen model: {model.name}"),
             dbc.CardBody(
                 [
                     html.P(modelview.choice_sentence(comparison)),
@@ -220,14 +206,9 @@ def _model_card(model: queries.SelectedModel) -> dbc.Card:
     ]
     return dbc.Card(
         [
-            dbc.CardHeader(
-                [
-                    html.H2("Model card", className="h6 mb-0"),
-                    html.Small(
-                        ["Reproduce or review it: ", html.Code("python -m analytics model-card")],
-                        className="text-muted",
-                    ),
-                ]
+            card_header(
+                "Model card",
+                ["Reproduce or review it: ", html.Code("python -m analytics model-card")],
             ),
             dbc.CardBody(
                 [
@@ -293,17 +274,12 @@ def _comparison_table(comparison, model: queries.SelectedModel) -> dbc.Card:
     )
     return dbc.Card(
         [
-            dbc.CardHeader(
-                [
-                    html.H2("The candidates compared", className="h6 mb-0"),
-                    html.Small(
-                        f"{folds}-fold cross-validation on the training rows, chosen model "
-                        "first; higher is better except for Brier and log-loss. Accuracy and F1 "
-                        f"at a {model.threshold:.2f} threshold. CV rows: how many training rows "
-                        "each candidate was compared on (slow methods use a sample).",
-                        className="text-muted",
-                    ),
-                ]
+            card_header(
+                "The candidates compared",
+                f"{folds}-fold cross-validation on the training rows, chosen model "
+                "first; higher is better except for Brier and log-loss. Accuracy and F1 "
+                f"at a {model.threshold:.2f} threshold. CV rows: how many training rows "
+                "each candidate was compared on (slow methods use a sample).",
             ),
             dbc.CardBody(
                 dbc.Table(

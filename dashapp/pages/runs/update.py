@@ -9,7 +9,7 @@ from dash import dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashapp.data import derived, queries
-from dashapp.jobs import uploads as jobs
+from dashapp.jobs import uploads
 from dashapp.logic import comparison, export
 from dashapp.pages.runs import ids, view
 from dashapp.ui import theme
@@ -95,7 +95,7 @@ def analyse_upload(set_progress: Callable, contents: str | None, filename: str |
     if not contents:
         return no_update, no_update
     set_progress((0, f"uploading {filename}"))
-    result = jobs.run_upload(
+    result = uploads.run_upload(
         contents, filename, lambda percent, step: set_progress((percent, step))
     )
     if "error" in result:
@@ -103,5 +103,5 @@ def analyse_upload(set_progress: Callable, contents: str | None, filename: str |
         return view.upload_outcome(result), no_update
     set_progress((100, f"published run {result['run_id']}"))
     # A background callback runs outside the app's request, so the upload job names the database.
-    url = jobs.settings["database_url"]
+    url = uploads.settings["database_url"]
     return view.upload_outcome(result), view.body(url, queries.latest_run(url))

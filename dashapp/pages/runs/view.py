@@ -6,9 +6,10 @@ import pandas as pd
 from dash import dcc, html
 
 from dashapp.data import queries
-from dashapp.jobs import uploads as jobs
+from dashapp.jobs import uploads
 from dashapp.pages.runs import ids, webhook_deliveries
 from dashapp.ui import theme
+from dashapp.ui.components import card_header
 from dashapp.ui.ids import RUN_BADGE
 
 _STATUS_COLOURS = {"published": "success", "failed": "danger", "running": "warning"}
@@ -27,7 +28,7 @@ def body(url: str, run: queries.RunInfo) -> html.Div:
             ),
             dbc.Card(
                 [
-                    dbc.CardHeader(html.H2("Run history", className="h6 mb-0")),
+                    card_header("Run history"),
                     dbc.CardBody(
                         _history_table(history, queries.set_aside_counts(url)), className="p-0"
                     ),
@@ -72,7 +73,7 @@ def body(url: str, run: queries.RunInfo) -> html.Div:
             ),
             dbc.Card(
                 [
-                    dbc.CardHeader(html.H2("Rows set aside", className="h6 mb-0")),
+                    card_header("Rows set aside"),
                     dbc.CardBody(
                         [
                             html.Div(id=ids.RUNS_SET_ASIDE),
@@ -86,10 +87,10 @@ def body(url: str, run: queries.RunInfo) -> html.Div:
 
 
 def upload_card() -> dbc.Card:
-    limits = jobs.current_limits()
+    limits = uploads.current_limits()
     return dbc.Card(
         [
-            dbc.CardHeader(html.H2("Analyse a new file", className="h6 mb-0")),
+            card_header("Analyse a new file"),
             dbc.CardBody(
                 [
                     dcc.Upload(
@@ -189,7 +190,7 @@ def _history_table(history: pd.DataFrame, set_aside: dict[int, int]) -> dbc.Tabl
 
 
 def upload_outcome(result: dict) -> dbc.Alert:
-    """What became of an upload (jobs.run_upload's result): rejected with the reason, or
+    """What became of an upload (uploads.run_upload's result): rejected with the reason, or
     published with what was normalised and how many rows were set aside."""
     if "error" in result:
         return dbc.Alert([html.Strong("Not analysed. "), result["error"]], color="danger")

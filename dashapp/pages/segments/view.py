@@ -10,7 +10,7 @@ from dashapp.logic import explorer, explorer_link
 from dashapp.pages.common import page_header
 from dashapp.pages.segments import ids
 from dashapp.ui import theme
-from dashapp.ui.components import tool_graph_card
+from dashapp.ui.components import card_header, tool_graph_card
 from dashapp.ui.figures.common import empty_figure
 
 RANGE_IDS = {"Age": ids.SEG_AGE, "Salary": ids.SEG_SALARY, "Price": ids.SEG_PRICE}
@@ -300,12 +300,7 @@ def _axis_pickers(choices: explorer.Choices, view: explorer.View) -> html.Div:
 def _profile_card() -> dbc.Card:
     return dbc.Card(
         [
-            dbc.CardHeader(
-                [
-                    html.H2("Segment profiles", className="h6 mb-0"),
-                    html.Small("Of the matching customers.", className="text-muted"),
-                ]
-            ),
+            card_header("Segment profiles", "Of the matching customers."),
             dbc.CardBody(html.Div(id=ids.SEG_PROFILE_TABLE)),
         ],
         className="mb-3",
@@ -333,14 +328,9 @@ def _comparison_card(segments: pd.DataFrame, view: explorer.View) -> dbc.Card:
 
     return dbc.Card(
         [
-            dbc.CardHeader(
-                [
-                    html.H2("Compare two segments", className="h6 mb-0"),
-                    html.Small(
-                        "Customers matching the filters other than the segment choice.",
-                        className="text-muted",
-                    ),
-                ]
+            card_header(
+                "Compare two segments",
+                "Customers matching the filters other than the segment choice.",
             ),
             dbc.CardBody(
                 [

@@ -9,37 +9,33 @@ callbacks; nothing imports it.
 from dash import Input, Output, State, callback
 
 from dashapp.pages.what_if import ids, predict
-from dashapp.ui.ids import (
-    RUN_STORE,
-    WHATIF_AGE,
-    WHATIF_BAND,
-    WHATIF_GENDER,
-    WHATIF_PRICE,
-    WHATIF_PROBABILITY,
-    WHATIF_SALARY,
-)
+from dashapp.ui import ids as app_ids
 
 # The customer the what-if answers for, and the run whose model answers.
 CUSTOMER = [
-    Input(WHATIF_AGE, "value"),
-    Input(WHATIF_SALARY, "value"),
-    Input(WHATIF_PRICE, "value"),
-    Input(WHATIF_GENDER, "value"),
-    State(RUN_STORE, "data"),
+    Input(app_ids.WHATIF_AGE, "value"),
+    Input(app_ids.WHATIF_SALARY, "value"),
+    Input(app_ids.WHATIF_PRICE, "value"),
+    Input(app_ids.WHATIF_GENDER, "value"),
+    State(app_ids.RUN_STORE, "data"),
 ]
 
 
 @callback(
-    Output(WHATIF_PRICE, "value"),
+    Output(app_ids.WHATIF_PRICE, "value"),
     Input(ids.WI_PRODUCT, "value"),
-    State(RUN_STORE, "data"),
+    State(app_ids.RUN_STORE, "data"),
     prevent_initial_call=True,
 )
 def suggest_price(product, run_id):
     return predict.product_price(product, run_id)
 
 
-@callback(Output(WHATIF_PROBABILITY, "children"), Output(WHATIF_BAND, "children"), *CUSTOMER)
+@callback(
+    Output(app_ids.WHATIF_PROBABILITY, "children"),
+    Output(app_ids.WHATIF_BAND, "children"),
+    *CUSTOMER,
+)
 def update_probability(age, salary, price, gender, run_id):
     # Apart from the explanation and the curves, so that the number itself arrives first.
     return predict.probability(age, salary, price, gender, run_id)
@@ -61,7 +57,7 @@ def update_price_sensitivity(age, salary, price, gender, run_id):
     Output(ids.WI_SEGMENT_RESULT, "children"),
     Input(ids.WI_SEGMENT, "value"),
     Input(ids.WI_PRICE_CHANGE, "value"),
-    State(RUN_STORE, "data"),
+    State(app_ids.RUN_STORE, "data"),
 )
 def update_segment_what_if(segment, change_percent, run_id):
     return predict.segment_what_if(segment, change_percent, run_id)

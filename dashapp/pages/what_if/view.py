@@ -10,18 +10,10 @@ from dashapp.data import derived, queries
 from dashapp.logic import pricing
 from dashapp.pages.common import page_header
 from dashapp.pages.what_if import ids
+from dashapp.ui import ids as app_ids
 from dashapp.ui import theme
-from dashapp.ui.components import graph_card
+from dashapp.ui.components import card_header, graph_card
 from dashapp.ui.figures.common import empty_figure
-from dashapp.ui.ids import (
-    RUN_STORE,
-    WHATIF_AGE,
-    WHATIF_BAND,
-    WHATIF_GENDER,
-    WHATIF_PRICE,
-    WHATIF_PROBABILITY,
-    WHATIF_SALARY,
-)
 
 # The segment choice that stands for every customer.
 ALL_CUSTOMERS = "all"
@@ -39,7 +31,7 @@ def page(url: str, run: queries.RunInfo) -> html.Div:
         return html.Div([header, _no_model_alert("This run has no purchase model", data.notes)])
     return html.Div(
         [
-            dcc.Store(id=RUN_STORE, data=run.id),
+            dcc.Store(id=app_ids.RUN_STORE, data=run.id),
             header,
             dbc.Row(
                 [
@@ -143,20 +135,20 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
         for row in products.itertuples()
     ]
     inputs = [
-        labelled("Age", WHATIF_AGE, number(WHATIF_AGE, ranges["Age"]["median"])),
+        labelled("Age", app_ids.WHATIF_AGE, number(app_ids.WHATIF_AGE, ranges["Age"]["median"])),
         labelled(
             "Gender",
-            WHATIF_GENDER,
+            app_ids.WHATIF_GENDER,
             dbc.Select(
-                id=WHATIF_GENDER,
+                id=app_ids.WHATIF_GENDER,
                 options=[{"label": g, "value": g} for g in ranges["genders"]],
                 value=ranges["genders"][0],
             ),
         ),
         labelled(
             "Salary ($)",
-            WHATIF_SALARY,
-            number(WHATIF_SALARY, ranges["Salary"]["median"]),
+            app_ids.WHATIF_SALARY,
+            number(app_ids.WHATIF_SALARY, ranges["Salary"]["median"]),
         ),
         labelled(
             "Product",
@@ -175,21 +167,21 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
         ),
         labelled(
             "Price ($)",
-            WHATIF_PRICE,
-            number(WHATIF_PRICE, price, disabled=not uses_price),
+            app_ids.WHATIF_PRICE,
+            number(app_ids.WHATIF_PRICE, price, disabled=not uses_price),
             None if uses_price else "This run's model does not use price.",
         ),
     ]
     return dbc.Card(
         [
-            dbc.CardHeader(html.H2("Will this customer buy?", className="h6 mb-0")),
+            card_header("Will this customer buy?"),
             dbc.CardBody(
                 [
                     *inputs,
                     html.Hr(),
                     html.Div("Purchase probability", className="kpi-label"),
-                    html.Div(id=WHATIF_PROBABILITY, className="whatif-probability"),
-                    html.Div(id=WHATIF_BAND, className="mb-2", **{"aria-live": "polite"}),
+                    html.Div(id=app_ids.WHATIF_PROBABILITY, className="whatif-probability"),
+                    html.Div(id=app_ids.WHATIF_BAND, className="mb-2", **{"aria-live": "polite"}),
                     html.P(id=ids.WI_WHY, className="small mb-2"),
                     html.P(id=ids.WI_COUNTERFACTUAL, className="small fw-semibold mb-2"),
                     html.Small(
@@ -213,16 +205,11 @@ def _segment_card(data: queries.Overview) -> dbc.Card:
     ]
     return dbc.Card(
         [
-            dbc.CardHeader(
-                [
-                    html.H2("What if a segment's prices change?", className="h6 mb-0"),
-                    html.Small(
-                        "Every customer predicted at their own price and at the changed price; "
-                        "expected purchases add up probabilities, expected revenue adds up "
-                        "probability × price.",
-                        className="text-muted",
-                    ),
-                ]
+            card_header(
+                "What if a segment's prices change?",
+                "Every customer predicted at their own price and at the changed price; "
+                "expected purchases add up probabilities, expected revenue adds up "
+                "probability × price.",
             ),
             dbc.CardBody(
                 dbc.Row(

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analytics.validation.customer_file import InputError
-from dashapp.jobs import uploads as jobs
+from dashapp.jobs import uploads
 from dashapp.logic import comparison
 from dashapp.ui.figures.runs import segment_moves
 
@@ -62,14 +62,14 @@ def payload(text: bytes) -> str:
 
 
 def test_save_upload_keeps_a_safe_name(tmp_path):
-    path = jobs.save_upload(payload(b"a,b\n1,2\n"), "../../etc/My shop.csv", tmp_path, 1_000)
+    path = uploads.save_upload(payload(b"a,b\n1,2\n"), "../../etc/My shop.csv", tmp_path, 1_000)
     assert path.name == "My_shop.csv" and path.parent.parent == tmp_path
     assert path.read_bytes() == b"a,b\n1,2\n"
 
 
 def test_save_upload_refuses_large_and_non_csv_files(tmp_path):
     with pytest.raises(InputError, match="larger than the upload limit"):
-        jobs.save_upload(payload(b"x" * 5_000), "big.csv", tmp_path, 1_000)
+        uploads.save_upload(payload(b"x" * 5_000), "big.csv", tmp_path, 1_000)
     with pytest.raises(InputError, match=r"only \.csv files"):
-        jobs.save_upload(payload(b"x"), "model.pkl", tmp_path, 1_000)
+        uploads.save_upload(payload(b"x"), "model.pkl", tmp_path, 1_000)
     assert list(tmp_path.iterdir()) == []
