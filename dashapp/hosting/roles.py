@@ -37,8 +37,10 @@ def _checked(role: str, where: str) -> str:
 
 def _page_roles(pages: list[ModuleType]) -> dict[str, str]:
     """{path: role}, least privileged first and then in navigation order."""
+    for page in pages:
+        _checked(page.PAGE_ROLE, page.__name__)
     ranked = sorted(pages, key=lambda page: (LADDER.index(page.PAGE_ROLE), page.ORDER))
-    return {page.PATH: _checked(page.PAGE_ROLE, page.__name__) for page in ranked}
+    return {page.PATH: page.PAGE_ROLE for page in ranked}
 
 
 def _component_roles(declarations: Iterable[ModuleType]) -> dict[str, str]:
