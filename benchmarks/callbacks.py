@@ -20,7 +20,7 @@ import plotly
 from analytics.config import Settings
 from analytics.steps.classifier import customer_frame
 from dashapp.app import create_app
-from dashapp.data import queries
+from dashapp.data import derived, queries
 
 
 def timed(call: tuple) -> tuple[float, int]:
@@ -57,16 +57,21 @@ def bare_predict(url: str, rng: np.random.Generator, calls: int) -> list[float]:
 
 def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
     """Per callback, a maker of (function, arguments) with fresh random inputs."""
+    # Dash's page discovery runs each page's layout and callbacks modules as pages.<page>.<module>.
     pages = {
-        name: sys.modules[f"dashapp.pages.{name}"]
+        name: sys.modules[f"pages.{name}.layout"]
         for name in ("overview", "segments", "model", "what_if", "runs")
+    }
+    callbacks = {
+        name: sys.modules[f"pages.{name}.callbacks"]
+        for name in ("segments", "model", "what_if", "runs")
     }
     run = queries.latest_run(url)
     data = queries.overview(url, run.id)
     ranges = data.feature_ranges
     segments = data.segments["segment"].tolist()
     has_price = "Price" in ranges
-    products = list(queries.product_prices(url, run.id)) if has_price else []
+    products = list(derived.product_prices(url, run.id)) if has_price else []
 
     def uniform(column: str) -> float:
         return float(rng.uniform(ranges[column]["min"], ranges[column]["max"]))
@@ -100,7 +105,7 @@ def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
             "min_probability": float(rng.choice([0.0, 0.25, 0.5])),
         }
 
-    what_if, seg, model, runs = (pages[n] for n in ("what_if", "segments", "model", "runs"))
+    what_if, seg, model, runs = (callbacks[n] for n in ("what_if", "segments", "model", "runs"))
     made = {f"{name} layout": (lambda page=page: (page.layout, ())) for name, page in pages.items()}
     made.update(
         {

@@ -1,6 +1,7 @@
-"""What the pages read from the database. A published run never changes, so reads are cached
-per run id (dashapp.data.cache); only `latest_run` goes to the database on every page load, and it
-clears the caches when a new run has been published."""
+"""What the pages read from the database, and nothing else (what they derive from it is in
+dashapp.data.derived). A published run never changes, so reads are cached per run id
+(dashapp.data.cache); only `latest_run` goes to the database on every page load, and it clears the
+caches when a new run has been published."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +18,6 @@ from analytics.steps.classifier import load_model
 from analytics.validation import quarantine
 from analytics.validation.quarantine import BadRow
 from dashapp.data import cache
-from dashapp.logic import comparison, pricing
-from dashapp.ui import theme
 
 
 def app_database_url() -> str:
@@ -247,27 +246,6 @@ def webhook_deliveries(url: str) -> pd.DataFrame:
     )
 
 
-def segment_label_map(url: str, run_id: int) -> dict[int, str]:
-    """Each segment of a run and its label ("2. Older mid earners, …")."""
-    names = overview(url, run_id).segments.set_index("segment")["name"]
-    return {int(segment): theme.segment_label(segment, name) for segment, name in names.items()}
-
-
-@cache.per_run
-def segment_moves(url: str, previous_id: int, run_id: int) -> pd.DataFrame:
-    """Who moved between the segments of two runs; both runs are published, so it is cached."""
-    with _sessions(url)() as session:
-        previous, current = (
-            repository.run_segment_members(session, rid) for rid in (previous_id, run_id)
-        )
-    return comparison.segment_moves(
-        previous,
-        current,
-        segment_label_map(url, previous_id),
-        segment_label_map(url, run_id),
-    )
-
-
 MODEL_METRICS = ("roc_auc", "pr_auc", "brier", "log_loss", "accuracy", "f1")
 
 
@@ -345,56 +323,8 @@ def _selected_model(stored) -> SelectedModel:
     )
 
 
-@cache.per_run
-def product_prices(url: str, run_id: int) -> pd.DataFrame:
-    """Each product of a run with its customers and most common price, most common first."""
-    return pricing.typical_prices(customers(url, run_id))
-
-
-@dataclass(frozen=True)
-class SegmentPrediction:
-    """A segment's model inputs (a seeded sample of at most pricing.SEGMENT_ROWS customers), their
-    purchase probabilities at today's prices, and how many customers the segment has."""
-
-    rows: pd.DataFrame
-    probability: pd.Series
-    customers: int
-
-
-@cache.process_local(maxsize=16)
-def segment_prediction(url: str, run_id: int, segment: int | None) -> SegmentPrediction | None:
-    """Today's predictions for a segment (None: every customer), computed once per run and
-    segment so that a what-if price change only predicts the changed prices. None without a
-    model. Callers must not modify what they get."""
-    model = purchase_model(url, run_id)
-    if model is None:
-        return None
-    frame = customers(url, run_id)
-    members = frame if segment is None else frame[frame["segment"] == segment]
-    rows = pricing.sample_rows(
-        members[model.features], pricing.SEGMENT_ROWS, pricing.SEGMENT_SAMPLE_SEED
-    )
-    probability = pd.Series(model.estimator.predict_proba(rows)[:, 1], index=rows.index)
-    return SegmentPrediction(rows, probability, len(members))
-
-
-@cache.per_run
-def explorer_choices(url: str, run_id: int):
-    """What the segment explorer offers to filter a run's customers on."""
-    # Imported here: queries is imported by every page, the explorer's helpers by one.
-    from dashapp.logic import explorer
-
-    segments = overview(url, run_id).segments["segment"]
-    return explorer.choices_for(customers(url, run_id), segments.tolist())
-
-
-@cache.process_local(maxsize=2)
-def audience_csv_lines(url: str, run_id: int) -> tuple:
-    """A run's customers as audience CSV: the header and an array of one line per customer,
-    rendered once per run, so that exporting a filtered audience picks lines (milliseconds)
-    instead of writing 100k rows of CSV again (a third of a second)."""
-    from dashapp.logic import export
-
-    segments = overview(url, run_id).segments
-    names = dict(zip(segments["segment"], segments["name"], strict=True))
-    return export.csv_lines(export.audience_frame(customers(url, run_id), names))
+def segment_members(url: str, run_id: int) -> pd.DataFrame:
+    """Each customer of a run (by Customer ID) and their segment; not cached: only the moves
+    between two runs, derived from them, are (dashapp.data.derived.segment_moves)."""
+    with _sessions(url)() as session:
+        return repository.run_segment_members(session, run_id)

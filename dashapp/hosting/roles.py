@@ -1,93 +1,62 @@
 """Who may open what: a cumulative ladder of roles, the role each page needs, and the role each
-dashboard callback needs, judged from the components it reads and writes."""
+dashboard callback needs, judged from the components it reads and writes.
 
+Each page declares both in its ids module (dashapp/pages/<page>/ids.py: PATH, ORDER, PAGE_ROLE
+and CALLBACK_ROLES), found here by walking dashapp.pages, so that a page's ids live in one place
+and a new page cannot be forgotten. The ids modules import nothing, so neither does this one
+import Dash.
+"""
+
+import importlib
+import pkgutil
 from collections.abc import Iterable
+from types import ModuleType
 
+import dashapp.pages
 from dashapp.ui import ids
 
 VIEWER, ANALYST, SALES, ADMIN = "viewer", "analyst", "sales", "admin"
 # Each role may do everything the roles before it may.
 LADDER = (VIEWER, ANALYST, SALES, ADMIN)
 
-PAGE_ROLES = {
-    "/": VIEWER,
-    "/model": VIEWER,
-    "/segments": ANALYST,
-    "/runs": ANALYST,
-    "/what-if": SALES,
-    "/users": ADMIN,
-}
 
-# Components by the role of the page that owns them. The what-if inputs and the probability are
-# on the overview too, so they belong to viewers; the explanation, price curves and segment
-# pricing are only on /what-if. Uploading a file starts a run, which only admins may do.
-_COMPONENTS = {
-    VIEWER: (
-        ids.RUN_STORE,
-        ids.WHATIF_AGE,
-        ids.WHATIF_SALARY,
-        ids.WHATIF_PRICE,
-        ids.WHATIF_GENDER,
-        ids.WHATIF_PROBABILITY,
-        ids.WHATIF_BAND,
-        ids.MODEL_THRESHOLD,
-        ids.MODEL_CONFUSION,
-        ids.MODEL_REACH,
-    ),
-    ANALYST: (
-        ids.SEG_GENDER,
-        ids.SEG_AGE,
-        ids.SEG_SALARY,
-        ids.SEG_PRICE,
-        ids.SEG_SEGMENTS,
-        ids.SEG_PURCHASED,
-        ids.SEG_PROBABILITY,
-        ids.SEG_RESET,
-        ids.SEG_COUNT,
-        ids.SEG_X_AXIS,
-        ids.SEG_Y_AXIS,
-        ids.SEG_SAMPLE_NOTE,
-        ids.SEG_PROFILE_TABLE,
-        ids.SEG_COMPARE_A,
-        ids.SEG_COMPARE_B,
-        ids.SEG_COMPARISON,
-        ids.SEG_EXPORT,
-        ids.SEG_DOWNLOAD,
-        ids.SEG_URL,
-        ids.SEG_SCATTER,
-        ids.SEG_DISTRIBUTION,
-        ids.SEG_RUN,
-        ids.SEG_SELECTION,
-        ids.SEG_SELECTION_NOTE,
-        ids.SEG_CLEAR_SELECTION,
-        ids.SEG_SELECTION_EVENT,
-        ids.RUNS_COMPARE,
-        ids.RUNS_COMPARISON,
-        ids.RUNS_SET_ASIDE,
-        ids.RUNS_SET_ASIDE_EXPORT,
-        ids.RUNS_SET_ASIDE_DOWNLOAD,
-    ),
-    SALES: (
-        ids.WI_PRODUCT,
-        ids.WI_WHY,
-        ids.WI_CONTRIBUTIONS,
-        ids.WI_SENSITIVITY,
-        ids.WI_COUNTERFACTUAL,
-        ids.WI_SEGMENT,
-        ids.WI_PRICE_CHANGE,
-        ids.WI_SEGMENT_RESULT,
-    ),
-    ADMIN: (
-        ids.RUNS_UPLOAD,
-        ids.RUNS_PROGRESS,
-        ids.RUNS_STATUS,
-        ids.RUNS_ERROR,
-        ids.RUNS_BODY,
-    ),
-}
-COMPONENT_ROLES = {
-    component: role for role, components in _COMPONENTS.items() for component in components
-}
+def _page_declarations() -> list[ModuleType]:
+    """The ids module of every page folder under dashapp/pages."""
+    return [
+        importlib.import_module(f"{dashapp.pages.__name__}.{page.name}.ids")
+        for page in pkgutil.iter_modules(dashapp.pages.__path__)
+        if page.ispkg
+    ]
+
+
+def _checked(role: str, where: str) -> str:
+    if role not in LADDER:
+        raise ValueError(f"{where} names the role {role!r}, which is not one of {LADDER}")
+    return role
+
+
+def _page_roles(pages: list[ModuleType]) -> dict[str, str]:
+    """{path: role}, least privileged first and then in navigation order."""
+    for page in pages:
+        _checked(page.PAGE_ROLE, page.__name__)
+    ranked = sorted(pages, key=lambda page: (LADDER.index(page.PAGE_ROLE), page.ORDER))
+    return {page.PATH: page.PAGE_ROLE for page in ranked}
+
+
+def _component_roles(declarations: Iterable[ModuleType]) -> dict[str, str]:
+    """{component id: role}; an id declared by two modules is a mistake, so it is refused."""
+    roles: dict[str, str] = {}
+    for module in declarations:
+        for component, role in module.CALLBACK_ROLES.items():
+            if component in roles:
+                raise ValueError(f"{module.__name__} declares {component!r} a second time")
+            roles[component] = _checked(role, module.__name__)
+    return roles
+
+
+_PAGES = _page_declarations()
+PAGE_ROLES = _page_roles(_PAGES)
+COMPONENT_ROLES = _component_roles([ids, *_PAGES])
 # Dash's own page router: it answers with the layout of the page named by its pathname input.
 PAGE_ROUTER = "_pages_content"
 

@@ -3,8 +3,7 @@ customers match, the scatter sample and selection, and segment profiles and comp
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from math import ceil, floor, isfinite, log10
-from urllib.parse import urlencode
+from math import ceil, floor, log10
 
 import numpy as np
 import pandas as pd
@@ -122,113 +121,6 @@ def default_view(choices: Choices) -> View:
     return View(axes[0], axes[min(1, len(axes) - 1)], compare)
 
 
-# The query string: readable, shareable, and lenient on the way in (a value that does not fit
-# this run falls back to its default rather than failing the page).
-
-
-def query_string(filters: Filters, view: View, choices: Choices) -> str:
-    """`?…` holding whatever differs from the defaults, or '' when nothing does."""
-    default = default_filters(choices)
-    params = {}
-    if set(filters.genders) != set(default.genders):
-        params["gender"] = ",".join(g for g in choices.genders if g in filters.genders)
-    for column, (low, high) in _active_ranges(filters, choices).items():
-        params[column.lower()] = f"{_plain(low)}-{_plain(high)}"
-    if set(filters.segments) != set(default.segments):
-        params["segment"] = ",".join(str(s + 1) for s in sorted(filters.segments))
-    if filters.purchased != "all":
-        params["purchased"] = filters.purchased
-    if choices.has_probability and filters.min_probability > 0:
-        params["min_probability"] = _plain(filters.min_probability)
-    if filters.selection:
-        params["sel"] = _selection_text(filters.selection)
-    default_axes = default_view(choices)
-    if view.x != default_axes.x:
-        params["x"] = view.x
-    if view.y != default_axes.y:
-        params["y"] = view.y
-    if tuple(view.compare) != default_axes.compare:
-        params["compare"] = f"{view.compare[0] + 1},{view.compare[1] + 1}"
-    return f"?{urlencode(params, safe=',')}" if params else ""
-
-
-def from_query(query: Mapping[str, str | list[str]], choices: Choices) -> tuple[Filters, View]:
-    """Filters and view from query parameters (as Dash Pages passes them to a layout)."""
-
-    def text(name: str) -> str | None:
-        value = query.get(name)
-        return ",".join(value) if isinstance(value, list) else value
-
-    default, view = default_filters(choices), default_view(choices)
-    genders = default.genders
-    if (gender := text("gender")) is not None:
-        wanted = {g.strip().lower() for g in gender.split(",")}
-        genders = tuple(g for g in choices.genders if g.lower() in wanted)
-    ranges = dict(default.ranges)
-    for column, slider in choices.sliders.items():
-        bounds = _numbers(text(column.lower()), "-")
-        if bounds is not None and len(bounds) == 2:
-            low, high = sorted(bounds)
-            ranges[column] = (max(low, slider.low), min(high, slider.high))
-    segments = default.segments
-    if (segment := text("segment")) is not None:
-        numbers = _numbers(segment, ",") or []
-        segments = tuple(s for s in choices.segments if s + 1 in numbers)
-    purchased = text("purchased")
-    x, y = text("x"), text("y")
-    compare = [s - 1 for s in (_numbers(text("compare"), ",") or [])]
-    if len(compare) != 2 or not set(compare) <= set(choices.segments):
-        compare = view.compare
-    return (
-        Filters(
-            genders=genders,
-            ranges=ranges,
-            segments=segments,
-            purchased=purchased if purchased in PURCHASE_CHOICES else "all",
-            selection=_parse_selection(text("sel"), choices),
-            min_probability=_min_probability(text("min_probability"), choices),
-        ),
-        View(
-            x if x in choices.axes else view.x,
-            y if y in choices.axes else view.y,
-            (int(compare[0]), int(compare[1])),
-        ),
-    )
-
-
-def _min_probability(text: str | None, choices: Choices) -> float:
-    """A probability from 0 to 1 when the run has probabilities; otherwise no minimum."""
-    values = _numbers(text, ",")
-    if not choices.has_probability or not values or len(values) > 1 or not 0 <= values[0] <= 1:
-        return 0.0
-    return values[0]
-
-
-def _active_ranges(filters: Filters, choices: Choices) -> dict[str, tuple[float, float]]:
-    """The ranges that narrow the customers: present in the run and inside their slider."""
-    active = {}
-    for column, slider in choices.sliders.items():
-        value = filters.ranges.get(column)
-        if value is not None and (value[0] > slider.low or value[1] < slider.high):
-            active[column] = (value[0], value[1])
-    return active
-
-
-def _plain(value: float) -> str:
-    """A number as people write it: 30000, not 30000.0 or 3e+04."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
-
-
-def _numbers(text: str | None, separator: str) -> list[float] | None:
-    if not text:
-        return None
-    try:
-        values = [float(part) for part in text.split(separator)]
-    except ValueError:
-        return None
-    return values if all(isfinite(v) for v in values) else None
-
-
 # The scatter selection, stored as {"kind": "box" | "lasso", "x": column, "y": column,
 # "xs": [...], "ys": [...]}: a box keeps its two x and two y bounds, a lasso its vertices.
 
@@ -312,30 +204,17 @@ def _rounded(values: list[float]) -> list[float]:
     return [float(f"{float(v):.6g}") for v in values]
 
 
-def _selection_text(selection: Mapping) -> str:
-    if selection["kind"] == "box":
-        numbers = [*selection["xs"], *selection["ys"]]
-    else:
-        numbers = [n for xy in zip(selection["xs"], selection["ys"], strict=True) for n in xy]
-    return ",".join([selection["kind"], selection["x"], selection["y"], *map(_plain, numbers)])
-
-
-def _parse_selection(text: str | None, choices: Choices) -> dict | None:
-    parts = (text or "").split(",")
-    if len(parts) < 3 or parts[0] not in ("box", "lasso"):
-        return None
-    kind, x, y = parts[:3]
-    numbers = _numbers(",".join(parts[3:]), ",")
-    if x not in choices.axes or y not in choices.axes or numbers is None:
-        return None
-    if kind == "box" and len(numbers) == 4:
-        return {"kind": kind, "x": x, "y": y, "xs": sorted(numbers[:2]), "ys": sorted(numbers[2:])}
-    if kind == "lasso" and len(numbers) >= 6 and len(numbers) % 2 == 0:
-        return {"kind": kind, "x": x, "y": y, "xs": numbers[0::2], "ys": numbers[1::2]}
-    return None
-
-
 # Which customers match.
+
+
+def active_ranges(filters: Filters, choices: Choices) -> dict[str, tuple[float, float]]:
+    """The ranges that narrow the customers: present in the run and inside their slider."""
+    active = {}
+    for column, slider in choices.sliders.items():
+        value = filters.ranges.get(column)
+        if value is not None and (value[0] > slider.low or value[1] < slider.high):
+            active[column] = (value[0], value[1])
+    return active
 
 
 def masks(customers: pd.DataFrame, filters: Filters, choices: Choices) -> Masks:
@@ -343,7 +222,7 @@ def masks(customers: pd.DataFrame, filters: Filters, choices: Choices) -> Masks:
     others = np.ones(rows, dtype=bool)
     if set(filters.genders) != set(choices.genders):
         others &= customers["Gender"].isin(filters.genders).to_numpy()
-    for column, (low, high) in _active_ranges(filters, choices).items():
+    for column, (low, high) in active_ranges(filters, choices).items():
         values = customers[column].to_numpy()
         others &= (values >= low) & (values <= high)
     if filters.purchased != "all":

@@ -196,3 +196,23 @@ def segment_sample_note(outcome: SegmentOutcome) -> str:
 # A segment what-if predicts at most this many customers (a seeded sample) and scales up.
 SEGMENT_ROWS = 20_000
 SEGMENT_SAMPLE_SEED = 42
+
+
+@dataclass(frozen=True)
+class SegmentPrediction:
+    """A segment's model inputs (a seeded sample of at most SEGMENT_ROWS customers), their
+    purchase probabilities at today's prices, and how many customers the segment has."""
+
+    rows: pd.DataFrame
+    probability: pd.Series
+    customers: int
+
+
+def predict_segment(
+    estimator, features: list[str], customers: pd.DataFrame, segment: int | None
+) -> SegmentPrediction:
+    """Today's purchase probabilities of a segment's customers (None: every customer)."""
+    members = customers if segment is None else customers[customers["segment"] == segment]
+    rows = sample_rows(members[features], SEGMENT_ROWS, SEGMENT_SAMPLE_SEED)
+    probability = pd.Series(estimator.predict_proba(rows)[:, 1], index=rows.index)
+    return SegmentPrediction(rows, probability, len(members))

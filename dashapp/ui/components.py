@@ -1,46 +1,13 @@
 """Small layout pieces shared by the pages."""
 
-from collections.abc import Callable
-
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 from dash.development.base_component import Component
-from sqlalchemy.exc import SQLAlchemyError
 
-from analytics.db.session import describe_failure, forget_engine, safe_url
-from dashapp.data import queries
+from analytics.db.session import describe_failure, safe_url
 from dashapp.ui import ids, theme
-
-
-def for_latest_run(render: Callable[[str, queries.RunInfo], Component]) -> Component:
-    """Render a page for the latest published run, or the designed empty or error state."""
-    url = queries.app_database_url()
-    try:
-        run = queries.latest_run(url)
-        return empty_state(url) if run is None else render(url, run)
-    except SQLAlchemyError as error:
-        # The next request reconnects (and migrates, should the database come back empty).
-        forget_engine(url)
-        return error_state(url, error)
-
-
-def page_header(title: str, run: queries.RunInfo, notes: list[str] = ()) -> html.Div:
-    """The page title and which run (file, size, time) everything below comes from."""
-    return html.Div(
-        [
-            html.H1(title, className="h3 mb-1"),
-            html.P(
-                f"Run {run.id} · {run.input_name} · {run.rows:,} customers · "
-                f"published {run.created_at:%d %b %Y %H:%M} UTC",
-                className="text-muted mb-3",
-                id=ids.RUN_BADGE,
-            ),
-            *[dbc.Alert(note, color="secondary", className="py-2") for note in notes],
-        ]
-    )
-
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -49,6 +16,23 @@ GRAPH_CONFIG = {
     # Plotly's "share chart" button would upload the data to a third-party service.
     "modeBarButtonsToRemove": ["sendChartToCloud"],
 }
+
+
+def card_header(title: str, subtitle: Component | str | list | None = None) -> dbc.CardHeader:
+    """A card's title, and a muted line under it that says what the card shows."""
+    heading = html.H2(title, className="h6 mb-0")
+    if not subtitle:
+        return dbc.CardHeader(heading)
+    return dbc.CardHeader([heading, html.Small(subtitle, className="text-muted")])
+
+
+def card_row(cards: list[Component], id: str | None = None, **widths: int) -> dbc.Row:
+    """Cards side by side, each in a column of `widths` (Bootstrap breakpoints: lg=6, …)."""
+    return dbc.Row(
+        [dbc.Col(card, **widths) for card in cards],
+        className="g-3 mb-3",
+        **({"id": id} if id else {}),
+    )
 
 
 def kpi_card(label: str, value: str, detail: str | None = None) -> dbc.Card:
@@ -69,12 +53,7 @@ def graph_card(
 ) -> dbc.Card:
     return dbc.Card(
         [
-            dbc.CardHeader(
-                [
-                    html.H2(title, className="h6 mb-0"),
-                    html.Small(subtitle, className="text-muted") if subtitle else None,
-                ]
-            ),
+            card_header(title, subtitle),
             dbc.CardBody(
                 dcc.Graph(
                     id=graph_id, figure=figure, config=GRAPH_CONFIG, style={"height": f"{height}px"}
@@ -140,12 +119,7 @@ def tool_graph_card(
     }
     return dbc.Card(
         [
-            dbc.CardHeader(
-                [
-                    html.H2(title, className="h6 mb-0"),
-                    html.Small(subtitle, className="text-muted") if subtitle else None,
-                ]
-            ),
+            card_header(title, subtitle),
             dbc.CardBody(
                 [
                     tools,

@@ -1,4 +1,5 @@
-"""Component ids, in one place: tests and users rely on them staying stable."""
+"""App-wide component ids (each page keeps its own in dashapp/pages/<page>/ids.py): tests and
+users rely on them staying stable."""
 
 RUN_STORE = "run-id"
 RUN_BADGE = "run-badge"
@@ -9,14 +10,8 @@ NAV_TOGGLER = "nav-toggler"
 NAV_COLLAPSE = "nav-collapse"
 NAV_LINK = "nav-link"  # pattern-matching type: {"type": NAV_LINK, "page": path}
 
-KPI_CARDS = "kpi-cards"
-AGE_DISTRIBUTION = "age-distribution"
-SALARY_BY_PURCHASE = "salary-by-purchase"
-CORRELATION_HEATMAP = "correlation-heatmap"
-SEGMENT_DISTRIBUTION = "segment-distribution"
-CLUSTER_SCATTER = "cluster-scatter"
-SEGMENT_TABLE = "segment-table"
-
+# The customer what-if: one customer's inputs and purchase probability, on the overview and on
+# /what-if (whose callbacks answer both).
 WHATIF_AGE = "whatif-age"
 WHATIF_SALARY = "whatif-salary"
 WHATIF_PRICE = "whatif-price"
@@ -27,75 +22,17 @@ WHATIF_BAND = "whatif-band"
 EMPTY_STATE = "empty-state"
 ERROR_STATE = "error-state"
 
-# /segments: the segment explorer
-SEG_GENDER = "seg-filter-gender"
-SEG_AGE = "seg-filter-age"
-SEG_SALARY = "seg-filter-salary"
-SEG_PRICE = "seg-filter-price"
-SEG_SEGMENTS = "seg-filter-segments"
-SEG_PURCHASED = "seg-filter-purchased"
-SEG_PROBABILITY = "seg-filter-probability"
-SEG_RESET = "seg-filter-reset"
-SEG_COUNT = "seg-count"
-SEG_X_AXIS = "seg-x-axis"
-SEG_Y_AXIS = "seg-y-axis"
-SEG_SAMPLE_NOTE = "seg-sample-note"
-SEG_PROFILE_TABLE = "seg-profile-table"
-SEG_COMPARE_A = "seg-compare-a"
-SEG_COMPARE_B = "seg-compare-b"
-SEG_COMPARISON = "seg-comparison"
-SEG_EXPORT = "seg-export"
-SEG_DOWNLOAD = "seg-download"
-SEG_URL = "seg-url"
-
-# /model
-MODEL_TABLE = "model-comparison"
-MODEL_ROC = "model-roc"
-MODEL_PR = "model-pr"
-MODEL_CALIBRATION = "model-calibration"
-MODEL_LIFT = "model-lift"
-MODEL_IMPORTANCE = "model-importance"
-MODEL_THRESHOLD = "model-threshold"
-MODEL_CONFUSION = "model-confusion"
-MODEL_REACH = "model-reach"
-
-# /what-if
-WI_PRODUCT = "wi-product"
-WI_CONTRIBUTIONS = "wi-contributions"
-WI_SENSITIVITY = "wi-price-sensitivity"
-WI_COUNTERFACTUAL = "wi-counterfactual"
-WI_SEGMENT = "wi-segment"
-WI_PRICE_CHANGE = "wi-price-change"
-WI_SEGMENT_RESULT = "wi-segment-result"
-
-# /runs
-RUNS_TABLE = "runs-table"
-RUNS_COMPARE = "runs-compare"
-RUNS_UPLOAD = "runs-upload"
-RUNS_PROGRESS = "runs-progress"
-RUNS_STATUS = "runs-status"
-RUNS_ERROR = "runs-error"
-RUNS_WEBHOOKS = "runs-webhooks"
-RUNS_BODY = "runs-body"
-RUNS_COMPARISON = "runs-comparison"
-
-# /model: the designed state of a run that has no purchase model
-MODEL_MISSING = "model-missing"
-
-# /segments, continued
-SEG_SCATTER = "segments-scatter"
-SEG_DISTRIBUTION = "segments-distribution"
-SEG_RUN = "seg-run-id"
-SEG_SELECTION = "seg-selection"
-SEG_SELECTION_NOTE = "seg-selection-note"
-SEG_CLEAR_SELECTION = "seg-clear-selection"
-WI_WHY = "wi-why"
-SEG_SELECTION_EVENT = "seg-selection-event"
-# /runs: the rows a run set aside (quarantined)
-RUNS_SET_ASIDE = "runs-set-aside"
-RUNS_SET_ASIDE_EXPORT = "runs-set-aside-export"
-RUNS_SET_ASIDE_DOWNLOAD = "runs-set-aside-download"
-
-# /users (admins)
-USERS_TABLE = "users-table"
-TOKENS_TABLE = "tokens-table"
+# The role a callback needs for each app-wide component it reads or writes (see
+# dashapp.hosting.roles): the run store and the customer what-if are on pages viewers open.
+CALLBACK_ROLES = dict.fromkeys(
+    (
+        RUN_STORE,
+        WHATIF_AGE,
+        WHATIF_SALARY,
+        WHATIF_PRICE,
+        WHATIF_GENDER,
+        WHATIF_PROBABILITY,
+        WHATIF_BAND,
+    ),
+    "viewer",
+)

@@ -8,17 +8,18 @@ from analytics.config import Settings
 from analytics.steps.classifier import predict_probability
 from dashapp.app import create_app
 from dashapp.data import queries
+from dashapp.pages.overview import ids as overview_ids
 from dashapp.ui import ids, theme
 from tests.browser.plots import points_drawn
 
 pytestmark = pytest.mark.browser
 
 GRAPHS = [
-    ids.AGE_DISTRIBUTION,
-    ids.SALARY_BY_PURCHASE,
-    ids.CORRELATION_HEATMAP,
-    ids.SEGMENT_DISTRIBUTION,
-    ids.CLUSTER_SCATTER,
+    overview_ids.AGE_DISTRIBUTION,
+    overview_ids.SALARY_BY_PURCHASE,
+    overview_ids.CORRELATION_HEATMAP,
+    overview_ids.SEGMENT_DISTRIBUTION,
+    overview_ids.CLUSTER_SCATTER,
 ]
 
 
@@ -30,16 +31,16 @@ def expected_probability(db: str, age, salary, price, gender) -> str:
 
 def test_overview_draws_every_figure_with_data(dash_duo, published_db):
     dash_duo.start_server(create_app(Settings(database_url=published_db)))
-    dash_duo.wait_for_element(f"#{ids.CLUSTER_SCATTER} .main-svg", timeout=20)
+    dash_duo.wait_for_element(f"#{overview_ids.CLUSTER_SCATTER} .main-svg", timeout=20)
 
     for graph in GRAPHS:
         assert points_drawn(dash_duo, graph) > 0, f"{graph} drew nothing"
     overview = queries.overview(published_db, queries.latest_run(published_db).id)
-    assert points_drawn(dash_duo, ids.CLUSTER_SCATTER) == 3_000
-    assert points_drawn(dash_duo, ids.SEGMENT_DISTRIBUTION) == len(overview.segments)
-    kpis = dash_duo.find_element(f"#{ids.KPI_CARDS}").text
+    assert points_drawn(dash_duo, overview_ids.CLUSTER_SCATTER) == 3_000
+    assert points_drawn(dash_duo, overview_ids.SEGMENT_DISTRIBUTION) == len(overview.segments)
+    kpis = dash_duo.find_element(f"#{overview_ids.KPI_CARDS}").text
     assert "3,000" in kpis and theme.percent(overview.kpis["purchase_rate"]) in kpis
-    table_rows = dash_duo.find_elements(f"#{ids.SEGMENT_TABLE} tbody tr")
+    table_rows = dash_duo.find_elements(f"#{overview_ids.SEGMENT_TABLE} tbody tr")
     assert len(table_rows) == len(overview.segments)
     assert dash_duo.get_logs() == []
 
@@ -89,7 +90,7 @@ def test_unreadable_database_shows_results_unavailable(dash_duo, tmp_path):
 def test_narrow_screen_shows_the_page_links_behind_the_menu_button(dash_duo, published_db):
     dash_duo.driver.set_window_size(600, 900)  # below Bootstrap's md breakpoint (768 px)
     dash_duo.start_server(create_app(Settings(database_url=published_db)))
-    dash_duo.wait_for_element(f"#{ids.KPI_CARDS}", timeout=20)
+    dash_duo.wait_for_element(f"#{overview_ids.KPI_CARDS}", timeout=20)
     segments_link = dash_duo.find_element(f"#{ids.NAV_COLLAPSE} a[href='/segments']")
     assert not segments_link.is_displayed()
 

@@ -7,6 +7,7 @@ from analytics.config import Settings
 from analytics.io.sample import generate_customers
 from dashapp.app import create_app
 from dashapp.data import queries
+from dashapp.pages.runs import ids as runs_ids
 from dashapp.ui import ids
 from tests.integration.test_hostile import CORPUS
 
@@ -24,9 +25,9 @@ def runs_page(dash_duo, own_db, tmp_path, monkeypatch):
 
 def upload(dash_duo, path, outcome: str) -> str:
     """Upload the file; the outcome's text once it contains `outcome`."""
-    dash_duo.find_element(f"#{ids.RUNS_UPLOAD} input[type=file]").send_keys(str(path))
-    dash_duo.wait_for_contains_text(f"#{ids.RUNS_ERROR}", outcome, timeout=90)
-    return dash_duo.find_element(f"#{ids.RUNS_ERROR}").text
+    dash_duo.find_element(f"#{runs_ids.RUNS_UPLOAD} input[type=file]").send_keys(str(path))
+    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_ERROR}", outcome, timeout=90)
+    return dash_duo.find_element(f"#{runs_ids.RUNS_ERROR}").text
 
 
 def injected(dash_duo) -> bool:
@@ -55,11 +56,11 @@ def test_quarantined_rows_are_counted_and_explained(runs_page, own_db):
     assert message.startswith(f"Published run {latest.id}: 30 customers")
     assert "1 row was set aside (quarantined)" in message
     assert "1 row was dropped for repeating a later row exactly" in message
-    runs_page.wait_for_contains_text(f"#{ids.RUNS_SET_ASIDE}", f"Run {latest.id} set 1 row")
-    panel = runs_page.find_element(f"#{ids.RUNS_SET_ASIDE}").text
+    runs_page.wait_for_contains_text(f"#{runs_ids.RUNS_SET_ASIDE}", f"Run {latest.id} set 1 row")
+    panel = runs_page.find_element(f"#{runs_ids.RUNS_SET_ASIDE}").text
     assert "column 'Customer ID' repeats later in the file with different data 1" in panel
-    assert runs_page.find_element(f"#{ids.RUNS_SET_ASIDE_EXPORT}").is_displayed()
-    history = runs_page.find_element(f"#{ids.RUNS_TABLE} tbody tr").text
+    assert runs_page.find_element(f"#{runs_ids.RUNS_SET_ASIDE_EXPORT}").is_displayed()
+    history = runs_page.find_element(f"#{runs_ids.RUNS_TABLE} tbody tr").text
     assert history.startswith(str(latest.id)) and " 1 published" in history
     assert runs_page.get_logs() == []
 
@@ -79,7 +80,7 @@ def test_user_text_is_never_rendered_as_html(runs_page, own_db, tmp_path):
     accepted = folder / "cells.csv"
     customers.to_csv(accepted, index=False)
     runs_page.driver.refresh()
-    runs_page.wait_for_element(f"#{ids.RUNS_UPLOAD}")
+    runs_page.wait_for_element(f"#{runs_ids.RUNS_UPLOAD}")
     upload(runs_page, accepted, "Published run")
     for path in ("/", "/segments"):
         runs_page.wait_for_page(url=f"{runs_page.server_url}{path}")

@@ -6,6 +6,7 @@ import pytest
 from analytics.config import Settings
 from dashapp.app import create_app
 from dashapp.hosting import accounts
+from dashapp.pages.model import ids as model_ids
 from dashapp.ui import ids
 from tests.conftest import copy_sqlite_database
 
@@ -27,7 +28,7 @@ def test_signing_in_leads_to_the_page_asked_for(dash_duo, published_db, tmp_path
     dash_duo.find_element("#password").send_keys(PASSWORD)
     dash_duo.find_element("#login-submit").click()
 
-    dash_duo.wait_for_element(f"#{ids.MODEL_TABLE}", timeout=20)
+    dash_duo.wait_for_element(f"#{model_ids.MODEL_TABLE}", timeout=20)
     assert dash_duo.driver.current_url == f"{dash_duo.server.url}/model"
     dash_duo.wait_for_text_to_equal(f"#{ids.NAV_USER}", "manager · viewer", timeout=10)
     links = [link.text for link in dash_duo.find_elements(".navbar-nav .nav-link")]

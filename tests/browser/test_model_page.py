@@ -7,11 +7,11 @@ from selenium.webdriver.common.keys import Keys
 from analytics.config import Settings
 from analytics.db import repository
 from analytics.db.session import session_factory
-from analytics.runs import customer_file
 from dashapp.app import create_app
+from dashapp.pages.model import ids as model_ids
 from dashapp.ui import ids, theme
+from tests.browser.databases import published_first_rows
 from tests.browser.plots import points_drawn
-from tests.conftest import SAMPLE_CSV
 
 pytestmark = pytest.mark.browser
 
@@ -51,31 +51,32 @@ def reach_prefix(threshold: float, matrix: list[list[int]]) -> str:
 
 
 def drawn_counts(dash_duo) -> list[list[int]]:
-    return dash_duo.driver.execute_script(_HEATMAP_COUNTS, f"#{ids.MODEL_CONFUSION}")
+    return dash_duo.driver.execute_script(_HEATMAP_COUNTS, f"#{model_ids.MODEL_CONFUSION}")
 
 
 def test_model_page_draws_every_figure_and_compares_every_candidate(dash_duo, published_db):
     model = stored_model(published_db)
     dash_duo.start_server(create_app(Settings(database_url=published_db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/model")
-    dash_duo.wait_for_element(f"#{ids.MODEL_IMPORTANCE} .main-svg", timeout=20)
+    dash_duo.wait_for_element(f"#{model_ids.MODEL_IMPORTANCE} .main-svg", timeout=20)
 
     curves = model.curves
     # Each curve figure also draws its two-point reference line.
-    assert points_drawn(dash_duo, ids.MODEL_ROC) == len(curves["roc"]["fpr"]) + 2
-    assert points_drawn(dash_duo, ids.MODEL_PR) == len(curves["pr"]["recall"]) + 2
+    assert points_drawn(dash_duo, model_ids.MODEL_ROC) == len(curves["roc"]["fpr"]) + 2
+    assert points_drawn(dash_duo, model_ids.MODEL_PR) == len(curves["pr"]["recall"]) + 2
     assert (
-        points_drawn(dash_duo, ids.MODEL_CALIBRATION) == len(curves["calibration"]["predicted"]) + 2
+        points_drawn(dash_duo, model_ids.MODEL_CALIBRATION)
+        == len(curves["calibration"]["predicted"]) + 2
     )
-    assert points_drawn(dash_duo, ids.MODEL_LIFT) == 2 * 10  # lift bars and the gain line
-    assert points_drawn(dash_duo, ids.MODEL_IMPORTANCE) == len(model.features)
+    assert points_drawn(dash_duo, model_ids.MODEL_LIFT) == 2 * 10  # lift bars and the gain line
+    assert points_drawn(dash_duo, model_ids.MODEL_IMPORTANCE) == len(model.features)
     assert drawn_counts(dash_duo) == numpy_confusion(model, model.threshold)
 
     with session_factory(published_db)() as session:
         candidates = repository.run_models(session, model.run_id)
     cells = [
         [cell.text for cell in row.find_elements("css selector", "td")]
-        for row in dash_duo.find_elements(f"#{ids.MODEL_TABLE} tbody tr")
+        for row in dash_duo.find_elements(f"#{model_ids.MODEL_TABLE} tbody tr")
     ]
     stored_auc = {c.name: theme.number(c.metrics["cv"]["roc_auc"], 3) for c in candidates}
     assert len(cells) == len(candidates) == 7
@@ -94,12 +95,12 @@ def test_threshold_slider_recomputes_the_confusion_matrix(dash_duo, published_db
     model = stored_model(published_db)
     dash_duo.start_server(create_app(Settings(database_url=published_db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/model")
-    reach = f"#{ids.MODEL_REACH}"
+    reach = f"#{model_ids.MODEL_REACH}"
     dash_duo.wait_for_contains_text(
         reach, reach_prefix(model.threshold, numpy_confusion(model, model.threshold)), timeout=20
     )
 
-    typed = dash_duo.find_element(f"#{ids.MODEL_THRESHOLD} input")
+    typed = dash_duo.find_element(f"#{model_ids.MODEL_THRESHOLD} input")
     typed.send_keys(Keys.CONTROL, "a")
     typed.send_keys("0.3", Keys.TAB)
     at_030 = numpy_confusion(model, 0.3)
@@ -107,7 +108,7 @@ def test_threshold_slider_recomputes_the_confusion_matrix(dash_duo, published_db
     dash_duo.wait_for_contains_text(reach, reach_prefix(0.3, at_030), timeout=10)
     assert drawn_counts(dash_duo) == at_030
 
-    handle = dash_duo.find_element(f"#{ids.MODEL_THRESHOLD} [role=slider]")
+    handle = dash_duo.find_element(f"#{model_ids.MODEL_THRESHOLD} [role=slider]")
     handle.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
     at_033 = numpy_confusion(model, 0.33)
     dash_duo.wait_for_contains_text(reach, reach_prefix(0.33, at_033), timeout=10)
@@ -116,18 +117,14 @@ def test_threshold_slider_recomputes_the_confusion_matrix(dash_duo, published_db
 
 
 def test_run_without_a_model_says_why(dash_duo, tmp_path):
-    few_rows = tmp_path / "few.csv"
-    few_rows.write_text("".join(SAMPLE_CSV.read_text().splitlines(keepends=True)[:31]))
-    db = f"sqlite:///{tmp_path / 'few.db'}"
-    customer_file.run(few_rows, db)
-    dash_duo.start_server(create_app(Settings(database_url=db)))
+    dash_duo.start_server(create_app(Settings(database_url=published_first_rows(tmp_path, 30))))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/model")
     dash_duo.wait_for_contains_text(
-        f"#{ids.MODEL_MISSING}",
+        f"#{model_ids.MODEL_MISSING}",
         "This run has no purchase model: 30 rows; at least 50 are needed.",
         timeout=20,
     )
-    assert not dash_duo.find_elements(f"#{ids.MODEL_THRESHOLD}")
+    assert not dash_duo.find_elements(f"#{model_ids.MODEL_THRESHOLD}")
     assert dash_duo.get_logs() == []
 
 

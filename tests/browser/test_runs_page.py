@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ from analytics.runs import customer_file
 from analytics.steps.classifier import CANDIDATES, choose_model
 from dashapp.app import create_app
 from dashapp.data import queries
-from dashapp.ui import ids
+from dashapp.pages.runs import ids as runs_ids
 from tests.browser.plots import points_drawn
 from tests.conftest import ROOT
 from tests.receivers import Receiver, add_webhook, signature_is_valid
@@ -46,7 +47,7 @@ def two_runs(tmp_path_factory, sample_csv) -> str:
 def test_history_and_comparison(dash_duo, two_runs):
     dash_duo.start_server(create_app(Settings(database_url=two_runs)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
-    rows = dash_duo.find_elements(f"#{ids.RUNS_TABLE} tbody tr")
+    rows = dash_duo.find_elements(f"#{runs_ids.RUNS_TABLE} tbody tr")
     assert [row.text.split()[0] for row in rows] == ["2", "1"]
     assert "slice.csv" in rows[0].text and "1,500" in rows[0].text
     dash_duo.wait_for_contains_text("#runs-comparison", "Run 1 → run 2", timeout=20)
@@ -59,7 +60,7 @@ def test_history_and_comparison(dash_duo, two_runs):
 
 
 def upload(dash_duo, path) -> None:
-    dash_duo.find_element(f"#{ids.RUNS_UPLOAD} input[type=file]").send_keys(str(path))
+    dash_duo.find_element(f"#{runs_ids.RUNS_UPLOAD} input[type=file]").send_keys(str(path))
 
 
 def test_bad_upload_shows_the_cli_error_and_keeps_the_published_run(dash_duo, own_db, tmp_path):
@@ -71,30 +72,38 @@ def test_bad_upload_shows_the_cli_error_and_keeps_the_published_run(dash_duo, ow
     dash_duo.start_server(create_app(Settings(database_url=own_db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
     upload(dash_duo, bad)
-    dash_duo.wait_for_contains_text(f"#{ids.RUNS_ERROR}", "Not analysed", timeout=30)
-    message = dash_duo.find_element(f"#{ids.RUNS_ERROR}").text
+    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_ERROR}", "Not analysed", timeout=30)
+    message = dash_duo.find_element(f"#{runs_ids.RUNS_ERROR}").text
     assert "bad_age.csv" in message
     assert "column 'Age' must be a number but line 2 has 'abc'" in message
     assert queries.latest_run(own_db).id == published
     assert dash_duo.get_logs() == []
 
 
-def test_good_upload_runs_in_the_background_and_publishes(dash_duo, own_db, tmp_path):
-    published = queries.latest_run(own_db).id
-    good = tmp_path / "new_customers.csv"
-    generate_customers(300, seed=9).to_csv(good, index=False)
-    dash_duo.start_server(create_app(Settings(database_url=own_db)))
+def _upload_new_customers(dash_duo, settings: Settings, file: Path, seed: int, timeout: int):
+    """Upload 300 generated customers on the runs page; the run they published."""
+    db = settings.database_url
+    published = queries.latest_run(db).id
+    generate_customers(300, seed=seed).to_csv(file, index=False)
+    dash_duo.start_server(create_app(settings))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
-    upload(dash_duo, good)
-    dash_duo.wait_for_contains_text(f"#{ids.RUNS_ERROR}", "Published run", timeout=90)
-    latest = queries.latest_run(own_db)
-    assert latest.id == published + 1 and latest.input_name == "new_customers.csv"
+    upload(dash_duo, file)
+    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_ERROR}", "Published run", timeout=timeout)
+    latest = queries.latest_run(db)
+    assert latest.id == published + 1 and latest.input_name == file.name
     assert latest.rows == 300
+    return latest
+
+
+def test_good_upload_runs_in_the_background_and_publishes(dash_duo, own_db, tmp_path):
+    latest = _upload_new_customers(
+        dash_duo, Settings(database_url=own_db), tmp_path / "new_customers.csv", 9, 90
+    )
     assert (
         f"Published run {latest.id}: 300 customers"
-        in dash_duo.find_element(f"#{ids.RUNS_ERROR}").text
+        in dash_duo.find_element(f"#{runs_ids.RUNS_ERROR}").text
     )
-    dash_duo.wait_for_contains_text(f"#{ids.RUNS_TABLE}", "new_customers.csv", timeout=10)
+    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_TABLE}", "new_customers.csv", timeout=10)
     assert dash_duo.get_logs() == []
 
 
@@ -136,18 +145,15 @@ def celery_worker(redis_url, own_db, tmp_path):
 def test_upload_runs_on_a_celery_worker_and_publishes(
     dash_duo, own_db, tmp_path, redis_url, celery_worker
 ):
-    published = queries.latest_run(own_db).id
     receiver = Receiver(RECEIVER_PORT, 200)
     secret = add_webhook(own_db, receiver.url)
-    good = tmp_path / "celery_customers.csv"
-    generate_customers(300, seed=11).to_csv(good, index=False)
-    dash_duo.start_server(create_app(Settings(database_url=own_db, redis_url=redis_url)))
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
-    upload(dash_duo, good)
-    dash_duo.wait_for_contains_text(f"#{ids.RUNS_ERROR}", "Published run", timeout=120)
-    latest = queries.latest_run(own_db)
-    assert latest.id == published + 1 and latest.input_name == "celery_customers.csv"
-    assert latest.rows == 300
+    latest = _upload_new_customers(
+        dash_duo,
+        Settings(database_url=own_db, redis_url=redis_url),
+        tmp_path / "celery_customers.csv",
+        11,
+        120,
+    )
     # The worker, not the web server, did the work.
     assert "background_callback_" in celery_worker.read_text()
     assert "succeeded" in celery_worker.read_text()
@@ -156,5 +162,5 @@ def test_upload_runs_on_a_celery_worker_and_publishes(
     [(headers, body)] = receiver.requests
     assert signature_is_valid(secret, headers, body)
     assert json.loads(body)["run_id"] == latest.id
-    dash_duo.wait_for_contains_text(f"#{ids.RUNS_WEBHOOKS}", "delivered", timeout=10)
+    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_WEBHOOKS}", "delivered", timeout=10)
     assert dash_duo.get_logs() == []

@@ -14,7 +14,8 @@ from selenium.webdriver.common.keys import Keys
 from analytics.config import Settings
 from dashapp.app import create_app
 from dashapp.data import queries
-from dashapp.logic import explorer
+from dashapp.logic import explorer, explorer_link
+from dashapp.pages.segments import ids as segments_ids
 from dashapp.ui import ids
 from tests.browser.plots import points_drawn
 
@@ -33,7 +34,7 @@ def count_text(matching) -> str:
 def open_page(dash_duo, db: str, query: str = "") -> None:
     dash_duo.start_server(create_app(Settings(database_url=db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/segments{query}")
-    dash_duo.wait_for_contains_text(f"#{ids.SEG_COUNT}", "customers match", timeout=20)
+    dash_duo.wait_for_contains_text(f"#{segments_ids.SEG_COUNT}", "customers match", timeout=20)
 
 
 def url_query(dash_duo) -> dict[str, str]:
@@ -53,7 +54,7 @@ PLOTLY_DOUBLE_CLICK_SECONDS = 0.5
 
 def click_bar(dash_duo, position: int) -> None:
     # Plotly listens on the layer over the bars, so click where the bar is rather than on it.
-    bar = dash_duo.find_elements(f"#{ids.SEG_DISTRIBUTION} .bars .point")[position]
+    bar = dash_duo.find_elements(f"#{segments_ids.SEG_DISTRIBUTION} .bars .point")[position]
     ActionChains(dash_duo.driver).move_to_element(bar).click().perform()
 
 
@@ -77,39 +78,41 @@ def drag_box_across_the_middle(dash_duo, graph_id: str) -> None:
 def test_figures_have_data_and_filters_set_the_count_and_the_url(dash_duo, published_db):
     customers, segments = run_data(published_db)
     open_page(dash_duo, published_db)
-    dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", "3,000 of 3,000 customers match")
+    dash_duo.wait_for_text_to_equal(f"#{segments_ids.SEG_COUNT}", "3,000 of 3,000 customers match")
 
-    assert points_drawn(dash_duo, ids.SEG_SCATTER) == 3_000
-    assert points_drawn(dash_duo, ids.SEG_DISTRIBUTION) == len(segments)
-    assert len(dash_duo.find_elements(f"#{ids.SEG_PROFILE_TABLE} tbody tr")) == len(segments)
-    assert len(dash_duo.find_elements(f"#{ids.SEG_COMPARISON} tbody tr")) == 8
-    assert dash_duo.find_element(f"#{ids.SEG_SAMPLE_NOTE}").text == (
+    assert points_drawn(dash_duo, segments_ids.SEG_SCATTER) == 3_000
+    assert points_drawn(dash_duo, segments_ids.SEG_DISTRIBUTION) == len(segments)
+    assert len(dash_duo.find_elements(f"#{segments_ids.SEG_PROFILE_TABLE} tbody tr")) == len(
+        segments
+    )
+    assert len(dash_duo.find_elements(f"#{segments_ids.SEG_COMPARISON} tbody tr")) == 8
+    assert dash_duo.find_element(f"#{segments_ids.SEG_SAMPLE_NOTE}").text == (
         "Showing all 3,000 matching customers."
     )
     # The PNG download sits in the always-visible mode bar of each figure; nothing is shared.
-    for graph in (ids.SEG_SCATTER, ids.SEG_DISTRIBUTION):
+    for graph in (segments_ids.SEG_SCATTER, segments_ids.SEG_DISTRIBUTION):
         titles = [
             button.get_attribute("data-title")
             for button in dash_duo.find_elements(f"#{graph} .modebar-btn")
         ]
         assert "Download plot as a PNG" in titles and "Share chart..." not in titles
 
-    label_for(dash_duo, ids.SEG_PURCHASED, "Buyers").click()
+    label_for(dash_duo, segments_ids.SEG_PURCHASED, "Buyers").click()
     buyers = customers["Purchased"] == 1
-    dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", count_text(buyers))
+    dash_duo.wait_for_text_to_equal(f"#{segments_ids.SEG_COUNT}", count_text(buyers))
 
-    label_for(dash_duo, ids.SEG_GENDER, "Male").click()
+    label_for(dash_duo, segments_ids.SEG_GENDER, "Male").click()
     female_buyers = buyers & (customers["Gender"] == "Female")
-    dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", count_text(female_buyers))
+    dash_duo.wait_for_text_to_equal(f"#{segments_ids.SEG_COUNT}", count_text(female_buyers))
 
-    low_age = dash_duo.find_element(f"#{ids.SEG_AGE} .dash-range-slider-min-input")
+    low_age = dash_duo.find_element(f"#{segments_ids.SEG_AGE} .dash-range-slider-min-input")
     low_age.send_keys(Keys.CONTROL, "a")
     low_age.send_keys("40", Keys.TAB)  # the slider takes a typed value when the field is left
     expected = female_buyers & (customers["Age"] >= 40)
-    dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", count_text(expected))
-    assert points_drawn(dash_duo, ids.SEG_SCATTER) == expected.sum()
+    dash_duo.wait_for_text_to_equal(f"#{segments_ids.SEG_COUNT}", count_text(expected))
+    assert points_drawn(dash_duo, segments_ids.SEG_SCATTER) == expected.sum()
 
-    dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", count_text(expected))
+    dash_duo.wait_for_text_to_equal(f"#{segments_ids.SEG_COUNT}", count_text(expected))
     until(lambda: url_query(dash_duo).get("age", "").startswith("40-"))
     assert url_query(dash_duo) | {"age": ""} == {
         "gender": "Female",
@@ -120,25 +123,25 @@ def test_figures_have_data_and_filters_set_the_count_and_the_url(dash_duo, publi
     # A click on a segment bar narrows everything else to that segment; again, to all.
     click_bar(dash_duo, 2)
     in_segment = expected & (customers["segment"] == segments["segment"].iloc[2])
-    dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", count_text(in_segment))
-    assert len(dash_duo.find_elements(f"#{ids.SEG_PROFILE_TABLE} tbody tr")) == 1
+    dash_duo.wait_for_text_to_equal(f"#{segments_ids.SEG_COUNT}", count_text(in_segment))
+    assert len(dash_duo.find_elements(f"#{segments_ids.SEG_PROFILE_TABLE} tbody tr")) == 1
     assert url_query(dash_duo)["segment"] == str(segments["segment"].iloc[2] + 1)
     # Two clicks on one spot within Plotly's double-click window (300 ms) are a double-click,
     # which resets the axes instead of clicking the bar: wait it out, as a person does.
     time.sleep(PLOTLY_DOUBLE_CLICK_SECONDS)
     click_bar(dash_duo, 2)
-    dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", count_text(expected))
+    dash_duo.wait_for_text_to_equal(f"#{segments_ids.SEG_COUNT}", count_text(expected))
 
-    minimum = dash_duo.find_element(f"#{ids.SEG_PROBABILITY} input[type=number]")
+    minimum = dash_duo.find_element(f"#{segments_ids.SEG_PROBABILITY} input[type=number]")
     minimum.send_keys(Keys.CONTROL, "a")
     minimum.send_keys("0.6", Keys.TAB)
     likely = expected & (customers["purchase_probability"] >= 0.6)
     assert 0 < likely.sum() < expected.sum()
-    dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", count_text(likely))
+    dash_duo.wait_for_text_to_equal(f"#{segments_ids.SEG_COUNT}", count_text(likely))
     until(lambda: url_query(dash_duo).get("min_probability") == "0.6")
 
-    dash_duo.find_element(f"#{ids.SEG_RESET}").click()
-    dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", "3,000 of 3,000 customers match")
+    dash_duo.find_element(f"#{segments_ids.SEG_RESET}").click()
+    dash_duo.wait_for_text_to_equal(f"#{segments_ids.SEG_COUNT}", "3,000 of 3,000 customers match")
     until(lambda: urlparse(dash_duo.driver.current_url).query == "")
     assert dash_duo.get_logs() == []
 
@@ -152,37 +155,41 @@ def test_url_sets_the_filters_and_a_scatter_selection_cross_filters(dash_duo, pu
         & customers["segment"].isin([0, 2])
         & (customers["Purchased"] == 0)
     )
-    dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", count_text(expected))
+    dash_duo.wait_for_text_to_equal(f"#{segments_ids.SEG_COUNT}", count_text(expected))
     checked = [
         element.get_attribute("value")
-        for element in dash_duo.find_elements(f"#{ids.SEG_GENDER} input:checked")
+        for element in dash_duo.find_elements(f"#{segments_ids.SEG_GENDER} input:checked")
     ]
     assert checked == ["Female"]
-    assert len(dash_duo.find_elements(f"#{ids.SEG_SEGMENTS} input:checked")) == 2
-    assert dash_duo.find_element(f"#{ids.SEG_PURCHASED} input:checked").get_attribute("value") == (
-        "non-buyers"
-    )
-    age_inputs = dash_duo.find_elements(f"#{ids.SEG_AGE} input[type=number]")
+    assert len(dash_duo.find_elements(f"#{segments_ids.SEG_SEGMENTS} input:checked")) == 2
+    assert dash_duo.find_element(f"#{segments_ids.SEG_PURCHASED} input:checked").get_attribute(
+        "value"
+    ) == ("non-buyers")
+    age_inputs = dash_duo.find_elements(f"#{segments_ids.SEG_AGE} input[type=number]")
     assert [element.get_attribute("value") for element in age_inputs] == ["30", "50"]
-    assert points_drawn(dash_duo, ids.SEG_SCATTER) == expected.sum()
+    assert points_drawn(dash_duo, segments_ids.SEG_SCATTER) == expected.sum()
 
-    drag_box_across_the_middle(dash_duo, ids.SEG_SCATTER)
+    drag_box_across_the_middle(dash_duo, segments_ids.SEG_SCATTER)
 
     until(lambda: "sel" in url_query(dash_duo))
-    selection, _ = explorer.from_query(url_query(dash_duo), run_choices(published_db))
+    selection, _ = explorer_link.from_query(url_query(dash_duo), run_choices(published_db))
     box = selection.selection
     assert (box["kind"], box["x"], box["y"]) == ("box", "Age", "Salary")
     selected = (
         expected & customers["Age"].between(*box["xs"]) & customers["Salary"].between(*box["ys"])
     )
     assert 0 < selected.sum() < expected.sum()
-    dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", count_text(selected))
-    assert dash_duo.find_element(f"#{ids.SEG_SELECTION_NOTE}").text.startswith("Box selection: Age")
-    profile_customers = dash_duo.find_elements(f"#{ids.SEG_PROFILE_TABLE} tbody tr td:nth-child(2)")
+    dash_duo.wait_for_text_to_equal(f"#{segments_ids.SEG_COUNT}", count_text(selected))
+    assert dash_duo.find_element(f"#{segments_ids.SEG_SELECTION_NOTE}").text.startswith(
+        "Box selection: Age"
+    )
+    profile_customers = dash_duo.find_elements(
+        f"#{segments_ids.SEG_PROFILE_TABLE} tbody tr td:nth-child(2)"
+    )
     assert sum(int(cell.text.replace(",", "")) for cell in profile_customers) == selected.sum()
 
-    dash_duo.find_element(f"#{ids.SEG_CLEAR_SELECTION}").click()
-    dash_duo.wait_for_text_to_equal(f"#{ids.SEG_COUNT}", count_text(expected))
+    dash_duo.find_element(f"#{segments_ids.SEG_CLEAR_SELECTION}").click()
+    dash_duo.wait_for_text_to_equal(f"#{segments_ids.SEG_COUNT}", count_text(expected))
     until(lambda: "sel" not in url_query(dash_duo))
     assert dash_duo.get_logs() == []
 
@@ -194,10 +201,10 @@ def test_export_downloads_the_matching_customers_as_safe_csv(dash_duo, published
     expected = customers[male_buyers & (customers["purchase_probability"] >= 0.7)]
     assert 0 < len(expected) < male_buyers.sum()
     dash_duo.wait_for_text_to_equal(
-        f"#{ids.SEG_COUNT}", count_text(customers.index.isin(expected.index))
+        f"#{segments_ids.SEG_COUNT}", count_text(customers.index.isin(expected.index))
     )
 
-    dash_duo.find_element(f"#{ids.SEG_EXPORT}").click()
+    dash_duo.find_element(f"#{segments_ids.SEG_EXPORT}").click()
     target = (
         Path(dash_duo.download_path) / f"segments-run-{queries.latest_run(published_db).id}.csv"
     )

@@ -9,13 +9,14 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from analytics.config import Settings
-from analytics.runs import customer_file
 from analytics.steps.classifier import predict_probability
 from dashapp.app import create_app
-from dashapp.data import queries
+from dashapp.data import derived, queries
+from dashapp.pages.what_if import ids as what_if_ids
 from dashapp.ui import ids, theme
+from tests.browser.databases import published_first_rows
 from tests.browser.plots import points_drawn
-from tests.conftest import ROOT, SAMPLE_CSV
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +62,7 @@ def _type(dash_duo, component_id: str, text: str) -> None:
 def test_what_if_matches_the_cli_explains_and_draws_every_figure(dash_duo, published_db):
     run = queries.latest_run(published_db)
     ranges = queries.overview(published_db, run.id).feature_ranges
-    products = queries.product_prices(published_db, run.id)
+    products = derived.product_prices(published_db, run.id)
     first_product = products["product"].iat[0]
     age, salary, gender = ranges["Age"]["median"], ranges["Salary"]["median"], ranges["genders"][0]
     price = _typical_price(published_db, first_product)
@@ -79,13 +80,15 @@ def test_what_if_matches_the_cli_explains_and_draws_every_figure(dash_duo, publi
     assert theme.percent(json.loads(cli.stdout)["probability"]) == theme.percent(probability)
 
     model = _model(published_db)
-    assert points_drawn(dash_duo, ids.WI_CONTRIBUTIONS) == len(model.features)
-    assert points_drawn(dash_duo, ids.WI_SENSITIVITY) > 50  # the price grid and the marker
-    assert dash_duo.find_element(f"#{ids.WI_WHY}").text.startswith("Against a typical customer")
+    assert points_drawn(dash_duo, what_if_ids.WI_CONTRIBUTIONS) == len(model.features)
+    assert points_drawn(dash_duo, what_if_ids.WI_SENSITIVITY) > 50  # the price grid and the marker
+    assert dash_duo.find_element(f"#{what_if_ids.WI_WHY}").text.startswith(
+        "Against a typical customer"
+    )
     band = dash_duo.find_element(f"#{ids.WHATIF_BAND}").text
     assert band.endswith("chance of purchase") and band.split()[0] in {"Low", "Medium", "High"}
     # The counterfactual's price really is on the other side of the threshold.
-    counterfactual = dash_duo.find_element(f"#{ids.WI_COUNTERFACTUAL}").text
+    counterfactual = dash_duo.find_element(f"#{what_if_ids.WI_COUNTERFACTUAL}").text
     flipped_price = float(counterfactual.split("(to $")[1].split(")")[0].replace(",", ""))
     flipped = _probability(published_db, age, salary, flipped_price, gender)
     assert (flipped >= model.threshold) != (probability >= model.threshold)
@@ -99,16 +102,16 @@ def test_inputs_product_and_segment_price_change_update_the_answers(dash_duo, pu
     age, salary, gender = ranges["Age"]["median"], ranges["Salary"]["median"], ranges["genders"][0]
     dash_duo.start_server(create_app(Settings(database_url=published_db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/what-if")
-    dash_duo.wait_for_element(f"#{ids.WI_SEGMENT_RESULT} table", timeout=20)
+    dash_duo.wait_for_element(f"#{what_if_ids.WI_SEGMENT_RESULT} table", timeout=20)
 
     expected = _segment_expectations(published_db, 0, -10)
-    result = dash_duo.find_element(f"#{ids.WI_SEGMENT_RESULT}").text
+    result = dash_duo.find_element(f"#{what_if_ids.WI_SEGMENT_RESULT}").text
     assert f"Expected purchases {expected['purchases_now']} {expected['purchases_after']}" in result
     assert f"Expected revenue {expected['revenue_now']} {expected['revenue_after']}" in result
     assert "Predicted for all" in result
 
-    dash_duo.select_dcc_dropdown(f"#{ids.WI_PRODUCT}", index=2)
-    product = queries.product_prices(published_db, run.id)["product"].iat[2]
+    dash_duo.select_dcc_dropdown(f"#{what_if_ids.WI_PRODUCT}", index=2)
+    product = derived.product_prices(published_db, run.id)["product"].iat[2]
     price = _typical_price(published_db, product)
     dash_duo.wait_for_text_to_equal(
         f"#{ids.WHATIF_PROBABILITY}",
@@ -133,14 +136,14 @@ def test_inputs_product_and_segment_price_change_update_the_answers(dash_duo, pu
     dash_duo.wait_for_text_to_equal(f"#{ids.WHATIF_BAND}", "Enter the age to see a prediction.")
     assert dash_duo.find_element(f"#{ids.WHATIF_PROBABILITY}").text == "—"
 
-    Select(dash_duo.find_element(f"#{ids.WI_SEGMENT}")).select_by_value("2")
-    dash_duo.find_element(f"#{ids.WI_PRICE_CHANGE} [role=slider]").send_keys(Keys.END)
+    Select(dash_duo.find_element(f"#{what_if_ids.WI_SEGMENT}")).select_by_value("2")
+    dash_duo.find_element(f"#{what_if_ids.WI_PRICE_CHANGE} [role=slider]").send_keys(Keys.END)
     expected = _segment_expectations(published_db, 2, 50)
     dash_duo.wait_for_contains_text(
-        f"#{ids.WI_SEGMENT_RESULT}",
+        f"#{what_if_ids.WI_SEGMENT_RESULT}",
         f"Expected purchases {expected['purchases_now']} {expected['purchases_after']}",
     )
-    result = dash_duo.find_element(f"#{ids.WI_SEGMENT_RESULT}").text
+    result = dash_duo.find_element(f"#{what_if_ids.WI_SEGMENT_RESULT}").text
     assert "At +50%" in result
     assert f"Expected revenue {expected['revenue_now']} {expected['revenue_after']}" in result
     assert dash_duo.get_logs() == []
@@ -158,11 +161,7 @@ def test_empty_database_shows_the_empty_state(dash_duo, empty_db):
 
 
 def test_a_run_without_a_model_says_why(dash_duo, tmp_path):
-    too_small = tmp_path / "small.csv"
-    too_small.write_text("".join(SAMPLE_CSV.read_text().splitlines(keepends=True)[:41]))
-    db = f"sqlite:///{tmp_path / 'small.db'}"
-    customer_file.run(too_small, db)
-    dash_duo.start_server(create_app(Settings(database_url=db)))
+    dash_duo.start_server(create_app(Settings(database_url=published_first_rows(tmp_path, 40))))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/what-if")
     dash_duo.wait_for_contains_text("#_pages_content", "This run has no purchase model", 20)
     text = dash_duo.find_element("#_pages_content").text

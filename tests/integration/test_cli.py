@@ -17,7 +17,7 @@ from analytics.db.session import session_factory
 from analytics.io.sample import generate_customers
 from analytics.runs import customer_file
 from analytics.steps.classifier import CANDIDATES, choose_model
-from dashapp.data import queries
+from dashapp.data import derived, queries
 from tests.conftest import BACKENDS, new_database
 
 
@@ -314,7 +314,7 @@ def test_segment_moves_cross_tabulate_two_runs_by_customer(tmp_path, sample_csv)
     db = f"sqlite:///{tmp_path / 'two-runs.db'}"
     first = run_json(sample_csv, db, "--k", "3")
     second = run_json(sample_csv, db, "--k", "4")
-    moves = queries.segment_moves(db, first["run_id"], second["run_id"])
+    moves = derived.segment_moves(db, first["run_id"], second["run_id"])
     # Every customer is in both runs once: the rows add up to the first run's segment sizes,
     # the columns to the second's.
     assert moves.shape == (3, 4)

@@ -16,6 +16,9 @@ from dashapp.app import create_app
 from dashapp.data import queries
 from dashapp.hosting import accounts
 from dashapp.hosting.auth import MissingSecretKey
+from dashapp.pages.runs import ids as runs_ids
+from dashapp.pages.segments import ids as segments_ids
+from dashapp.pages.what_if import ids as what_if_ids
 from dashapp.ui import ids
 from tests.conftest import copy_sqlite_database
 
@@ -180,13 +183,15 @@ def test_callbacks_need_a_session(app, run_id):
 
 def test_a_viewer_gets_403_from_a_what_if_callback_and_sales_an_answer(app, run_id):
     body = callback_body(
-        [(ids.WI_WHY, "children"), (ids.WI_CONTRIBUTIONS, "figure")], CUSTOMER, run_state(run_id)
+        [(what_if_ids.WI_WHY, "children"), (what_if_ids.WI_CONTRIBUTIONS, "figure")],
+        CUSTOMER,
+        run_state(run_id),
     )
     viewer = signed_in(app, "viewer").post("/_dash-update-component", json=body)
     assert viewer.status_code == 403
     sales = signed_in(app, "sales").post("/_dash-update-component", json=body)
     assert sales.status_code == 200
-    assert "typical customer" in sales.get_json()["response"][ids.WI_WHY]["children"]
+    assert "typical customer" in sales.get_json()["response"][what_if_ids.WI_WHY]["children"]
 
 
 def test_a_viewer_may_use_the_overview_what_if(app, run_id):
@@ -202,19 +207,19 @@ def test_a_viewer_may_use_the_overview_what_if(app, run_id):
 
 def test_export_is_for_analysts(app, run_id):
     body = callback_body(
-        [(ids.SEG_DOWNLOAD, "data")],
-        [(ids.SEG_EXPORT, "n_clicks", 1)],
-        [(ids.SEG_RUN, "data", run_id)],
+        [(segments_ids.SEG_DOWNLOAD, "data")],
+        [(segments_ids.SEG_EXPORT, "n_clicks", 1)],
+        [(segments_ids.SEG_RUN, "data", run_id)],
     )
     assert signed_in(app, "viewer").post("/_dash-update-component", json=body).status_code == 403
 
 
 def test_uploads_are_for_admins(app):
     body = callback_body(
-        [(ids.RUNS_ERROR, "children"), (ids.RUNS_BODY, "children")],
+        [(runs_ids.RUNS_ERROR, "children"), (runs_ids.RUNS_BODY, "children")],
         [
-            (ids.RUNS_UPLOAD, "contents", "data:text/csv;base64,"),
-            (ids.RUNS_UPLOAD, "filename", "a.csv"),
+            (runs_ids.RUNS_UPLOAD, "contents", "data:text/csv;base64,"),
+            (runs_ids.RUNS_UPLOAD, "filename", "a.csv"),
         ],
     )
     # The background job's polling repeats the same request with a cache key in the query.
@@ -233,8 +238,8 @@ def test_the_runs_page_shows_the_upload_to_admins_only(app):
         assert response.status_code == 200
         return response.get_data(as_text=True)
 
-    assert ids.RUNS_UPLOAD in runs_page("admin")
-    assert ids.RUNS_UPLOAD not in runs_page("analyst")
+    assert runs_ids.RUNS_UPLOAD in runs_page("admin")
+    assert runs_ids.RUNS_UPLOAD not in runs_page("analyst")
 
 
 def test_the_page_router_renders_only_pages_of_the_role(app):

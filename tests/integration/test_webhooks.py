@@ -17,7 +17,7 @@ from analytics.io.sample import generate_customers
 from analytics.runs import customer_file
 from analytics.steps.classifier import CANDIDATES, choose_model
 from dashapp.data import queries
-from dashapp.ui import webhook_view
+from dashapp.pages.runs import webhook_deliveries
 from tests.receivers import (
     Receiver,
     add_webhook,
@@ -152,7 +152,7 @@ def test_failing_receivers_are_retried_recorded_and_shown(
     assert shown.loc[failing.url, "attempts"] == 3
     assert shown.loc[failing.url, "error"] == "HTTP 503 Service Unavailable"
     assert not shown["delivered"].any()
-    card = str(webhook_view.deliveries_card(queries.webhook_deliveries(db)))
+    card = str(webhook_deliveries.deliveries_card(queries.webhook_deliveries(db)))
     assert "3 failed" in card and "HTTP 404 Not Found" in card
 
 
@@ -175,4 +175,5 @@ def test_list_and_remove_keep_the_delivery_history(tmp_path, customers_csv, rece
     assert status == 1 and stderr.startswith(f"error: database {unreachable} could not be used")
     [delivery] = deliveries(db)
     assert delivery.webhook_id is None and delivery.delivered
-    assert "all delivered" in str(webhook_view.deliveries_card(queries.webhook_deliveries(db)))
+    card = webhook_deliveries.deliveries_card(queries.webhook_deliveries(db))
+    assert "all delivered" in str(card)

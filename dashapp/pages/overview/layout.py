@@ -7,18 +7,23 @@ from dash import dcc, html
 
 from dashapp.data import queries
 from dashapp.logic import whatif
-from dashapp.ui import figures, ids, theme
+from dashapp.pages.common import for_latest_run, page_header
+from dashapp.pages.overview import ids
+from dashapp.ui import ids as app_ids
+from dashapp.ui import theme
 from dashapp.ui.components import (
-    for_latest_run,
+    card_header,
+    card_row,
     graph_card,
     kpi_card,
-    page_header,
     segment_profile_table,
 )
+from dashapp.ui.figures.overview import age_distribution, correlation_heatmap, salary_by_purchase
+from dashapp.ui.figures.segments import cluster_scatter, segment_distribution
 
-# The quick what-if shares its ids with the /what-if page, whose callback answers both.
+# The quick what-if uses the customer what-if ids, which the /what-if page's callbacks answer.
 dash.register_page(
-    __name__, path="/", name="Overview", title="Overview · Customer Analytics", order=0
+    __name__, path=ids.PATH, name="Overview", title="Overview · Customer Analytics", order=ids.ORDER
 )
 
 
@@ -31,78 +36,53 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
     points = queries.scatter_points(url, run.id)
     kpis = data.kpis
     header = page_header("Overview", run, data.notes)
-    kpi_row = dbc.Row(
-        [
-            dbc.Col(kpi_card("Customers", theme.count(kpis["customers"])), md=4, xl=2),
-            dbc.Col(
-                kpi_card(
-                    "Purchase rate",
-                    theme.percent(kpis["purchase_rate"]),
-                    f"{theme.count(kpis['buyers'])} buyers",
-                ),
-                md=4,
-                xl=2,
-            ),
-            dbc.Col(
-                kpi_card("Revenue", theme.money(kpis["revenue"]), "sum of prices bought"),
-                md=4,
-                xl=2,
-            ),
-            dbc.Col(kpi_card("Average price", theme.money(kpis["average_price"])), md=4, xl=2),
-            dbc.Col(
-                kpi_card("Segments", str(run.k), "K-Means, k chosen for stability"), md=4, xl=2
-            ),
-            dbc.Col(_model_kpi(data), md=4, xl=2),
-        ],
-        className="g-3 mb-3",
-        id=ids.KPI_CARDS,
-    )
+    cards = [
+        kpi_card("Customers", theme.count(kpis["customers"])),
+        kpi_card(
+            "Purchase rate",
+            theme.percent(kpis["purchase_rate"]),
+            f"{theme.count(kpis['buyers'])} buyers",
+        ),
+        kpi_card("Revenue", theme.money(kpis["revenue"]), "sum of prices bought"),
+        kpi_card("Average price", theme.money(kpis["average_price"])),
+        kpi_card("Segments", str(run.k), "K-Means, k chosen for stability"),
+        _model_kpi(data),
+    ]
+    kpi_row = card_row(cards, md=4, xl=2, id=ids.KPI_CARDS)
     return html.Div(
         [
-            dcc.Store(id=ids.RUN_STORE, data=run.id),
+            dcc.Store(id=app_ids.RUN_STORE, data=run.id),
             header,
             kpi_row,
-            dbc.Row(
+            card_row(
                 [
-                    dbc.Col(
-                        graph_card(
-                            "Age distribution",
-                            ids.AGE_DISTRIBUTION,
-                            figures.age_distribution(data.age_distribution),
-                        ),
-                        lg=6,
+                    graph_card(
+                        "Age distribution",
+                        ids.AGE_DISTRIBUTION,
+                        age_distribution(data.age_distribution),
                     ),
-                    dbc.Col(
-                        graph_card(
-                            "Salary by purchase status",
-                            ids.SALARY_BY_PURCHASE,
-                            figures.salary_by_purchase(data.salary_by_purchase),
-                        ),
-                        lg=6,
+                    graph_card(
+                        "Salary by purchase status",
+                        ids.SALARY_BY_PURCHASE,
+                        salary_by_purchase(data.salary_by_purchase),
                     ),
                 ],
-                className="g-3 mb-3",
+                lg=6,
             ),
-            dbc.Row(
+            card_row(
                 [
-                    dbc.Col(
-                        graph_card(
-                            "Correlation of numeric columns",
-                            ids.CORRELATION_HEATMAP,
-                            figures.correlation_heatmap(data.correlation),
-                        ),
-                        lg=6,
+                    graph_card(
+                        "Correlation of numeric columns",
+                        ids.CORRELATION_HEATMAP,
+                        correlation_heatmap(data.correlation),
                     ),
-                    dbc.Col(
-                        graph_card(
-                            "Segment distribution",
-                            ids.SEGMENT_DISTRIBUTION,
-                            figures.segment_distribution(data.segments),
-                        ),
-                        lg=6,
+                    graph_card(
+                        "Segment distribution",
+                        ids.SEGMENT_DISTRIBUTION,
+                        segment_distribution(data.segments),
                     ),
                 ],
-                className="g-3 mb-3",
+                lg=6,
             ),
             dbc.Row(
                 [
@@ -110,7 +90,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                         graph_card(
                             "Customer segments: age and salary",
                             ids.CLUSTER_SCATTER,
-                            figures.cluster_scatter(points, data.segments, run.rows),
+                            cluster_scatter(points, data.segments, run.rows),
                             height=420,
                         ),
                         lg=8,
@@ -159,18 +139,18 @@ def _whatif_card(data: queries.Overview) -> dbc.Card:
 
     return dbc.Card(
         [
-            dbc.CardHeader(html.H2("What-if: will this customer buy?", className="h6 mb-0")),
+            card_header("What-if: will this customer buy?"),
             dbc.CardBody(
                 [
-                    number_input("Age", ids.WHATIF_AGE, "Age"),
-                    number_input("Salary ($)", ids.WHATIF_SALARY, "Salary"),
-                    number_input("Price ($)", ids.WHATIF_PRICE, "Price"),
+                    number_input("Age", app_ids.WHATIF_AGE, "Age"),
+                    number_input("Salary ($)", app_ids.WHATIF_SALARY, "Salary"),
+                    number_input("Price ($)", app_ids.WHATIF_PRICE, "Price"),
                     dbc.Row(
                         [
-                            dbc.Label("Gender", html_for=ids.WHATIF_GENDER, width=4),
+                            dbc.Label("Gender", html_for=app_ids.WHATIF_GENDER, width=4),
                             dbc.Col(
                                 dbc.Select(
-                                    id=ids.WHATIF_GENDER,
+                                    id=app_ids.WHATIF_GENDER,
                                     options=[{"label": g, "value": g} for g in ranges["genders"]],
                                     value=ranges["genders"][0],
                                 ),
@@ -180,8 +160,8 @@ def _whatif_card(data: queries.Overview) -> dbc.Card:
                         className="mb-3",
                     ),
                     html.Div("Purchase probability", className="kpi-label"),
-                    html.Div(id=ids.WHATIF_PROBABILITY, className="whatif-probability"),
-                    html.Div(id=ids.WHATIF_BAND, className="mb-2", **{"aria-live": "polite"}),
+                    html.Div(id=app_ids.WHATIF_PROBABILITY, className="whatif-probability"),
+                    html.Div(id=app_ids.WHATIF_BAND, className="mb-2", **{"aria-live": "polite"}),
                     html.Small(_model_note(data), className="text-muted d-block mb-2"),
                     dcc.Link("Why, price sensitivity and segment what-ifs →", href="/what-if"),
                 ]
@@ -200,7 +180,7 @@ def _model_note(data: queries.Overview) -> str:
 def _segment_table(segments: pd.DataFrame) -> dbc.Card:
     return dbc.Card(
         [
-            dbc.CardHeader(html.H2("Segment profiles", className="h6 mb-0")),
+            card_header("Segment profiles"),
             dbc.CardBody(
                 segment_profile_table(
                     segments.rename(columns={"size": "customers"}),

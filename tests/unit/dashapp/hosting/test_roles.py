@@ -1,10 +1,16 @@
 """The role ladder and which role each page and callback needs."""
 
+import subprocess
+import sys
+import types
+
 import pytest
 
 from analytics.config import Settings
 from dashapp.app import create_app
 from dashapp.hosting import roles
+from dashapp.pages.segments import ids as segments_ids
+from dashapp.pages.what_if import ids as what_if_ids
 from dashapp.ui import ids
 
 
@@ -66,15 +72,18 @@ def test_every_server_callback_of_the_dashboard_has_a_role(empty_db):
     }
     assert len(needed) >= 14
     assert None not in needed.values(), [output for output, role in needed.items() if not role]
-    assert needed[f"..{ids.WI_WHY}.children...{ids.WI_CONTRIBUTIONS}.figure.."] == "sales"
-    assert needed[f"{ids.SEG_DOWNLOAD}.data"] == "analyst"
+    assert (
+        needed[f"..{what_if_ids.WI_WHY}.children...{what_if_ids.WI_CONTRIBUTIONS}.figure.."]
+        == "sales"
+    )
+    assert needed[f"{segments_ids.SEG_DOWNLOAD}.data"] == "analyst"
     assert needed[f"..{ids.WHATIF_PROBABILITY}.children...{ids.WHATIF_BAND}.children.."] == "viewer"
 
 
 def test_a_callback_needs_the_highest_role_among_its_components():
     body = {
         "outputs": {"id": ids.WHATIF_PRICE, "property": "value"},
-        "inputs": [{"id": ids.WI_PRODUCT, "property": "value", "value": "P01"}],
+        "inputs": [{"id": what_if_ids.WI_PRODUCT, "property": "value", "value": "P01"}],
         "state": [{"id": ids.RUN_STORE, "property": "data", "value": 1}],
     }
     assert roles.callback_role(body) == "sales"
@@ -126,3 +135,104 @@ def test_only_loopback_hosts_may_serve_without_login(host, loopback):
     from dashapp.__main__ import _is_loopback
 
     assert _is_loopback(host) is loopback
+
+
+# The matrix as it was written by hand in dashapp.hosting.roles before the pages declared it.
+HAND_WRITTEN_PAGE_ROLES = {
+    "/": "viewer",
+    "/model": "viewer",
+    "/segments": "analyst",
+    "/runs": "analyst",
+    "/what-if": "sales",
+    "/users": "admin",
+}
+HAND_WRITTEN_COMPONENTS = {
+    "viewer": (
+        "run-id",
+        "whatif-age",
+        "whatif-salary",
+        "whatif-price",
+        "whatif-gender",
+        "whatif-probability",
+        "whatif-band",
+        "model-threshold",
+        "model-confusion",
+        "model-reach",
+    ),
+    "analyst": (
+        "seg-filter-gender",
+        "seg-filter-age",
+        "seg-filter-salary",
+        "seg-filter-price",
+        "seg-filter-segments",
+        "seg-filter-purchased",
+        "seg-filter-probability",
+        "seg-filter-reset",
+        "seg-count",
+        "seg-x-axis",
+        "seg-y-axis",
+        "seg-sample-note",
+        "seg-profile-table",
+        "seg-compare-a",
+        "seg-compare-b",
+        "seg-comparison",
+        "seg-export",
+        "seg-download",
+        "seg-url",
+        "segments-scatter",
+        "segments-distribution",
+        "seg-run-id",
+        "seg-selection",
+        "seg-selection-note",
+        "seg-clear-selection",
+        "seg-selection-event",
+        "runs-compare",
+        "runs-comparison",
+        "runs-set-aside",
+        "runs-set-aside-export",
+        "runs-set-aside-download",
+    ),
+    "sales": (
+        "wi-product",
+        "wi-why",
+        "wi-contributions",
+        "wi-price-sensitivity",
+        "wi-counterfactual",
+        "wi-segment",
+        "wi-price-change",
+        "wi-segment-result",
+    ),
+    "admin": ("runs-upload", "runs-progress", "runs-status", "runs-error", "runs-body"),
+}
+
+
+def test_the_roles_built_from_the_pages_are_the_hand_written_matrix():
+    assert roles.PAGE_ROLES == HAND_WRITTEN_PAGE_ROLES
+    assert list(roles.PAGE_ROLES) == list(HAND_WRITTEN_PAGE_ROLES)
+    assert {
+        component: role
+        for role, components in HAND_WRITTEN_COMPONENTS.items()
+        for component in components
+    } == roles.COMPONENT_ROLES
+
+
+def test_the_role_declarations_import_no_dash():
+    """dashapp.hosting reads the pages' ids modules cheaply: they import nothing."""
+    code = (
+        "import sys; import dashapp.hosting.roles; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dash', 'pandas', 'flask')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_component_declared_twice_or_an_unknown_role_is_refused():
+    first = types.SimpleNamespace(__name__="first", CALLBACK_ROLES={"x": "viewer"})
+    again = types.SimpleNamespace(__name__="again", CALLBACK_ROLES={"x": "viewer"})
+    with pytest.raises(ValueError, match="second time"):
+        roles._component_roles([first, again])
+    unknown = types.SimpleNamespace(__name__="unknown", CALLBACK_ROLES={"y": "owner"})
+    with pytest.raises(ValueError, match="owner"):
+        roles._component_roles([unknown])

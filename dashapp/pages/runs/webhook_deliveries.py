@@ -4,7 +4,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashapp.ui import ids
+from dashapp.pages.runs import ids
 
 
 def deliveries_card(deliveries: pd.DataFrame) -> dbc.Card | None:

@@ -7,7 +7,16 @@ import pytest
 from sklearn.metrics import confusion_matrix
 
 from dashapp.logic import modelview
-from dashapp.ui import figures, theme
+from dashapp.ui import theme
+from dashapp.ui.figures.model import (
+    model_calibration,
+    model_confusion,
+    model_confusion_cells,
+    model_importance,
+    model_lift,
+    model_precision_recall,
+    model_roc,
+)
 
 LABELS = [0, 0, 0, 1, 1, 1, 1, 0]
 SCORES = [0.1, 0.5, 0.7, 0.5, 0.9, 0.2, 0.6, 0.49]
@@ -100,7 +109,7 @@ def test_no_model_reason_reads_the_pipeline_note():
 
 def test_roc_figure_draws_the_curve_and_the_chance_diagonal():
     roc = pd.DataFrame({"fpr": [0, 0.1, 1], "tpr": [0, 0.6, 1], "threshold": [1, 0.5, 0]})
-    curve, chance = figures.model_roc(roc, 0.8512).data
+    curve, chance = model_roc(roc, 0.8512).data
     assert isinstance(curve, go.Scatter) and list(curve.x) == [0, 0.1, 1]
     assert list(curve.y) == [0, 0.6, 1] and list(curve.customdata) == [1, 0.5, 0]
     assert curve.name == "Model (ROC-AUC 0.851)" and curve.line.color == theme.MODEL_COLOUR
@@ -110,7 +119,7 @@ def test_roc_figure_draws_the_curve_and_the_chance_diagonal():
 
 def test_precision_recall_figure_has_a_baseline_at_the_purchase_rate():
     pr = pd.DataFrame({"precision": [0.4, 0.8, 1.0], "recall": [1.0, 0.5, 0.0]})
-    curve, baseline = figures.model_precision_recall(pr, 0.77, 0.4).data
+    curve, baseline = model_precision_recall(pr, 0.77, 0.4).data
     assert list(curve.x) == [1.0, 0.5, 0.0] and list(curve.y) == [0.4, 0.8, 1.0]
     assert curve.name == "Model (PR-AUC 0.770)"
     assert list(baseline.y) == [0.4, 0.4] and baseline.name == "Random (purchase rate 40.0%)"
@@ -118,7 +127,7 @@ def test_precision_recall_figure_has_a_baseline_at_the_purchase_rate():
 
 def test_calibration_figure_draws_bins_and_the_diagonal():
     calibration = pd.DataFrame({"predicted": [0.1, 0.5, 0.9], "observed": [0.15, 0.45, 0.92]})
-    bins, diagonal = figures.model_calibration(calibration).data
+    bins, diagonal = model_calibration(calibration).data
     assert bins.mode == "lines+markers" and list(bins.y) == [0.15, 0.45, 0.92]
     assert diagonal.name == "Perfectly calibrated" and list(diagonal.y) == [0, 1]
 
@@ -134,7 +143,7 @@ def test_lift_figure_has_bars_per_decile_and_the_cumulative_gain_on_a_second_axi
             "cumulative_gain": [0.6, 0.93, 1.0],
         }
     )
-    figure = figures.model_lift(lift)
+    figure = model_lift(lift)
     bars, gain = figure.data
     assert isinstance(bars, go.Bar) and list(bars.x) == ["1", "2", "3"]
     assert list(bars.y) == [1.8, 1.0, 0.2] and list(bars.text) == ["1.8×", "1.0×", "0.2×"]
@@ -147,7 +156,7 @@ def test_importance_figure_ranks_features_with_std_error_bars():
     importance = pd.DataFrame(
         {"feature": ["Age", "Price", "Gender"], "mean": [0.05, 0.2, 0.0], "std": [0.01, 0.02, 0.0]}
     )
-    bar = figures.model_importance(importance).data[0]
+    bar = model_importance(importance).data[0]
     assert bar.orientation == "h" and list(bar.y) == ["Price", "Age", "Gender"]
     assert list(bar.x) == [0.2, 0.05, 0.0]
     assert bar.error_x.type == "data" and list(bar.error_x.array) == [0.02, 0.01, 0.0]
@@ -155,7 +164,7 @@ def test_importance_figure_ranks_features_with_std_error_bars():
 
 def test_confusion_figure_annotates_each_cell_with_its_count():
     frame = modelview.Confusion(0.35, tn=1200, fp=2, fn=3, tp=7).as_frame()
-    heatmap = figures.model_confusion(frame, 0.35).data[0]
+    heatmap = model_confusion(frame, 0.35).data[0]
     assert isinstance(heatmap, go.Heatmap)
     assert [list(row) for row in heatmap.z] == [[1200, 2], [3, 7]]
     assert list(heatmap.x) == ["Not contacted<br>(< 0.35)", "Contacted<br>(≥ 0.35)"]
@@ -166,8 +175,8 @@ def test_confusion_figure_annotates_each_cell_with_its_count():
 
 def test_confusion_cells_are_what_the_page_patches_when_the_threshold_moves():
     frame = modelview.Confusion(0.6, tn=5, fp=1, fn=2, tp=3).as_frame()
-    cells = figures.model_confusion_cells(frame, 0.6)
-    heatmap = figures.model_confusion(frame, 0.6).data[0]
+    cells = model_confusion_cells(frame, 0.6)
+    heatmap = model_confusion(frame, 0.6).data[0]
     assert cells["z"] == [[5, 1], [2, 3]]
     assert cells["x"] == list(heatmap.x) == ["Not contacted<br>(< 0.60)", "Contacted<br>(≥ 0.60)"]
     assert cells["text"] == [list(row) for row in heatmap.text]
@@ -176,10 +185,10 @@ def test_confusion_cells_are_what_the_page_patches_when_the_threshold_moves():
 @pytest.mark.parametrize(
     ("figure", "message"),
     [
-        (figures.model_roc(pd.DataFrame(), 0.5), "No ROC curve stored for this model"),
-        (figures.model_lift(pd.DataFrame()), "No lift table stored for this model"),
+        (model_roc(pd.DataFrame(), 0.5), "No ROC curve stored for this model"),
+        (model_lift(pd.DataFrame()), "No lift table stored for this model"),
         (
-            figures.model_confusion(modelview.Confusion(0.5, 0, 0, 0, 0).as_frame(), 0.5),
+            model_confusion(modelview.Confusion(0.5, 0, 0, 0, 0).as_frame(), 0.5),
             "No holdout customers stored for this model",
         ),
     ],

@@ -1,39 +1,22 @@
-"""Runs & data: run history, a run against the one before it, and uploads that start a run."""
+"""The runs page: the upload card (admins), the run history, webhook deliveries, and the cards
+the callbacks fill (a run against the one before it, the rows it set aside)."""
 
-import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
+from dash import dcc, html
 
 from dashapp.data import queries
-from dashapp.hosting import auth, roles
-from dashapp.jobs import uploads as jobs
-from dashapp.logic import comparison, export
-from dashapp.ui import figures, ids, theme, webhook_view
-from dashapp.ui.components import error_state, for_latest_run, graph_card
-
-dash.register_page(
-    __name__, path="/runs", name="Runs & data", title="Runs & data · Customer Analytics", order=4
-)
+from dashapp.jobs import uploads
+from dashapp.pages.runs import ids, webhook_deliveries
+from dashapp.ui import theme
+from dashapp.ui.components import card_header
+from dashapp.ui.ids import RUN_BADGE
 
 _STATUS_COLOURS = {"published": "success", "failed": "danger", "running": "warning"}
 
 
-def layout(**_query) -> html.Div:
-    # The upload stays available with no run yet: a first-time user starts here. It starts a
-    # run, which only admins may do (dashapp.hosting.roles), so others do not see it.
-    may_upload = roles.allows(auth.current_role(), roles.ADMIN)
-    return html.Div(
-        [
-            html.H1("Runs & data", className="h3 mb-3"),
-            *([_upload_card()] if may_upload else []),
-            html.Div(for_latest_run(_render), id=ids.RUNS_BODY),
-        ]
-    )
-
-
-def _render(url: str, run: queries.RunInfo) -> html.Div:
+def body(url: str, run: queries.RunInfo) -> html.Div:
+    """Below the upload: the history, webhook deliveries, comparison and set-aside rows."""
     history = queries.run_history(url)
     published = history[history["status"] == "published"]
     return html.Div(
@@ -41,18 +24,18 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
             html.P(
                 f"Every page shows run {run.id} ({run.input_name}), the newest published run.",
                 className="text-muted",
-                id=ids.RUN_BADGE,
+                id=RUN_BADGE,
             ),
             dbc.Card(
                 [
-                    dbc.CardHeader(html.H2("Run history", className="h6 mb-0")),
+                    card_header("Run history"),
                     dbc.CardBody(
                         _history_table(history, queries.set_aside_counts(url)), className="p-0"
                     ),
                 ],
                 className="mb-3",
             ),
-            webhook_view.deliveries_card(queries.webhook_deliveries(url)),
+            webhook_deliveries.deliveries_card(queries.webhook_deliveries(url)),
             dbc.Card(
                 [
                     dbc.CardHeader(
@@ -90,7 +73,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
             ),
             dbc.Card(
                 [
-                    dbc.CardHeader(html.H2("Rows set aside", className="h6 mb-0")),
+                    card_header("Rows set aside"),
                     dbc.CardBody(
                         [
                             html.Div(id=ids.RUNS_SET_ASIDE),
@@ -103,11 +86,11 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
     )
 
 
-def _upload_card() -> dbc.Card:
-    limits = jobs.app_settings().upload_limits
+def upload_card() -> dbc.Card:
+    limits = uploads.app_settings().upload_limits
     return dbc.Card(
         [
-            dbc.CardHeader(html.H2("Analyse a new file", className="h6 mb-0")),
+            card_header("Analyse a new file"),
             dbc.CardBody(
                 [
                     dcc.Upload(
@@ -206,93 +189,8 @@ def _history_table(history: pd.DataFrame, set_aside: dict[int, int]) -> dbc.Tabl
     )
 
 
-@callback(Output(ids.RUNS_COMPARISON, "children"), Input(ids.RUNS_COMPARE, "value"))
-def show_comparison(run_id):
-    url = queries.app_database_url()
-    history = queries.run_history(url)
-    published = history[history["status"] == "published"].sort_values("run_id")
-    earlier = published[published["run_id"] < run_id]
-    if earlier.empty:
-        return dbc.Alert(
-            "This is the first published run: there is nothing before it to compare with.",
-            color="light",
-        )
-    previous_id = int(earlier["run_id"].iloc[-1])
-    current, previous = (_summary(url, published, rid) for rid in (run_id, previous_id))
-    changes = comparison.metric_changes(previous, current)
-    moves = queries.segment_moves(url, previous_id, run_id)
-    return dbc.Row(
-        [
-            dbc.Col(
-                [
-                    html.H3(f"Run {previous_id} → run {run_id}", className="h6"),
-                    dbc.Table.from_dataframe(
-                        changes.rename(columns=str.capitalize),
-                        size="sm",
-                        hover=True,
-                        className="mb-3",
-                    ),
-                ],
-                lg=5,
-            ),
-            dbc.Col(
-                graph_card(
-                    "Who moved between segments",
-                    "runs-moves",
-                    figures.segment_moves(moves),
-                    subtitle=f"{theme.count(moves.to_numpy().sum())} customers in both runs, "
-                    "matched by Customer ID",
-                ),
-                lg=7,
-            ),
-        ],
-        className="g-3",
-    )
-
-
-def _summary(url: str, published: pd.DataFrame, run_id: int) -> dict:
-    row = published.set_index("run_id").loc[run_id]
-    return {
-        "rows": row["rows"],
-        "k": row["k"],
-        "model": row["model"],
-        "cv_roc_auc": row["cv_roc_auc"],
-        "holdout_accuracy": row["holdout_accuracy"],
-        "purchase_rate": queries.overview(url, run_id).kpis["purchase_rate"],
-    }
-
-
-@callback(
-    Output(ids.RUNS_ERROR, "children"),
-    Output(ids.RUNS_BODY, "children"),
-    Input(ids.RUNS_UPLOAD, "contents"),
-    Input(ids.RUNS_UPLOAD, "filename"),
-    background=True,
-    progress=[Output(ids.RUNS_PROGRESS, "value"), Output(ids.RUNS_STATUS, "children")],
-    running=[
-        (Output(ids.RUNS_PROGRESS, "style"), {"height": "18px"}, {"display": "none"}),
-        (Output(ids.RUNS_UPLOAD, "disabled"), True, False),
-    ],
-    prevent_initial_call=True,
-)
-def analyse_upload(set_progress, contents, filename):
-    if not contents:
-        return no_update, no_update
-    set_progress((0, f"uploading {filename}"))
-    settings = jobs.app_settings()
-    result = jobs.run_upload(
-        settings, contents, filename, lambda percent, step: set_progress((percent, step))
-    )
-    if "error" in result:
-        set_progress((0, ""))
-        return upload_outcome(result), no_update
-    set_progress((100, f"published run {result['run_id']}"))
-    url = settings.database_url
-    return upload_outcome(result), _render(url, queries.latest_run(url))
-
-
 def upload_outcome(result: dict) -> dbc.Alert:
-    """What became of an upload (jobs.run_upload's result): rejected with the reason, or
+    """What became of an upload (uploads.run_upload's result): rejected with the reason, or
     published with what was normalised and how many rows were set aside."""
     if "error" in result:
         return dbc.Alert([html.Strong("Not analysed. "), result["error"]], color="danger")
@@ -315,17 +213,6 @@ def upload_outcome(result: dict) -> dbc.Alert:
         ],
         color="warning" if set_aside else "success",
     )
-
-
-@callback(Output(ids.RUNS_SET_ASIDE, "children"), Input(ids.RUNS_COMPARE, "value"))
-def show_set_aside(run_id):
-    url = queries.app_database_url()
-    try:
-        summary = queries.set_aside_summary(url, run_id)
-    except SQLAlchemyError as error:
-        # The database went away after the page was drawn.
-        return error_state(url, error)
-    return set_aside_panel(run_id, summary)
 
 
 def set_aside_panel(run_id: int, summary: dict) -> html.Div:
@@ -368,14 +255,3 @@ def set_aside_panel(run_id: int, summary: dict) -> html.Div:
             ),
         ]
     )
-
-
-@callback(
-    Output(ids.RUNS_SET_ASIDE_DOWNLOAD, "data"),
-    Input(ids.RUNS_SET_ASIDE_EXPORT, "n_clicks"),
-    State(ids.RUNS_COMPARE, "value"),
-    prevent_initial_call=True,
-)
-def download_set_aside(_clicks, run_id):
-    rows = queries.set_aside_rows(queries.app_database_url(), run_id)
-    return dcc.send_string(export.set_aside_csv(rows), f"run-{run_id}-set-aside.csv")

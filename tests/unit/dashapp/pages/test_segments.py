@@ -1,35 +1,15 @@
-"""The segment explorer's pure parts: filter state and its URL, masks, selection, profiles,
-figures and the spreadsheet-safe CSV export."""
-
-import csv
-import io
+"""The segment explorer's pure parts: filter state and its URL, masks, selection, profiles and
+figures."""
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashapp.logic import explorer, export
-from dashapp.ui import figures, theme
-
-SEGMENTS = pd.DataFrame({"segment": [0, 1, 2], "name": ["Younger, budget", "Older", "Rich"]})
-
-
-@pytest.fixture
-def customers() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Customer ID": ["c1", "c2", "c3", "c4", "c5", "c6"],
-            "Gender": ["Female", "Male", "Female", "Male", "Female", "Female"],
-            "Age": [20.0, 30.0, 40.0, 50.0, 60.0, 35.0],
-            "Salary": [20_000.0, 40_000.0, 60_000.0, 80_000.0, 100_000.0, 50_000.0],
-            "Product ID": ["P1", "P2", "P1", "P3", "P2", "P1"],
-            "Price": [1_000.0, 2_000.0, np.nan, 4_000.0, 5_000.0, 3_000.0],
-            "Purchased": [0, 1, 1, 0, 1, 1],
-            "segment": [0, 0, 1, 1, 2, 1],
-            "purchase_probability": [0.1, 0.623456, 0.71, 0.2, 0.987654321, 0.55],
-        }
-    )
+from dashapp.logic import explorer, explorer_link
+from dashapp.ui import theme
+from dashapp.ui.figures.segments import explorer_distribution, explorer_scatter
+from tests.unit.dashapp.explorer_data import SEGMENTS
 
 
 @pytest.fixture
@@ -76,7 +56,7 @@ def test_sliders_have_round_steps_and_ends_rounded_outwards():
 
 def test_default_state_gives_an_empty_query(choices):
     view = explorer.default_view(choices)
-    assert explorer.query_string(explorer.default_filters(choices), view, choices) == ""
+    assert explorer_link.query_string(explorer.default_filters(choices), view, choices) == ""
     assert view == explorer.View("Age", "Salary", (0, 1))
 
 
@@ -91,35 +71,35 @@ def test_query_round_trips_every_filter_and_the_view(choices):
         min_probability=0.65,
     )
     view = explorer.View("Salary", "Price", (2, 0))
-    query = explorer.query_string(filters, view, choices)
+    query = explorer_link.query_string(filters, view, choices)
     assert query == (
         "?gender=Female&age=25-45&price=2000-4500.5&segment=1,3&purchased=non-buyers"
         "&min_probability=0.65&sel=box,Age,Salary,20,30,10000,50000&x=Salary&y=Price&compare=3,1"
     )
     params = dict(pair.split("=", 1) for pair in query[1:].split("&"))
-    assert explorer.from_query(params, choices) == (filters, view)
+    assert explorer_link.from_query(params, choices) == (filters, view)
 
 
 def test_no_gender_or_segment_chosen_is_kept_in_the_url(choices):
     filters = filters_for(choices, genders=(), segments=())
-    query = explorer.query_string(filters, explorer.default_view(choices), choices)
+    query = explorer_link.query_string(filters, explorer.default_view(choices), choices)
     assert query == "?gender=&segment="
-    parsed, _ = explorer.from_query({"gender": "", "segment": ""}, choices)
+    parsed, _ = explorer_link.from_query({"gender": "", "segment": ""}, choices)
     assert parsed.genders == () and parsed.segments == ()
 
 
 def test_lasso_round_trips_through_the_url(choices):
     lasso = {"kind": "lasso", "x": "Age", "y": "Price", "xs": [20, 40, 30], "ys": [1, 2, 5.5]}
     filters = filters_for(choices, selection=lasso)
-    query = explorer.query_string(filters, explorer.default_view(choices), choices)
+    query = explorer_link.query_string(filters, explorer.default_view(choices), choices)
     assert query == "?sel=lasso,Age,Price,20,1,40,2,30,5.5"
-    parsed, _ = explorer.from_query({"sel": query.split("=", 1)[1]}, choices)
+    parsed, _ = explorer_link.from_query({"sel": query.split("=", 1)[1]}, choices)
     assert parsed.selection == lasso
 
 
 def test_bad_query_values_fall_back_to_defaults(choices):
     default = explorer.default_filters(choices)
-    filters, view = explorer.from_query(
+    filters, view = explorer_link.from_query(
         {
             "gender": "FEMALE,robot",
             "age": "70-10",  # reversed and beyond the data: sorted and clamped
@@ -145,15 +125,15 @@ def test_bad_query_values_fall_back_to_defaults(choices):
 
 def test_a_minimum_probability_is_ignored_for_a_run_without_a_model(customers):
     choices = explorer.choices_for(customers.assign(purchase_probability=np.nan), [0, 1, 2])
-    filters, _ = explorer.from_query({"min_probability": "0.5"}, choices)
+    filters, _ = explorer_link.from_query({"min_probability": "0.5"}, choices)
     assert filters.min_probability == 0.0
     wanted = filters_for(choices, min_probability=0.5)
-    assert explorer.query_string(wanted, explorer.default_view(choices), choices) == ""
+    assert explorer_link.query_string(wanted, explorer.default_view(choices), choices) == ""
     assert explorer.masks(customers, wanted, choices).matching.all()
 
 
 def test_repeated_parameters_are_read_as_one_list(choices):
-    filters, _ = explorer.from_query({"segment": ["1", "3"]}, choices)
+    filters, _ = explorer_link.from_query({"segment": ["1", "3"]}, choices)
     assert filters.segments == (0, 2)
 
 
@@ -346,7 +326,7 @@ def scatter_points(selected: list[bool] | None = None) -> pd.DataFrame:
 
 
 def test_explorer_scatter_selects_by_dragging_and_states_the_sample():
-    figure = figures.explorer_scatter(scatter_points(), SEGMENTS, 10, "Age", "Price")
+    figure = explorer_scatter(scatter_points(), SEGMENTS, 10, "Age", "Price")
     assert all(isinstance(trace, go.Scattergl) for trace in figure.data)
     assert [list(trace.y) for trace in figure.data] == [[5.0, 7.0], [6.0, 8.0]]
     assert figure.layout.dragmode == "select"
@@ -358,22 +338,22 @@ def test_explorer_scatter_selects_by_dragging_and_states_the_sample():
 def test_explorer_scatter_highlights_and_draws_the_selection():
     box = {"kind": "box", "x": "Age", "y": "Salary", "xs": [25, 45], "ys": [0, 10]}
     points = scatter_points([False, True, True, False])
-    figure = figures.explorer_scatter(points, SEGMENTS, 4, "Age", "Salary", box)
+    figure = explorer_scatter(points, SEGMENTS, 4, "Age", "Salary", box)
     assert [list(trace.selectedpoints) for trace in figure.data] == [[1], [0]]
     drawn = figure.layout.selections[0]
     assert (drawn.type, drawn.x0, drawn.x1, drawn.y0, drawn.y1) == ("rect", 25, 45, 0, 10)
     # On other axes the selected customers stay highlighted, but the box is not drawn.
-    other_axes = figures.explorer_scatter(points, SEGMENTS, 4, "Age", "Price", box)
+    other_axes = explorer_scatter(points, SEGMENTS, 4, "Age", "Price", box)
     assert [list(trace.selectedpoints) for trace in other_axes.data] == [[1], [0]]
     assert other_axes.layout.selections == ()
     lasso = {"kind": "lasso", "x": "Age", "y": "Salary", "xs": [1, 2, 3], "ys": [4, 5, 6]}
-    drawn = figures.explorer_scatter(points, SEGMENTS, 4, "Age", "Salary", lasso)
+    drawn = explorer_scatter(points, SEGMENTS, 4, "Age", "Salary", lasso)
     assert drawn.layout.selections[0].path == "M1,4L2,5L3,6Z"
 
 
 def test_explorer_distribution_fades_unchosen_segments_and_carries_segment_ids(customers):
     counts = explorer.segment_counts(customers, SEGMENTS, np.ones(6, dtype=bool))
-    bars = figures.explorer_distribution(counts, [1]).data[0]
+    bars = explorer_distribution(counts, [1]).data[0]
     assert list(bars.x) == [2, 3, 1]
     assert list(bars.customdata) == [0, 1, 2]
     assert list(bars.marker.opacity) == [0.3, 1.0, 0.3]
@@ -383,97 +363,9 @@ def test_explorer_distribution_fades_unchosen_segments_and_carries_segment_ids(c
 
 def test_explorer_distribution_without_matches_says_so(customers):
     counts = explorer.segment_counts(customers, SEGMENTS, np.zeros(6, dtype=bool))
-    figure = figures.explorer_distribution(counts, [0, 1, 2])
+    figure = explorer_distribution(counts, [0, 1, 2])
     assert figure.data == ()
     assert figure.layout.annotations[0].text == "No customers match these filters"
 
 
 # The CSV export
-
-
-@pytest.mark.parametrize(
-    "cell", ["=SUM(A1:A2)", "+1", "-2+3", "@cmd", "\tlead", "\rlead", '=HYPERLINK("x")']
-)
-def test_formula_cells_get_a_leading_quote(cell):
-    assert export.neutralise(cell) == "'" + cell
-
-
-@pytest.mark.parametrize("value", ["Alice", "P01", "a=b", "", "'=already", 5, -3.5, None])
-def test_other_cells_are_left_alone(value):
-    assert export.neutralise(value) == value
-
-
-def test_neutralise_frame_covers_text_and_headers_but_not_numbers():
-    frame = pd.DataFrame({"=Name": ["=1+1", "Bob"], "Balance": [-5, 3]})
-    safe = export.neutralise_frame(frame)
-    assert list(safe.columns) == ["'=Name", "Balance"]
-    assert safe["'=Name"].tolist() == ["'=1+1", "Bob"]
-    assert safe["Balance"].tolist() == [-5, 3]
-    assert frame["=Name"].tolist() == ["=1+1", "Bob"]  # the input is not modified
-
-
-def test_csv_is_standard_quoted_with_whole_numbers_and_blanks():
-    frame = pd.DataFrame(
-        {
-            "Customer ID": ["@a", 'say "hi", then\nleave', "c"],
-            "Age": [20.0, 30.0, 40.0],
-            "Price": [1.5, np.nan, 3.0],
-            "Salary": [1_000.0, np.nan, 3_000.0],
-        }
-    )
-    text = export.to_csv(frame)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert rows == [
-        ["Customer ID", "Age", "Price", "Salary"],
-        ["'@a", "20", "1.5", "1000"],
-        ['say "hi", then\nleave', "30", "", ""],
-        ["c", "40", "3.0", "3000"],
-    ]
-    header, lines = export.csv_lines(frame)
-    assert header + "".join(lines[[True, False, True]]) == (
-        "Customer ID,Age,Price,Salary\r\n'@a,20,1.5,1000\r\nc,40,3.0,3000\r\n"
-    )
-
-
-def test_audience_has_segment_numbers_and_names_and_drops_absent_columns(customers):
-    names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
-    audience = export.audience_frame(customers, names)
-    assert list(audience.columns) == [
-        "Customer ID",
-        "Gender",
-        "Age",
-        "Salary",
-        "Product ID",
-        "Price",
-        "Purchased",
-        "Segment",
-        "Segment name",
-        "Purchase probability",
-    ]
-    assert audience["Segment"].tolist() == [1, 1, 2, 2, 3, 2]
-    assert audience["Segment name"].iloc[4] == "Rich"
-    assert audience["Purchase probability"].tolist() == [0.1, 0.6235, 0.71, 0.2, 0.9877, 0.55]
-    without = export.audience_frame(customers.assign(Price=np.nan, **{"Product ID": None}), names)
-    assert "Price" not in without and "Product ID" not in without
-
-
-def test_audience_of_a_run_without_a_model_has_empty_probabilities(customers):
-    names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
-    audience = export.audience_frame(customers.assign(purchase_probability=np.nan), names)
-    rows = list(csv.reader(io.StringIO(export.to_csv(audience), newline="")))
-    assert rows[0][-1] == "Purchase probability"
-    assert [row[-1] for row in rows[1:]] == [""] * 6
-
-
-def test_audience_csv_writes_probabilities_as_numbers(customers):
-    names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
-    text = export.to_csv(export.audience_frame(customers, names))
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    assert [row["Purchase probability"] for row in rows] == [
-        "0.1",
-        "0.6235",
-        "0.71",
-        "0.2",
-        "0.9877",
-        "0.55",
-    ]

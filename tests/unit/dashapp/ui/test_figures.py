@@ -1,7 +1,9 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashapp.ui import figures, theme
+from dashapp.ui import theme
+from dashapp.ui.figures.overview import age_distribution, correlation_heatmap, salary_by_purchase
+from dashapp.ui.figures.segments import cluster_scatter, segment_distribution
 
 SEGMENTS = pd.DataFrame(
     {"segment": [0, 1], "name": ["Younger", "Older"], "size": [30, 20], "share": [0.6, 0.4]}
@@ -12,7 +14,7 @@ def test_age_distribution_stacks_buyers_and_non_buyers():
     bands = pd.DataFrame(
         {"age_from": [20, 25], "age_to": [25, 30], "purchased": [3, 4], "not_purchased": [5, 1]}
     )
-    figure = figures.age_distribution(bands)
+    figure = age_distribution(bands)
     assert figure.layout.barmode == "stack"
     assert [trace.name for trace in figure.data] == ["Purchased", "Did not purchase"]
     assert list(figure.data[0].x) == ["20–24", "25–29"]
@@ -44,7 +46,7 @@ def test_salary_boxes_use_stored_quartiles():
             },
         ]
     )
-    figure = figures.salary_by_purchase(stats)
+    figure = salary_by_purchase(stats)
     assert [trace.name for trace in figure.data] == ["Did not purchase (12)", "Purchased (10)"]
     assert list(figure.data[1].median) == [58.0]
     assert figure.data[0].x[0] != figure.data[1].x[0]  # side by side, not stacked on one spot
@@ -54,7 +56,7 @@ def test_correlation_heatmap_is_symmetric_scale():
     corr = pd.DataFrame(
         [[1.0, -0.3], [-0.3, 1.0]], index=["Age", "Price"], columns=["Age", "Price"]
     )
-    heatmap = figures.correlation_heatmap(corr).data[0]
+    heatmap = correlation_heatmap(corr).data[0]
     assert isinstance(heatmap, go.Heatmap)
     assert (heatmap.zmin, heatmap.zmax) == (-1, 1)
     assert list(heatmap.x) == ["Age", "Price"]
@@ -63,11 +65,11 @@ def test_correlation_heatmap_is_symmetric_scale():
 
 def test_correlation_heatmap_leaves_room_for_the_toolbar():
     corr = pd.DataFrame([[1.0]], index=["Age"], columns=["Age"])
-    assert figures.correlation_heatmap(corr).layout.margin.t >= 30
+    assert correlation_heatmap(corr).layout.margin.t >= 30
 
 
 def test_segment_distribution_one_colour_per_segment():
-    bar = figures.segment_distribution(SEGMENTS).data[0]
+    bar = segment_distribution(SEGMENTS).data[0]
     assert list(bar.x) == [30, 20]
     assert list(bar.marker.color) == [theme.segment_colour(0), theme.segment_colour(1)]
     assert list(bar.y) == ["1. Younger", "2. Older"]
@@ -83,17 +85,17 @@ def test_cluster_scatter_is_webgl_per_segment_and_states_sampling():
             "segment": [0, 0, 1],
         }
     )
-    figure = figures.cluster_scatter(points, SEGMENTS, total_customers=50)
+    figure = cluster_scatter(points, SEGMENTS, total_customers=50)
     assert all(isinstance(trace, go.Scattergl) for trace in figure.data)
     assert [len(trace.x) for trace in figure.data] == [2, 1]
     assert figure.data[1].marker.color == theme.segment_colour(1)
     assert "random sample of 3 of 50 customers" in figure.layout.annotations[0].text
-    everyone = figures.cluster_scatter(points, SEGMENTS, total_customers=3)
+    everyone = cluster_scatter(points, SEGMENTS, total_customers=3)
     assert everyone.layout.annotations[0].text == "all 3 customers"
 
 
 def test_empty_inputs_give_a_designed_placeholder():
-    figure = figures.segment_distribution(SEGMENTS.iloc[0:0])
+    figure = segment_distribution(SEGMENTS.iloc[0:0])
     assert figure.data == ()
     assert figure.layout.annotations[0].text == "No segments to show"
 

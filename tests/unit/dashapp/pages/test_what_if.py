@@ -4,7 +4,8 @@ import plotly.graph_objects as go
 import pytest
 
 from dashapp.logic import pricing
-from dashapp.ui import figures, theme
+from dashapp.ui import theme
+from dashapp.ui.figures.what_if import price_sensitivity, whatif_contributions
 
 
 def test_price_grid_is_round_covers_the_range_and_holds_the_current_price():
@@ -154,7 +155,7 @@ def test_percent_change_labels_use_a_true_minus():
 
 def test_contribution_bars_are_points_largest_first_coloured_by_direction():
     shares = pd.Series({"Age": 0.01, "Salary": 0.08, "Price": -0.12, "Gender": 0.0})
-    figure = figures.whatif_contributions(shares, baseline=0.45)
+    figure = whatif_contributions(shares, baseline=0.45)
     bar = figure.data[0]
     assert isinstance(bar, go.Bar) and bar.orientation == "h"
     assert list(bar.y) == ["Price", "Salary", "Age", "Gender"]
@@ -171,13 +172,13 @@ def test_contribution_bars_are_points_largest_first_coloured_by_direction():
 
 
 def test_contribution_bars_without_contributions_are_a_designed_placeholder():
-    figure = figures.whatif_contributions(pd.Series(dtype=float), baseline=0.5)
+    figure = whatif_contributions(pd.Series(dtype=float), baseline=0.5)
     assert figure.data == () and figure.layout.annotations[0].text == "No contributions to show"
 
 
 def test_price_sensitivity_draws_the_curve_the_current_price_and_the_threshold():
     curve = pd.DataFrame({"price": [1_000.0, 2_000.0, 3_000.0], "probability": [0.8, 0.5, 0.2]})
-    figure = figures.price_sensitivity(curve, 2_000.0, 0.5, 0.5)
+    figure = price_sensitivity(curve, 2_000.0, 0.5, 0.5)
     line, current = figure.data
     assert isinstance(line, go.Scatter) and line.mode == "lines"
     assert list(line.x) == [1_000.0, 2_000.0, 3_000.0] and list(line.y) == [0.8, 0.5, 0.2]
@@ -192,5 +193,5 @@ def test_price_sensitivity_draws_the_curve_the_current_price_and_the_threshold()
 
 
 def test_price_sensitivity_without_prices_is_a_designed_placeholder():
-    figure = figures.price_sensitivity(pd.DataFrame({"price": [], "probability": []}), 1, 0, 0.5)
+    figure = price_sensitivity(pd.DataFrame({"price": [], "probability": []}), 1, 0, 0.5)
     assert figure.data == () and figure.layout.annotations[0].text == "No prices to show"

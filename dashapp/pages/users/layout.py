@@ -8,11 +8,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashapp.data import queries
 from dashapp.hosting import accounts
-from dashapp.ui import ids
-from dashapp.ui.components import error_state
+from dashapp.pages.users import ids
+from dashapp.ui.components import card_header, error_state
 
 dash.register_page(
-    __name__, path="/users", name="Users", title="Users · Customer Analytics", order=5
+    __name__, path=ids.PATH, name="Users", title="Users · Customer Analytics", order=ids.ORDER
 )
 
 
@@ -48,7 +48,7 @@ def layout(**_query) -> html.Div:
 
 
 def _card(title: str, body) -> dbc.Card:
-    return dbc.Card([dbc.CardHeader(html.H2(title, className="h6 mb-0")), dbc.CardBody(body)])
+    return dbc.Card([card_header(title), dbc.CardBody(body)])
 
 
 def _users_table(users: list[accounts.Account]) -> dbc.Table | html.P:

@@ -1,7 +1,7 @@
 import pandas as pd
 
 from dashapp.logic import comparison
-from dashapp.ui import figures
+from dashapp.ui.figures.runs import segment_moves
 
 
 def test_metric_changes_formats_each_kind():
@@ -43,10 +43,10 @@ def test_segment_moves_match_customers_by_id():
 
 def test_segment_moves_figure():
     moves = pd.DataFrame([[5, 1], [0, 7]], index=["1. A", "2. B"], columns=["1. X", "2. Y"])
-    figure = figures.segment_moves(moves)
+    figure = segment_moves(moves)
     heatmap = figure.data[0]
     assert heatmap.z.tolist() == [[5, 1], [0, 7]]
     # Column titles on top, below the graph's toolbar (about 30 px high) rather than under it.
     assert figure.layout.xaxis.side == "top" and figure.layout.margin.t >= 60
-    empty = figures.segment_moves(moves.iloc[0:0, 0:0])
+    empty = segment_moves(moves.iloc[0:0, 0:0])
     assert empty.layout.annotations[0].text == "No customers in common between the two runs"

@@ -1,23 +1,27 @@
-"""Model: which purchase model was chosen and why, how good it is, and whom a score threshold
-would contact, for analysts and managers."""
+"""The model page: the chosen model and why, the candidates compared, its card and curves."""
 
 import json
-from functools import lru_cache
 
-import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, Patch, State, callback, dcc, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
+import plotly.graph_objects as go
+from dash import dcc, html
 
-from analytics.db.session import describe_failure
-from dashapp.data import queries
+from dashapp.data import cache, queries
 from dashapp.logic import modelview, whatif
-from dashapp.ui import figures, ids, theme
-from dashapp.ui.components import GRAPH_CONFIG, for_latest_run, graph_card, page_header
-
-dash.register_page(
-    __name__, path="/model", name="Model", title="Model · Customer Analytics", order=2
+from dashapp.pages.common import page_header
+from dashapp.pages.model import ids
+from dashapp.pages.model.threshold import threshold_card
+from dashapp.ui import theme
+from dashapp.ui.components import card_header, card_row, graph_card
+from dashapp.ui.figures.model import (
+    model_calibration,
+    model_confusion,
+    model_importance,
+    model_lift,
+    model_precision_recall,
+    model_roc,
 )
+from dashapp.ui.ids import RUN_STORE
 
 COMPARISON_COLUMNS = {
     "roc_auc": "CV ROC-AUC",
@@ -27,24 +31,40 @@ COMPARISON_COLUMNS = {
     "accuracy": "Accuracy",
     "f1": "F1",
 }
-SLIDER_MARKS = {value: f"{value:.2f}" for value in (0.05, 0.25, 0.5, 0.75, 0.95)}
 
 
-def layout(**_query) -> html.Div:
-    return for_latest_run(_render)
+# A published run never changes, so its figures are built once per run: the six take ~300 ms
+# (mostly theme.base_layout's template), which every page load would otherwise pay.
+@cache.per_run
+def _figures(url: str, run_id: int) -> dict[str, go.Figure]:
+    model = queries.model_report(url, run_id).selected
+    return {
+        ids.MODEL_LIFT: model_lift(model.lift),
+        ids.MODEL_ROC: model_roc(model.roc, model.holdout_metrics["roc_auc"]),
+        ids.MODEL_PR: model_precision_recall(
+            model.pr,
+            model.holdout_metrics["pr_auc"],
+            modelview.holdout_purchase_rate(model.holdout),
+        ),
+        ids.MODEL_CALIBRATION: model_calibration(model.calibration),
+        ids.MODEL_IMPORTANCE: model_importance(model.importance),
+        ids.MODEL_CONFUSION: model_confusion(
+            modelview.holdout_confusion(model.holdout, model.threshold).as_frame(),
+            model.threshold,
+        ),
+    }
 
 
-# A published run never changes, so its page is built once per process: its six figures take
-# ~300 ms to build (mostly theme.base_layout's template), which every page load would otherwise pay.
-@lru_cache(maxsize=4)
-def _render(url: str, run: queries.RunInfo) -> html.Div:
+def page(url: str, run: queries.RunInfo) -> html.Div:
+    """The page for `run`; the designed state of a run without a model."""
     report = queries.model_report(url, run.id)
     model = report.selected
     if model is None:
         return html.Div([page_header("Model", run), _no_model(report.notes)])
+    drawn = _figures(url, run.id)
     return html.Div(
         [
-            dcc.Store(id=ids.RUN_STORE, data=run.id),
+            dcc.Store(id=RUN_STORE, data=run.id),
             page_header("Model", run, report.notes),
             dbc.Row(
                 [
@@ -56,12 +76,12 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
             _comparison_table(report.comparison, model),
             dbc.Row(
                 [
-                    dbc.Col(_threshold_card(model), xs=12, lg=5),
+                    dbc.Col(threshold_card(model, drawn[ids.MODEL_CONFUSION]), xs=12, lg=5),
                     dbc.Col(
                         graph_card(
                             "Lift and buyers reached by score decile",
                             ids.MODEL_LIFT,
-                            figures.model_lift(model.lift),
+                            drawn[ids.MODEL_LIFT],
                             height=440,
                             subtitle="Holdout customers ranked by score, in tenths: how much "
                             "likelier each tenth is to buy than average, and the share of "
@@ -73,61 +93,43 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                 ],
                 className="g-3 mb-3",
             ),
-            dbc.Row(
+            card_row(
                 [
-                    dbc.Col(
-                        graph_card(
-                            "ROC curve (holdout)",
-                            ids.MODEL_ROC,
-                            figures.model_roc(model.roc, model.holdout_metrics["roc_auc"]),
-                            subtitle="Buyers reached against non-buyers contacted, over every "
-                            "threshold.",
-                        ),
-                        xs=12,
-                        md=6,
+                    graph_card(
+                        "ROC curve (holdout)",
+                        ids.MODEL_ROC,
+                        drawn[ids.MODEL_ROC],
+                        subtitle="Buyers reached against non-buyers contacted, over every "
+                        "threshold.",
                     ),
-                    dbc.Col(
-                        graph_card(
-                            "Precision and recall (holdout)",
-                            ids.MODEL_PR,
-                            figures.model_precision_recall(
-                                model.pr,
-                                model.holdout_metrics["pr_auc"],
-                                modelview.holdout_purchase_rate(model.holdout),
-                            ),
-                            subtitle="Share of contacts who buy against share of buyers reached.",
-                        ),
-                        xs=12,
-                        md=6,
+                    graph_card(
+                        "Precision and recall (holdout)",
+                        ids.MODEL_PR,
+                        drawn[ids.MODEL_PR],
+                        subtitle="Share of contacts who buy against share of buyers reached.",
                     ),
                 ],
-                className="g-3 mb-3",
+                xs=12,
+                md=6,
             ),
-            dbc.Row(
+            card_row(
                 [
-                    dbc.Col(
-                        graph_card(
-                            "Calibration (holdout)",
-                            ids.MODEL_CALIBRATION,
-                            figures.model_calibration(model.calibration),
-                            subtitle="When the model says 70 %, do about 70 % buy?",
-                        ),
-                        xs=12,
-                        md=6,
+                    graph_card(
+                        "Calibration (holdout)",
+                        ids.MODEL_CALIBRATION,
+                        drawn[ids.MODEL_CALIBRATION],
+                        subtitle="When the model says 70 %, do about 70 % buy?",
                     ),
-                    dbc.Col(
-                        graph_card(
-                            "What the model relies on",
-                            ids.MODEL_IMPORTANCE,
-                            figures.model_importance(model.importance),
-                            subtitle="Permutation importance on the holdout (mean ± std over "
-                            "5 shuffles).",
-                        ),
-                        xs=12,
-                        md=6,
+                    graph_card(
+                        "What the model relies on",
+                        ids.MODEL_IMPORTANCE,
+                        drawn[ids.MODEL_IMPORTANCE],
+                        subtitle="Permutation importance on the holdout (mean ± std over "
+                        "5 shuffles).",
                     ),
                 ],
-                className="g-3 mb-3",
+                xs=12,
+                md=6,
             ),
         ]
     )
@@ -154,7 +156,7 @@ def _summary(comparison, model: queries.SelectedModel) -> dbc.Card:
     test_rows = model.card.get("evaluation", {}).get("test_rows", model.holdout["customers"].sum())
     return dbc.Card(
         [
-            dbc.CardHeader(html.H2(f"Chosen model: {model.name}", className="h6 mb-0")),
+            card_header(f"Chosen model: {model.name}"),
             dbc.CardBody(
                 [
                     html.P(modelview.choice_sentence(comparison)),
@@ -204,14 +206,9 @@ def _model_card(model: queries.SelectedModel) -> dbc.Card:
     ]
     return dbc.Card(
         [
-            dbc.CardHeader(
-                [
-                    html.H2("Model card", className="h6 mb-0"),
-                    html.Small(
-                        ["Reproduce or review it: ", html.Code("python -m analytics model-card")],
-                        className="text-muted",
-                    ),
-                ]
+            card_header(
+                "Model card",
+                ["Reproduce or review it: ", html.Code("python -m analytics model-card")],
             ),
             dbc.CardBody(
                 [
@@ -277,17 +274,12 @@ def _comparison_table(comparison, model: queries.SelectedModel) -> dbc.Card:
     )
     return dbc.Card(
         [
-            dbc.CardHeader(
-                [
-                    html.H2("The candidates compared", className="h6 mb-0"),
-                    html.Small(
-                        f"{folds}-fold cross-validation on the training rows, chosen model "
-                        "first; higher is better except for Brier and log-loss. Accuracy and F1 "
-                        f"at a {model.threshold:.2f} threshold. CV rows: how many training rows "
-                        "each candidate was compared on (slow methods use a sample).",
-                        className="text-muted",
-                    ),
-                ]
+            card_header(
+                "The candidates compared",
+                f"{folds}-fold cross-validation on the training rows, chosen model "
+                "first; higher is better except for Brier and log-loss. Accuracy and F1 "
+                f"at a {model.threshold:.2f} threshold. CV rows: how many training rows "
+                "each candidate was compared on (slow methods use a sample).",
             ),
             dbc.CardBody(
                 dbc.Table(
@@ -311,84 +303,3 @@ def _chosen_note(row: dict) -> list:
         dbc.Badge("Chosen", color="primary", className="me-2"),
         html.Small("calibrated" if row["calibrated"] else "not calibrated", className="text-muted"),
     ]
-
-
-def _threshold_card(model: queries.SelectedModel) -> dbc.Card:
-    figure, reach = _threshold_outputs(model, model.threshold)
-    return dbc.Card(
-        [
-            dbc.CardHeader(
-                [
-                    html.H2("Whom to contact: choose a score threshold", className="h6 mb-0"),
-                    html.Small(
-                        "Holdout customers whose score is at or above the threshold are contacted.",
-                        className="text-muted",
-                    ),
-                ]
-            ),
-            dbc.CardBody(
-                [
-                    dbc.Label("Score threshold", className="small"),
-                    dcc.Slider(
-                        id=ids.MODEL_THRESHOLD,
-                        min=modelview.THRESHOLD_MIN,
-                        max=modelview.THRESHOLD_MAX,
-                        step=0.01,
-                        value=model.threshold,
-                        marks=SLIDER_MARKS,
-                    ),
-                    html.P(
-                        reach, id=ids.MODEL_REACH, className="mt-3 mb-2", **{"aria-live": "polite"}
-                    ),
-                    dcc.Graph(
-                        id=ids.MODEL_CONFUSION,
-                        figure=figure,
-                        config=GRAPH_CONFIG,
-                        style={"height": "260px"},
-                    ),
-                ],
-                className="p-3",
-            ),
-        ],
-        className="h-100",
-    )
-
-
-def _threshold_outputs(model: queries.SelectedModel, threshold: float):
-    confusion = modelview.holdout_confusion(model.holdout, threshold)
-    return (
-        figures.model_confusion(confusion.as_frame(), threshold),
-        modelview.reach_sentence(confusion),
-    )
-
-
-@callback(
-    Output(ids.MODEL_CONFUSION, "figure"),
-    Output(ids.MODEL_REACH, "children"),
-    Input(ids.MODEL_THRESHOLD, "value"),
-    State(ids.RUN_STORE, "data"),
-    # The layout already shows the stored threshold's matrix.
-    prevent_initial_call=True,
-)
-def update_threshold(threshold, run_id):
-    if threshold is None:
-        return no_update, (
-            f"Choose a threshold between {modelview.THRESHOLD_MIN:.2f} and "
-            f"{modelview.THRESHOLD_MAX:.2f}."
-        )
-    url = queries.app_database_url()
-    try:
-        model = queries.model_report(url, run_id).selected
-    except SQLAlchemyError as error:
-        return no_update, f"The {describe_failure(url, error)}."
-    if model is None:
-        return no_update, "This run has no purchase model."
-    # The slider moves in steps of 0.01: rounding drops float noise (0.32000000000000006), so a
-    # score of exactly 0.32 counts as contacted at "0.32", as the sentence says.
-    threshold = round(threshold, 2)
-    confusion = modelview.holdout_confusion(model.holdout, threshold)
-    # Only the counts and labels change: patching them skips rebuilding the whole figure.
-    heatmap = Patch()
-    for key, value in figures.model_confusion_cells(confusion.as_frame(), threshold).items():
-        heatmap["data"][0][key] = value
-    return heatmap, modelview.reach_sentence(confusion)

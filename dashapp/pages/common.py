@@ -1,0 +1,42 @@
+"""What every page does with the stored run: render for the latest published run (or the
+designed empty or error state) under a header naming that run. A shared helper, not a page."""
+
+from collections.abc import Callable
+
+import dash_bootstrap_components as dbc
+from dash import html
+from dash.development.base_component import Component
+from sqlalchemy.exc import SQLAlchemyError
+
+from analytics.db.session import forget_engine
+from dashapp.data import queries
+from dashapp.ui import ids
+from dashapp.ui.components import empty_state, error_state
+
+
+def for_latest_run(render: Callable[[str, queries.RunInfo], Component]) -> Component:
+    """Render a page for the latest published run, or the designed empty or error state."""
+    url = queries.app_database_url()
+    try:
+        run = queries.latest_run(url)
+        return empty_state(url) if run is None else render(url, run)
+    except SQLAlchemyError as error:
+        # The next request reconnects (and migrates, should the database come back empty).
+        forget_engine(url)
+        return error_state(url, error)
+
+
+def page_header(title: str, run: queries.RunInfo, notes: list[str] = ()) -> html.Div:
+    """The page title and which run (file, size, time) everything below comes from."""
+    return html.Div(
+        [
+            html.H1(title, className="h3 mb-1"),
+            html.P(
+                f"Run {run.id} · {run.input_name} · {run.rows:,} customers · "
+                f"published {run.created_at:%d %b %Y %H:%M} UTC",
+                className="text-muted mb-3",
+                id=ids.RUN_BADGE,
+            ),
+            *[dbc.Alert(note, color="secondary", className="py-2") for note in notes],
+        ]
+    )

@@ -1,0 +1,21 @@
+"""Component ids of the model page and who may use them (read by dashapp.hosting.roles)."""
+
+PATH = "/model"
+# Its place in the navigation bar.
+ORDER = 2
+PAGE_ROLE = "viewer"
+
+MODEL_TABLE = "model-comparison"
+MODEL_ROC = "model-roc"
+MODEL_PR = "model-pr"
+MODEL_CALIBRATION = "model-calibration"
+MODEL_LIFT = "model-lift"
+MODEL_IMPORTANCE = "model-importance"
+MODEL_THRESHOLD = "model-threshold"
+MODEL_CONFUSION = "model-confusion"
+MODEL_REACH = "model-reach"
+# The designed state of a run that has no purchase model.
+MODEL_MISSING = "model-missing"
+
+# The role a callback needs for each component of this page it reads or writes.
+CALLBACK_ROLES = dict.fromkeys((MODEL_THRESHOLD, MODEL_CONFUSION, MODEL_REACH), PAGE_ROLE)

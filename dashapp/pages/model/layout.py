@@ -1,0 +1,16 @@
+"""Model: which purchase model was chosen and why, how good it is, and whom a score threshold
+would contact, for analysts and managers."""
+
+import dash
+from dash import html
+
+from dashapp.pages.common import for_latest_run
+from dashapp.pages.model import ids, view
+
+dash.register_page(
+    __name__, path=ids.PATH, name="Model", title="Model · Customer Analytics", order=ids.ORDER
+)
+
+
+def layout(**_query) -> html.Div:
+    return for_latest_run(view.page)

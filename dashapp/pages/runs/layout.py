@@ -1,0 +1,29 @@
+"""Runs & data: run history, a run against the one before it, and uploads that start a run."""
+
+import dash
+from dash import html
+
+from dashapp.hosting import auth, roles
+from dashapp.pages.common import for_latest_run
+from dashapp.pages.runs import ids, view
+
+dash.register_page(
+    __name__,
+    path=ids.PATH,
+    name="Runs & data",
+    title="Runs & data · Customer Analytics",
+    order=ids.ORDER,
+)
+
+
+def layout(**_query) -> html.Div:
+    # The upload stays available with no run yet: a first-time user starts here. It starts a
+    # run, which only admins may do (dashapp.hosting.roles), so others do not see it.
+    may_upload = roles.allows(auth.current_role(), ids.UPLOAD_ROLE)
+    return html.Div(
+        [
+            html.H1("Runs & data", className="h3 mb-3"),
+            *([view.upload_card()] if may_upload else []),
+            html.Div(for_latest_run(view.body), id=ids.RUNS_BODY),
+        ]
+    )

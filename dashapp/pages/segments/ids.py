@@ -1,0 +1,78 @@
+"""Component ids of the segment explorer and who may use them (read by dashapp.hosting.roles)."""
+
+PATH = "/segments"
+# Its place in the navigation bar.
+ORDER = 1
+PAGE_ROLE = "analyst"
+
+SEG_GENDER = "seg-filter-gender"
+SEG_AGE = "seg-filter-age"
+SEG_SALARY = "seg-filter-salary"
+SEG_PRICE = "seg-filter-price"
+SEG_SEGMENTS = "seg-filter-segments"
+SEG_PURCHASED = "seg-filter-purchased"
+SEG_PROBABILITY = "seg-filter-probability"
+SEG_RESET = "seg-filter-reset"
+SEG_COUNT = "seg-count"
+SEG_X_AXIS = "seg-x-axis"
+SEG_Y_AXIS = "seg-y-axis"
+SEG_SAMPLE_NOTE = "seg-sample-note"
+SEG_PROFILE_TABLE = "seg-profile-table"
+SEG_COMPARE_A = "seg-compare-a"
+SEG_COMPARE_B = "seg-compare-b"
+SEG_COMPARISON = "seg-comparison"
+SEG_EXPORT = "seg-export"
+SEG_DOWNLOAD = "seg-download"
+SEG_URL = "seg-url"
+SEG_SCATTER = "segments-scatter"
+SEG_DISTRIBUTION = "segments-distribution"
+SEG_RUN = "seg-run-id"
+SEG_SELECTION = "seg-selection"
+SEG_SELECTION_NOTE = "seg-selection-note"
+SEG_CLEAR_SELECTION = "seg-clear-selection"
+SEG_SELECTION_EVENT = "seg-selection-event"
+
+# The filter controls, by the name explorer.Filters gives them: (component id, property).
+FILTER_CONTROLS = {
+    "gender": (SEG_GENDER, "value"),
+    "age": (SEG_AGE, "value"),
+    "salary": (SEG_SALARY, "value"),
+    "price": (SEG_PRICE, "value"),
+    "segments": (SEG_SEGMENTS, "value"),
+    "purchased": (SEG_PURCHASED, "value"),
+    "min_probability": (SEG_PROBABILITY, "value"),
+    "selection": (SEG_SELECTION, "data"),
+}
+
+# The role a callback needs for each component of this page it reads or writes.
+CALLBACK_ROLES = dict.fromkeys(
+    (
+        SEG_GENDER,
+        SEG_AGE,
+        SEG_SALARY,
+        SEG_PRICE,
+        SEG_SEGMENTS,
+        SEG_PURCHASED,
+        SEG_PROBABILITY,
+        SEG_RESET,
+        SEG_COUNT,
+        SEG_X_AXIS,
+        SEG_Y_AXIS,
+        SEG_SAMPLE_NOTE,
+        SEG_PROFILE_TABLE,
+        SEG_COMPARE_A,
+        SEG_COMPARE_B,
+        SEG_COMPARISON,
+        SEG_EXPORT,
+        SEG_DOWNLOAD,
+        SEG_URL,
+        SEG_SCATTER,
+        SEG_DISTRIBUTION,
+        SEG_RUN,
+        SEG_SELECTION,
+        SEG_SELECTION_NOTE,
+        SEG_CLEAR_SELECTION,
+        SEG_SELECTION_EVENT,
+    ),
+    PAGE_ROLE,
+)

@@ -1,0 +1,348 @@
+"""The segment explorer's page: filter panel, scatter, distribution, profiles and comparison.
+The figures and tables start empty (or "Loading…"): the callbacks fill them for the filters."""
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashapp.data import derived, queries
+from dashapp.logic import explorer, explorer_link
+from dashapp.pages.common import page_header
+from dashapp.pages.segments import ids
+from dashapp.ui import theme
+from dashapp.ui.components import card_header, tool_graph_card
+from dashapp.ui.figures.common import empty_figure
+
+RANGE_IDS = {"Age": ids.SEG_AGE, "Salary": ids.SEG_SALARY, "Price": ids.SEG_PRICE}
+RANGE_LABELS = {"Age": "Age", "Salary": "Salary ($)", "Price": "Price ($)"}
+# The value of the disabled slider of a column that the run does not have.
+ABSENT_RANGE = [0, 1]
+
+
+def page(url: str, run: queries.RunInfo, query: dict) -> html.Div:
+    """The explorer for `run`, its filters and view set from the link's query string."""
+    choices = derived.explorer_choices(url, run.id)
+    overview = queries.overview(url, run.id)
+    filters, view = explorer_link.from_query(query, choices)
+    loading = empty_figure("Loading…")
+    return html.Div(
+        [
+            dcc.Location(id=ids.SEG_URL, refresh=False),
+            dcc.Store(id=ids.SEG_RUN, data=run.id),
+            dcc.Store(id=ids.SEG_SELECTION, data=filters.selection),
+            dcc.Store(id=ids.SEG_SELECTION_EVENT),
+            dcc.Download(id=ids.SEG_DOWNLOAD),
+            page_header("Segment explorer", run, overview.notes),
+            _filter_panel(choices, filters, overview.segments),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        tool_graph_card(
+                            "Customers by segment",
+                            ids.SEG_SCATTER,
+                            loading,
+                            tools=_axis_pickers(choices, view),
+                            height=440,
+                            subtitle="Drag a box (or a lasso, from the toolbar) to select "
+                            "customers; the other views follow.",
+                        ),
+                        xs=12,
+                        lg=7,
+                    ),
+                    dbc.Col(
+                        tool_graph_card(
+                            "Segment distribution",
+                            ids.SEG_DISTRIBUTION,
+                            loading,
+                            height=440,
+                            subtitle="Matching customers per segment. Click a bar to show only "
+                            "that segment, and again to show all.",
+                        ),
+                        xs=12,
+                        lg=5,
+                    ),
+                ],
+                className="g-3 mb-3",
+            ),
+            _profile_card(),
+            _comparison_card(overview.segments, view),
+        ]
+    )
+
+
+def _field(label: str, control, html_for: str | None = None) -> html.Div:
+    return html.Div(
+        [dbc.Label(label, html_for=html_for, className="fw-semibold small mb-1"), control]
+    )
+
+
+def _filter_panel(
+    choices: explorer.Choices, filters: explorer.Filters, segments: pd.DataFrame
+) -> dbc.Card:
+    segment_options = [
+        {
+            "label": html.Span(
+                [
+                    html.Span(
+                        className="swatch",
+                        style={"backgroundColor": theme.segment_colour(row.segment)},
+                    ),
+                    theme.segment_label(row.segment, row.name),
+                ]
+            ),
+            "value": int(row.segment),
+        }
+        for row in segments.itertuples()
+    ]
+    header = dbc.Stack(
+        [
+            html.H2("Filters", className="h6 mb-0"),
+            html.Div(
+                id=ids.SEG_COUNT,
+                className="fw-semibold",
+                **{"aria-live": "polite"},
+            ),
+            dbc.Button(
+                "Reset",
+                id=ids.SEG_RESET,
+                size="sm",
+                color="secondary",
+                outline=True,
+                className="ms-auto",
+            ),
+            dbc.Button("Export CSV", id=ids.SEG_EXPORT, size="sm", color="primary"),
+        ],
+        direction="horizontal",
+        gap=3,
+        className="flex-wrap",
+    )
+    ranges = [
+        dbc.Col(_range_field(column, choices, filters), xs=12, md=6, xl=3)
+        for column in explorer.RANGE_COLUMNS
+    ]
+    ranges.append(dbc.Col(_probability_field(choices, filters), xs=12, md=6, xl=3))
+    choice_fields = [
+        dbc.Col(
+            _field(
+                "Segments",
+                dbc.Checklist(
+                    id=ids.SEG_SEGMENTS,
+                    options=segment_options,
+                    value=list(filters.segments),
+                    inline=True,
+                ),
+            ),
+            xs=12,
+            xl=5,
+        ),
+        dbc.Col(
+            _field(
+                "Gender",
+                dbc.Checklist(
+                    id=ids.SEG_GENDER,
+                    options=[{"label": g, "value": g} for g in choices.genders],
+                    value=list(filters.genders),
+                    inline=True,
+                ),
+            ),
+            xs=12,
+            md=4,
+            xl=2,
+        ),
+        dbc.Col(
+            _field(
+                "Purchase status",
+                dbc.RadioItems(
+                    id=ids.SEG_PURCHASED,
+                    options=[
+                        {"label": label, "value": value}
+                        for value, label in explorer.PURCHASE_CHOICES.items()
+                    ],
+                    value=filters.purchased,
+                    inline=True,
+                ),
+            ),
+            xs=12,
+            md=4,
+            xl=3,
+        ),
+        dbc.Col(
+            _field(
+                "Scatter selection",
+                html.Div(
+                    [
+                        html.Span(id=ids.SEG_SELECTION_NOTE, className="small me-2"),
+                        dbc.Button(
+                            "Clear selection",
+                            id=ids.SEG_CLEAR_SELECTION,
+                            size="sm",
+                            color="link",
+                            className="p-0 align-baseline",
+                        ),
+                    ]
+                ),
+            ),
+            xs=12,
+            md=4,
+            xl=2,
+        ),
+    ]
+    return dbc.Card(
+        [
+            dbc.CardHeader(header),
+            dbc.CardBody(
+                [
+                    dbc.Row(ranges, className="g-3 mb-2"),
+                    dbc.Row(choice_fields, className="g-3"),
+                ]
+            ),
+            dbc.CardFooter(
+                "Export CSV downloads the matching customers with their segment names and "
+                "purchase probabilities; cells that a spreadsheet would run as formulas are "
+                "written with a leading quote.",
+                className="small text-muted",
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def _range_field(column: str, choices: explorer.Choices, filters: explorer.Filters) -> html.Div:
+    slider = choices.sliders.get(column)
+    if slider is None:
+        return _field(
+            RANGE_LABELS[column],
+            html.Div(
+                [
+                    dcc.RangeSlider(
+                        id=RANGE_IDS[column],
+                        min=ABSENT_RANGE[0],
+                        max=ABSENT_RANGE[1],
+                        value=ABSENT_RANGE,
+                        disabled=True,
+                        marks=None,
+                    ),
+                    html.Small(
+                        f"This run has no {column} column, so there is nothing to filter on.",
+                        className="text-muted",
+                    ),
+                ]
+            ),
+        )
+    return _field(
+        RANGE_LABELS[column],
+        dcc.RangeSlider(
+            id=RANGE_IDS[column],
+            min=slider.low,
+            max=slider.high,
+            step=slider.step,
+            value=list(filters.ranges[column]),
+            marks=None,
+            tooltip={"placement": "bottom"},
+        ),
+    )
+
+
+def _probability_field(choices: explorer.Choices, filters: explorer.Filters) -> html.Div:
+    """A minimum purchase probability, for an audience of the likeliest buyers."""
+    marks = {value: f"{value:g}" for value in (0, 0.25, 0.5, 0.75, 1)}
+    slider = dcc.Slider(
+        id=ids.SEG_PROBABILITY,
+        min=0,
+        max=1,
+        step=explorer.PROBABILITY_STEP,
+        value=filters.min_probability,
+        marks=marks,
+        disabled=not choices.has_probability,
+        tooltip={"placement": "bottom"},
+    )
+    if choices.has_probability:
+        return _field("Purchase probability at least", slider)
+    return _field(
+        "Purchase probability at least",
+        html.Div(
+            [
+                slider,
+                html.Small(
+                    "This run has no purchase model, so there is nothing to filter on.",
+                    className="text-muted",
+                ),
+            ]
+        ),
+    )
+
+
+def _axis_pickers(choices: explorer.Choices, view: explorer.View) -> html.Div:
+    def picker(axis: str, component_id: str, value: str) -> dbc.InputGroup:
+        return dbc.InputGroup(
+            [
+                html.Label(f"{axis} axis", htmlFor=component_id, className="input-group-text"),
+                dbc.Select(
+                    id=component_id,
+                    options=[{"label": column, "value": column} for column in choices.axes],
+                    value=value,
+                ),
+            ],
+            size="sm",
+            className="w-auto",
+        )
+
+    return html.Div(
+        [
+            picker("X", ids.SEG_X_AXIS, view.x),
+            picker("Y", ids.SEG_Y_AXIS, view.y),
+            html.Small(id=ids.SEG_SAMPLE_NOTE, className="text-muted"),
+        ],
+        className="d-flex flex-wrap gap-2 align-items-center mb-1",
+    )
+
+
+def _profile_card() -> dbc.Card:
+    return dbc.Card(
+        [
+            card_header("Segment profiles", "Of the matching customers."),
+            dbc.CardBody(html.Div(id=ids.SEG_PROFILE_TABLE)),
+        ],
+        className="mb-3",
+    )
+
+
+def _comparison_card(segments: pd.DataFrame, view: explorer.View) -> dbc.Card:
+    options = [
+        {"label": theme.segment_label(row.segment, row.name), "value": str(row.segment)}
+        for row in segments.itertuples()
+    ]
+
+    def picker(label: str, component_id: str, value: int) -> dbc.Col:
+        return dbc.Col(
+            dbc.InputGroup(
+                [
+                    html.Label(label, htmlFor=component_id, className="input-group-text"),
+                    dbc.Select(id=component_id, options=options, value=str(value)),
+                ],
+                size="sm",
+            ),
+            xs=12,
+            md=6,
+        )
+
+    return dbc.Card(
+        [
+            card_header(
+                "Compare two segments",
+                "Customers matching the filters other than the segment choice.",
+            ),
+            dbc.CardBody(
+                [
+                    dbc.Row(
+                        [
+                            picker("A", ids.SEG_COMPARE_A, view.compare[0]),
+                            picker("B", ids.SEG_COMPARE_B, view.compare[1]),
+                        ],
+                        className="g-2 mb-2",
+                    ),
+                    html.Div(id=ids.SEG_COMPARISON),
+                ]
+            ),
+        ]
+    )

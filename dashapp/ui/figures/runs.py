@@ -1,0 +1,45 @@
+"""The runs page's chart: who moved between the segments of two runs. Pure: DataFrames in,
+`go.Figure` out."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import plotly.graph_objects as go
+
+from dashapp.ui import theme
+from dashapp.ui.figures.common import empty_figure
+
+# Only named in annotations: the builders take any DataFrame and need no pandas of their own.
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def segment_moves(moves: pd.DataFrame) -> go.Figure:
+    """Customers per (segment before, segment now) as an annotated heatmap."""
+    if moves.empty:
+        return empty_figure("No customers in common between the two runs")
+    figure = go.Figure(
+        go.Heatmap(
+            z=moves.to_numpy(),
+            x=[str(label) for label in moves.columns],
+            y=[str(label) for label in moves.index],
+            colorscale="Blues",
+            xgap=1,
+            ygap=1,
+            texttemplate="%{z:,}",
+            hovertemplate="before: %{y}<br>now: %{x}<br>%{z:,} customers<extra></extra>",
+            showscale=False,
+        )
+    )
+    # Columns are labelled by segment number only; the hover and the rows carry the names.
+    figure.update_xaxes(
+        title_text="Segment now",
+        side="top",
+        automargin=True,
+        tickvals=[str(label) for label in moves.columns],
+        ticktext=[str(label).split(".", 1)[0] for label in moves.columns],
+    )
+    figure.update_yaxes(title_text="Segment before", autorange="reversed", automargin=True)
+    # The column titles sit on top: room above them keeps the graph's toolbar off the title.
+    return theme.base_layout(figure).update_layout(margin={"t": 80})

@@ -1,0 +1,99 @@
+"""The spreadsheet-safe CSV export of audiences and set-aside rows."""
+
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashapp.logic import export
+from tests.unit.dashapp.explorer_data import SEGMENTS
+
+
+@pytest.mark.parametrize(
+    "cell", ["=SUM(A1:A2)", "+1", "-2+3", "@cmd", "\tlead", "\rlead", '=HYPERLINK("x")']
+)
+def test_formula_cells_get_a_leading_quote(cell):
+    assert export.neutralise(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("value", ["Alice", "P01", "a=b", "", "'=already", 5, -3.5, None])
+def test_other_cells_are_left_alone(value):
+    assert export.neutralise(value) == value
+
+
+def test_neutralise_frame_covers_text_and_headers_but_not_numbers():
+    frame = pd.DataFrame({"=Name": ["=1+1", "Bob"], "Balance": [-5, 3]})
+    safe = export.neutralise_frame(frame)
+    assert list(safe.columns) == ["'=Name", "Balance"]
+    assert safe["'=Name"].tolist() == ["'=1+1", "Bob"]
+    assert safe["Balance"].tolist() == [-5, 3]
+    assert frame["=Name"].tolist() == ["=1+1", "Bob"]  # the input is not modified
+
+
+def test_csv_is_standard_quoted_with_whole_numbers_and_blanks():
+    frame = pd.DataFrame(
+        {
+            "Customer ID": ["@a", 'say "hi", then\nleave', "c"],
+            "Age": [20.0, 30.0, 40.0],
+            "Price": [1.5, np.nan, 3.0],
+            "Salary": [1_000.0, np.nan, 3_000.0],
+        }
+    )
+    text = export.to_csv(frame)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows == [
+        ["Customer ID", "Age", "Price", "Salary"],
+        ["'@a", "20", "1.5", "1000"],
+        ['say "hi", then\nleave', "30", "", ""],
+        ["c", "40", "3.0", "3000"],
+    ]
+    header, lines = export.csv_lines(frame)
+    assert header + "".join(lines[[True, False, True]]) == (
+        "Customer ID,Age,Price,Salary\r\n'@a,20,1.5,1000\r\nc,40,3.0,3000\r\n"
+    )
+
+
+def test_audience_has_segment_numbers_and_names_and_drops_absent_columns(customers):
+    names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
+    audience = export.audience_frame(customers, names)
+    assert list(audience.columns) == [
+        "Customer ID",
+        "Gender",
+        "Age",
+        "Salary",
+        "Product ID",
+        "Price",
+        "Purchased",
+        "Segment",
+        "Segment name",
+        "Purchase probability",
+    ]
+    assert audience["Segment"].tolist() == [1, 1, 2, 2, 3, 2]
+    assert audience["Segment name"].iloc[4] == "Rich"
+    assert audience["Purchase probability"].tolist() == [0.1, 0.6235, 0.71, 0.2, 0.9877, 0.55]
+    without = export.audience_frame(customers.assign(Price=np.nan, **{"Product ID": None}), names)
+    assert "Price" not in without and "Product ID" not in without
+
+
+def test_audience_of_a_run_without_a_model_has_empty_probabilities(customers):
+    names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
+    audience = export.audience_frame(customers.assign(purchase_probability=np.nan), names)
+    rows = list(csv.reader(io.StringIO(export.to_csv(audience), newline="")))
+    assert rows[0][-1] == "Purchase probability"
+    assert [row[-1] for row in rows[1:]] == [""] * 6
+
+
+def test_audience_csv_writes_probabilities_as_numbers(customers):
+    names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
+    text = export.to_csv(export.audience_frame(customers, names))
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [row["Purchase probability"] for row in rows] == [
+        "0.1",
+        "0.6235",
+        "0.71",
+        "0.2",
+        "0.9877",
+        "0.55",
+    ]
