@@ -43,7 +43,8 @@ def app_settings() -> Settings:
     """The settings of the app that serves this request or started this job. A job has no Flask
     app context, but Dash still knows its app: a forked job process inherits the request's, and
     a Celery worker builds just one."""
-    return dash.get_app().server.config[SETTINGS_KEY]
+    server = flask.current_app if flask.has_app_context() else dash.get_app().server
+    return server.config[SETTINGS_KEY]
 
 
 def save_upload(contents: str, filename: str, directory: Path, max_bytes: int) -> Path:
