@@ -51,6 +51,8 @@ def reach_prefix(threshold: float, matrix: list[list[int]]) -> str:
 
 
 def drawn_counts(dash_duo) -> list[list[int]]:
+    # The reach sentence can arrive while the matrix is being redrawn: read it once it is drawn.
+    dash_duo.wait_for_element(f"#{model_ids.MODEL_CONFUSION} .js-plotly-plot .main-svg")
     return dash_duo.driver.execute_script(_HEATMAP_COUNTS, f"#{model_ids.MODEL_CONFUSION}")
 
 
