@@ -57,13 +57,13 @@ def bare_predict(url: str, rng: np.random.Generator, calls: int) -> list[float]:
 
 def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
     """Per callback, a maker of (function, arguments) with fresh random inputs."""
-    # Dash's page discovery runs each page's layout and callbacks modules as pages.<page>.<module>.
+    # Dash's page discovery runs each page's layout and callbacks modules (dashapp.pages.<page>.*).
     pages = {
-        name: sys.modules[f"pages.{name}.layout"]
+        name: sys.modules[f"dashapp.pages.{name}.layout"]
         for name in ("overview", "segments", "model", "what_if", "runs")
     }
     callbacks = {
-        name: sys.modules[f"pages.{name}.callbacks"]
+        name: sys.modules[f"dashapp.pages.{name}.callbacks"]
         for name in ("segments", "model", "what_if", "runs")
     }
     run = queries.latest_run(url)
