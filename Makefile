@@ -31,8 +31,10 @@ java:
 	@command -v java >/dev/null || \
 		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y openjdk-17-jre-headless; }
 
+# ruff, then the architecture contracts of pyproject.toml [tool.importlinter] (docs/architecture.md).
 lint: install-test
 	$(PYTHON) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 test: browser java install-test lint
 	$(PYTHON) -m pytest

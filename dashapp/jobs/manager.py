@@ -3,7 +3,7 @@ own processes by default, or Celery workers on Redis when the settings name a Re
 
 With Celery, start workers from the same environment as the web server:
 
-    celery -A dashapp.jobs.worker worker --loglevel=INFO
+    celery -A dashapp.worker worker --loglevel=INFO
 """
 
 from functools import cache

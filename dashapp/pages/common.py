@@ -8,7 +8,7 @@ from dash import html
 from dash.development.base_component import Component
 from sqlalchemy.exc import SQLAlchemyError
 
-from analytics.db.session import forget_engine
+from analytics.db.session import describe_failure, forget_engine, safe_url
 from dashapp.data import queries
 from dashapp.ui import ids
 from dashapp.ui.components import empty_state, error_state
@@ -19,11 +19,16 @@ def for_latest_run(render: Callable[[str, queries.RunInfo], Component]) -> Compo
     url = queries.app_database_url()
     try:
         run = queries.latest_run(url)
-        return empty_state(url) if run is None else render(url, run)
+        return empty_state(safe_url(url)) if run is None else render(url, run)
     except SQLAlchemyError as error:
         # The next request reconnects (and migrates, should the database come back empty).
         forget_engine(url)
-        return error_state(url, error)
+        return unavailable(url, error)
+
+
+def unavailable(url: str, error: SQLAlchemyError) -> Component:
+    """The designed error state for a database that cannot be read, saying why in words."""
+    return error_state(describe_failure(url, error))
 
 
 def page_header(title: str, run: queries.RunInfo, notes: list[str] = ()) -> html.Div:

@@ -6,7 +6,6 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from analytics.db.session import describe_failure, safe_url
 from dashapp.ui import ids, theme
 
 GRAPH_CONFIG = {
@@ -65,13 +64,14 @@ def graph_card(
     )
 
 
-def empty_state(database_url: str) -> html.Div:
+def empty_state(database: str) -> html.Div:
+    """No published run yet in `database` (a URL without its password): say what to run."""
     return html.Div(
         dbc.Alert(
             [
                 html.H2("No results yet", className="h4 alert-heading"),
                 html.P(
-                    f"There is no published analytics run in {safe_url(database_url)}. "
+                    f"There is no published analytics run in {database}. "
                     "Analyse a customer CSV to fill this dashboard:"
                 ),
                 html.Pre(
@@ -85,12 +85,13 @@ def empty_state(database_url: str) -> html.Div:
     )
 
 
-def error_state(database_url: str, error: Exception) -> html.Div:
+def error_state(problem: str) -> html.Div:
+    """The database cannot be read: `problem` says why, in words (no internals)."""
     return html.Div(
         dbc.Alert(
             [
                 html.H2("Results unavailable", className="h4 alert-heading"),
-                html.P(f"The {describe_failure(database_url, error)}."),
+                html.P(f"The {problem}."),
                 html.P(
                     "Check DATABASE_URL and that the database is running, then reload.",
                     className="mb-0",

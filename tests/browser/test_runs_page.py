@@ -121,7 +121,7 @@ def celery_worker(redis_url, own_db, tmp_path):
     with log.open("w") as output:
         worker = subprocess.Popen(
             [
-                *(sys.executable, "-m", "celery", "-A", "dashapp.jobs.worker", "worker"),
+                *(sys.executable, "-m", "celery", "-A", "dashapp.worker", "worker"),
                 *("--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle"),
                 *("--hostname", f"test-{uuid.uuid4().hex[:8]}@%h"),
             ],

@@ -11,9 +11,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashapp.data import derived, queries
 from dashapp.jobs import uploads
 from dashapp.logic import comparison, export
+from dashapp.pages.common import unavailable
 from dashapp.pages.runs import ids, view
 from dashapp.ui import theme
-from dashapp.ui.components import error_state, graph_card
+from dashapp.ui.components import graph_card
 from dashapp.ui.figures.runs import segment_moves
 
 
@@ -80,7 +81,7 @@ def set_aside(run_id: int) -> html.Div:
     try:
         summary = queries.set_aside_summary(url, run_id)
     except SQLAlchemyError as error:
-        return error_state(url, error)
+        return unavailable(url, error)
     return view.set_aside_panel(run_id, summary)
 
 

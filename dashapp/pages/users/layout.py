@@ -8,8 +8,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashapp.data import queries
 from dashapp.hosting import accounts
+from dashapp.pages.common import unavailable
 from dashapp.pages.users import ids
-from dashapp.ui.components import card_header, error_state
+from dashapp.ui.components import card_header
 
 dash.register_page(
     __name__, path=ids.PATH, name="Users", title="Users · Customer Analytics", order=ids.ORDER
@@ -22,7 +23,7 @@ def layout(**_query) -> html.Div:
         users = accounts.list_users(url)
         tokens = accounts.list_tokens(url)
     except SQLAlchemyError as error:
-        return error_state(url, error)
+        return unavailable(url, error)
     return html.Div(
         [
             html.H1("Users", className="h3 mb-1"),

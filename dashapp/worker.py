@@ -1,7 +1,8 @@
 """The Celery worker for background callbacks when REDIS_URL is set:
 
-    celery -A dashapp.jobs.worker worker --loglevel=INFO
+    celery -A dashapp.worker worker --loglevel=INFO
 
+An entry point beside wsgi.py (it builds the app, so it sits above dashapp.app and dashapp.jobs).
 It builds the same Dash app as the web server, from the same environment (REDIS_URL,
 DATABASE_URL, UPLOAD_DIR, …), which registers every background callback as a Celery task.
 """
