@@ -141,12 +141,7 @@ class Settings:
         return replace(self, database_url=url) if url else self
 
 
-def database_url(explicit: str | None = None) -> str:
-    """The database to use: an explicit URL, else $DATABASE_URL, else SQLite under data/."""
-    return explicit or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-
-
-def input_limits(environ: Mapping[str, str] = os.environ) -> InputLimits:
+def input_limits(environ: Mapping[str, str]) -> InputLimits:
     """Limits from ANALYTICS_MAX_INPUT_MB, ANALYTICS_MAX_ROWS and ANALYTICS_MAX_COLUMNS, each
     falling back to its default; a value that is not a positive number is a ValueError."""
     megabytes = _positive_number(environ, "ANALYTICS_MAX_INPUT_MB")
@@ -164,7 +159,7 @@ def cv_folds(selection_rows: int) -> int:
     return LARGE_SAMPLE_CV_FOLDS if selection_rows >= LARGE_SAMPLE_ROWS else CV_FOLDS
 
 
-def analysis_jobs(environ: Mapping[str, str] = os.environ) -> int:
+def analysis_jobs(environ: Mapping[str, str]) -> int:
     """Worker processes for cross-validation: ANALYTICS_JOBS, else one per usable CPU (at most
     MAX_DEFAULT_JOBS); a value that is not a positive number is a ValueError."""
     jobs = _positive_number(environ, "ANALYTICS_JOBS")
@@ -173,7 +168,7 @@ def analysis_jobs(environ: Mapping[str, str] = os.environ) -> int:
     return int(jobs)
 
 
-def upload_limits(environ: Mapping[str, str] = os.environ) -> InputLimits:
+def upload_limits(environ: Mapping[str, str]) -> InputLimits:
     """Limits for files uploaded to the dashboard: rows and columns as `input_limits`; the size
     from UPLOAD_MAX_MB, else the smaller of ANALYTICS_MAX_INPUT_MB (or its default) and 50 MB."""
     limits = input_limits(environ)
