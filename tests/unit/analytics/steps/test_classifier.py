@@ -12,7 +12,6 @@ from sklearn.model_selection import ParameterGrid
 from threadpoolctl import threadpool_limits
 
 from analytics.config import cv_folds
-from analytics.io.sample import generate_customers
 from analytics.steps.classifier import (
     CANDIDATES,
     ModelVersionError,
@@ -41,9 +40,8 @@ def chosen_and_evaluated(customers: pd.DataFrame):
     return evaluate_choice(choose_model(customers, candidates=FAST))
 
 
-@pytest.fixture(scope="module")
-def customers() -> pd.DataFrame:
-    return generate_customers(2_000, seed=42)
+# How many generated customers the `customers` fixture (conftest.py) holds.
+CUSTOMERS = 2_000
 
 
 @pytest.fixture(scope="module")
