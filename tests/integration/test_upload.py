@@ -169,7 +169,7 @@ def test_set_aside_rows_download_from_the_runs_page_with_formulas_neutralised(db
     }
 
     app = create_app(settings)
-    runs = sys.modules["dashapp.pages.runs"]  # imported by Dash Pages as the app is made
+    runs = sys.modules["dashapp.pages.runs.callbacks"]  # run by Dash Pages as the app is made
     with app.server.test_request_context():
         panel = str(runs.show_set_aside(result["run_id"]))
         download = runs.download_set_aside(1, result["run_id"])
