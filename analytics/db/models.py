@@ -29,24 +29,33 @@ class Base(DeclarativeBase):
     pass
 
 
-class Run(Base):
+class RunColumns:
+    """What every run kind records of itself: when it ran, on which input file, how it ended and
+    with which parameters and versions. `sort_order` keeps each column where the tables have
+    always had it (the first five first, the last four last), which a mixin would not."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, sort_order=-1
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), sort_order=-1)
+    input_name: Mapped[str] = mapped_column(String(255), sort_order=-1)
+    input_sha256: Mapped[str] = mapped_column(String(64), sort_order=-1)
+    status: Mapped[str] = mapped_column(String(16), default=RUNNING, index=True, sort_order=1)
+    params: Mapped[dict] = mapped_column(JSON, default=dict, sort_order=1)
+    versions: Mapped[dict] = mapped_column(JSON, default=dict, sort_order=1)
+    error: Mapped[str | None] = mapped_column(Text, sort_order=1)
+
+
+class Run(RunColumns, Base):
     __tablename__ = "runs"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    input_name: Mapped[str] = mapped_column(String(255))
-    input_sha256: Mapped[str] = mapped_column(String(64))
     rows: Mapped[int] = mapped_column(Integer, default=0)
     k: Mapped[int | None] = mapped_column(Integer)
     k_reason: Mapped[str | None] = mapped_column(Text)
     segment_features: Mapped[list] = mapped_column(JSON, default=list)
     # What the run normalised or left out, in sentences for the user (absent columns, no model).
     notes: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(16), default=RUNNING, index=True)
-    params: Mapped[dict] = mapped_column(JSON, default=dict)
-    versions: Mapped[dict] = mapped_column(JSON, default=dict)
-    error: Mapped[str | None] = mapped_column(Text)
 
 
 class Customer(Base):
@@ -146,24 +155,15 @@ class QuarantinedRow(Base):
     raw: Mapped[dict] = mapped_column(JSON)
 
 
-class RfmRun(Base):
+class RfmRun(RunColumns, Base):
     """One RFM analysis of a transaction log; kept apart from `runs`, which the dashboard reads."""
 
     __tablename__ = "rfm_runs"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    input_name: Mapped[str] = mapped_column(String(255))
-    input_sha256: Mapped[str] = mapped_column(String(64))
     orders: Mapped[int] = mapped_column(Integer, default=0)
     customers: Mapped[int] = mapped_column(Integer, default=0)
     # ISO date (YYYY-MM-DD): recency counts whole days up to it, so it has no time or zone.
     as_of: Mapped[str | None] = mapped_column(String(10))
-    status: Mapped[str] = mapped_column(String(16), default=RUNNING, index=True)
-    params: Mapped[dict] = mapped_column(JSON, default=dict)
-    versions: Mapped[dict] = mapped_column(JSON, default=dict)
-    error: Mapped[str | None] = mapped_column(Text)
 
 
 class RfmCustomer(Base):

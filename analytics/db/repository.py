@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from analytics.config import SCATTER_SAMPLE
 from analytics.db.models import PUBLISHED, Aggregate, Customer, KScore, Model, Run, Segment
+from analytics.validation.schema import CANONICAL_COLUMNS
 
 _INSERT_CHUNK = 50_000
 # Input column → customers table column, for the columns a customer file brings.
@@ -156,21 +157,9 @@ def run_customers(session: Session, run_id: int) -> pd.DataFrame:
         .where(Customer.run_id == run_id)
         .order_by(Customer.row_number)
     )
-    return query_frame(
-        session,
-        query,
-        [
-            "Customer ID",
-            "Gender",
-            "Age",
-            "Salary",
-            "Product ID",
-            "Price",
-            "Purchased",
-            "segment",
-            "purchase_probability",
-        ],
-    ).astype({"purchase_probability": float})
+    # The selected columns are in reference order, the order CANONICAL_COLUMNS lists them in.
+    names = [*CANONICAL_COLUMNS.values(), "segment", "purchase_probability"]
+    return query_frame(session, query, names).astype({"purchase_probability": float})
 
 
 def run_segment_members(session: Session, run_id: int) -> pd.DataFrame:

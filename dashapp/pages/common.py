@@ -14,6 +14,12 @@ from dashapp.ui import ids
 from dashapp.ui.components import empty_state, error_state
 
 
+def page_options(name: str, path: str, order: int) -> dict:
+    """What `dash.register_page` is told of a page besides its module: its URL, its name in the
+    menu, its place there, and a browser tab title that also names the app."""
+    return {"path": path, "name": name, "title": f"{name} · Customer Analytics", "order": order}
+
+
 def for_latest_run(render: Callable[[str, queries.RunInfo], Component]) -> Component:
     """Render a page for the latest published run, or the designed empty or error state."""
     url = queries.app_database_url()

@@ -126,16 +126,20 @@ THROUGH_A_SUBPROCESS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    """A SQLite database with one published run, shared by every case (rejections must leave
-    it the latest; an accepted case publishes its own run over it)."""
-    folder = tmp_path_factory.mktemp("hostile")
+def database_with_one_run(folder: Path) -> str:
+    """A SQLite database in `folder` with one published run of 40 customers."""
     first = folder / "first.csv"
     generate_customers(40, seed=3).to_csv(first, index=False)
     url = f"sqlite:///{folder / 'analytics.db'}"
     customer_file.run(first, url)
     return url
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:
+    """A database with one published run, shared by every case (rejections must leave it the
+    latest; an accepted case publishes its own run over it)."""
+    return database_with_one_run(tmp_path_factory.mktemp("hostile"))
 
 
 def latest_published_id(url: str) -> int:
@@ -146,6 +150,25 @@ def latest_published_id(url: str) -> int:
 def run_count(url: str) -> int:
     with session_factory(url)() as session:
         return session.scalar(select(func.count()).select_from(Run))
+
+
+def assert_accepted(summary: dict, expected: Accepted, url: str, before: int) -> list:
+    """What every accepted file's run summary shows, whether the CLI or an upload analysed it:
+    its rows, its notes (no model), its set-aside reasons, and a newly published run. Returns
+    the set-aside rows stored for it."""
+    assert summary["rows"] == expected.rows
+    *input_notes, model_note = summary["notes"]
+    assert model_note.startswith(NO_MODEL)
+    assert len(input_notes) == len(expected.notes), input_notes
+    for note, part in zip(input_notes, expected.notes, strict=True):
+        assert part in note, (part, note)
+    assert summary["quarantined"] == {
+        "count": sum(expected.quarantined.values()),
+        "reasons": expected.quarantined,
+    }
+    assert latest_published_id(url) == summary["run_id"] != before
+    with session_factory(url)() as session:
+        return quarantine_repository.bad_rows(session, summary["run_id"])
 
 
 def check_outcome(url: str, name: str, status: int, stdout: str, stderr: str, before: int):
@@ -163,20 +186,7 @@ def check_outcome(url: str, name: str, status: int, stdout: str, stderr: str, be
         return
 
     assert status == 0, stderr
-    summary = json.loads(stdout)
-    assert summary["rows"] == expected.rows
-    *input_notes, model_note = summary["notes"]
-    assert model_note.startswith(NO_MODEL)
-    assert len(input_notes) == len(expected.notes), input_notes
-    for note, part in zip(input_notes, expected.notes, strict=True):
-        assert part in note, (part, note)
-    assert summary["quarantined"] == {
-        "count": sum(expected.quarantined.values()),
-        "reasons": expected.quarantined,
-    }
-    assert latest_published_id(url) == summary["run_id"] != before
-    with session_factory(url)() as session:
-        stored = quarantine_repository.bad_rows(session, summary["run_id"])
+    stored = assert_accepted(json.loads(stdout), expected, url, before)
     assert [reason for row in stored for reason in row.reasons] == [
         reason for reason, count in expected.quarantined.items() for _ in range(count)
     ]

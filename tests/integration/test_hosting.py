@@ -93,8 +93,13 @@ CUSTOMER = [
 ]
 
 
-def run_state(run_id: int) -> list[tuple[str, str, object]]:
-    return [(ids.RUN_STORE, "data", run_id)]
+# What the overview's quick what-if answers with.
+PROBABILITY_OUTPUTS = [(ids.WHATIF_PROBABILITY, "children"), (ids.WHATIF_BAND, "children")]
+
+
+def what_if_body(outputs: list[tuple[str, str]], run_id: int) -> dict:
+    """A what-if callback's request: the customer CUSTOMER, answered by the model of run_id."""
+    return callback_body(outputs, CUSTOMER, [(ids.RUN_STORE, "data", run_id)])
 
 
 def test_hosted_mode_refuses_to_start_without_a_secret_key(hosted_db):
@@ -171,22 +176,15 @@ def _components(node):
 
 
 def test_callbacks_need_a_session(app, run_id):
-    body = callback_body(
-        [(ids.WHATIF_PROBABILITY, "children"), (ids.WHATIF_BAND, "children")],
-        CUSTOMER,
-        run_state(run_id),
-    )
+    body = what_if_body(PROBABILITY_OUTPUTS, run_id)
     response = app.server.test_client().post("/_dash-update-component", json=body)
     assert response.status_code == 401
     assert response.get_json() == {"error": "Sign in first."}
 
 
 def test_a_viewer_gets_403_from_a_what_if_callback_and_sales_an_answer(app, run_id):
-    body = callback_body(
-        [(what_if_ids.WI_WHY, "children"), (what_if_ids.WI_CONTRIBUTIONS, "figure")],
-        CUSTOMER,
-        run_state(run_id),
-    )
+    outputs = [(what_if_ids.WI_WHY, "children"), (what_if_ids.WI_CONTRIBUTIONS, "figure")]
+    body = what_if_body(outputs, run_id)
     viewer = signed_in(app, "viewer").post("/_dash-update-component", json=body)
     assert viewer.status_code == 403
     sales = signed_in(app, "sales").post("/_dash-update-component", json=body)
@@ -195,11 +193,7 @@ def test_a_viewer_gets_403_from_a_what_if_callback_and_sales_an_answer(app, run_
 
 
 def test_a_viewer_may_use_the_overview_what_if(app, run_id):
-    body = callback_body(
-        [(ids.WHATIF_PROBABILITY, "children"), (ids.WHATIF_BAND, "children")],
-        CUSTOMER,
-        run_state(run_id),
-    )
+    body = what_if_body(PROBABILITY_OUTPUTS, run_id)
     response = signed_in(app, "viewer").post("/_dash-update-component", json=body)
     assert response.status_code == 200
     assert response.get_json()["response"][ids.WHATIF_PROBABILITY]["children"].endswith("%")

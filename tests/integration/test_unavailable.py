@@ -29,7 +29,7 @@ def page_states(url: str) -> dict[str, str]:
     states = {}
     with app.server.test_request_context():
         for page in PAGES:
-            rendered = str(sys.modules[f"dashapp.pages.{page}"].layout())
+            rendered = str(sys.modules[f"dashapp.pages.{page}.layout"].layout())
             if ids.ERROR_STATE in rendered:
                 assert "Results unavailable" in rendered and "Traceback" not in rendered
                 states[page] = "unavailable"

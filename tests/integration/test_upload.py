@@ -11,19 +11,17 @@ from pathlib import Path
 import pytest
 
 from analytics.config import InputLimits, Settings, upload_limits
-from analytics.db import quarantine_repository
-from analytics.db.session import session_factory
 from analytics.io.sample import generate_customers
-from analytics.runs import customer_file
 from dashapp.app import create_app
 from dashapp.jobs import uploads
 from tests.conftest import new_database
 from tests.integration.test_faults import assert_runs_whole
 from tests.integration.test_hostile import (
     CORPUS,
-    NO_MODEL,
     OUTCOMES,
     Rejected,
+    assert_accepted,
+    database_with_one_run,
     latest_published_id,
     run_count,
 )
@@ -47,12 +45,7 @@ def upload(settings: Settings, path: Path, filename: str | None = None) -> dict:
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> str:
-    folder = tmp_path_factory.mktemp("uploads")
-    first = folder / "first.csv"
-    generate_customers(40, seed=3).to_csv(first, index=False)
-    url = f"sqlite:///{folder / 'analytics.db'}"
-    customer_file.run(first, url)
-    return url
+    return database_with_one_run(tmp_path_factory.mktemp("uploads"))
 
 
 @pytest.fixture
@@ -77,19 +70,7 @@ def test_every_corpus_file_gets_the_cli_outcome_through_the_upload(db, settings,
         assert list(settings.upload_dir.rglob("*.csv")) == []
         return
 
-    assert result["rows"] == expected.rows
-    *input_notes, model_note = result["notes"]
-    assert model_note.startswith(NO_MODEL)
-    assert len(input_notes) == len(expected.notes), input_notes
-    for note, part in zip(input_notes, expected.notes, strict=True):
-        assert part in note, (part, note)
-    assert result["quarantined"] == {
-        "count": sum(expected.quarantined.values()),
-        "reasons": expected.quarantined,
-    }
-    assert latest_published_id(db) == result["run_id"] != before
-    with session_factory(db)() as session:
-        stored = quarantine_repository.bad_rows(session, result["run_id"])
+    stored = assert_accepted(result, expected, db, before)
     assert len(stored) == result["quarantined"]["count"]
 
 
@@ -188,7 +169,7 @@ def test_set_aside_rows_download_from_the_runs_page_with_formulas_neutralised(db
     }
 
     app = create_app(settings)
-    runs = sys.modules["dashapp.pages.runs"]  # imported by Dash Pages as the app is made
+    runs = sys.modules["dashapp.pages.runs.callbacks"]  # run by Dash Pages as the app is made
     with app.server.test_request_context():
         panel = str(runs.show_set_aside(result["run_id"]))
         download = runs.download_set_aside(1, result["run_id"])

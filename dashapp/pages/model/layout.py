@@ -4,12 +4,10 @@ would contact, for analysts and managers."""
 import dash
 from dash import html
 
-from dashapp.pages.common import for_latest_run
+from dashapp.pages.common import for_latest_run, page_options
 from dashapp.pages.model import ids, view
 
-dash.register_page(
-    __name__, path=ids.PATH, name="Model", title="Model · Customer Analytics", order=ids.ORDER
-)
+dash.register_page(__name__, **page_options("Model", ids.PATH, ids.ORDER))
 
 
 def layout(**_query) -> html.Div:

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from dashapp.data import queries
 from dashapp.logic import whatif
-from dashapp.pages.common import for_latest_run, page_header
+from dashapp.pages.common import for_latest_run, page_header, page_options
 from dashapp.pages.overview import ids
 from dashapp.ui import ids as app_ids
 from dashapp.ui import theme
@@ -22,9 +22,7 @@ from dashapp.ui.figures.overview import age_distribution, correlation_heatmap, s
 from dashapp.ui.figures.segments import cluster_scatter, segment_distribution
 
 # The quick what-if uses the customer what-if ids, which the /what-if page's callbacks answer.
-dash.register_page(
-    __name__, path=ids.PATH, name="Overview", title="Overview · Customer Analytics", order=ids.ORDER
-)
+dash.register_page(__name__, **page_options("Overview", ids.PATH, ids.ORDER))
 
 
 def layout(**_query) -> html.Div:

@@ -4,16 +4,10 @@ import dash
 from dash import html
 
 from dashapp.hosting import auth, roles
-from dashapp.pages.common import for_latest_run
+from dashapp.pages.common import for_latest_run, page_options
 from dashapp.pages.runs import ids, view
 
-dash.register_page(
-    __name__,
-    path=ids.PATH,
-    name="Runs & data",
-    title="Runs & data · Customer Analytics",
-    order=ids.ORDER,
-)
+dash.register_page(__name__, **page_options("Runs & data", ids.PATH, ids.ORDER))
 
 
 def layout(**_query) -> html.Div:

@@ -11,16 +11,10 @@ from functools import partial
 import dash
 from dash import html
 
-from dashapp.pages.common import for_latest_run
+from dashapp.pages.common import for_latest_run, page_options
 from dashapp.pages.segments import ids, view
 
-dash.register_page(
-    __name__,
-    path=ids.PATH,
-    name="Segments",
-    title="Segments · Customer Analytics",
-    order=ids.ORDER,
-)
+dash.register_page(__name__, **page_options("Segments", ids.PATH, ids.ORDER))
 
 
 def layout(**query) -> html.Div:

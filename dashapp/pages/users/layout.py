@@ -8,13 +8,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashapp.data import queries
 from dashapp.hosting import accounts
-from dashapp.pages.common import unavailable
+from dashapp.pages.common import page_options, unavailable
 from dashapp.pages.users import ids
 from dashapp.ui.components import card_header
 
-dash.register_page(
-    __name__, path=ids.PATH, name="Users", title="Users · Customer Analytics", order=ids.ORDER
-)
+dash.register_page(__name__, **page_options("Users", ids.PATH, ids.ORDER))
 
 
 def layout(**_query) -> html.Div:

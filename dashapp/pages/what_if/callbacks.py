@@ -11,20 +11,17 @@ from dash import Input, Output, State, callback
 from dashapp.pages.what_if import ids, predict
 from dashapp.ui import ids as app_ids
 
-# The customer the what-if answers for, and the run whose model answers.
-CUSTOMER = [
-    Input(app_ids.WHATIF_AGE, "value"),
-    Input(app_ids.WHATIF_SALARY, "value"),
-    Input(app_ids.WHATIF_PRICE, "value"),
-    Input(app_ids.WHATIF_GENDER, "value"),
-    State(app_ids.RUN_STORE, "data"),
-]
+# The run whose model answers, and the customer the what-if answers for (age, salary, price,
+# gender) with it.
+RUN = State(app_ids.RUN_STORE, "data")
+FIELDS = (app_ids.WHATIF_AGE, app_ids.WHATIF_SALARY, app_ids.WHATIF_PRICE, app_ids.WHATIF_GENDER)
+CUSTOMER = [*(Input(field, "value") for field in FIELDS), RUN]
 
 
 @callback(
     Output(app_ids.WHATIF_PRICE, "value"),
     Input(ids.WI_PRODUCT, "value"),
-    State(app_ids.RUN_STORE, "data"),
+    RUN,
     prevent_initial_call=True,
 )
 def suggest_price(product, run_id):
@@ -57,7 +54,7 @@ def update_price_sensitivity(age, salary, price, gender, run_id):
     Output(ids.WI_SEGMENT_RESULT, "children"),
     Input(ids.WI_SEGMENT, "value"),
     Input(ids.WI_PRICE_CHANGE, "value"),
-    State(app_ids.RUN_STORE, "data"),
+    RUN,
 )
 def update_segment_what_if(segment, change_percent, run_id):
     return predict.segment_what_if(segment, change_percent, run_id)

@@ -4,12 +4,10 @@ and what a price change would do to a whole segment."""
 import dash
 from dash import html
 
-from dashapp.pages.common import for_latest_run
+from dashapp.pages.common import for_latest_run, page_options
 from dashapp.pages.what_if import ids, view
 
-dash.register_page(
-    __name__, path=ids.PATH, name="What-if", title="What-if · Customer Analytics", order=ids.ORDER
-)
+dash.register_page(__name__, **page_options("What-if", ids.PATH, ids.ORDER))
 
 
 def layout(**_query) -> html.Div:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 
 from dashapp.ui import theme
-from dashapp.ui.figures.common import empty_figure
+from dashapp.ui.figures.common import bars, curve, empty_figure
 
 # Only named in annotations: the builders take any DataFrame and need no pandas of their own.
 if TYPE_CHECKING:
@@ -26,10 +26,11 @@ def _model_reference_line(x: list[float], y: list[float], name: str) -> go.Scatt
     )
 
 
-def _model_unit_axes(figure: go.Figure, x_title: str, y_title: str) -> go.Figure:
-    """Both axes from 0 to 100 %, for curves of rates and probabilities. The legend goes below
-    the plot: above it, it would sit under the mode bar, and inside it, over the curve on a
-    phone."""
+def _model_curve(model: go.Scatter, reference: go.Scatter, x_title: str, y_title: str) -> go.Figure:
+    """The model's curve against a reference line, both axes from 0 to 100 % (the curves are of
+    rates and probabilities). The legend goes below the plot: above it, it would sit under the
+    mode bar, and inside it, over the curve on a phone."""
+    figure = go.Figure([model, reference])
     figure.update_xaxes(title_text=x_title, range=[-0.01, 1.02], tickformat=".0%", automargin=True)
     figure.update_yaxes(title_text=y_title, range=[-0.01, 1.02], tickformat=".0%", automargin=True)
     theme.base_layout(figure)
@@ -41,22 +42,20 @@ def model_roc(roc: pd.DataFrame, roc_auc: float) -> go.Figure:
     """The holdout ROC curve (columns fpr, tpr, threshold) against the chance diagonal."""
     if roc.empty:
         return empty_figure("No ROC curve stored for this model")
-    figure = go.Figure(
-        [
-            go.Scatter(
-                x=roc["fpr"],
-                y=roc["tpr"],
-                customdata=roc["threshold"],
-                mode="lines",
-                name=f"Model (ROC-AUC {theme.number(roc_auc, 3)})",
-                line={"color": theme.MODEL_COLOUR, "width": 2.5},
-                hovertemplate="Threshold %{customdata:.2f}<br>%{y:.0%} of buyers reached<br>"
-                "%{x:.0%} of non-buyers contacted<extra></extra>",
-            ),
-            _model_reference_line([0, 1], [0, 1], "Chance"),
-        ]
+    return _model_curve(
+        curve(
+            roc["fpr"],
+            roc["tpr"],
+            f"Model (ROC-AUC {theme.number(roc_auc, 3)})",
+            theme.MODEL_COLOUR,
+            "Threshold %{customdata:.2f}<br>%{y:.0%} of buyers reached<br>"
+            "%{x:.0%} of non-buyers contacted<extra></extra>",
+            customdata=roc["threshold"],
+        ),
+        _model_reference_line([0, 1], [0, 1], "Chance"),
+        "Non-buyers contacted (FPR)",
+        "Buyers reached (TPR)",
     )
-    return _model_unit_axes(figure, "Non-buyers contacted (FPR)", "Buyers reached (TPR)")
 
 
 def model_precision_recall(
@@ -65,44 +64,40 @@ def model_precision_recall(
     """The holdout precision-recall curve against a random ordering (the purchase rate)."""
     if pr.empty:
         return empty_figure("No precision-recall curve stored for this model")
-    figure = go.Figure(
-        [
-            go.Scatter(
-                x=pr["recall"],
-                y=pr["precision"],
-                mode="lines",
-                name=f"Model (PR-AUC {theme.number(average_precision, 3)})",
-                line={"color": theme.MODEL_COLOUR, "width": 2.5},
-                hovertemplate="%{x:.0%} of buyers reached<br>"
-                "%{y:.0%} of those contacted buy<extra></extra>",
-            ),
-            _model_reference_line(
-                [0, 1], [base_rate, base_rate], f"Random (purchase rate {theme.percent(base_rate)})"
-            ),
-        ]
+    return _model_curve(
+        curve(
+            pr["recall"],
+            pr["precision"],
+            f"Model (PR-AUC {theme.number(average_precision, 3)})",
+            theme.MODEL_COLOUR,
+            "%{x:.0%} of buyers reached<br>%{y:.0%} of those contacted buy<extra></extra>",
+        ),
+        _model_reference_line(
+            [0, 1], [base_rate, base_rate], f"Random (purchase rate {theme.percent(base_rate)})"
+        ),
+        "Buyers reached (recall)",
+        "Contacts who buy (precision)",
     )
-    return _model_unit_axes(figure, "Buyers reached (recall)", "Contacts who buy (precision)")
 
 
 def model_calibration(calibration: pd.DataFrame) -> go.Figure:
     """Observed purchase rate per bin of predicted probability (columns predicted, observed)."""
     if calibration.empty:
         return empty_figure("No calibration curve stored for this model")
-    figure = go.Figure(
-        [
-            go.Scatter(
-                x=calibration["predicted"],
-                y=calibration["observed"],
-                mode="lines+markers",
-                name="Model (holdout, 10 equal-sized bins)",
-                line={"color": theme.MODEL_COLOUR, "width": 2.5},
-                marker={"size": 8},
-                hovertemplate="Predicted %{x:.0%}<br>actually bought %{y:.0%}<extra></extra>",
-            ),
-            _model_reference_line([0, 1], [0, 1], "Perfectly calibrated"),
-        ]
+    return _model_curve(
+        curve(
+            calibration["predicted"],
+            calibration["observed"],
+            "Model (holdout, 10 equal-sized bins)",
+            theme.MODEL_COLOUR,
+            "Predicted %{x:.0%}<br>actually bought %{y:.0%}<extra></extra>",
+            mode="lines+markers",
+            marker={"size": 8},
+        ),
+        _model_reference_line([0, 1], [0, 1], "Perfectly calibrated"),
+        "Predicted probability",
+        "Share who bought",
     )
-    return _model_unit_axes(figure, "Predicted probability", "Share who bought")
 
 
 def model_lift(lift: pd.DataFrame) -> go.Figure:
@@ -113,26 +108,26 @@ def model_lift(lift: pd.DataFrame) -> go.Figure:
     deciles = [str(decile) for decile in lift["decile"]]
     figure = go.Figure(
         [
-            go.Bar(
-                x=deciles,
-                y=lift["lift"],
-                name="Lift (× the purchase rate)",
-                marker_color=theme.MODEL_COLOUR,
+            bars(
+                deciles,
+                lift["lift"],
+                "Lift (× the purchase rate)",
+                theme.MODEL_COLOUR,
+                "Decile %{x}: %{customdata[0]:,} of %{customdata[1]:,} bought "
+                "(%{customdata[2]:.0%}), lift %{y:.2f}<extra></extra>",
                 customdata=lift[["buyers", "customers", "rate"]].to_numpy(),
                 text=[f"{value:.1f}×" for value in lift["lift"]],
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate="Decile %{x}: %{customdata[0]:,} of %{customdata[1]:,} bought "
-                "(%{customdata[2]:.0%}), lift %{y:.2f}<extra></extra>",
             ),
-            go.Scatter(
-                x=deciles,
-                y=lift["cumulative_gain"],
-                yaxis="y2",
+            curve(
+                deciles,
+                lift["cumulative_gain"],
+                "Buyers reached so far",
+                theme.PURCHASED_COLOUR,
+                "Top %{x} deciles reach %{y:.0%} of buyers<extra></extra>",
                 mode="lines+markers",
-                name="Buyers reached so far",
-                line={"color": theme.PURCHASED_COLOUR, "width": 2.5},
-                hovertemplate="Top %{x} deciles reach %{y:.0%} of buyers<extra></extra>",
+                yaxis="y2",
             ),
         ]
     )

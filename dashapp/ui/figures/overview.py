@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 
 from dashapp.ui import theme
-from dashapp.ui.figures.common import empty_figure
+from dashapp.ui.figures.common import bars, empty_figure, frame_heatmap
 
 # Only named in annotations: the builders take any DataFrame and need no pandas of their own.
 if TYPE_CHECKING:
@@ -22,19 +22,19 @@ def age_distribution(bands: pd.DataFrame) -> go.Figure:
     labels = [f"{a}–{b - 1}" for a, b in zip(bands["age_from"], bands["age_to"], strict=True)]
     figure = go.Figure(
         [
-            go.Bar(
-                x=labels,
-                y=bands["purchased"],
-                name="Purchased",
-                marker_color=theme.PURCHASED_COLOUR,
-                hovertemplate="Age %{x}: %{y:,} buyers<extra></extra>",
+            bars(
+                labels,
+                bands["purchased"],
+                "Purchased",
+                theme.PURCHASED_COLOUR,
+                "Age %{x}: %{y:,} buyers<extra></extra>",
             ),
-            go.Bar(
-                x=labels,
-                y=bands["not_purchased"],
-                name="Did not purchase",
-                marker_color=theme.NOT_PURCHASED_COLOUR,
-                hovertemplate="Age %{x}: %{y:,} non-buyers<extra></extra>",
+            bars(
+                labels,
+                bands["not_purchased"],
+                "Did not purchase",
+                theme.NOT_PURCHASED_COLOUR,
+                "Age %{x}: %{y:,} non-buyers<extra></extra>",
             ),
         ]
     )
@@ -75,19 +75,15 @@ def correlation_heatmap(correlation: pd.DataFrame) -> go.Figure:
     """Annotated heatmap of a square correlation matrix, from −1 (blue) to +1 (red)."""
     if correlation.empty:
         return empty_figure("No correlations to show")
-    figure = go.Figure(
-        go.Heatmap(
-            z=correlation.to_numpy(),
-            x=list(correlation.columns),
-            y=list(correlation.index),
-            zmin=-1,
-            zmax=1,
-            zmid=0,
-            colorscale="RdBu_r",
-            texttemplate="%{z:.2f}",
-            hovertemplate="%{y} vs %{x}: %{z:.2f}<extra></extra>",
-            colorbar={"title": {"text": "r"}, "thickness": 12},
-        )
+    figure = frame_heatmap(
+        correlation,
+        zmin=-1,
+        zmax=1,
+        zmid=0,
+        colorscale="RdBu_r",
+        texttemplate="%{z:.2f}",
+        hovertemplate="%{y} vs %{x}: %{z:.2f}<extra></extra>",
+        colorbar={"title": {"text": "r"}, "thickness": 12},
     )
     figure.update_yaxes(autorange="reversed")
     # Room above the matrix for the toolbar, which otherwise covers its top row and the colour

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 
 from dashapp.ui import theme
-from dashapp.ui.figures.common import empty_figure
+from dashapp.ui.figures.common import empty_figure, frame_heatmap
 
 # Only named in annotations: the builders take any DataFrame and need no pandas of their own.
 if TYPE_CHECKING:
@@ -19,18 +19,14 @@ def segment_moves(moves: pd.DataFrame) -> go.Figure:
     """Customers per (segment before, segment now) as an annotated heatmap."""
     if moves.empty:
         return empty_figure("No customers in common between the two runs")
-    figure = go.Figure(
-        go.Heatmap(
-            z=moves.to_numpy(),
-            x=[str(label) for label in moves.columns],
-            y=[str(label) for label in moves.index],
-            colorscale="Blues",
-            xgap=1,
-            ygap=1,
-            texttemplate="%{z:,}",
-            hovertemplate="before: %{y}<br>now: %{x}<br>%{z:,} customers<extra></extra>",
-            showscale=False,
-        )
+    figure = frame_heatmap(
+        moves.rename(index=str, columns=str),
+        colorscale="Blues",
+        xgap=1,
+        ygap=1,
+        texttemplate="%{z:,}",
+        hovertemplate="before: %{y}<br>now: %{x}<br>%{z:,} customers<extra></extra>",
+        showscale=False,
     )
     # Columns are labelled by segment number only; the hover and the rows carry the names.
     figure.update_xaxes(

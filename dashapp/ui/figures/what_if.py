@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 
 from dashapp.ui import theme
-from dashapp.ui.figures.common import empty_figure
+from dashapp.ui.figures import common
 
 # Only named in annotations: the builders take any DataFrame and need no pandas of their own.
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ def whatif_contributions(contributions: pd.Series, baseline: float) -> go.Figure
     """Horizontal bars of each input's Shapley contribution (a probability difference, indexed
     by feature) in percentage points against the reference customer, the largest at the top."""
     if contributions.empty:
-        return empty_figure("No contributions to show")
+        return common.empty_figure("No contributions to show")
     ordered = contributions.reindex(contributions.abs().sort_values(ascending=False).index)
     points = ordered * 100
     figure = go.Figure(
@@ -61,16 +61,15 @@ def price_sensitivity(
     """Purchase probability against price (columns price, probability) for one customer, with
     the customer's current price marked and the buy threshold as a dashed line."""
     if curve.empty:
-        return empty_figure("No prices to show")
+        return common.empty_figure("No prices to show")
     figure = go.Figure(
         [
-            go.Scatter(
-                x=curve["price"],
-                y=curve["probability"],
-                mode="lines",
-                name="Probability at each price",
-                line={"color": theme.PRICE_CURVE_COLOUR, "width": 2.5},
-                hovertemplate="$%{x:,.0f}: %{y:.1%}<extra></extra>",
+            common.curve(
+                curve["price"],
+                curve["probability"],
+                "Probability at each price",
+                theme.PRICE_CURVE_COLOUR,
+                "$%{x:,.0f}: %{y:.1%}<extra></extra>",
             ),
             go.Scatter(
                 x=[current_price],

@@ -36,12 +36,18 @@ def csv_text(header: list[str], rows: list[list[str]], delimiter: str = ",", eol
     return "".join(delimiter.join(map(cell, row)) + eol for row in [header, *rows])
 
 
-def with_cell(rows: list[list[str]], changes: dict[tuple[int, str], str]) -> list[list[str]]:
-    """A copy of `rows` with the cells at (row index, column) replaced."""
+def with_cell(rows: list[list[str]], changes: dict[str, dict[int, str]]) -> list[list[str]]:
+    """A copy of `rows` with cells replaced: {column: {row index: new value}}."""
     changed = [list(row) for row in rows]
-    for (index, column), value in changes.items():
-        changed[index][HEADER.index(column)] = value
+    for column, values in changes.items():
+        for index, value in values.items():
+            changed[index][HEADER.index(column)] = value
     return changed
+
+
+def edited(rows: list[list[str]], changes: dict[str, dict[int, str]]) -> bytes:
+    """`rows` under HEADER as UTF-8 CSV, with the cells `changes` names replaced."""
+    return utf8(csv_text(HEADER, with_cell(rows, changes)))
 
 
 def without_column(
@@ -77,56 +83,29 @@ def corpus() -> dict[str, bytes]:
             )
         ),
         # Text in Age, Salary and Price on 8 of 30 rows: too many to set aside.
-        "text_in_numeric.csv": utf8(
-            csv_text(
-                HEADER,
-                with_cell(
-                    base,
-                    {
-                        (1, "Age"): "thirty",
-                        (4, "Age"): "n/a",
-                        (7, "Salary"): "50k",
-                        (9, "Salary"): "£40,000",
-                        (12, "Price"): "cheap",
-                        (15, "Age"): "3O",
-                        (18, "Salary"): "unknown",
-                        (21, "Price"): "2.000.50",
-                    },
-                ),
-            )
+        "text_in_numeric.csv": edited(
+            base,
+            {
+                "Age": {1: "thirty", 4: "n/a", 15: "3O"},
+                "Salary": {7: "50k", 9: "£40,000", 18: "unknown"},
+                "Price": {12: "cheap", 21: "2.000.50"},
+            },
         ),
         # Negative and absurd ages and salaries on 6 of 30 rows.
-        "absurd_values.csv": utf8(
-            csv_text(
-                HEADER,
-                with_cell(
-                    base,
-                    {
-                        (2, "Age"): "250",
-                        (5, "Age"): "-3",
-                        (8, "Age"): "999",
-                        (11, "Salary"): "-5000",
-                        (14, "Salary"): "1e12",
-                        (17, "Price"): "-1",
-                    },
-                ),
-            )
+        "absurd_values.csv": edited(
+            base,
+            {
+                "Age": {2: "250", 5: "-3", 8: "999"},
+                "Salary": {11: "-5000", 14: "1e12"},
+                "Price": {17: "-1"},
+            },
         ),
         # Purchased as 2, blank, maybe, -1 and 0.5 on 5 of 30 rows.
-        "purchased_invalid.csv": utf8(
-            csv_text(
-                HEADER,
-                with_cell(
-                    base,
-                    {
-                        (3, "Purchased"): "2",
-                        (6, "Purchased"): "",
-                        (9, "Purchased"): "maybe",
-                        (12, "Purchased"): "-1",
-                        (15, "Purchased"): "0.5",
-                    },
-                ),
-            )
+        "purchased_invalid.csv": edited(
+            base,
+            {
+                "Purchased": {3: "2", 6: "", 9: "maybe", 12: "-1", 15: "0.5"},
+            },
         ),
         # Purchased as yes/no, TRUE/false and y/N on every row.
         "purchased_words.csv": utf8(
@@ -138,7 +117,7 @@ def corpus() -> dict[str, bytes]:
         # Customer 7 again at the end with another salary (a conflict: the last row is kept),
         # and customer 12 again exactly (a harmless repeat).
         "duplicate_ids.csv": utf8(
-            csv_text(HEADER, [*base, with_cell(base[6:7], {(0, "Salary"): "99000"})[0], base[11]])
+            csv_text(HEADER, [*base, with_cell(base[6:7], {"Salary": {0: "99000"}})[0], base[11]])
         ),
         "bom.csv": b"\xef\xbb\xbf" + utf8(csv_text(HEADER, base)),
         "crlf.csv": utf8(csv_text(HEADER, base, eol="\r\n")),
@@ -156,18 +135,15 @@ def corpus() -> dict[str, bytes]:
         ),
         "utf16.csv": csv_text(HEADER, base).encode("utf-16"),
         # Product names with a line break, a comma and a quote inside quoted cells.
-        "quoted_newlines.csv": utf8(
-            csv_text(
-                HEADER,
-                with_cell(
-                    base,
-                    {
-                        (2, "Product ID"): "P01\nlimited edition",
-                        (5, "Product ID"): 'P02, "blue"',
-                        (8, "Product ID"): "P03\r\nsecond line\nthird line",
-                    },
-                ),
-            )
+        "quoted_newlines.csv": edited(
+            base,
+            {
+                "Product ID": {
+                    2: "P01\nlimited edition",
+                    5: 'P02, "blue"',
+                    8: "P03\r\nsecond line\nthird line",
+                },
+            },
         ),
         # An unquoted comma inside Product ID shifts the rest of 6 of 30 rows.
         "ragged_rows.csv": utf8(
@@ -175,27 +151,23 @@ def corpus() -> dict[str, bytes]:
                 ",".join(row) + "\n"
                 for row in [
                     HEADER,
-                    *with_cell(base, {(i, "Product ID"): "P01,blue" for i in range(0, 30, 5)}),
+                    *with_cell(base, {"Product ID": dict.fromkeys(range(0, 30, 5), "P01,blue")}),
                 ]
             )
         ),
         # Cells a spreadsheet would run as formulas, in the text columns; they are data.
-        "formula_cells.csv": utf8(
-            csv_text(
-                HEADER,
-                with_cell(
-                    base,
-                    {
-                        (0, "Customer ID"): "=1+1",
-                        (1, "Customer ID"): "@SUM(A1:A9)",
-                        (2, "Product ID"): '=HYPERLINK("http://example.com","P01")',
-                        (3, "Product ID"): "+P02",
-                        (4, "Product ID"): "-P03",
-                        (5, "Product ID"): "=cmd|' /C calc'!A0",
-                        (6, "Age"): "+41",
-                    },
-                ),
-            )
+        "formula_cells.csv": edited(
+            base,
+            {
+                "Customer ID": {0: "=1+1", 1: "@SUM(A1:A9)"},
+                "Product ID": {
+                    2: '=HYPERLINK("http://example.com","P01")',
+                    3: "+P02",
+                    4: "-P03",
+                    5: "=cmd|' /C calc'!A0",
+                },
+                "Age": {6: "+41"},
+            },
         ),
         # All 60 customers bought nothing: segments, but no purchase model.
         "one_class.csv": utf8(csv_text(HEADER, [[*r[:6], "0"] for r in customers(60, seed=2)])),
@@ -210,7 +182,7 @@ def corpus() -> dict[str, bytes]:
     # One blank cell in each column in turn (on 1 of 30 rows).
     for column in HEADER:
         name = f"missing_{column.lower().replace(' ', '_')}.csv"
-        files[name] = utf8(csv_text(HEADER, with_cell(base, {(9, column): ""})))
+        files[name] = edited(base, {column: {9: ""}})
     return files
 
 

@@ -2,13 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.io.sample import generate_customers
 from analytics.steps.segmentation import choose_k, segment_customers, segmentation_pipeline
 
-
-@pytest.fixture(scope="module")
-def customers() -> pd.DataFrame:
-    return generate_customers(3_000, seed=42)
+# How many generated customers the `customers` fixture (conftest.py) holds.
+CUSTOMERS = 3_000
 
 
 @pytest.fixture(scope="module")

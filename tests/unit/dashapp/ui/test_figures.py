@@ -76,14 +76,10 @@ def test_segment_distribution_one_colour_per_segment():
 
 
 def test_cluster_scatter_is_webgl_per_segment_and_states_sampling():
+    # Three customers: two in segment 0, one in segment 1.
     points = pd.DataFrame(
-        {
-            "Age": [20, 30, 60],
-            "Salary": [1, 2, 3],
-            "Price": [1, 1, 1],
-            "Purchased": [0, 1, 0],
-            "segment": [0, 0, 1],
-        }
+        [[20, 1, 1, 0, 0], [30, 2, 1, 1, 0], [60, 3, 1, 0, 1]],
+        columns=["Age", "Salary", "Price", "Purchased", "segment"],
     )
     figure = cluster_scatter(points, SEGMENTS, total_customers=50)
     assert all(isinstance(trace, go.Scattergl) for trace in figure.data)
