@@ -95,6 +95,8 @@ class Settings:
     SESSION_COOKIE_SECURE=1. redis_url: REDIS_URL (Celery jobs, shared cache). upload_dir:
     UPLOAD_DIR. job_cache_dir: JOB_CACHE_DIR (background-job state without Redis).
     max_request_bytes: MAX_REQUEST_MB (web request bodies; uploads get UPLOAD_MAX_MB instead).
+    allow_private_webhooks: ALLOW_PRIVATE_WEBHOOKS=1 (webhooks to loopback/LAN addresses).
+    webhook_key: WEBHOOK_KEY (encrypts webhook credentials; else SECRET_KEY, else a key file).
     The Spark engine's: spark_master: SPARK_MASTER. spark_driver_memory:
     ANALYTICS_SPARK_DRIVER_MEMORY (a local driver's). spark_submitted: whether spark-submit
     started this process (it sets PYSPARK_GATEWAY_PORT). java_home: JAVA_HOME.
@@ -112,6 +114,8 @@ class Settings:
     upload_dir: Path = DEFAULT_UPLOAD_DIR
     job_cache_dir: Path = DEFAULT_JOB_CACHE_DIR
     max_request_bytes: int = MAX_REQUEST_BYTES
+    allow_private_webhooks: bool = False
+    webhook_key: str | None = field(default=None, repr=False)
     spark_master: str | None = None
     spark_driver_memory: str = DEFAULT_SPARK_DRIVER_MEMORY
     spark_submitted: bool = False
@@ -133,6 +137,8 @@ class Settings:
             upload_dir=Path(environ.get("UPLOAD_DIR") or DEFAULT_UPLOAD_DIR),
             job_cache_dir=Path(environ.get("JOB_CACHE_DIR") or DEFAULT_JOB_CACHE_DIR),
             max_request_bytes=_megabytes(environ, "MAX_REQUEST_MB", MAX_REQUEST_BYTES),
+            allow_private_webhooks=environ.get("ALLOW_PRIVATE_WEBHOOKS", "") == "1",
+            webhook_key=environ.get("WEBHOOK_KEY") or None,
             spark_master=environ.get("SPARK_MASTER"),
             spark_driver_memory=environ.get(
                 "ANALYTICS_SPARK_DRIVER_MEMORY", DEFAULT_SPARK_DRIVER_MEMORY
