@@ -18,6 +18,7 @@ from analytics.db.session import DatabaseMissing, forget_engine, session_factory
 from analytics.steps.classifier import load_model
 from analytics.validation import quarantine
 from analytics.validation.quarantine import BadRow
+from analytics.webhook_targets import redact
 from dashapp.data import cache
 
 
@@ -241,7 +242,8 @@ def webhook_deliveries(url: str) -> pd.DataFrame:
             [
                 {
                     "run_id": delivery.run_id,
-                    "url": delivery.url,
+                    # Deliveries recorded before URLs were redacted may hold a password.
+                    "url": redact(delivery.url),
                     "attempted_at": delivery.attempted_at,
                     "delivered": delivery.delivered,
                     "error": delivery.error,

@@ -172,3 +172,17 @@ def test_a_webhook_stored_in_clear_before_0009_is_still_delivered(db, monkeypatc
     announce(db)
     [(headers, body)] = receiver.requests
     assert signature_is_valid("old-secret", headers, body)
+
+
+def test_deliveries_recorded_in_clear_before_0009_are_shown_redacted(db):
+    run_id = queries.latest_run(db).id
+    with get_engine(db).begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO webhook_deliveries (run_id, url, attempt, attempted_at, delivered) "
+                "VALUES (:run, :url, 1, :at, true)"
+            ),
+            {"run": run_id, "url": f"https://user:{PASSWORD}@h.example/x", "at": datetime.now(UTC)},
+        )
+    card = str(webhook_deliveries.deliveries_card(queries.webhook_deliveries(db)))
+    assert PASSWORD not in card and "user:***@h.example" in card
