@@ -3,7 +3,6 @@ the process environment is read; everything else is handed a `Settings` (tests b
 
 import math
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -59,6 +58,9 @@ MAX_COLUMNS = 200
 # An upload reaches the server base64-encoded inside one request and is decoded in memory, so the
 # dashboard's own size limit is lower than the CLI's unless UPLOAD_MAX_MB raises it.
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+# Any other request body the web server accepts (API calls, forms, dashboard callbacks): larger
+# ones get a 413 before they are read, so a huge body cannot exhaust a worker's memory.
+MAX_REQUEST_BYTES = 20 * 1024 * 1024
 # Rows with problems are set aside (quarantined) and the rest analysed only while they are at
 # most this share of the data rows; a file with more bad rows is more likely wrong as a whole.
 QUARANTINE_MAX_SHARE = 0.05
@@ -68,6 +70,9 @@ SCATTER_SAMPLE = 5_000
 
 
 DEFAULT_UPLOAD_DIR = Path("data/uploads")
+# Background-job state without Redis: under the app's own data folder (made private to its user
+# by dashapp.jobs), never a predictable folder under the shared system temp folder.
+DEFAULT_JOB_CACHE_DIR = Path("data/jobs")
 # A local Spark driver holds the collected aggregates and samples, and streams customer rows to
 # the database; Spark's default of 1 GB is too small at 10^7 rows.
 DEFAULT_SPARK_DRIVER_MEMORY = "4g"
@@ -89,6 +94,9 @@ class Settings:
     analysis_jobs: ANALYTICS_JOBS. secret_key: SECRET_KEY (hosted mode). session_cookie_secure:
     SESSION_COOKIE_SECURE=1. redis_url: REDIS_URL (Celery jobs, shared cache). upload_dir:
     UPLOAD_DIR. job_cache_dir: JOB_CACHE_DIR (background-job state without Redis).
+    max_request_bytes: MAX_REQUEST_MB (web request bodies; uploads get UPLOAD_MAX_MB instead).
+    allow_private_webhooks: ALLOW_PRIVATE_WEBHOOKS=1 (webhooks to loopback/LAN addresses).
+    webhook_key: WEBHOOK_KEY (encrypts webhook credentials; else SECRET_KEY, else a key file).
     The Spark engine's: spark_master: SPARK_MASTER. spark_driver_memory:
     ANALYTICS_SPARK_DRIVER_MEMORY (a local driver's). spark_submitted: whether spark-submit
     started this process (it sets PYSPARK_GATEWAY_PORT). java_home: JAVA_HOME.
@@ -104,9 +112,10 @@ class Settings:
     session_cookie_secure: bool = False
     redis_url: str | None = None
     upload_dir: Path = DEFAULT_UPLOAD_DIR
-    job_cache_dir: Path = field(
-        default_factory=lambda: Path(tempfile.gettempdir()) / "customer-analytics-jobs"
-    )
+    job_cache_dir: Path = DEFAULT_JOB_CACHE_DIR
+    max_request_bytes: int = MAX_REQUEST_BYTES
+    allow_private_webhooks: bool = False
+    webhook_key: str | None = field(default=None, repr=False)
     spark_master: str | None = None
     spark_driver_memory: str = DEFAULT_SPARK_DRIVER_MEMORY
     spark_submitted: bool = False
@@ -117,7 +126,6 @@ class Settings:
         """Settings from `environ` (default: this process's environment); a malformed number is
         a ValueError naming its variable."""
         environ = os.environ if environ is None else environ
-        defaults = cls()
         return cls(
             database_url=environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             input_limits=input_limits(environ),
@@ -127,7 +135,10 @@ class Settings:
             session_cookie_secure=environ.get("SESSION_COOKIE_SECURE", "") == "1",
             redis_url=environ.get("REDIS_URL") or None,
             upload_dir=Path(environ.get("UPLOAD_DIR") or DEFAULT_UPLOAD_DIR),
-            job_cache_dir=Path(environ.get("JOB_CACHE_DIR") or defaults.job_cache_dir),
+            job_cache_dir=Path(environ.get("JOB_CACHE_DIR") or DEFAULT_JOB_CACHE_DIR),
+            max_request_bytes=_megabytes(environ, "MAX_REQUEST_MB", MAX_REQUEST_BYTES),
+            allow_private_webhooks=environ.get("ALLOW_PRIVATE_WEBHOOKS", "") == "1",
+            webhook_key=environ.get("WEBHOOK_KEY") or None,
             spark_master=environ.get("SPARK_MASTER"),
             spark_driver_memory=environ.get(
                 "ANALYTICS_SPARK_DRIVER_MEMORY", DEFAULT_SPARK_DRIVER_MEMORY
@@ -176,6 +187,11 @@ def upload_limits(environ: Mapping[str, str]) -> InputLimits:
     if megabytes is None:
         return replace(limits, max_bytes=min(limits.max_bytes, UPLOAD_MAX_BYTES))
     return replace(limits, max_bytes=int(megabytes * 1024 * 1024))
+
+
+def _megabytes(environ: Mapping[str, str], name: str, default: int) -> int:
+    megabytes = _positive_number(environ, name)
+    return default if megabytes is None else int(megabytes * 1024 * 1024)
 
 
 def _positive_number(environ: Mapping[str, str], name: str) -> float | None:

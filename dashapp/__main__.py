@@ -13,6 +13,7 @@ from analytics.config import Settings
 from analytics.db.session import safe_url
 from dashapp.app import create_app
 from dashapp.hosting import manage
+from dashapp.hosting.auth import WeakSecretKey
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +40,10 @@ def serve(argv: list[str], settings: Settings) -> int:
             f"--host {args.host} is reachable from other machines, so the dashboard needs a "
             "login: set SECRET_KEY (and add users with `python -m dashapp users add`)"
         )
-    app = create_app(settings, hosted=hosted)
+    try:
+        app = create_app(settings, hosted=hosted)
+    except WeakSecretKey as refusal:
+        parser.error(str(refusal))
     print(
         f"Dashboard for {safe_url(settings.database_url)} "
         f"on http://{args.host}:{args.port}" + (" (login required)" if hosted else ""),

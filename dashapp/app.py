@@ -9,7 +9,7 @@ from dash import ALL, Dash, Input, Output, State, html
 from analytics.config import Settings
 from dashapp.api import routes
 from dashapp.data import cache
-from dashapp.hosting import auth, roles
+from dashapp.hosting import auth, request_limits, roles
 from dashapp.jobs import manager, uploads
 from dashapp.ui import ids
 
@@ -42,6 +42,8 @@ def create_app(settings: Settings, *, hosted: bool = False) -> Dash:
         suppress_callback_exceptions=True,
     )
     app.server.config["DATABASE_URL"] = settings.database_url
+    # First: it sets each request's body limit before any other hook may read the body.
+    request_limits.install(app, settings)
     uploads.install(app.server, settings)
     cache.install(app.server, settings.redis_url)
     if hosted:

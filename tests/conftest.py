@@ -132,3 +132,8 @@ def redis_url() -> str:
 def fresh_db(request, tmp_path) -> Iterator[str]:
     """An empty database on each backend in turn."""
     yield from new_database(request.param, tmp_path)
+
+
+# Hosted mode refuses SECRET_KEYs shorter than 32 bytes or from a list of weak values: tests sign
+# their sessions with this one (long enough, and not one character repeated).
+TEST_SECRET_KEY = "t3st-signing-key-" + "x9Q" * 12

@@ -207,9 +207,13 @@ class Webhook(Base):
     __tablename__ = "webhooks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # As shown: credentials in it are redacted (user:***@host).
     url: Mapped[str] = mapped_column(Text)
-    # Kept in clear text: signing each delivery needs the secret itself, not a hash of it.
+    # Empty for webhooks added since revision 0009, whose secret is sealed; older ones keep it in
+    # clear text here (signing needs the secret itself, not a hash of it).
     secret: Mapped[str] = mapped_column(String(128))
+    # The full URL and the signing secret, encrypted (analytics.webhook_secrets).
+    sealed: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 

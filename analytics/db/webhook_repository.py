@@ -6,8 +6,10 @@ from sqlalchemy.orm import Session
 from analytics.db.models import Webhook, WebhookDelivery
 
 
-def add_webhook(session: Session, url: str, secret: str) -> Webhook:
-    webhook = Webhook(url=url, secret=secret)
+def add_webhook(session: Session, url: str, secret: str, sealed: str | None = None) -> Webhook:
+    """`url` as it may be shown; `sealed` the encrypted full URL and secret (then `secret` is
+    empty)."""
+    webhook = Webhook(url=url, secret=secret, sealed=sealed)
     session.add(webhook)
     session.flush()
     return webhook

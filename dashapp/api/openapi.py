@@ -36,7 +36,9 @@ def _paths() -> dict:
                 "predict",
                 {
                     "200": _json("Predictions", "One prediction per customer, in order"),
+                    "400": _error("The body is not valid JSON, or has absurd numbers or nesting"),
                     "404": _error("No published run, or its run has no purchase model"),
+                    "413": _error("The body is larger than the server accepts (MAX_REQUEST_MB)"),
                     "422": _error("The request is not a valid list of customers"),
                 },
                 requestBody={"required": True, "content": _json_content("PredictionRequest")},

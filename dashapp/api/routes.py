@@ -3,8 +3,9 @@
 Every route but the OpenAPI document needs `Authorization: Bearer <token>` (tokens from
 `python -m dashapp tokens create --user U`) and acts with that user's role. Errors are JSON
 objects with an "error" message: 401 without a valid token, 403 for a role below the route's,
-404 for what does not exist (no published run yet), 422 for bad input, 503 when the database
-cannot be used.
+404 for what does not exist (no published run yet), 400 for a body that is not valid JSON (see
+dashapp.hosting.request_limits), 413 for one over MAX_REQUEST_MB, 422 for bad input, 503 when
+the database cannot be used, and 500, without details, for anything else (the log has them).
 """
 
 import math
@@ -16,6 +17,7 @@ import flask
 import numpy as np
 import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from analytics.db.session import describe_failure
 from analytics.steps.classifier import ModelVersionError, predict_probabilities
@@ -55,6 +57,18 @@ def _model_version_error(error: ModelVersionError):
     return flask.jsonify(error=f"The published model cannot be used: {error}"), 503
 
 
+@blueprint.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    return flask.jsonify(error=error.description), error.code
+
+
+@blueprint.errorhandler(Exception)
+def _unexpected_error(error: Exception):
+    # Exception texts may carry SQL, paths or values: they go to the log, never to the client.
+    flask.current_app.logger.exception("API request %s failed", flask.request.path)
+    return flask.jsonify(error="Internal error; the server log has the details."), 500
+
+
 def requires(role: str):
     """Let the request through only with a live bearer token whose user has `role` or above."""
 
@@ -86,7 +100,16 @@ def openapi_document():
 @blueprint.post("/predict")
 @requires(roles.SALES)
 def predict():
-    body = flask.request.get_json(silent=True)
+    if not flask.request.is_json:
+        raise ApiError(422, 'Send a JSON object {"customers": [{"age": …, "salary": …, …}]}.')
+    try:
+        body = flask.request.get_json()
+    except BadRequest:
+        raise ApiError(
+            400,
+            "The body is not valid JSON (numbers of at most 30 digits, finite, "
+            "and nesting of at most a few hundred levels).",
+        ) from None
     if not isinstance(body, dict) or set(body) != {"customers"}:
         raise ApiError(422, 'Send a JSON object {"customers": [{"age": …, "salary": …, …}]}.')
     customers = body["customers"]

@@ -13,10 +13,12 @@ from sqlalchemy.orm import sessionmaker
 
 from analytics.config import SCATTER_SAMPLE
 from analytics.db import quarantine_repository, repository, webhook_repository
+from analytics.db.models import PUBLISHED
 from analytics.db.session import DatabaseMissing, forget_engine, session_factory, sqlite_file
 from analytics.steps.classifier import load_model
 from analytics.validation import quarantine
 from analytics.validation.quarantine import BadRow
+from analytics.webhook_targets import redact
 from dashapp.data import cache
 
 
@@ -92,6 +94,21 @@ def latest_run(url: str) -> RunInfo | None:
             return None
         cache.note_latest_run(url, f"{run.id}@{run.created_at.isoformat()}")
         return RunInfo(run.id, run.created_at, run.input_name, run.rows, run.k)
+
+
+# What a callback answers for a run id that is not a published run's.
+NO_PUBLISHED_RUN = "This is not a published run; reload the page."
+
+
+def published_run_id(value: object) -> int | None:
+    """`value` (a run id as a callback received it from the page, which the client controls)
+    if it is the id of a published run in this app's database, else None."""
+    # bool is an int too; lists, strings and None are not ids, and SQLite's are 64-bit.
+    if type(value) is not int or not 0 < value < 2**63:
+        return None
+    with _sessions(app_database_url())() as session:
+        run = repository.run_by_id(session, value)
+        return value if run is not None and run.status == PUBLISHED else None
 
 
 def _holdout(stored: dict) -> pd.DataFrame:
@@ -225,7 +242,8 @@ def webhook_deliveries(url: str) -> pd.DataFrame:
             [
                 {
                     "run_id": delivery.run_id,
-                    "url": delivery.url,
+                    # Deliveries recorded before URLs were redacted may hold a password.
+                    "url": redact(delivery.url),
                     "attempted_at": delivery.attempted_at,
                     "delivered": delivery.delivered,
                     "error": delivery.error,

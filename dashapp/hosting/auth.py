@@ -6,6 +6,7 @@ library code) and /api/ (the API checks its own bearer tokens). Everything else 
 user: pages answer 302 to /login or a 403 page, callbacks 401 or 403 JSON.
 """
 
+import re
 from urllib.parse import urlsplit
 
 import flask
@@ -33,14 +34,70 @@ class SignedInUser(UserMixin):
         self.role = account.role
 
 
+# A session cookie signed with a guessable key can be forged offline for any account.
+MIN_SECRET_KEY_BYTES = 32
+WEAK_SECRET_KEYS = frozenset(
+    {
+        "secret",
+        "secret-key",
+        "secret_key",
+        "secretkey",
+        "supersecret",
+        "s3cr3t",
+        "changeme",
+        "change-me",
+        "change_me",
+        "please-change-me",
+        "your-secret-key",
+        "your_secret_key",
+        "dev",
+        "development",
+        "test",
+        "testing",
+        "password",
+        "default",
+        "flask",
+        "insecure",
+        "key",
+        "12345678",
+        "0123456789",
+    }
+)
+# Fewer distinct characters than this is a pattern ("aaaa…", "abab…"), not a random key.
+MIN_DISTINCT_CHARACTERS = 8
+HOW_TO_MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+
+
+class WeakSecretKey(MissingSecretKey):
+    """SECRET_KEY is set but short or guessable, so session cookies could be forged."""
+
+
 def require_secret_key(secret_key: str | None) -> str:
     if not (secret_key or "").strip():
         raise MissingSecretKey(
             "SECRET_KEY is not set: hosted mode signs login sessions with it and will not start "
             "without one. Set it in the environment to a long random value, e.g. "
-            "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')."
+            f"SECRET_KEY=$({HOW_TO_MAKE_A_KEY})."
+        )
+    if _weak(secret_key):
+        raise WeakSecretKey(
+            f"SECRET_KEY is too weak: hosted mode needs at least {MIN_SECRET_KEY_BYTES} random "
+            "bytes (anyone who guesses the key can forge a session for any account). Make one "
+            f"with: {HOW_TO_MAKE_A_KEY}"
         )
     return secret_key
+
+
+def _weak(secret_key: str) -> bool:
+    key = secret_key.strip()
+    # Known weak words, also when repeated or padded to reach the length ("changeme-changeme…").
+    words = {part for part in re.split(r"[^a-z0-9]+", key.lower()) if part}
+    return (
+        len(key.encode()) < MIN_SECRET_KEY_BYTES
+        or len(set(key)) < MIN_DISTINCT_CHARACTERS
+        or key.lower() in WEAK_SECRET_KEYS
+        or (bool(words) and words <= WEAK_SECRET_KEYS | {"your", "my", "the", "app"})
+    )
 
 
 def install(app: Dash, settings: Settings) -> None:

@@ -21,7 +21,7 @@ def main(argv: list[str], settings: Settings) -> int:
     url = settings.with_database(args.db).database_url
     try:
         if args.group == "webhooks":
-            return webhook_commands.run(args, url)
+            return webhook_commands.run(args, settings.with_database(url))
         return args.handler(args, url)
     except accounts.AccountError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -1,14 +1,25 @@
-"""`python -m dashapp webhooks add URL | list | remove ID`: who is told about published runs."""
+"""`python -m dashapp webhooks add URL | list | remove ID`: who is told about published runs.
+
+`add` refuses a URL whose host is, or resolves to, a non-public address (unless
+ALLOW_PRIVATE_WEBHOOKS=1; each delivery checks again), stores the URL and the signing secret
+encrypted, and shows credentials in the URL only redacted, as `list` does.
+"""
 
 import argparse
+import socket
 import sys
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from analytics import webhooks
+from analytics.config import Settings
 from analytics.db import webhook_repository
 from analytics.db.session import describe_failure, session_factory
+from analytics.webhook_secrets import Keys
+from analytics.webhook_targets import PrivateAddress, addresses, check_addresses, redact
+
+EXIT_REFUSED = 2
 
 
 def add_parser(commands) -> None:
@@ -31,10 +42,11 @@ def add_parser(commands) -> None:
     remove.set_defaults(handler=_remove)
 
 
-def run(args: argparse.Namespace, url: str) -> int:
-    """Carry out a parsed `webhooks` command on the database at `url`."""
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Carry out a parsed `webhooks` command on the database of `settings`."""
+    url = settings.database_url
     try:
-        return args.handler(session_factory(url), args)
+        return args.handler(session_factory(url), args, settings)
     except SQLAlchemyError as error:
         print(f"error: {describe_failure(url, error)}", file=sys.stderr)
         return 1
@@ -43,20 +55,54 @@ def run(args: argparse.Namespace, url: str) -> int:
 def _receiver_url(text: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// URL")
+        raise argparse.ArgumentTypeError(f"{redact(text)!r} is not an http:// or https:// URL")
+    try:
+        valid_port = parts.port is None or parts.port > 0
+    except ValueError:  # not a number, or beyond 65535
+        valid_port = False
+    if not valid_port:
+        raise argparse.ArgumentTypeError(f"{redact(text)!r} has an invalid port")
     return text
 
 
-def _add(sessions, args: argparse.Namespace) -> int:
+def _refusal(url: str, settings: Settings) -> str | None:
+    """Why `url` may not be a webhook (its host is or resolves to a non-public address), or
+    None. A name that does not resolve now is let through with a note: it is checked again on
+    every delivery."""
+    parts = urlsplit(url)
+    try:
+        found = addresses(parts.hostname, parts.port)
+    except (socket.gaierror, UnicodeError):
+        print(
+            f"note: {parts.hostname} could not be resolved now; it is checked again before each "
+            "delivery.",
+            file=sys.stderr,
+        )
+        return None
+    try:
+        check_addresses(parts.hostname, found, settings.allow_private_webhooks)
+    except PrivateAddress as refusal:
+        return str(refusal)
+    return None
+
+
+def _add(sessions, args: argparse.Namespace, settings: Settings) -> int:
+    refusal = _refusal(args.url, settings)
+    if refusal is not None:
+        print(f"error: {refusal}", file=sys.stderr)
+        return EXIT_REFUSED
     secret = webhooks.new_secret()
+    keys = Keys.for_database(settings, settings.database_url)
     with sessions.begin() as session:
-        webhook = webhook_repository.add_webhook(session, args.url, secret)
+        webhook = webhook_repository.add_webhook(
+            session, redact(args.url), "", sealed=keys.seal(args.url, secret)
+        )
     print(f"Webhook {webhook.id} added: every published run is POSTed to {webhook.url}.")
     print(f"Signing secret (shown only now; give it to the receiver): {secret}")
     return 0
 
 
-def _list(sessions, _args: argparse.Namespace) -> int:
+def _list(sessions, _args: argparse.Namespace, _settings: Settings) -> int:
     with sessions() as session:
         hooks = webhook_repository.webhooks(session)
         last = webhook_repository.last_results(session)
@@ -71,11 +117,11 @@ def _list(sessions, _args: argparse.Namespace) -> int:
             outcome = f"run {delivery.run_id} delivered (HTTP {delivery.status_code})"
         else:
             outcome = f"run {delivery.run_id} FAILED: {delivery.error}"
-        print(f"{hook.id}\t{hook.url}\tadded {hook.created_at:%Y-%m-%d %H:%M}\t{outcome}")
+        print(f"{hook.id}\t{redact(hook.url)}\tadded {hook.created_at:%Y-%m-%d %H:%M}\t{outcome}")
     return 0
 
 
-def _remove(sessions, args: argparse.Namespace) -> int:
+def _remove(sessions, args: argparse.Namespace, _settings: Settings) -> int:
     with sessions.begin() as session:
         removed = webhook_repository.remove_webhook(session, args.id)
     if not removed:

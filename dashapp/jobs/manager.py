@@ -12,6 +12,7 @@ import diskcache
 from dash import CeleryManager, DiskcacheManager
 
 from analytics.config import Settings
+from dashapp.jobs.folders import private_folder
 
 QUEUE = "customer-analytics"
 # Finished jobs' results (the page update they produce) are fetched within seconds.
@@ -20,10 +21,10 @@ RESULT_EXPIRY_SECONDS = 3600
 
 def callback_manager(settings: Settings) -> CeleryManager | DiskcacheManager:
     """The manager for `Dash(background_callback_manager=…)`: Celery on `settings.redis_url`,
-    else a disk cache in `settings.job_cache_dir`."""
+    else a disk cache in `settings.job_cache_dir`, a folder private to this user."""
     if settings.redis_url:
         return CeleryManager(celery_app(settings.redis_url), expire=RESULT_EXPIRY_SECONDS)
-    return DiskcacheManager(diskcache.Cache(str(settings.job_cache_dir)))
+    return DiskcacheManager(diskcache.Cache(str(private_folder(settings.job_cache_dir))))
 
 
 @cache

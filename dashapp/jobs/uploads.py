@@ -26,6 +26,7 @@ from analytics.config import Settings
 from analytics.db.session import describe_failure
 from analytics.runs import customer_file
 from analytics.validation.customer_file import InputError
+from dashapp.jobs.folders import private_folder
 
 # The pipeline reports about this many steps (read, explore, segment, k, 7 models, refit,
 # evaluate, save); the progress bar counts them.
@@ -66,8 +67,7 @@ def save_upload(contents: str, filename: str, directory: Path, max_bytes: int) -
         raise InputError(f"{filename}: the upload arrived incomplete; try again.") from None
     safe_name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(filename).name).lstrip(".") or "upload.csv"
     # A folder of its own per upload: two uploads of one file name at once do not meet.
-    folder = directory / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(private_folder(directory) / uuid.uuid4().hex)
     path = folder / safe_name
     path.write_bytes(data)
     return path

@@ -8,7 +8,7 @@ from dashapp.app import create_app
 from dashapp.hosting import accounts
 from dashapp.pages.model import ids as model_ids
 from dashapp.ui import ids
-from tests.conftest import copy_sqlite_database
+from tests.conftest import TEST_SECRET_KEY, copy_sqlite_database
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ PASSWORD = "browser password"
 def test_signing_in_leads_to_the_page_asked_for(dash_duo, published_db, tmp_path):
     db = copy_sqlite_database(published_db, tmp_path)
     accounts.add_user(db, "manager", PASSWORD, "viewer")
-    settings = Settings(database_url=db, secret_key="browser-test")
+    settings = Settings(database_url=db, secret_key=TEST_SECRET_KEY)
     dash_duo.start_server(create_app(settings, hosted=True), navigate=False)
 
     dash_duo.driver.get(f"{dash_duo.server.url}/model")

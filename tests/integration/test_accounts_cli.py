@@ -187,6 +187,33 @@ def test_gunicorn_refuses_to_serve_without_secret_key(empty_db):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
 
 
+def test_serving_with_a_weak_secret_key_is_refused(empty_db, capsys, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "secret")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--db", empty_db])
+    assert exit_info.value.code == 2
+    assert "SECRET_KEY is too weak" in capsys.readouterr().err
+
+
+def test_gunicorn_refuses_to_serve_with_a_weak_secret_key(empty_db):
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    port = DASH_TEST_PORT + 1
+    environment = {**os.environ, "DATABASE_URL": empty_db, "SECRET_KEY": "secret"}
+    result = subprocess.run(
+        [gunicorn, "--bind", f"127.0.0.1:{port}", "wsgi:server"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env=environment,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+    assert "secrets.token_urlsafe(48)" in result.stderr
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+
+
 def test_accounts_on_each_database_backend(fresh_db):
     """Migration 0003 creates the accounts tables on SQLite and PostgreSQL alike."""
     accounts.add_user(fresh_db, "pg", PASSWORD, "analyst")

@@ -11,7 +11,7 @@ from schemathesis.checks import not_a_server_error
 from analytics.config import Settings
 from dashapp.app import create_app
 from dashapp.hosting import accounts
-from tests.conftest import copy_sqlite_database
+from tests.conftest import TEST_SECRET_KEY, copy_sqlite_database
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def admin_token_and_app(published_db, tmp_path_factory):
     url = copy_sqlite_database(published_db, tmp_path_factory.mktemp("fuzz"))
     accounts.add_user(url, "fuzzer", "fuzzing password", "admin")
     token = accounts.create_token(url, "fuzzer")
-    return token, create_app(Settings(database_url=url, secret_key="test-secret"), hosted=True)
+    return token, create_app(Settings(database_url=url, secret_key=TEST_SECRET_KEY), hosted=True)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from dashapp.pages.runs import ids as runs_ids
 from dashapp.pages.segments import ids as segments_ids
 from dashapp.pages.what_if import ids as what_if_ids
 from dashapp.ui import ids
-from tests.conftest import copy_sqlite_database
+from tests.conftest import TEST_SECRET_KEY, copy_sqlite_database
 
 PASSWORD = "correct horse battery"
 ROLES = ("viewer", "analyst", "sales", "admin")
@@ -48,7 +48,7 @@ def tokens(hosted_db) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def app(hosted_db):
-    return create_app(Settings(database_url=hosted_db, secret_key="test-secret"), hosted=True)
+    return create_app(Settings(database_url=hosted_db, secret_key=TEST_SECRET_KEY), hosted=True)
 
 
 @pytest.fixture(scope="module")
@@ -452,7 +452,7 @@ def test_a_run_without_a_model_pages_customers_with_null_probabilities(hosted_db
     generate_customers(30, seed=1).to_csv(small, index=False)
     assert customer_file.run(small, url).analysis.model is None
     token = accounts.create_token(url, "analyst")
-    settings = Settings(database_url=url, secret_key="test-secret")
+    settings = Settings(database_url=url, secret_key=TEST_SECRET_KEY)
     client = create_app(settings, hosted=True).server.test_client()
     path = "/api/v1/segments/1/customers?per_page=100"
     page = client.get(path, headers=bearer(token)).get_json()
@@ -532,7 +532,7 @@ def test_the_openapi_document_is_public(app):
 def test_an_unreachable_database_is_503_json_not_a_traceback():
     # Nothing listens on port 1, so every connection is refused at once.
     unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"
-    app = create_app(Settings(database_url=unreachable, secret_key="test-secret"), hosted=True)
+    app = create_app(Settings(database_url=unreachable, secret_key=TEST_SECRET_KEY), hosted=True)
     client = app.server.test_client()
     response = client.get("/api/v1/runs", headers=bearer("ca_anything"))
     assert response.status_code == 503

@@ -16,6 +16,9 @@ from analytics.db.session import session_factory
 from analytics.runs.customer_file import run
 from dashapp.data import queries
 
+# The newest revision in analytics/db/migrations/versions.
+NEWEST_REVISION = "0009"
+
 
 @pytest.fixture
 def engine(fresh_db):
@@ -56,7 +59,7 @@ def test_a_database_at_0004_upgrades_and_its_customers_have_no_probability(engin
 
     migrate.upgrade(engine)
 
-    assert migrate.current_revision(engine) == "0006"
+    assert migrate.current_revision(engine) == NEWEST_REVISION
     with engine.connect() as connection:
         stored = connection.execute(
             select(Customer.customer_id, Customer.purchase_probability).order_by(
@@ -116,7 +119,7 @@ def test_a_run_stored_at_0004_keeps_its_scatter_sample_and_new_runs_draw_theirs(
 ):
     old_run = store_a_run_at_0004(engine)
     summary = run(sample_csv, fresh_db)  # the first use upgrades the database to the newest
-    assert migrate.current_revision(engine) == "0006"
+    assert migrate.current_revision(engine) == NEWEST_REVISION
     assert sorted(queries.scatter_points(fresh_db, old_run)["Age"]) == [30, 40]
     points = queries.scatter_points(fresh_db, summary.run_id)
     assert len(points) == min(SCATTER_SAMPLE, len(summary.analysis.customers))

@@ -33,7 +33,10 @@ CLOSED_PORT = 9
 
 
 @pytest.fixture
-def receivers():
+def receivers(monkeypatch):
+    # These receivers listen on loopback, which webhooks refuse unless private addresses are
+    # allowed (tests/integration/test_webhook_security.py checks the refusal).
+    monkeypatch.setenv("ALLOW_PRIVATE_WEBHOOKS", "1")
     started = []
 
     def start(port: int, status: int) -> Receiver:

@@ -63,6 +63,8 @@ def at_threshold(threshold: float | None, run_id: int) -> tuple:
         )
     url = queries.app_database_url()
     try:
+        if queries.published_run_id(run_id) is None:
+            return no_update, queries.NO_PUBLISHED_RUN
         model = queries.model_report(url, run_id).selected
     except SQLAlchemyError as error:
         return no_update, f"The {describe_failure(url, error)}."

@@ -27,6 +27,8 @@ NO_MODEL = "This run has no purchase model."
 def _model(run_id: int) -> tuple[queries.PurchaseModel | None, str | None]:
     """The run's model, or None and why there is none."""
     try:
+        if queries.published_run_id(run_id) is None:
+            return None, queries.NO_PUBLISHED_RUN
         model = queries.purchase_model(queries.app_database_url(), run_id)
     except (SQLAlchemyError, ModelVersionError) as error:
         return None, f"Prediction unavailable: {error}"
@@ -49,7 +51,10 @@ def _inputs(age, salary, price, gender) -> dict:
 
 
 def product_price(product: str | None, run_id: int):
-    """The product's usual price, or no_update for a product without one."""
+    """The product's usual price, or no_update for a product without one (or a run that is not
+    published)."""
+    if queries.published_run_id(run_id) is None:
+        return no_update
     products = derived.product_prices(queries.app_database_url(), run_id)
     price = products.loc[products["product"] == product, "price"]
     if price.empty or price.isna().iat[0]:

@@ -1,3 +1,8 @@
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
 from dash import CeleryManager, DiskcacheManager
 
 from analytics.config import Settings
@@ -18,3 +23,27 @@ def test_jobs_go_to_celery_on_redis_when_redis_url_is_set():
     assert celery.conf.task_default_queue == "customer-analytics"
     # The worker module and the web app share one Celery app per URL.
     assert manager.celery_app("redis://127.0.0.1:6379/9") is celery
+
+
+def test_jobs_are_kept_under_the_apps_data_folder_not_the_shared_temp_folder():
+    default = Settings().job_cache_dir
+    assert default == Path("data/jobs")
+    assert not default.resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
+
+
+def test_the_job_folder_is_private_to_this_user(tmp_path):
+    # The disk cache holds pickles (and, in local mode, Dash's job-signing secret): anyone who
+    # can write there can run code in the server.
+    folder = tmp_path / "jobs"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)
+    manager.callback_manager(Settings(job_cache_dir=folder))
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_a_job_folder_that_is_a_symlink_is_refused(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "jobs").symlink_to(elsewhere)
+    with pytest.raises(RuntimeError, match="not this user's own folder"):
+        manager.callback_manager(Settings(job_cache_dir=tmp_path / "jobs"))

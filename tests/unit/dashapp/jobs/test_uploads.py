@@ -1,6 +1,7 @@
 """Saving an upload: a safe name in a folder of its own, and refusals before anything is kept."""
 
 import base64
+import stat
 
 import pytest
 
@@ -24,3 +25,9 @@ def test_save_upload_refuses_large_and_non_csv_files(tmp_path):
     with pytest.raises(InputError, match=r"only \.csv files"):
         uploads.save_upload(payload(b"x"), "model.pkl", tmp_path, 1_000)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_uploads_are_saved_in_folders_only_this_user_can_read(tmp_path):
+    path = uploads.save_upload(payload(b"a,b\n1,2\n"), "shop.csv", tmp_path / "uploads", 1_000)
+    assert stat.S_IMODE((tmp_path / "uploads").stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
