@@ -56,7 +56,7 @@ def test_a_database_at_0004_upgrades_and_its_customers_have_no_probability(engin
 
     migrate.upgrade(engine)
 
-    assert migrate.current_revision(engine) == "0006"
+    assert migrate.current_revision(engine) == "0008"
     with engine.connect() as connection:
         stored = connection.execute(
             select(Customer.customer_id, Customer.purchase_probability).order_by(
@@ -116,7 +116,7 @@ def test_a_run_stored_at_0004_keeps_its_scatter_sample_and_new_runs_draw_theirs(
 ):
     old_run = store_a_run_at_0004(engine)
     summary = run(sample_csv, fresh_db)  # the first use upgrades the database to the newest
-    assert migrate.current_revision(engine) == "0006"
+    assert migrate.current_revision(engine) == "0008"
     assert sorted(queries.scatter_points(fresh_db, old_run)["Age"]) == [30, 40]
     points = queries.scatter_points(fresh_db, summary.run_id)
     assert len(points) == min(SCATTER_SAMPLE, len(summary.analysis.customers))
