@@ -123,7 +123,12 @@ def analyse(
             f"for {horizon}); BG/NBD scales its answers to {horizon} days."
         )
     progress("fitting Gamma-Gamma spend")
+    # Gamma-Gamma's convention: the mean of repeat orders (the first one is often different);
+    # one-time buyers get the population mean whatever their own value is.
     mean_value = days.groupby("customer_id")["amount"].mean().reindex(customers.index)
+    repeats = days[days["customer_id"].duplicated()]
+    repeat_value = repeats.groupby("customer_id")["amount"].mean().reindex(customers.index)
+    mean_value = repeat_value.fillna(mean_value)
     gamma_gamma = btyd.fit_gamma_gamma(customers["repeat_orders"], mean_value)
     if gamma_gamma is None:
         notes.append("Too few repeat buyers for Gamma-Gamma: spend is each customer's mean.")

@@ -10,6 +10,8 @@ Time is in weeks, as in the literature: x = repeat order days, t_x = first to la
 T = first order day to the cutoff.
 """
 
+import contextlib
+import io
 import warnings
 from dataclasses import dataclass
 
@@ -53,8 +55,7 @@ def fit_bgnbd(x, t_x, T) -> BgNbd:
 
     for penalty in _PENALTIES:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with _quiet():
                 fitted = BetaGeoFitter(penalizer_coef=penalty).fit(
                     np.asarray(x, float), np.asarray(t_x, float), np.asarray(T, float)
                 )
@@ -82,13 +83,21 @@ def fit_gamma_gamma(repeat_orders, mean_order_value) -> GammaGamma | None:
     if keep.sum() < 10:
         return None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with _quiet():
             fitted = GammaGammaFitter(penalizer_coef=0.0).fit(x[keep], m[keep])
-    except Exception:
+    except Exception:  # lifetimes raises ConvergenceError, ValueError or a scipy error
         return None
     p, q, v = (float(fitted.params_[name]) for name in ("p", "q", "v"))
     return GammaGamma(p, q, v) if q > 1 else None
+
+
+@contextlib.contextmanager
+def _quiet():
+    """lifetimes warns, and prints the optimiser's result to stdout when a fit fails: stdout
+    is where `run --json` writes its JSON."""
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
 
 
 def expected_orders(model: BgNbd, t, x, t_x, T) -> np.ndarray:
