@@ -70,6 +70,9 @@ def _insert_models(session: Session, run: Run, analysis) -> None:
             metrics=results.json_safe({"cv": repeat.cv_metrics, **holdout_metrics}),
             is_selected=True,
             calibrated=repeat.calibrated,
+            explanation=results.json_safe(
+                {"importance": repeat.importance, "computed_on": "a sample of training rows"}
+            ),
             card=results.json_safe(card),
             sklearn_version=sklearn.__version__,
             artifact=dump_model(repeat.classifier),

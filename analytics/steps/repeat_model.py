@@ -22,6 +22,7 @@ import pandas as pd
 from scipy.special import expit
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -40,6 +41,7 @@ CV_FOLDS = 3
 # Rows the candidates are cross-validated on, and the boosted models trained on, at most.
 MAX_CV_ROWS = 100_000
 MAX_BOOSTED_ROWS = 100_000
+IMPORTANCE_ROWS = 5_000
 BLEND_WEIGHT = 0.5
 _GAP_COLUMNS = ("gap_mean", "gap_std", "gap_last", "overdue")
 
@@ -74,6 +76,9 @@ class RepeatModel:
     calibrated: bool
     cv_metrics: dict
     comparison: list[dict]
+    # Permutation importance (ROC-AUC drop) on a sample of the training rows: in-sample, so
+    # it ranks what the model uses rather than proving it generalises (CV does that).
+    importance: list[dict]
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,10 @@ def fit_repeat_model(
         classifier = candidates(seed)[best["name"]].fit(x.iloc[fit_rows], y[fit_rows])
         if platt.calibrate:
             classifier = PlattCalibrated(classifier, platt.slope, platt.intercept)
+        sample = rng.permutation(len(x))[:IMPORTANCE_ROWS]
+        importance = permutation_importance(
+            classifier, x.iloc[sample], y[sample], scoring="roc_auc", n_repeats=3, random_state=seed
+        )
         count_rows = _cap(rng, len(x), True)
         counter = HistGradientBoostingRegressor(
             loss="poisson",
@@ -179,6 +188,15 @@ def fit_repeat_model(
         calibrated=platt.calibrate,
         cv_metrics=platt.cv_metrics,
         comparison=[{k: v for k, v in c.items() if k != "scores"} for c in comparison],
+        importance=sorted(
+            (
+                {"feature": name, "mean": float(mean), "std": float(std)}
+                for name, mean, std in zip(
+                    x.columns, importance.importances_mean, importance.importances_std, strict=True
+                )
+            ),
+            key=lambda row: -row["mean"],
+        ),
     )
 
 

@@ -49,6 +49,8 @@ def read_order_log(
         raise InputError(f"{path.name}: the file has a header but no data rows.")
     problems: list[str] = []
 
+    if "order_id" in fields:
+        raw = _order_fields_on_every_line(raw, fields)
     customer = raw[fields["customer_id"]].astype("string").str.strip()
     customer = customer.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)  # 17850.0 → 17850
     anonymous = customer.isna() | (customer == "")
@@ -139,6 +141,18 @@ def read_order_log(
         others = [c for c in raw.columns if c not in fields.values()]
         attributes, joined_notes = _constant_columns(raw.loc[keep, others], lines["customer_id"])
     return OrderLog(lines, attributes, layout.name if layout else None, notes + joined_notes)
+
+
+def _order_fields_on_every_line(raw: pd.DataFrame, fields: Mapping[str, str]) -> pd.DataFrame:
+    """Line-item exports (Shopify) fill the customer, date and status only on an order's first
+    line: the other lines of the same order take them from it."""
+    order = raw[fields["order_id"]]
+    columns = [fields[f] for f in ("customer_id", "order_date", "status") if f in fields]
+    blank = raw[columns].apply(lambda c: c.isna() | c.str.strip().eq("").fillna(True))
+    if not (blank.any().any() and order.duplicated().any()):
+        return raw
+    filled = raw[columns].mask(blank).groupby(order).transform("first")
+    return raw.assign(**{c: raw[c].mask(blank[c], filled[c]) for c in columns})
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

@@ -26,6 +26,7 @@ class KnownLayout:
     fields: dict[str, str]  # field → header; the layout is recognised when all are present
     date_format: str | None = None
     cancel_prefix: str | None = None  # order ids with this prefix are cancellations
+    optional: tuple[tuple[str, str], ...] = ()  # (field, header) used when present
 
 
 # Most specific first.
@@ -63,9 +64,8 @@ LAYOUTS = (
             "amount": "Total",
             "order_id": "Name",
             "status": "Financial Status",
-            "quantity": "Lineitem quantity",
-            "product_id": "Lineitem sku",
         },
+        optional=(("quantity", "Lineitem quantity"), ("product_id", "Lineitem sku")),
     ),
     *(
         KnownLayout(
@@ -99,9 +99,9 @@ LAYOUTS = (
             "order_date": "Purchase Date",
             "amount": "Total Price",
             "product_id": "SKU",
-            "quantity": "Quantity",
             "status": "Order Status",
         },
+        optional=(("quantity", "Quantity"),),
     ),
     KnownLayout(
         "analytics sample order log",
@@ -155,6 +155,9 @@ def resolve_columns(header: Sequence[str], columns: Mapping[str, str] | None, so
         None,
     )
     fields = {} if layout is None else {f: by_key[h.casefold()] for f, h in layout.fields.items()}
+    for name, header_name in () if layout is None else layout.optional:
+        if header_name.casefold() in by_key:
+            fields[name] = by_key[header_name.casefold()]
     for name in ORDER_FIELDS:  # a header that is a field's own name needs no mapping
         if name not in fields and name in by_key and by_key[name] not in columns.values():
             fields[name] = by_key[name]

@@ -106,6 +106,8 @@ def test_the_stored_run_matches_the_json(published):
     assert customers["holdout_orders"].sum() == weekly
     selected = [m for m in models if m.is_selected]
     assert len(models) == 2 and selected[0].artifact and selected[0].sklearn_version
+    importance = selected[0].explanation["importance"]
+    assert {row["feature"] for row in importance} == set(selected[0].features)
 
 
 def test_the_customer_file_run_stays_the_published_run_for_older_readers(published):

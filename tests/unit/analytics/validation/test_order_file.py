@@ -145,3 +145,24 @@ def test_a_missing_file_and_an_empty_file_are_input_errors(tmp_path):
         read_order_log(tmp_path / "absent.csv")
     with pytest.raises(InputError, match="the file is empty"):
         read_order_log(write(tmp_path, ""))
+
+
+def test_shopify_line_items_take_the_order_total_from_the_first_line(tmp_path):
+    header = "Name,Email,Financial Status,Created at,Total,Lineitem quantity,Lineitem sku\n"
+    rows = many("#10{i:02d},c{i}@shop.test,paid,2024-03-05 14:02:11 -0500,30,1,SKU{i}")
+    rows += "#1001,,,,,2,SKU9\n#1099,c2@shop.test,refunded,2024-03-06 09:00:00 -0500,12,1,SKU2\n"
+    log = read_order_log(write(tmp_path, header + rows))
+    first = log.lines[log.lines["order_id"] == "#1001"]
+    assert log.layout == "Shopify orders export"
+    assert first["amount"].sum() == 30.0 and set(first["product_id"]) == {"SKU1", "SKU9"}
+    assert first["order_date"].iloc[0] == pd.Timestamp("2024-03-05 14:02:11")
+    assert log.lines.loc[log.lines["order_id"] == "#1099", "cancelled"].all()
+
+
+def test_only_columns_constant_per_customer_become_attributes(tmp_path):
+    header = "Customer ID,Age,Gender,Loyalty Member,SKU,Order Status,Total Price,Purchase Date\n"
+    rows = many("c{i},3{i},Female,Yes,S1,Completed,100,2024-01-15")
+    rows += "c1,31,Female,No,S2,Completed,10,2024-02-15\n"
+    log = read_order_log(write(tmp_path, header + rows))
+    assert list(log.attributes.columns) == ["Age", "Gender"]
+    assert log.attributes.loc["c2", "Age"] == 32.0
