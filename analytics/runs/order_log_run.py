@@ -131,7 +131,10 @@ def analyse(
     mean_value = repeat_value.fillna(mean_value)
     gamma_gamma = btyd.fit_gamma_gamma(customers["repeat_orders"], mean_value)
     if gamma_gamma is None:
-        notes.append("Too few repeat buyers for Gamma-Gamma: spend is each customer's mean.")
+        notes.append(
+            "Gamma-Gamma could not be fitted (too few repeat buyers, or no convergence): "
+            "expected spend is each customer's mean order value."
+        )
     frame = predicted.frame.reindex(customers.index)
     customers = customers.join(frame.drop(columns=["bg_expected", "x", "t_x", "T"]))
     customers["expected_spend"] = btyd.expected_spend(

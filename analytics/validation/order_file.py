@@ -43,7 +43,7 @@ def read_order_log(
     raw = _read_csv(path)
     resolved = resolve_columns(list(raw.columns), columns, path.name)
     fields, layout = resolved.fields, resolved.layout
-    notes = [] if layout is None or columns else [f"Read as a {layout.name} ({path.name})."]
+    notes = [] if layout is None or columns else [f"Columns recognised as: {layout.name}."]
     raw = raw.dropna(how="all")
     if raw.empty:
         raise InputError(f"{path.name}: the file has a header but no data rows.")

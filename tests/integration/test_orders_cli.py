@@ -3,6 +3,8 @@ the stored run (customers, aggregates, models), publishing through analytics.run
 the published customer-file run that every older reader uses, untouched."""
 
 import json
+from dataclasses import replace
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -15,6 +17,7 @@ from analytics.db.session import session_factory
 from analytics.io.sample import generate_transactions
 from analytics.runs import order_log_run, order_log_store, publish
 from analytics.steps.rfm import GROUPS
+from analytics.validation.order_file import read_order_log
 from tests.integration.test_cli import cli, predict_json, run_json
 
 COLUMNS = "customer_id=Customer ID,order_date=Order Date,amount=Amount,order_id=Order ID"
@@ -202,3 +205,36 @@ def test_a_published_run_is_announced_with_its_summary(order_log, tmp_path, monk
     )
     assert [a["run_id"] for a in announced] == [summary.run_id]
     assert announced[0]["input_kind"] == "orders"
+
+
+def test_a_backtest_reads_nothing_from_the_holdout(order_log):
+    """A customer whose only orders fall on or after --holdout-from is not a customer of the
+    run, and no holdout order changes anyone's behaviour features."""
+    path, cutoff = order_log
+    log = read_order_log(path)
+    sentinel = pd.DataFrame(
+        {
+            "customer_id": ["sentinel", "sentinel"],
+            "order_id": ["s1", "s2"],
+            "order_date": pd.to_datetime([cutoff, cutoff]) + pd.to_timedelta([0, 5], "D"),
+            "amount": [1e6, 1e6],
+            "cancelled": [False, False],
+        }
+    )
+    first = log.lines["customer_id"].iloc[0]
+    extra = sentinel.assign(customer_id=first, order_id=["e1", "e2"])
+    spiked = replace(log, lines=pd.concat([log.lines, sentinel, extra], ignore_index=True))
+    options = order_log_run.OrderRunOptions(holdout_from=date.fromisoformat(cutoff), k=2)
+    plain = order_log_run.analyse(log, options).customers
+    tested = order_log_run.analyse(spiked, options).customers
+    assert "sentinel" not in tested.index
+    behaviour = [
+        "recency_days",
+        "frequency",
+        "monetary",
+        "rfm_group",
+        "p_repeat",
+        "expected_orders",
+    ]
+    pd.testing.assert_frame_equal(plain[behaviour], tested[behaviour])
+    assert tested.loc[first, "holdout_orders"] == plain.loc[first, "holdout_orders"] + 2
