@@ -203,11 +203,16 @@ def run_segment_members(session: Session, run_id: int) -> pd.DataFrame:
     return query_frame(session, query, ["Customer ID", "segment"])
 
 
-def run_history(session: Session, limit: int = 100) -> list[tuple[Run, Model | None]]:
-    """The newest runs of any status, each with its selected model (None when it has none)."""
+def run_history(
+    session: Session, limit: int = 100, input_kind: str = CUSTOMER_FILE
+) -> list[tuple[Run, Model | None]]:
+    """The newest runs of one input kind (customer files unless asked otherwise, as
+    latest_published_run) and any status, each with its selected model (None when it has
+    none)."""
     query = (
         select(Run, Model)
         .outerjoin(Model, (Model.run_id == Run.id) & Model.is_selected)
+        .where(Run.input_kind == input_kind)
         .order_by(Run.id.desc())
         .limit(limit)
     )

@@ -18,6 +18,7 @@ from analytics.io.sample import generate_transactions
 from analytics.runs import order_log_run, order_log_store, publish
 from analytics.steps.rfm import GROUPS
 from analytics.validation.order_file import read_order_log
+from dashapp.data import queries
 from tests.integration.test_cli import cli, predict_json, run_json
 
 COLUMNS = "customer_id=Customer ID,order_date=Order Date,amount=Amount,order_id=Order ID"
@@ -123,6 +124,18 @@ def test_the_customer_file_run_stays_the_published_run_for_older_readers(publish
     assert (
         predict_json(db, age=35, salary=60000, price=3500)["run_id"] == customer_summary["run_id"]
     )
+
+
+def test_run_history_pages_and_api_list_customer_file_runs_only(published):
+    """The /runs page and GET /api/v1/runs read run_history, which knows customer-file models
+    only (an order-log run's repeat model has no holdout accuracy)."""
+    db, customer_summary, summary = published
+    history = queries.run_history(db)
+    assert customer_summary["run_id"] in history["run_id"].tolist()
+    assert summary["run_id"] not in history["run_id"].tolist()
+    with session_factory(db)() as session:
+        orders_runs = repository.run_history(session, input_kind=ORDER_LOG)
+    assert summary["run_id"] in [run.id for run, _ in orders_runs]
 
 
 def test_a_second_run_records_moves_since_the_first(published, order_log, capsys):
