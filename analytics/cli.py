@@ -12,7 +12,6 @@ from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, Settings
 from analytics.db.session import describe_failure
 from analytics.errors import InputError
 from analytics.steps.segmentation import FEATURE_COLUMNS
-from analytics.validation.columns import parse_column_mapping
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,12 +56,34 @@ def _parser() -> argparse.ArgumentParser:
     sample.set_defaults(command=commands.sample, db=None)
 
     run = subcommands.add_parser("run", help="validate a CSV, analyse it and publish a new run")
-    run.add_argument(
+    source = run.add_mutually_exclusive_group(required=True)
+    source.add_argument(
         "--input",
         type=Path,
         nargs="+",
-        required=True,
         help="customer CSV (--engine spark: CSV or Parquet files, globs or directories)",
+    )
+    source.add_argument(
+        "--orders",
+        type=Path,
+        help="order log CSV (one row per order or order line): behaviour, RFM, repeat "
+        "propensity and value per customer",
+    )
+    run.add_argument(
+        "--customers",
+        type=Path,
+        help="with --orders: a CSV of customer attributes joined on the customer id",
+    )
+    run.add_argument(
+        "--holdout-from",
+        type=_iso_date,
+        help="with --orders: fit on the orders before YYYY-MM-DD and score on the rest",
+    )
+    run.add_argument(
+        "--horizon-days",
+        type=_positive_int,
+        default=90,
+        help="with --orders: days ahead that propensity and value are predicted for (90)",
     )
     run.add_argument(
         "--engine",
@@ -93,8 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--columns",
-        type=_column_mapping,
-        help='map the file\'s column names, e.g. customer_id="User ID",salary=EstimatedSalary',
+        help='map the file\'s column names, e.g. customer_id="User ID",salary=EstimatedSalary; '
+        "with --orders: customer_id, order_date, amount, order_id, product_id, quantity, status",
     )
     run.add_argument("--seed", type=int, default=RANDOM_STATE, help="random seed (42)")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
@@ -178,11 +199,14 @@ def _feature_list(text: str) -> tuple[str, ...]:
     return names
 
 
-def _column_mapping(text: str) -> dict[str, str]:
+def _positive_int(text: str) -> int:
     try:
-        return parse_column_mapping(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _k_value(text: str) -> int | str:

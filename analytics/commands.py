@@ -13,8 +13,10 @@ from analytics.config import Settings
 from analytics.db import migrate, quarantine_repository, repository
 from analytics.db.session import get_engine, safe_url, session_factory
 from analytics.io.sample import generate_customers, generate_transactions
-from analytics.runs import customer_file, order_log
+from analytics.runs import customer_file, order_log, order_log_run
 from analytics.steps.classifier import ModelVersionError, load_model, predict_probability
+from analytics.validation.columns import parse_column_mapping
+from analytics.validation.order_layouts import parse_order_columns
 from analytics.validation.quarantine import export_table
 from analytics.validation.schema import NUMERIC_BOUNDS
 
@@ -51,11 +53,18 @@ def sample(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.orders is not None:
+        return _order_log_run(args, settings)
+    for flag in ("customers", "holdout_from"):
+        if getattr(args, flag) is not None:
+            raise CommandError(
+                f"--{flag.replace('_', '-')} goes with --orders, not --input", EXIT_BAD_INPUT
+            )
     url = settings.database_url
     options = customer_file.RunOptions(
         k=args.k,
         features=args.features,
-        columns=args.columns,
+        columns=_columns(args.columns, parse_column_mapping),
         seed=args.seed,
         limits=settings.input_limits,
     )
@@ -95,6 +104,46 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         f"Published run {summary['run_id']} to {safe_url(url)}: {summary['rows']:,} customers, "
         f"{summary['k']} segments (sizes {', '.join(map(str, summary['segment_sizes']))}), "
         f"{model_text}."
+    )
+    return 0
+
+
+def _columns(text: str | None, parse: Callable[[str], dict]) -> dict[str, str] | None:
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise CommandError(f"argument --columns: {error}", EXIT_BAD_INPUT) from None
+
+
+def _order_log_run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.engine == "spark" or args.features is not None:
+        flag = "--engine spark" if args.engine == "spark" else "--features"
+        raise CommandError(f"{flag} is for customer files (--input), not --orders", EXIT_BAD_INPUT)
+    options = order_log_run.OrderRunOptions(
+        columns=_columns(args.columns, parse_order_columns),
+        customers=args.customers,
+        holdout_from=args.holdout_from,
+        horizon_days=args.horizon_days,
+        k=args.k,
+        seed=args.seed,
+    )
+    summary = order_log_run.run(
+        args.orders, settings.database_url, options, progress_printer()
+    ).as_dict()
+    for note in summary["notes"]:
+        say(f"note: {note}")
+    if args.json:
+        print(json.dumps(summary))
+        return 0
+    groups = ", ".join(f"{name} {count:,}" for name, count in summary["rfm"]["groups"].items())
+    repeat = summary["repeat_model"]
+    print(
+        f"Published order-log run {summary['run_id']} to {safe_url(settings.database_url)}: "
+        f"{summary['rows']:,} customers from {summary['orders']:,} orders as of "
+        f"{summary['as_of']}, {summary['k']} segments, repeat model {repeat['name']} "
+        f"(CV ROC-AUC {repeat['cv_roc_auc']:.3f}). Groups: {groups}."
     )
     return 0
 

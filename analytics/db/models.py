@@ -1,15 +1,17 @@
 """Tables: one row per run, and every result keyed by the run that produced it."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     text,
@@ -19,6 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from analytics.config import SCATTER_SAMPLE
 
 RUNNING, PUBLISHED, FAILED = "running", "published", "failed"
+CUSTOMER_FILE, ORDER_LOG = "customers", "orders"
 
 
 def _now() -> datetime:
@@ -56,6 +59,11 @@ class Run(RunColumns, Base):
     segment_features: Mapped[list] = mapped_column(JSON, default=list)
     # What the run normalised or left out, in sentences for the user (absent columns, no model).
     notes: Mapped[list] = mapped_column(JSON, default=list)
+    # CUSTOMER_FILE runs fill `customers`, ORDER_LOG runs `customer_behaviour`; migration 0008
+    # added the column after the mixin's last ones.
+    input_kind: Mapped[str] = mapped_column(
+        String(16), default=CUSTOMER_FILE, server_default=CUSTOMER_FILE, sort_order=2
+    )
 
 
 class Customer(Base):
@@ -87,6 +95,43 @@ class Customer(Base):
     sample_rank: Mapped[int] = mapped_column(Integer)
     # What the run's published model gives the customer; NULL when the run has no model.
     purchase_probability: Mapped[float | None] = mapped_column(Float)
+
+
+class CustomerBehaviour(Base):
+    """One customer of an order-log run: behaviour as of the run's cutoff, RFM, segment and
+    predictions for the run's horizon (analytics.steps.behaviour documents each feature)."""
+
+    __tablename__ = "customer_behaviour"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    first_order: Mapped[date] = mapped_column(Date)
+    last_order: Mapped[date] = mapped_column(Date)
+    recency_days: Mapped[int] = mapped_column(Integer)
+    tenure_days: Mapped[int] = mapped_column(Integer)
+    frequency: Mapped[int] = mapped_column(Integer)
+    repeat_orders: Mapped[int] = mapped_column(Integer)
+    monetary: Mapped[float] = mapped_column(Float)
+    aov: Mapped[float] = mapped_column(Float)
+    mean_days_between: Mapped[float | None] = mapped_column(Float)
+    distinct_products: Mapped[int | None] = mapped_column(Integer)
+    return_rate: Mapped[float] = mapped_column(Float)
+    r_score: Mapped[int] = mapped_column(SmallInteger)
+    f_score: Mapped[int] = mapped_column(SmallInteger)
+    m_score: Mapped[int] = mapped_column(SmallInteger)
+    fm_score: Mapped[int] = mapped_column(SmallInteger)
+    rfm_group: Mapped[str] = mapped_column(String(32))
+    segment: Mapped[int] = mapped_column(Integer)
+    p_repeat: Mapped[float] = mapped_column(Float)
+    expected_orders: Mapped[float] = mapped_column(Float)
+    expected_orders_lo: Mapped[float] = mapped_column(Float)
+    expected_orders_hi: Mapped[float] = mapped_column(Float)
+    p_alive: Mapped[float] = mapped_column(Float)
+    expected_spend: Mapped[float] = mapped_column(Float)
+    expected_value: Mapped[float] = mapped_column(Float)
+    # Order days in the holdout; only a backtest (--holdout-from) knows them.
+    holdout_orders: Mapped[int | None] = mapped_column(Integer)
+    attributes: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Segment(Base):

@@ -8,7 +8,16 @@ from sqlalchemy import Select, literal_column, select
 from sqlalchemy.orm import Session
 
 from analytics.config import SCATTER_SAMPLE
-from analytics.db.models import PUBLISHED, Aggregate, Customer, KScore, Model, Run, Segment
+from analytics.db.models import (
+    CUSTOMER_FILE,
+    PUBLISHED,
+    Aggregate,
+    Customer,
+    KScore,
+    Model,
+    Run,
+    Segment,
+)
 from analytics.validation.schema import CANONICAL_COLUMNS
 
 _INSERT_CHUNK = 50_000
@@ -27,17 +36,22 @@ RUN_COLUMNS = ("segment", "sample_rank", "purchase_probability")
 
 
 def insert_customers(session: Session, run_id: int, customers: pd.DataFrame) -> None:
-    """Bulk-insert customer rows through the driver: COPY on PostgreSQL, executemany of plain
-    tuples elsewhere (ORM or Core inserts of dicts cost 10-50x more at a million rows)."""
-    frame = _customer_frame(run_id, customers)
+    """Bulk-insert customer rows (see bulk_insert)."""
+    bulk_insert(session, Customer.__tablename__, _customer_frame(run_id, customers))
+
+
+def bulk_insert(session: Session, table: str, frame: pd.DataFrame) -> None:
+    """Insert a frame's rows (its columns named as the table's) through the driver: COPY on
+    PostgreSQL, executemany of plain tuples elsewhere (ORM or Core inserts of dicts cost
+    10-50x more at a million rows)."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        _copy_customers(connection, frame)
+        _copy_rows(connection, table, frame)
         return
     # SQLite, the other supported database, takes qmark parameters. Its driver's cursor takes
     # the rows as they are made, where SQLAlchemy's would want a list of them first.
     statement = (
-        f"INSERT INTO {Customer.__tablename__} ({', '.join(frame.columns)}) "
+        f"INSERT INTO {table} ({', '.join(frame.columns)}) "
         f"VALUES ({', '.join('?' * len(frame.columns))})"
     )
     cursor = connection.connection.driver_connection.cursor()
@@ -67,11 +81,11 @@ def _plain_rows(frame: pd.DataFrame) -> Iterator[tuple]:
     return zip(*columns, strict=True)
 
 
-def _copy_customers(connection, frame: pd.DataFrame) -> None:
+def _copy_rows(connection, table: str, frame: pd.DataFrame) -> None:
     """COPY … FROM STDIN in CSV (empty unquoted cells are NULL; values with commas or quotes
     are quoted by to_csv)."""
     columns = ", ".join(frame.columns)
-    statement = f"COPY {Customer.__tablename__} ({columns}) FROM STDIN (FORMAT csv)"
+    statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
     cursor = connection.connection.driver_connection.cursor()
     with cursor.copy(statement) as copy:
         for start in range(0, len(frame), _INSERT_CHUNK):
@@ -79,9 +93,14 @@ def _copy_customers(connection, frame: pd.DataFrame) -> None:
             copy.write(chunk.to_csv(index=False, header=False))
 
 
-def latest_published_run(session: Session) -> Run | None:
+def latest_published_run(session: Session, input_kind: str = CUSTOMER_FILE) -> Run | None:
+    """The newest published run of one input kind: customer-file runs unless asked otherwise,
+    since every reader before order logs (predict, the pages, the API) expects one."""
     return session.scalars(
-        select(Run).where(Run.status == PUBLISHED).order_by(Run.id.desc()).limit(1)
+        select(Run)
+        .where(Run.status == PUBLISHED, Run.input_kind == input_kind)
+        .order_by(Run.id.desc())
+        .limit(1)
     ).first()
 
 
@@ -173,11 +192,16 @@ def run_segment_members(session: Session, run_id: int) -> pd.DataFrame:
     return query_frame(session, query, ["Customer ID", "segment"])
 
 
-def run_history(session: Session, limit: int = 100) -> list[tuple[Run, Model | None]]:
-    """The newest runs of any status, each with its selected model (None when it has none)."""
+def run_history(
+    session: Session, limit: int = 100, input_kind: str = CUSTOMER_FILE
+) -> list[tuple[Run, Model | None]]:
+    """The newest runs of one input kind (customer files unless asked otherwise, as
+    latest_published_run) and any status, each with its selected model (None when it has
+    none)."""
     query = (
         select(Run, Model)
         .outerjoin(Model, (Model.run_id == Run.id) & Model.is_selected)
+        .where(Run.input_kind == input_kind)
         .order_by(Run.id.desc())
         .limit(limit)
     )

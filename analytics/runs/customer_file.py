@@ -25,7 +25,7 @@ from analytics.config import (
     InputLimits,
 )
 from analytics.db import quarantine_repository, repository, results
-from analytics.db.models import Run
+from analytics.db.models import CUSTOMER_FILE, Run
 from analytics.db.session import session_factory
 from analytics.errors import InputError
 from analytics.runs import publish
@@ -241,6 +241,7 @@ class RunSummary:
         model = self.analysis.model
         return {
             "run_id": self.run_id,
+            "input_kind": CUSTOMER_FILE,
             "rows": len(self.analysis.customers),
             "k": segmentation.k,
             "k_reason": segmentation.reason,

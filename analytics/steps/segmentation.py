@@ -81,11 +81,13 @@ def segment_customers(
     )
 
 
-def _fit_labels(features: pd.DataFrame, k: int, seed: int) -> np.ndarray:
+def _fit_labels(
+    features: pd.DataFrame, k: int, seed: int, numeric: list[str] | None = None
+) -> np.ndarray:
     """K-Means labels of every row. Past K_SELECTION_ROWS rows, the restarts run on a seeded
     sample and one Lloyd run on all rows refines the best of them: ten restarts on a million
     rows cost ten times as much and end in the same partition (docs/benchmarks.md)."""
-    pipeline = segmentation_pipeline(list(features.columns), k, seed)
+    pipeline = segmentation_pipeline(list(features.columns), k, seed, numeric)
     if len(features) <= K_SELECTION_ROWS:
         return pipeline.fit_predict(features)
     points = pipeline[0].fit_transform(features)
@@ -97,10 +99,15 @@ def _fit_labels(features: pd.DataFrame, k: int, seed: int) -> np.ndarray:
     return kmeans.fit_predict(points)
 
 
-def segmentation_pipeline(columns: list[str], k: int, seed: int) -> Pipeline:
-    """Scaling and encoding inside the Pipeline: one object fits and labels raw columns."""
-    numeric = [c for c in columns if c in NUMERIC_COLUMNS]
-    categorical = [c for c in columns if c not in NUMERIC_COLUMNS]
+def segmentation_pipeline(
+    columns: list[str], k: int, seed: int, numeric: list[str] | None = None
+) -> Pipeline:
+    """Scaling and encoding inside the Pipeline: one object fits and labels raw columns.
+    `numeric` names the columns to scale (default: the customer file's NUMERIC_COLUMNS); the
+    others are one-hot encoded."""
+    numeric_names = NUMERIC_COLUMNS if numeric is None else numeric
+    numeric = [c for c in columns if c in numeric_names]
+    categorical = [c for c in columns if c not in numeric_names]
     preprocess = ColumnTransformer(
         [
             ("numeric", StandardScaler(), numeric),
@@ -115,19 +122,21 @@ def segmentation_pipeline(columns: list[str], k: int, seed: int) -> Pipeline:
     return Pipeline([("preprocess", preprocess), ("kmeans", kmeans)])
 
 
-def score_k_range(features: pd.DataFrame, seed: int = RANDOM_STATE) -> pd.DataFrame:
+def score_k_range(
+    features: pd.DataFrame, seed: int = RANDOM_STATE, numeric: list[str] | None = None
+) -> pd.DataFrame:
     """Every candidate k scored on one seeded sample of at most K_SELECTION_ROWS rows."""
     # Hundreds of small fits: OpenMP threads cost more than they give here (15x slower on a
     # busy 2-core machine), so they run single-threaded.
     with threadpool_limits(limits=1):
-        return _score_k_range(features, seed)
+        return _score_k_range(features, seed, numeric)
 
 
-def _score_k_range(features: pd.DataFrame, seed: int) -> pd.DataFrame:
+def _score_k_range(features: pd.DataFrame, seed: int, numeric: list[str] | None) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     if len(features) > K_SELECTION_ROWS:
         features = features.iloc[rng.choice(len(features), K_SELECTION_ROWS, replace=False)]
-    preprocess = segmentation_pipeline(list(features.columns), 2, seed)[0]
+    preprocess = segmentation_pipeline(list(features.columns), 2, seed, numeric)[0]
     points = preprocess.fit_transform(features)
     distinct = len(np.unique(points, axis=0))
     silhouette_rows = min(SILHOUETTE_SAMPLE, len(points))
@@ -225,7 +234,7 @@ def segment_names(
     names = [
         _describe(profile, centre, spread, gender_in_features) for _, profile in profiles.iterrows()
     ]
-    return _unique(names)
+    return unique_names(names)
 
 
 _WORDS = {
@@ -254,7 +263,7 @@ def _describe(
     return name
 
 
-def _unique(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     result = []
     for name in names:

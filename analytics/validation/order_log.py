@@ -88,7 +88,7 @@ def validate_transactions(
 
     date_text = raw[date_col].astype("string").str.strip()
     no_date = date_text.isna() | (date_text == "")
-    dates = _parse_dates(date_text.mask(no_date), date_format)
+    dates = parse_order_dates(date_text.mask(no_date), date_format)
     unparsable = dates.isna() & ~no_date
     if no_date.any():
         problems.append(f"column '{date_col}' is empty on {_lines(raw.index[no_date])}")
@@ -146,7 +146,7 @@ def _check_columns(found: list[str], wanted: list[str], source: str) -> None:
         )
 
 
-def _parse_dates(text: pd.Series, date_format: str | None) -> pd.Series:
+def parse_order_dates(text: pd.Series, date_format: str | None) -> pd.Series:
     if date_format:
         return pd.to_datetime(text, format=date_format, errors="coerce")
     # Plain ISO dates are the common case and by far the fastest to parse with a fixed format.
