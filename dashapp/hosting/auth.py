@@ -14,7 +14,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.config import Settings
-from dashapp.hosting import accounts, roles
+from dashapp.hosting import accounts, callback_guard, roles
 
 CALLBACK_PATH = "/_dash-update-component"
 DASH_INTERNAL_PREFIX = "/_dash-"
@@ -100,8 +100,11 @@ def _guard(app: Dash):
                 return flask.jsonify(error="Sign in first."), 401
             return flask.redirect(flask.url_for("login", next=_here()))
         if path == CALLBACK_PATH:
-            required = roles.callback_role(flask.request.get_json(silent=True) or {})
-            if required is None or not roles.allows(current_user.role, required):
+            try:
+                required = callback_guard.required_role(app, flask.request.get_json(silent=True))
+            except callback_guard.Refused:
+                return flask.jsonify(error="This request does not match the dashboard."), 403
+            if not roles.allows(current_user.role, required):
                 return flask.jsonify(error="Your role may not use this part of the dashboard."), 403
             return None
         required = roles.page_role(path)
