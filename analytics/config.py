@@ -89,6 +89,8 @@ class Settings:
     analysis_jobs: ANALYTICS_JOBS. secret_key: SECRET_KEY (hosted mode). session_cookie_secure:
     SESSION_COOKIE_SECURE=1. redis_url: REDIS_URL (Celery jobs, shared cache). upload_dir:
     UPLOAD_DIR. job_cache_dir: JOB_CACHE_DIR (background-job state without Redis).
+    allowed_hosts: ALLOWED_HOSTS, comma-separated host names the dashboard answers to besides
+    127.0.0.1 and localhost in local mode (in hosted mode, when set, the only ones).
     The Spark engine's: spark_master: SPARK_MASTER. spark_driver_memory:
     ANALYTICS_SPARK_DRIVER_MEMORY (a local driver's). spark_submitted: whether spark-submit
     started this process (it sets PYSPARK_GATEWAY_PORT). java_home: JAVA_HOME.
@@ -102,6 +104,7 @@ class Settings:
     analysis_jobs: int = 1
     secret_key: str | None = field(default=None, repr=False)
     session_cookie_secure: bool = False
+    allowed_hosts: tuple[str, ...] = ()
     redis_url: str | None = None
     upload_dir: Path = DEFAULT_UPLOAD_DIR
     job_cache_dir: Path = field(
@@ -125,6 +128,9 @@ class Settings:
             analysis_jobs=analysis_jobs(environ),
             secret_key=environ.get("SECRET_KEY") or None,
             session_cookie_secure=environ.get("SESSION_COOKIE_SECURE", "") == "1",
+            allowed_hosts=tuple(
+                name.strip() for name in environ.get("ALLOWED_HOSTS", "").split(",") if name.strip()
+            ),
             redis_url=environ.get("REDIS_URL") or None,
             upload_dir=Path(environ.get("UPLOAD_DIR") or DEFAULT_UPLOAD_DIR),
             job_cache_dir=Path(environ.get("JOB_CACHE_DIR") or defaults.job_cache_dir),

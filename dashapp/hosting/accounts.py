@@ -1,15 +1,16 @@
 """Users of the hosted dashboard and their API tokens, kept in the analytics database."""
 
 import hashlib
+import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from analytics.db.models import ApiToken, User
+from analytics.db.models import ApiToken, User, new_session_token
 from analytics.db.session import session_factory
 from dashapp.hosting.roles import LADDER
 
@@ -28,6 +29,8 @@ class Account:
     username: str
     role: str
     created_at: datetime
+    # What a session cookie must carry to act for the account (see account_for_session).
+    session_token: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,26 @@ def account_by_id(url: str, user_id: int) -> Account | None:
     with session_factory(url)() as session:
         user = session.get(User, user_id)
         return None if user is None else _account(user)
+
+
+def account_for_session(url: str, user_id: int, session_token: str) -> Account | None:
+    """The account a session cookie acts for: its id must exist and its session token be the
+    account's current one, so that a cookie outlives neither its logout nor its account."""
+    account = account_by_id(url, user_id)
+    if account is None or not hmac.compare_digest(
+        account.session_token.encode(), session_token.encode()
+    ):
+        return None
+    return account
+
+
+def end_sessions(url: str, user_id: int) -> None:
+    """End every session of the account (each device it is signed in on) by giving it a new
+    session token; the old cookies no longer match."""
+    with session_factory(url).begin() as session:
+        user = session.get(User, user_id)
+        if user is not None:
+            user.session_token = new_session_token()
 
 
 def create_token(url: str, username: str) -> str:
@@ -165,4 +188,4 @@ def _existing_user(session, username: str) -> User:
 
 
 def _account(user: User) -> Account:
-    return Account(user.id, user.username, user.role, user.created_at)
+    return Account(user.id, user.username, user.role, user.created_at, user.session_token)
