@@ -34,6 +34,7 @@ import argparse
 import json
 import os
 import random
+import re
 import secrets
 import signal
 import statistics
@@ -53,6 +54,8 @@ PAGES_CALLBACK_OUTPUT = "_pages_content"
 # Callbacks that start work rather than read results (uploads) are not part of the load.
 SKIPPED_OUTPUT_IDS = {"runs-error"}
 UNAVAILABLE = "Results unavailable"
+# The login form's CSRF token (hosted mode refuses a login without it).
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 RSS_GROWTH_SHARE = 0.15
 RSS_GROWTH_MB = 30
 
@@ -221,10 +224,15 @@ class Soak:
             self._think(rng)
 
     def _log_in(self, session: requests.Session) -> bool:
+        """As a browser signs in: the login form first, for its CSRF token."""
         user, password = self.credentials
-        response = self._request(
-            session, "login", "POST", "/login", data={"username": user, "password": password}
-        )
+        form = self._request(session, "login form", "GET", "/login")
+        token = CSRF_FIELD.search(form.text) if form is not None else None
+        if token is None:
+            self._error("login form", "no csrf_token field in the login form")
+            return False
+        fields = {"username": user, "password": password, "csrf_token": token.group(1)}
+        response = self._request(session, "login", "POST", "/login", data=fields)
         return response is not None
 
     def _open_page(self, session, callbacks: list[dict], path: str) -> dict | None:
