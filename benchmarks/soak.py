@@ -13,11 +13,12 @@ Error: any HTTP status other than 200 and 204 (a callback that chose not to upda
 that fails or takes longer than --timeout, or a page that renders its "results unavailable"
 state. The RSS of the gunicorn master and workers is sampled every --sample seconds.
 
-`gunicorn wsgi:server` is hosted mode, behind a login: every user first signs in (`POST /login`,
-form fields `username` and `password`). On the fresh database the script adds a sales account
-(which may use every page the soak visits) and signs in with it; with --db, set SOAK_USER and
-SOAK_PASSWORD to an account of that database. SECRET_KEY is taken from the environment, or made
-up for the run.
+`gunicorn wsgi:server` is hosted mode, behind a login: every user first signs in as a browser
+does (`GET /login` for the form's `csrf_token`, then `POST /login` with it, `username` and
+`password`); all users share one account and one address, and only failed logins are
+throttled. On the fresh database the script adds a sales account (which may use every page
+the soak visits) and signs in with it; with --db, set SOAK_USER and SOAK_PASSWORD to an
+account of that database. SECRET_KEY is taken from the environment, or made up for the run.
 
 Gunicorn closes a kept-alive connection after --keep-alive seconds idle; a client that sends
 on it just then gets "connection reset". So a user drops its connection after --reconnect-after

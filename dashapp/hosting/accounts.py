@@ -47,16 +47,11 @@ def add_user(url: str, username: str, password: str, role: str) -> Account:
     _check_role(role)
     if not username or len(username) > USERNAME_MAX_LENGTH:
         raise AccountError(f"a username has 1 to {USERNAME_MAX_LENGTH} characters")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     with session_factory(url).begin() as session:
         if _user(session, username) is not None:
             raise AccountError(f"user {username!r} already exists")
-        user = User(
-            username=username,
-            password_hash=generate_password_hash(password, method="scrypt"),
-            role=role,
-        )
+        user = User(username=username, password_hash=_password_hash(password), role=role)
         session.add(user)
         session.flush()
         return _account(user)
@@ -82,6 +77,16 @@ def set_role(url: str, username: str, role: str) -> Account:
         user = _existing_user(session, username)
         user.role = role
         return _account(user)
+
+
+def set_password(url: str, username: str, password: str) -> None:
+    """A new password; the account's open sessions end, since whoever held the old password may
+    hold one of them."""
+    _check_password(password)
+    with session_factory(url).begin() as session:
+        user = _existing_user(session, username)
+        user.password_hash = _password_hash(password)
+        user.session_token = new_session_token()
 
 
 def authenticate(url: str, username: str, password: str) -> Account | None:
@@ -169,6 +174,15 @@ def _unknown_user_hash() -> str:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def _password_hash(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
 
 
 def _check_role(role: str) -> None:

@@ -66,6 +66,12 @@ def test_a_removed_users_cookie_signs_nobody_in(app, db):
     assert response.headers["Location"].startswith("/login")
 
 
+def test_a_new_password_ends_open_sessions(app, db):
+    client = signed_in(app, "analyst")
+    accounts.set_password(db, "analyst", "a brand new password")
+    assert client.get("/segments").status_code == 302
+
+
 def test_account_ids_are_never_reused(db):
     last = accounts.add_user(db, "last", PASSWORD, "viewer")
     accounts.remove_user(db, "last")
