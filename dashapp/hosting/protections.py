@@ -13,6 +13,7 @@
 """
 
 import hashlib
+from urllib.parse import urlsplit
 
 import flask
 import markupsafe
@@ -99,7 +100,8 @@ def _same_origin_callbacks():
         return None
     origin = flask.request.headers.get("Origin")
     cross_site = flask.request.headers.get("Sec-Fetch-Site") == "cross-site"
-    if cross_site or (origin is not None and origin != flask.request.host_url.rstrip("/")):
+    # Host names only: behind a TLS proxy the page is https while this request arrives as http.
+    if cross_site or (origin is not None and urlsplit(origin).netloc != flask.request.host):
         return flask.jsonify(error="A request from another site is refused."), 403
     return None
 
