@@ -35,7 +35,10 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost")
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
     # Completed with the hashes of Dash's inline scripts once they are known (see _headers).
-    "script-src": ("'self'",),
+    # 'unsafe-eval': Plotly's WebGL scatter (regl) compiles functions at run time, and without
+    # it a box or lasso selection on the segment explorer silently does nothing. Inline and
+    # foreign scripts stay blocked, which is what stops injected markup from running code.
+    "script-src": ("'self'", "'unsafe-eval'"),
     # Plotly and React set inline styles.
     "style-src": ("'self'", "'unsafe-inline'"),
     "img-src": ("'self'", "data:", "blob:"),
@@ -87,8 +90,11 @@ def _headers(app: Dash, settings: Settings) -> None:
     def _dash_inline_script_hashes(response: flask.Response) -> flask.Response:
         # Dash adds its page router's inline script on the first request, so the hashes are
         # taken once that has run.
-        if policy["script-src"] == ("'self'",) and app._got_first_request["pages"]:
-            policy["script-src"] = ("'self'", *app.csp_hashes())
+        if (
+            policy["script-src"] == CONTENT_SECURITY_POLICY["script-src"]
+            and (app._got_first_request["pages"])
+        ):
+            policy["script-src"] = (*CONTENT_SECURITY_POLICY["script-src"], *app.csp_hashes())
         return response
 
 
