@@ -47,7 +47,7 @@ def create_app(settings: Settings, *, hosted: bool = False) -> Dash:
     if hosted:
         auth.install(app, settings)
     app.server.register_blueprint(routes.blueprint)
-    protections.install(app, settings, hosted=hosted)
+    protections.install(app, settings, hosted=hosted, api=routes.blueprint)
     # A function, so that each visitor's navigation shows only the pages their role may open.
     app.layout = _layout
     _menu_button(app)

@@ -20,7 +20,6 @@ import markupsafe
 from dash import Dash
 
 from analytics.config import Settings
-from dashapp.api import routes
 from dashapp.hosting import auth
 
 # Failed sign-ins: per account, then per address. Only failures count (a good password costs
@@ -52,9 +51,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
-def install(app: Dash, settings: Settings, *, hosted: bool) -> None:
-    """Put the defences in front of `app` (after auth.install in hosted mode, which they wrap,
-    and after the API blueprint is registered)."""
+def install(app: Dash, settings: Settings, *, hosted: bool, api: flask.Blueprint) -> None:
+    """Put the defences in front of `app` and its `api` blueprint (after auth.install in hosted
+    mode, which they wrap)."""
     server = app.server
     if not hosted:
         server.config["TRUSTED_HOSTS"] = [*LOCAL_HOSTS, *settings.allowed_hosts]
@@ -63,9 +62,9 @@ def install(app: Dash, settings: Settings, *, hosted: bool) -> None:
     _headers(app, settings)
     server.before_request(_same_origin_callbacks)
     limiter = _limiter(app, settings)
-    _limit_api(limiter)
+    _limit_api(limiter, api)
     if hosted:
-        _csrf(app)
+        _csrf(app, api)
         _limit_login(server, limiter)
 
 
@@ -112,7 +111,7 @@ def _same_origin_callbacks():
     return None
 
 
-def _csrf(app: Dash) -> None:
+def _csrf(app: Dash, api: flask.Blueprint) -> None:
     from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
     server = app.server
@@ -121,7 +120,7 @@ def _csrf(app: Dash) -> None:
     csrf = CSRFProtect(server)
     # Callbacks: see _same_origin_callbacks. The API: bearer tokens, no cookies.
     csrf.exempt(app.server.view_functions[_dash_dispatch_endpoint(server)])
-    csrf.exempt(routes.blueprint)
+    csrf.exempt(api)
 
     @server.errorhandler(CSRFError)
     def _form_expired(error: CSRFError):
@@ -196,7 +195,7 @@ def _limit_login(server: flask.Flask, limiter) -> None:
     server.view_functions["login"] = login
 
 
-def _limit_api(limiter) -> None:
-    limiter.limit(API_LIMIT_PER_TOKEN, key_func=_api_token)(routes.blueprint)
-    limiter.limit(API_LIMIT_PER_ADDRESS)(routes.blueprint)
-    limiter.limit(API_FAILED_AUTH_PER_ADDRESS, deduct_when=_failed)(routes.blueprint)
+def _limit_api(limiter, api: flask.Blueprint) -> None:
+    limiter.limit(API_LIMIT_PER_TOKEN, key_func=_api_token)(api)
+    limiter.limit(API_LIMIT_PER_ADDRESS)(api)
+    limiter.limit(API_FAILED_AUTH_PER_ADDRESS, deduct_when=_failed)(api)
