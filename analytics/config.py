@@ -97,6 +97,8 @@ class Settings:
     max_request_bytes: MAX_REQUEST_MB (web request bodies; uploads get UPLOAD_MAX_MB instead).
     allow_private_webhooks: ALLOW_PRIVATE_WEBHOOKS=1 (webhooks to loopback/LAN addresses).
     webhook_key: WEBHOOK_KEY (encrypts webhook credentials; else SECRET_KEY, else a key file).
+    allowed_hosts: ALLOWED_HOSTS, comma-separated host names the dashboard answers to besides
+    127.0.0.1 and localhost in local mode (in hosted mode, when set, the only ones).
     The Spark engine's: spark_master: SPARK_MASTER. spark_driver_memory:
     ANALYTICS_SPARK_DRIVER_MEMORY (a local driver's). spark_submitted: whether spark-submit
     started this process (it sets PYSPARK_GATEWAY_PORT). java_home: JAVA_HOME.
@@ -110,6 +112,7 @@ class Settings:
     analysis_jobs: int = 1
     secret_key: str | None = field(default=None, repr=False)
     session_cookie_secure: bool = False
+    allowed_hosts: tuple[str, ...] = ()
     redis_url: str | None = None
     upload_dir: Path = DEFAULT_UPLOAD_DIR
     job_cache_dir: Path = DEFAULT_JOB_CACHE_DIR
@@ -133,6 +136,9 @@ class Settings:
             analysis_jobs=analysis_jobs(environ),
             secret_key=environ.get("SECRET_KEY") or None,
             session_cookie_secure=environ.get("SESSION_COOKIE_SECURE", "") == "1",
+            allowed_hosts=tuple(
+                name.strip() for name in environ.get("ALLOWED_HOSTS", "").split(",") if name.strip()
+            ),
             redis_url=environ.get("REDIS_URL") or None,
             upload_dir=Path(environ.get("UPLOAD_DIR") or DEFAULT_UPLOAD_DIR),
             job_cache_dir=Path(environ.get("JOB_CACHE_DIR") or DEFAULT_JOB_CACHE_DIR),

@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import re
 import signal
 import statistics
 import subprocess
@@ -30,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["/", "/segments", "/model", "/what-if", "/runs"]
 CUSTOMER_INPUTS = {"whatif-age", "whatif-salary", "whatif-price", "whatif-gender"}
 TIMEOUT = 30
+# The login form's CSRF token (hosted mode refuses a login without it).
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen:
@@ -67,9 +70,12 @@ def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen
 def log_in(session: requests.Session, base: str) -> None:
     user, password = os.environ.get("LOADTEST_USER"), os.environ.get("LOADTEST_PASSWORD")
     if user and password:
-        answer = session.post(
-            f"{base}/login", data={"username": user, "password": password}, timeout=TIMEOUT
-        )
+        # The login form's CSRF token goes back with the credentials, as a browser sends it.
+        form = session.get(f"{base}/login", timeout=TIMEOUT)
+        form.raise_for_status()
+        token = CSRF_FIELD.search(form.text)
+        fields = {"username": user, "password": password, "csrf_token": token and token.group(1)}
+        answer = session.post(f"{base}/login", data=fields, timeout=TIMEOUT)
         answer.raise_for_status()
 
 

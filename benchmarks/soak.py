@@ -13,11 +13,12 @@ Error: any HTTP status other than 200 and 204 (a callback that chose not to upda
 that fails or takes longer than --timeout, or a page that renders its "results unavailable"
 state. The RSS of the gunicorn master and workers is sampled every --sample seconds.
 
-`gunicorn wsgi:server` is hosted mode, behind a login: every user first signs in (`POST /login`,
-form fields `username` and `password`). On the fresh database the script adds a sales account
-(which may use every page the soak visits) and signs in with it; with --db, set SOAK_USER and
-SOAK_PASSWORD to an account of that database. SECRET_KEY is taken from the environment, or made
-up for the run.
+`gunicorn wsgi:server` is hosted mode, behind a login: every user first signs in as a browser
+does (`GET /login` for the form's `csrf_token`, then `POST /login` with it, `username` and
+`password`); all users share one account and one address, and only failed logins are
+throttled. On the fresh database the script adds a sales account (which may use every page
+the soak visits) and signs in with it; with --db, set SOAK_USER and SOAK_PASSWORD to an
+account of that database. SECRET_KEY is taken from the environment, or made up for the run.
 
 Gunicorn closes a kept-alive connection after --keep-alive seconds idle; a client that sends
 on it just then gets "connection reset". So a user drops its connection after --reconnect-after
@@ -34,6 +35,7 @@ import argparse
 import json
 import os
 import random
+import re
 import secrets
 import signal
 import statistics
@@ -53,6 +55,8 @@ PAGES_CALLBACK_OUTPUT = "_pages_content"
 # Callbacks that start work rather than read results (uploads) are not part of the load.
 SKIPPED_OUTPUT_IDS = {"runs-error"}
 UNAVAILABLE = "Results unavailable"
+# The login form's CSRF token (hosted mode refuses a login without it).
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 RSS_GROWTH_SHARE = 0.15
 RSS_GROWTH_MB = 30
 
@@ -221,10 +225,15 @@ class Soak:
             self._think(rng)
 
     def _log_in(self, session: requests.Session) -> bool:
+        """As a browser signs in: the login form first, for its CSRF token."""
         user, password = self.credentials
-        response = self._request(
-            session, "login", "POST", "/login", data={"username": user, "password": password}
-        )
+        form = self._request(session, "login form", "GET", "/login")
+        token = CSRF_FIELD.search(form.text) if form is not None else None
+        if token is None:
+            self._error("login form", "no csrf_token field in the login form")
+            return False
+        fields = {"username": user, "password": password, "csrf_token": token.group(1)}
+        response = self._request(session, "login", "POST", "/login", data=fields)
         return response is not None
 
     def _open_page(self, session, callbacks: list[dict], path: str) -> dict | None:

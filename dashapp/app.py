@@ -4,12 +4,12 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, html
+from dash import ALL, Dash, Input, Output, State, dcc, html
 
 from analytics.config import Settings
 from dashapp.api import routes
 from dashapp.data import cache
-from dashapp.hosting import auth, request_limits, roles
+from dashapp.hosting import auth, protections, request_limits, roles
 from dashapp.jobs import manager, uploads
 from dashapp.ui import ids
 
@@ -49,6 +49,7 @@ def create_app(settings: Settings, *, hosted: bool = False) -> Dash:
     if hosted:
         auth.install(app, settings)
     app.server.register_blueprint(routes.blueprint)
+    protections.install(app, settings, hosted=hosted, api=routes.blueprint)
     # A function, so that each visitor's navigation shows only the pages their role may open.
     app.layout = _layout
     _menu_button(app)
@@ -99,7 +100,7 @@ def _layout() -> html.Div:
                     dbc.NavItem(
                         dbc.NavLink(f"{username} · {role}", disabled=True, id=ids.NAV_USER)
                     ),
-                    dbc.NavItem(dbc.NavLink("Sign out", href="/logout", external_link=True)),
+                    dbc.NavItem(_sign_out_form()),
                 ],
                 navbar=True,
                 className="ms-auto",
@@ -129,4 +130,20 @@ def _layout() -> html.Div:
             ),
             dbc.Container(dash.page_container, fluid=True, className="pb-4"),
         ]
+    )
+
+
+def _sign_out_form() -> html.Form:
+    """Signing out is a POST with the session's CSRF token (a link would let any page sign a
+    visitor out); the browser submits this form natively."""
+    from flask_wtf.csrf import generate_csrf
+
+    return html.Form(
+        [
+            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+            html.Button("Sign out", type="submit", className="nav-link btn btn-link"),
+        ],
+        method="POST",
+        action="/logout",
+        id=ids.NAV_SIGN_OUT,
     )

@@ -1,6 +1,8 @@
 """Tables: one row per run, and every result keyed by the run that produced it."""
 
+import secrets
 from datetime import UTC, date, datetime
+from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -26,6 +28,10 @@ CUSTOMER_FILE, ORDER_LOG = "customers", "orders"
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class Base(DeclarativeBase):
@@ -286,6 +292,8 @@ class User(Base):
     dashapp.hosting.roles."""
 
     __tablename__ = "users"
+    # SQLite would otherwise give a removed user's id to the next account added.
+    __table_args__: ClassVar[dict] = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -293,6 +301,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # Random; the session cookie carries it, and logging out, removal or a new password replace
+    # it, which ends every session of the account (see dashapp.hosting.accounts).
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
 
 class ApiToken(Base):

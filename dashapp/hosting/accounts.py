@@ -1,15 +1,16 @@
 """Users of the hosted dashboard and their API tokens, kept in the analytics database."""
 
 import hashlib
+import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from analytics.db.models import ApiToken, User
+from analytics.db.models import ApiToken, User, new_session_token
 from analytics.db.session import session_factory
 from dashapp.hosting.roles import LADDER
 
@@ -28,6 +29,8 @@ class Account:
     username: str
     role: str
     created_at: datetime
+    # What a session cookie must carry to act for the account (see account_for_session).
+    session_token: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -44,16 +47,11 @@ def add_user(url: str, username: str, password: str, role: str) -> Account:
     _check_role(role)
     if not username or len(username) > USERNAME_MAX_LENGTH:
         raise AccountError(f"a username has 1 to {USERNAME_MAX_LENGTH} characters")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     with session_factory(url).begin() as session:
         if _user(session, username) is not None:
             raise AccountError(f"user {username!r} already exists")
-        user = User(
-            username=username,
-            password_hash=generate_password_hash(password, method="scrypt"),
-            role=role,
-        )
+        user = User(username=username, password_hash=_password_hash(password), role=role)
         session.add(user)
         session.flush()
         return _account(user)
@@ -81,6 +79,16 @@ def set_role(url: str, username: str, role: str) -> Account:
         return _account(user)
 
 
+def set_password(url: str, username: str, password: str) -> None:
+    """A new password; the account's open sessions end, since whoever held the old password may
+    hold one of them."""
+    _check_password(password)
+    with session_factory(url).begin() as session:
+        user = _existing_user(session, username)
+        user.password_hash = _password_hash(password)
+        user.session_token = new_session_token()
+
+
 def authenticate(url: str, username: str, password: str) -> Account | None:
     """The account when the password is right, else None."""
     with session_factory(url)() as session:
@@ -95,6 +103,26 @@ def account_by_id(url: str, user_id: int) -> Account | None:
     with session_factory(url)() as session:
         user = session.get(User, user_id)
         return None if user is None else _account(user)
+
+
+def account_for_session(url: str, user_id: int, session_token: str) -> Account | None:
+    """The account a session cookie acts for: its id must exist and its session token be the
+    account's current one, so that a cookie outlives neither its logout nor its account."""
+    account = account_by_id(url, user_id)
+    if account is None or not hmac.compare_digest(
+        account.session_token.encode(), session_token.encode()
+    ):
+        return None
+    return account
+
+
+def end_sessions(url: str, user_id: int) -> None:
+    """End every session of the account (each device it is signed in on) by giving it a new
+    session token; the old cookies no longer match."""
+    with session_factory(url).begin() as session:
+        user = session.get(User, user_id)
+        if user is not None:
+            user.session_token = new_session_token()
 
 
 def create_token(url: str, username: str) -> str:
@@ -148,6 +176,15 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def _password_hash(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
 def _check_role(role: str) -> None:
     if role not in LADDER:
         raise AccountError(f"unknown role {role!r}; choose one of {', '.join(LADDER)}")
@@ -165,4 +202,4 @@ def _existing_user(session, username: str) -> User:
 
 
 def _account(user: User) -> Account:
-    return Account(user.id, user.username, user.role, user.created_at)
+    return Account(user.id, user.username, user.role, user.created_at, user.session_token)

@@ -15,7 +15,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.config import Settings
-from dashapp.hosting import accounts, roles
+from dashapp.hosting import accounts, callback_guard, roles
 
 CALLBACK_PATH = "/_dash-update-component"
 DASH_INTERNAL_PREFIX = "/_dash-"
@@ -32,6 +32,12 @@ class SignedInUser(UserMixin):
         self.id = account.id
         self.username = account.username
         self.role = account.role
+        self.session_token = account.session_token
+
+    def get_id(self) -> str:
+        # What Flask-Login keeps in the session cookie: the id alone would sign in whoever
+        # holds that id next, and would survive logging out.
+        return f"{self.id}:{self.session_token}"
 
 
 # A session cookie signed with a guessable key can be forged offline for any account.
@@ -116,7 +122,8 @@ def install(app: Dash, settings: Settings) -> None:
     manager = LoginManager(server)
     manager.user_loader(_load_user)
     server.add_url_rule("/login", "login", _login_view(app), methods=["GET", "POST"])
-    server.add_url_rule("/logout", "logout", _logout)
+    # GET too, only to answer 405 rather than let Dash's catch-all route serve a page there.
+    server.add_url_rule("/logout", "logout", _logout, methods=["GET", "POST"])
     server.before_request(_guard(app))
 
 
@@ -137,10 +144,14 @@ def current_username() -> str | None:
     return current_user.username
 
 
-def _load_user(user_id: str) -> SignedInUser | None:
-    # Read on every request, so that a removed user or a changed role takes effect at once.
+def _load_user(cookie_id: str) -> SignedInUser | None:
+    # Read on every request, so that a removed user, a changed role or a logout takes effect
+    # at once. Cookies from before session tokens hold the id only, and sign nobody in.
+    user_id, _, session_token = cookie_id.partition(":")
     try:
-        account = accounts.account_by_id(flask.current_app.config["DATABASE_URL"], int(user_id))
+        account = accounts.account_for_session(
+            flask.current_app.config["DATABASE_URL"], int(user_id), session_token
+        )
     except (SQLAlchemyError, ValueError):
         return None
     return None if account is None else SignedInUser(account)
@@ -157,8 +168,11 @@ def _guard(app: Dash):
                 return flask.jsonify(error="Sign in first."), 401
             return flask.redirect(flask.url_for("login", next=_here()))
         if path == CALLBACK_PATH:
-            required = roles.callback_role(flask.request.get_json(silent=True) or {})
-            if required is None or not roles.allows(current_user.role, required):
+            try:
+                required = callback_guard.required_role(app, flask.request.get_json(silent=True))
+            except callback_guard.Refused:
+                return flask.jsonify(error="This request does not match the dashboard."), 403
+            if not roles.allows(current_user.role, required):
                 return flask.jsonify(error="Your role may not use this part of the dashboard."), 403
             return None
         required = roles.page_role(path)
@@ -196,8 +210,22 @@ def _login_view(app: Dash):
 
 
 def _logout():
+    """POST only, with the form's CSRF token (dashapp.hosting.protections): a link or another
+    site cannot sign anyone out. Every session of the account ends, not only this browser's."""
+    if flask.request.method != "POST":
+        flask.abort(405, valid_methods=["POST"])
+    if current_user.is_authenticated:
+        accounts.end_sessions(flask.current_app.config["DATABASE_URL"], current_user.id)
     logout_user()
-    return flask.redirect(flask.url_for("login"))
+    flask.session.clear()
+    return flask.redirect(flask.url_for("login"), code=303)
+
+
+def login_page(app: Dash, error: str) -> str:
+    """The login form with `error` above it, for answers that refuse a sign-in attempt."""
+    form = flask.request.form
+    target = _safe_next(form.get("next") or flask.request.args.get("next"))
+    return _page(app, "login", next=target, error=error, username=form.get("username"))
 
 
 def _here() -> str:
@@ -246,6 +274,7 @@ _TEMPLATE = """<!doctype html>
         {% endif %}
         <form method="post" action="/login" id="login-form">
           <input type="hidden" name="next" value="{{ next }}">
+          <input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
           <div class="mb-3">
             <label for="username" class="form-label">Username</label>
             <input type="text" class="form-control" id="username" name="username"
@@ -270,7 +299,10 @@ _TEMPLATE = """<!doctype html>
           page needs the <strong>{{ required }}</strong> role or above. Ask an administrator
           if you need it.</p>
         <a class="btn btn-primary" href="/">Go to the overview</a>
-        <a class="btn btn-outline-secondary" href="/logout">Sign out</a>
+        <form method="post" action="/logout" class="d-inline">
+          <input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
+          <button type="submit" class="btn btn-outline-secondary">Sign out</button>
+        </form>
       </div>
     </div>
   {% endif %}

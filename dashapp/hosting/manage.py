@@ -58,6 +58,16 @@ def _parser() -> argparse.ArgumentParser:
     set_role.add_argument("username")
     set_role.add_argument("role", choices=LADDER)
     set_role.set_defaults(handler=_set_role)
+    set_password = users.add_parser(
+        "set-password",
+        parents=[database],
+        help="give a user a new password (asks for it); ends their open sessions",
+    )
+    set_password.add_argument("username")
+    set_password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    set_password.set_defaults(handler=_set_password)
 
     tokens = groups.add_parser("tokens", help="bearer tokens for /api/v1").add_subparsers(
         dest="action", required=True
@@ -79,15 +89,24 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_user(args: argparse.Namespace, url: str) -> int:
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass(f"Password for {args.username}: ")
-        if password != getpass.getpass("Again: "):
-            raise accounts.AccountError("the two passwords differ")
-    account = accounts.add_user(url, args.username, password, args.role)
+    account = accounts.add_user(url, args.username, _password(args), args.role)
     print(f"Added {account.username} ({account.role}).")
     return 0
+
+
+def _set_password(args: argparse.Namespace, url: str) -> int:
+    accounts.set_password(url, args.username, _password(args))
+    print(f"New password for {args.username}; their open sessions have ended.")
+    return 0
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass(f"Password for {args.username}: ")
+    if password != getpass.getpass("Again: "):
+        raise accounts.AccountError("the two passwords differ")
+    return password
 
 
 def _list_users(_args: argparse.Namespace, url: str) -> int:

@@ -1,5 +1,6 @@
 """Who may open what: a cumulative ladder of roles, the role each page needs, and the role each
-dashboard callback needs, judged from the components it reads and writes.
+dashboard component needs (a callback needs the highest among the components it reads and
+writes: see dashapp.hosting.callback_guard).
 
 Each page declares both in its ids module (dashapp/pages/<page>/ids.py: PATH, ORDER, PAGE_ROLE
 and CALLBACK_ROLES), found here by walking dashapp.pages, so that a page's ids live in one place
@@ -74,37 +75,3 @@ def page_role(path: str) -> str | None:
 
 def pages_for(role: str | None) -> list[str]:
     return [path for path, required in PAGE_ROLES.items() if allows(role, required)]
-
-
-def callback_role(body: dict) -> str | None:
-    """The role a callback request needs: the highest role among the components it writes and
-    reads, or, for the page router, the role of the page it renders. None when any component is
-    unknown, so that a callback nobody mapped is refused rather than opened to everyone."""
-    outputs = body.get("outputs")
-    outputs = outputs if isinstance(outputs, list) else [outputs]
-    inputs = [*_flat(body.get("inputs")), *_flat(body.get("state"))]
-    if any(_component(item) == PAGE_ROUTER for item in outputs):
-        pathname = next(
-            (item.get("value") for item in inputs if item.get("property") == "pathname"), None
-        )
-        return (page_role(pathname) or VIEWER) if isinstance(pathname, str) else None
-    needed = [COMPONENT_ROLES.get(_component(item)) for item in [*outputs, *inputs]]
-    if not needed or None in needed:
-        return None
-    return max(needed, key=LADDER.index)
-
-
-def _flat(items: object) -> Iterable[dict]:
-    """Callback inputs as sent by the browser: a list whose items may be lists (wildcards)."""
-    for item in items if isinstance(items, list) else []:
-        if isinstance(item, list):
-            yield from (inner for inner in item if isinstance(inner, dict))
-        elif isinstance(item, dict):
-            yield item
-
-
-def _component(item: object) -> str | None:
-    """The component id of a callback input or output; None for wildcard (dict) ids, which no
-    page uses, so that they are refused."""
-    component = item.get("id") if isinstance(item, dict) else None
-    return component if isinstance(component, str) else None

@@ -5,6 +5,8 @@ RUN_STORE = "run-id"
 RUN_BADGE = "run-badge"
 # The signed-in user's name and role in the navigation bar (hosted mode).
 NAV_USER = "nav-user"
+# Its sign-out form (a POST with the CSRF token).
+NAV_SIGN_OUT = "nav-sign-out"
 # Phones see the page links behind a menu button.
 NAV_TOGGLER = "nav-toggler"
 NAV_COLLAPSE = "nav-collapse"

@@ -46,6 +46,29 @@ def test_users_add_list_set_role_and_remove(empty_db, capsys, monkeypatch):
     assert accounts.list_users(empty_db) == []
 
 
+def test_users_set_password_changes_it_and_ends_open_sessions(empty_db, capsys, monkeypatch):
+    account = accounts.add_user(empty_db, "maria", PASSWORD, "viewer")
+    status, out, _ = run(
+        ["users", "set-password", "maria", "--password-stdin", "--db", empty_db],
+        capsys,
+        monkeypatch,
+        "another long password\n",
+    )
+    assert (status, out) == (0, "New password for maria; their open sessions have ended.\n")
+    assert accounts.authenticate(empty_db, "maria", PASSWORD) is None
+    assert accounts.authenticate(empty_db, "maria", "another long password") is not None
+    assert accounts.account_for_session(empty_db, account.id, account.session_token) is None
+    assert (
+        run(
+            ["users", "set-password", "maria", "--password-stdin", "--db", empty_db],
+            capsys,
+            monkeypatch,
+            "short\n",
+        )[0]
+        != 0
+    )
+
+
 def test_the_password_is_stored_as_a_scrypt_hash(empty_db, capsys, monkeypatch):
     from sqlalchemy import select
 

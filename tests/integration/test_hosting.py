@@ -21,6 +21,7 @@ from dashapp.pages.segments import ids as segments_ids
 from dashapp.pages.what_if import ids as what_if_ids
 from dashapp.ui import ids
 from tests.conftest import TEST_SECRET_KEY, copy_sqlite_database
+from tests.hosting import log_in, log_out
 
 PASSWORD = "correct horse battery"
 ROLES = ("viewer", "analyst", "sales", "admin")
@@ -58,7 +59,7 @@ def run_id(hosted_db) -> int:
 
 def signed_in(app, role: str):
     client = app.server.test_client()
-    response = client.post("/login", data={"username": role, "password": PASSWORD})
+    response = log_in(client, role, PASSWORD)
     assert response.status_code == 303
     return client
 
@@ -151,8 +152,13 @@ def test_navigation_lists_only_the_pages_of_the_role_and_the_user(app, role, pag
     assert links == [
         *((name, path) for name, path in NAV_PAGES.items() if name in pages),
         (f"{role} · {role}", None),
-        ("Sign out", "/logout"),
     ]
+    # Signing out is a form posting the session's CSRF token, not a link.
+    (sign_out,) = [c["props"] for c in _components(layout) if c["type"] == "Form"]
+    assert (sign_out["action"], sign_out["method"]) == ("/logout", "POST")
+    fields = [c["props"] for c in _components(sign_out["children"])]
+    assert fields[0]["name"] == "csrf_token" and len(fields[0]["value"]) > 20
+    assert fields[1]["children"] == "Sign out"
 
 
 NAV_PAGES = {
@@ -254,8 +260,8 @@ def test_a_callback_nobody_mapped_is_refused_even_to_admins(app):
 
 def test_wrong_password_and_unknown_user_are_refused_alike(app):
     client = app.server.test_client()
-    wrong = client.post("/login", data={"username": "viewer", "password": "nope-nope"})
-    unknown = client.post("/login", data={"username": "nobody", "password": "nope-nope"})
+    wrong = log_in(client, "viewer", "nope-nope")
+    unknown = log_in(client, "nobody", "nope-nope")
     assert wrong.status_code == unknown.status_code == 401
     assert "Wrong username or password." in wrong.get_data(as_text=True)
     assert client.get("/").status_code == 302
@@ -271,9 +277,7 @@ def test_wrong_password_and_unknown_user_are_refused_alike(app):
     ],
 )
 def test_login_returns_to_the_page_asked_for_on_this_site_only(app, next_page, landing):
-    response = app.server.test_client().post(
-        "/login", data={"username": "analyst", "password": PASSWORD, "next": next_page}
-    )
+    response = log_in(app.server.test_client(), "analyst", PASSWORD, next=next_page)
     assert response.status_code == 303
     assert response.headers["Location"] == landing
 
@@ -281,7 +285,7 @@ def test_login_returns_to_the_page_asked_for_on_this_site_only(app, next_page, l
 def test_logout_ends_the_session(app):
     client = signed_in(app, "viewer")
     assert client.get("/").status_code == 200
-    assert client.get("/logout").headers["Location"] == "/login"
+    assert log_out(client).headers["Location"] == "/login"
     assert client.get("/").status_code == 302
 
 
@@ -537,6 +541,6 @@ def test_an_unreachable_database_is_503_json_not_a_traceback():
     response = client.get("/api/v1/runs", headers=bearer("ca_anything"))
     assert response.status_code == 503
     assert response.get_json() == {"error": "The database is not available; try again later."}
-    login = client.post("/login", data={"username": "viewer", "password": PASSWORD})
+    login = log_in(client, "viewer", PASSWORD)
     assert login.status_code == 503
     assert "database is not available" in login.get_data(as_text=True)

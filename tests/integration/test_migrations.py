@@ -7,7 +7,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, event, inspect, select, text
 
 from analytics.config import SCATTER_SAMPLE
 from analytics.db import migrate, repository
@@ -124,3 +124,62 @@ def test_a_run_stored_at_0004_keeps_its_scatter_sample_and_new_runs_draw_theirs(
     points = queries.scatter_points(fresh_db, summary.run_id)
     assert len(points) == min(SCATTER_SAMPLE, len(summary.analysis.customers))
     assert set(points.columns) == {"Age", "Salary", "Price", "Purchased", "segment"}
+
+
+def store_users_with_tokens_at_0006(engine) -> list[int]:
+    """Two users with an API token each, as revision 0006 has them; their ids."""
+    migrate.upgrade(engine, "0006")
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    user_ids = []
+    with engine.begin() as connection:
+        for name in ("user1", "user2"):
+            user_id = connection.execute(
+                text(
+                    "INSERT INTO users (username, password_hash, role, created_at)"
+                    " VALUES (:name, 'x', 'viewer', :now) RETURNING id"
+                ),
+                {"name": name, "now": now},
+            ).scalar_one()
+            connection.execute(
+                text(
+                    "INSERT INTO api_tokens (user_id, token_hash, prefix, created_at)"
+                    " VALUES (:id, :hash, 'ca_x', :now)"
+                ),
+                {"id": user_id, "hash": name * 12, "now": now},
+            )
+            user_ids.append(user_id)
+    return user_ids
+
+
+def test_0007_keeps_api_tokens_and_gives_every_user_a_session_token(fresh_db):
+    engine = create_engine(fresh_db)
+    if engine.dialect.name == "sqlite":
+        # As the app's engines have it: rebuilding a table must not cascade into its children.
+        event.listen(engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA foreign_keys=ON"))
+    store_users_with_tokens_at_0006(engine)
+
+    migrate.upgrade(engine)
+
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM api_tokens")).scalar_one() == 2
+        tokens = connection.execute(text("SELECT session_token FROM users")).scalars().all()
+    assert len(set(tokens)) == 2 and all(len(token) >= 32 for token in tokens)
+    engine.dispose()
+
+
+def test_after_0007_a_removed_users_id_is_never_given_again(fresh_db):
+    engine = create_engine(fresh_db)
+    newest = max(store_users_with_tokens_at_0006(engine))
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM api_tokens WHERE user_id = :id"), {"id": newest})
+        connection.execute(text("DELETE FROM users WHERE id = :id"), {"id": newest})
+        new_id = connection.execute(
+            text(
+                "INSERT INTO users (username, password_hash, role, created_at, session_token)"
+                " VALUES ('mallory', 'x', 'admin', :now, 'token') RETURNING id"
+            ),
+            {"now": datetime(2026, 11, 2, tzinfo=UTC)},
+        ).scalar_one()
+    assert new_id > newest
+    engine.dispose()

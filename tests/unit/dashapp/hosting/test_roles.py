@@ -6,12 +6,7 @@ import types
 
 import pytest
 
-from analytics.config import Settings
-from dashapp.app import create_app
 from dashapp.hosting import roles
-from dashapp.pages.segments import ids as segments_ids
-from dashapp.pages.what_if import ids as what_if_ids
-from dashapp.ui import ids
 
 
 @pytest.mark.parametrize(
@@ -45,78 +40,6 @@ def test_pages_for_each_role():
 )
 def test_page_role(path, role):
     assert roles.page_role(path) == role
-
-
-def _request(dependency: dict) -> dict:
-    """The body the browser would post for a callback listed by /_dash-dependencies."""
-    outputs = [
-        {"id": item.rsplit(".", 1)[0], "property": item.rsplit(".", 1)[1]}
-        for item in dependency["output"].strip(".").split("...")
-    ]
-    return {
-        "outputs": outputs,
-        "inputs": [{**item, "value": None} for item in dependency["inputs"]],
-        "state": [{**item, "value": None} for item in dependency["state"]],
-    }
-
-
-def test_every_server_callback_of_the_dashboard_has_a_role(empty_db):
-    """A new callback must be given a role in dashapp.hosting.roles, or hosted mode refuses it."""
-    client = create_app(Settings(database_url=empty_db)).server.test_client()
-    dependencies = client.get("/_dash-dependencies").get_json()
-    needed = {
-        dependency["output"]: roles.callback_role(_request(dependency))
-        for dependency in dependencies
-        if dependency.get("clientside_function") is None
-        and "_pages_content" not in dependency["output"]
-    }
-    assert len(needed) >= 14
-    assert None not in needed.values(), [output for output, role in needed.items() if not role]
-    assert (
-        needed[f"..{what_if_ids.WI_WHY}.children...{what_if_ids.WI_CONTRIBUTIONS}.figure.."]
-        == "sales"
-    )
-    assert needed[f"{segments_ids.SEG_DOWNLOAD}.data"] == "analyst"
-    assert needed[f"..{ids.WHATIF_PROBABILITY}.children...{ids.WHATIF_BAND}.children.."] == "viewer"
-
-
-def test_a_callback_needs_the_highest_role_among_its_components():
-    body = {
-        "outputs": {"id": ids.WHATIF_PRICE, "property": "value"},
-        "inputs": [{"id": what_if_ids.WI_PRODUCT, "property": "value", "value": "P01"}],
-        "state": [{"id": ids.RUN_STORE, "property": "data", "value": 1}],
-    }
-    assert roles.callback_role(body) == "sales"
-
-
-@pytest.mark.parametrize(
-    ("body", "role"),
-    [
-        ({"outputs": {"id": "nobody-mapped-this", "property": "children"}, "inputs": []}, None),
-        ({"outputs": [{"id": {"type": "x", "index": 1}, "property": "value"}]}, None),
-        ({}, None),
-        ({"outputs": "not a list"}, None),
-    ],
-)
-def test_unknown_or_malformed_callbacks_need_a_role_nobody_has(body, role):
-    assert roles.callback_role(body) is role
-
-
-@pytest.mark.parametrize(
-    ("pathname", "role"), [("/segments", "analyst"), ("/no-such-page", "viewer"), (None, None)]
-)
-def test_the_page_router_needs_the_role_of_the_page_it_renders(pathname, role):
-    body = {
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": pathname},
-            {"id": "_pages_location", "property": "search", "value": ""},
-        ],
-    }
-    assert roles.callback_role(body) == role
 
 
 @pytest.mark.parametrize(
