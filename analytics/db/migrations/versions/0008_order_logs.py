@@ -58,5 +58,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("customer_behaviour")
-    with op.batch_alter_table("runs") as batch_op:
-        batch_op.drop_column("input_kind")
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35+, PostgreSQL), not a batch rebuild: rebuilding runs
+    # drops the old table, which deletes every run's results through ON DELETE CASCADE when a
+    # downgrade runs with foreign keys on.
+    op.execute("ALTER TABLE runs DROP COLUMN input_kind")
