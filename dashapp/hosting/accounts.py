@@ -72,10 +72,13 @@ def remove_user(url: str, username: str) -> None:
 
 
 def set_role(url: str, username: str, role: str) -> Account:
+    """A new role; the account's open sessions end, so nothing a session was given under the
+    old role (a rendered page, a running job) outlives the change."""
     _check_role(role)
     with session_factory(url).begin() as session:
         user = _existing_user(session, username)
         user.role = role
+        user.session_token = new_session_token()
         return _account(user)
 
 

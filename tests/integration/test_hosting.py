@@ -289,11 +289,13 @@ def test_logout_ends_the_session(app):
     assert client.get("/").status_code == 302
 
 
-def test_a_role_change_applies_to_open_sessions(app, hosted_db):
+def test_a_role_change_ends_open_sessions_and_the_new_one_has_the_new_role(app, hosted_db):
     accounts.add_user(hosted_db, "promoted", PASSWORD, "viewer")
     client = signed_in(app, "promoted")
     assert client.get("/segments").status_code == 403
     accounts.set_role(hosted_db, "promoted", "analyst")
+    assert client.get("/segments").status_code == 302
+    client = signed_in(app, "promoted")
     assert client.get("/segments").status_code == 200
     accounts.remove_user(hosted_db, "promoted")
     assert client.get("/segments").status_code == 302
