@@ -2,7 +2,7 @@
 schema and the `--columns` mapping."""
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from analytics.errors import InputError
@@ -12,14 +12,20 @@ from analytics.validation.schema import CANONICAL_COLUMNS, REQUIRED_COLUMNS
 
 def parse_column_mapping(text: str) -> dict[str, str]:
     """`customer_id="User ID",salary=EstimatedSalary` → {"customer_id": "User ID", ...}."""
+    return parse_name_mapping(text, CANONICAL_COLUMNS)
+
+
+def parse_name_mapping(text: str, known: Collection[str]) -> dict[str, str]:
+    """A `name=column,...` option (columns may be quoted) → {name: column}; a ValueError for an
+    item without a column or a name outside `known`."""
     mapping = {}
     for item in next(csv.reader([text], skipinitialspace=True), []):
         name, separator, source = item.partition("=")
         name, source = name.strip(), source.strip().strip('"')
         if not separator or not source:
             raise ValueError(f"expected name=column, got {item!r}")
-        if name not in CANONICAL_COLUMNS:
-            raise ValueError(f"unknown name {name!r}; use one of {', '.join(CANONICAL_COLUMNS)}")
+        if name not in known:
+            raise ValueError(f"unknown name {name!r}; use one of {', '.join(known)}")
         mapping[name] = source
     return mapping
 

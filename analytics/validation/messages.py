@@ -2,6 +2,8 @@
 
 from collections.abc import Sequence
 
+import pandas as pd
+
 SHOWN_PER_PROBLEM = 3
 _SHOWN_NAMES = 8
 _SHOWN_CHARACTERS = 40
@@ -36,3 +38,14 @@ def names_text(names: list[str]) -> str:
     shown = ", ".join(repr(name) for name in names[:_SHOWN_NAMES])
     more = len(names) - _SHOWN_NAMES
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+def frame_lines_text(index: pd.Index) -> str:
+    """`lines_text` for rows of a frame read with a header: the file's line is index + 2."""
+    return lines_text(list(index + 2))
+
+
+def frame_values_text(column: pd.Series, mask: pd.Series) -> str:
+    """`values_text` for the cells of a frame column (read with a header) where mask holds."""
+    bad = column[mask]
+    return values_text([(i + 2, show_value(v)) for i, v in bad.head(3).items()], len(bad))

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.errors import InputError
-from analytics.validation.messages import lines_text, show_value, values_text
+from analytics.validation.messages import frame_lines_text, frame_values_text
 from analytics.validation.order_layouts import CANCELLED_STATUSES, resolve_columns
 from analytics.validation.order_log import MAX_CUSTOMER_ID_LENGTH, parse_order_dates
 
@@ -57,15 +57,16 @@ def read_order_log(
     if anonymous.mean() > 0.5:
         problems.append(
             f"column '{fields['customer_id']}' is blank on {anonymous.sum():,} of {len(raw):,} "
-            f"rows ({_lines(raw.index[anonymous])})"
+            f"rows ({frame_lines_text(raw.index[anonymous])})"
         )
     elif anonymous.any():
         notes.append(f"{anonymous.sum():,} rows without a customer id were left out.")
     too_long = customer.str.len() > MAX_CUSTOMER_ID_LENGTH
     if too_long.any():
+        examples = frame_values_text(raw[fields["customer_id"]], too_long.fillna(False))
         problems.append(
             f"column '{fields['customer_id']}' must be at most {MAX_CUSTOMER_ID_LENGTH} "
-            f"characters but {_values(raw[fields['customer_id']], too_long.fillna(False))}"
+            f"characters but {examples}"
         )
 
     date_column = fields["order_date"]
@@ -75,12 +76,14 @@ def read_order_log(
         dates = dates.fillna(parse_order_dates(date_text.where(dates.isna()), None))
     no_date = date_text.isna() | (date_text == "")
     if (no_date & ~anonymous).any():
-        problems.append(f"column '{date_column}' is empty on {_lines(raw.index[no_date])}")
+        problems.append(
+            f"column '{date_column}' is empty on {frame_lines_text(raw.index[no_date])}"
+        )
     unparsable = dates.isna() & ~no_date
     if unparsable.any():
         problems.append(
             f"column '{date_column}' must be a date (ISO 8601, e.g. 2024-03-05) but "
-            f"{_values(raw[date_column], unparsable)}"
+            f"{frame_values_text(raw[date_column], unparsable)}"
         )
 
     quantity = _numbers(raw, fields.get("quantity"), problems)
@@ -102,14 +105,16 @@ def read_order_log(
     if negative.any():
         problems.append(
             f"column '{amount_column}' is negative on orders that are not cancelled or "
-            f"returned: {_values(raw[amount_column], negative)}"
+            f"returned: {frame_values_text(raw[amount_column], negative)}"
         )
     no_amount = amount.isna() & ~anonymous
     if "order_id" in fields:  # order-level totals often sit on an order's first line only
         has_total = amount.notna().groupby(raw[fields["order_id"]]).transform("any")
         no_amount &= ~has_total
     if no_amount.any():
-        problems.append(f"column '{amount_column}' is empty on {_lines(raw.index[no_amount])}")
+        problems.append(
+            f"column '{amount_column}' is empty on {frame_lines_text(raw.index[no_amount])}"
+        )
     if problems:
         raise InputError(f"{path.name}: " + "; ".join(problems) + ".")
 
@@ -177,7 +182,9 @@ def _numbers(raw: pd.DataFrame, column: str | None, problems: list[str]) -> pd.S
     values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype(float)
     bad = (values.isna() & text.notna() & (text != "")) | np.isinf(values)
     if bad.any():
-        problems.append(f"column '{column}' must be a number but {_values(raw[column], bad)}")
+        problems.append(
+            f"column '{column}' must be a number but {frame_values_text(raw[column], bad)}"
+        )
     return values.where(~bad)
 
 
@@ -234,12 +241,3 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         if numbers.notna().sum() == frame[column].notna().sum():
             frame[column] = numbers.astype(float)
     return frame
-
-
-def _lines(index: pd.Index) -> str:
-    return lines_text(list(index + 2))
-
-
-def _values(column: pd.Series, mask: pd.Series) -> str:
-    bad = column[mask]
-    return values_text([(i + 2, show_value(v)) for i, v in bad.head(3).items()], len(bad))

@@ -5,11 +5,11 @@ Fields: customer_id, order_date, amount (required); order_id, product_id, quanti
 (optional); unit_price (amount = quantity × unit price, as in UCI Online Retail).
 """
 
-import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from analytics.errors import InputError
+from analytics.validation.columns import parse_name_mapping
 from analytics.validation.messages import names_text
 
 REQUIRED_FIELDS = ("customer_id", "order_date", "amount")
@@ -123,16 +123,7 @@ class OrderColumns:
 
 def parse_order_columns(text: str) -> dict[str, str]:
     """`customer_id="Customer ID",order_date=Date` → {"customer_id": "Customer ID", ...}."""
-    mapping = {}
-    for item in next(csv.reader([text], skipinitialspace=True), []):
-        name, separator, source = item.partition("=")
-        name, source = name.strip(), source.strip().strip('"')
-        if not separator or not source:
-            raise ValueError(f"expected name=column, got {item!r}")
-        if name not in ORDER_FIELDS:
-            raise ValueError(f"unknown name {name!r}; use one of {', '.join(ORDER_FIELDS)}")
-        mapping[name] = source
-    return mapping
+    return parse_name_mapping(text, ORDER_FIELDS)
 
 
 def resolve_columns(header: Sequence[str], columns: Mapping[str, str] | None, source: str):

@@ -10,7 +10,7 @@ from pandas.api.types import is_numeric_dtype
 
 from analytics.errors import InputError
 from analytics.steps.rfm import MIN_CUSTOMERS
-from analytics.validation.messages import lines_text, show_value, values_text
+from analytics.validation.messages import frame_lines_text, frame_values_text
 
 MAX_CUSTOMER_ID_LENGTH = 64
 ISO_DATE = "%Y-%m-%d"
@@ -78,12 +78,12 @@ def validate_transactions(
     customer = raw[customer_col].astype("string").str.strip()
     blank = customer.isna() | (customer == "")
     if blank.any():
-        problems.append(f"column '{customer_col}' is blank on {_lines(raw.index[blank])}")
+        problems.append(f"column '{customer_col}' is blank on {frame_lines_text(raw.index[blank])}")
     too_long = customer.str.len() > MAX_CUSTOMER_ID_LENGTH
     if too_long.any():
         problems.append(
             f"column '{customer_col}' must be at most {MAX_CUSTOMER_ID_LENGTH} characters but "
-            f"{_lines_with_values(raw[customer_col], too_long.fillna(False))}"
+            f"{frame_values_text(raw[customer_col], too_long.fillna(False))}"
         )
 
     date_text = raw[date_col].astype("string").str.strip()
@@ -91,12 +91,12 @@ def validate_transactions(
     dates = parse_order_dates(date_text.mask(no_date), date_format)
     unparsable = dates.isna() & ~no_date
     if no_date.any():
-        problems.append(f"column '{date_col}' is empty on {_lines(raw.index[no_date])}")
+        problems.append(f"column '{date_col}' is empty on {frame_lines_text(raw.index[no_date])}")
     if unparsable.any():
         expected = date_format or "YYYY-MM-DD or another ISO 8601 form"
         problems.append(
             f"column '{date_col}' must be a date ({expected}) but "
-            f"{_lines_with_values(raw[date_col], unparsable)}"
+            f"{frame_values_text(raw[date_col], unparsable)}"
         )
 
     amount = (
@@ -108,16 +108,18 @@ def validate_transactions(
     not_numbers = (amount.isna() & ~no_amount) | np.isinf(amount)
     negative = (amount < 0) & ~not_numbers
     if no_amount.any():
-        problems.append(f"column '{amount_col}' is empty on {_lines(raw.index[no_amount])}")
+        problems.append(
+            f"column '{amount_col}' is empty on {frame_lines_text(raw.index[no_amount])}"
+        )
     if not_numbers.any():
         problems.append(
             f"column '{amount_col}' must be a number but "
-            f"{_lines_with_values(raw[amount_col], not_numbers)}"
+            f"{frame_values_text(raw[amount_col], not_numbers)}"
         )
     if negative.any():
         problems.append(
             f"column '{amount_col}' must not be negative but "
-            f"{_lines_with_values(raw[amount_col], negative)}"
+            f"{frame_values_text(raw[amount_col], negative)}"
         )
     if problems:
         raise InputError(f"{source}: " + "; ".join(problems) + ".")
@@ -157,13 +159,3 @@ def parse_order_dates(text: pd.Series, date_format: str | None) -> pd.Series:
         local = text.str.replace(_UTC_OFFSET, r"\1", regex=True)
         dates = pd.to_datetime(local, format="ISO8601", errors="coerce")
     return dates
-
-
-def _lines(index: pd.Index) -> str:
-    # Rows of a frame read with a header: the file's line is index + 2.
-    return lines_text(list(index + 2))
-
-
-def _lines_with_values(column: pd.Series, mask: pd.Series) -> str:
-    bad = column[mask]
-    return values_text([(i + 2, show_value(v)) for i, v in bad.head(3).items()], len(bad))
