@@ -235,16 +235,7 @@ class OrderRunSummary:
                 holdout_pr_auc=holdout["pr_auc"],
                 holdout_brier=holdout["brier"],
             )
-            value_json["holdout"] = {
-                key: holdout[key]
-                for key in (
-                    "actual_repeat_orders",
-                    "predicted_repeat_orders",
-                    "customer_correlation",
-                    "customer_mae",
-                    "interval_coverage",
-                )
-            }
+            value_json["holdout"] = order_log_store.holdout_summary(holdout)
         return {
             "run_id": self.run_id,
             "input_kind": ORDER_LOG,

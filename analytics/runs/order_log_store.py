@@ -92,21 +92,7 @@ def _insert_models(session: Session, run: Run, analysis) -> None:
         "interval_level": btyd.INTERVAL_LEVEL,
     }
     value_metrics = (
-        {}
-        if holdout is None
-        else {
-            "holdout": {
-                key: holdout[key]
-                for key in (
-                    "actual_repeat_orders",
-                    "predicted_repeat_orders",
-                    "customer_correlation",
-                    "customer_mae",
-                    "interval_coverage",
-                    "new_customers",
-                )
-            }
-        }
+        {} if holdout is None else {"holdout": holdout_summary(holdout, "new_customers")}
     )
     session.add(
         Model(
@@ -118,3 +104,16 @@ def _insert_models(session: Session, run: Run, analysis) -> None:
             is_selected=False,
         )
     )
+
+
+def holdout_summary(holdout: dict, *extra_keys: str) -> dict:
+    """The backtest figures a run reports for its value model (plus `extra_keys`)."""
+    keys = (
+        "actual_repeat_orders",
+        "predicted_repeat_orders",
+        "customer_correlation",
+        "customer_mae",
+        "interval_coverage",
+        *extra_keys,
+    )
+    return {key: holdout[key] for key in keys}
