@@ -21,7 +21,11 @@ import pandas as pd
 from analytics.errors import InputError
 from analytics.validation.messages import frame_lines_text, frame_values_text
 from analytics.validation.order_layouts import CANCELLED_STATUSES, resolve_columns
-from analytics.validation.order_log import MAX_CUSTOMER_ID_LENGTH, parse_order_dates
+from analytics.validation.order_log import (
+    MAX_CUSTOMER_ID_LENGTH,
+    csv_read_errors,
+    parse_order_dates,
+)
 
 MIN_CUSTOMERS = 10
 MAX_ATTRIBUTES = 10
@@ -165,14 +169,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InputError(f"{path}: no such file.")
     if path.stat().st_size == 0:
         raise InputError(f"{path.name}: the file is empty; expected a header row and orders.")
-    try:
+    with csv_read_errors(path):
         return pd.read_csv(path, dtype=str, skip_blank_lines=False, low_memory=False, **_OPTIONS)
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{path.name}: not UTF-8 text (byte {error.start}); save the file as UTF-8 CSV."
-        ) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise InputError(f"{path.name}: not a readable CSV file ({error}).") from None
 
 
 def _numbers(raw: pd.DataFrame, column: str | None, problems: list[str]) -> pd.Series | None:

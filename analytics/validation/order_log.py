@@ -2,6 +2,8 @@
 ids as text, dates parsed (ISO 8601 or a given format), amounts as non-negative numbers, and
 enough customers to score; a problem becomes one message naming columns, lines and values."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +37,7 @@ def read_transactions(
             f"{', '.join(repr(c) for c in wanted)} and at least one row per order."
         )
     options = {"encoding": "utf-8-sig", "skipinitialspace": True}
-    try:
+    with csv_read_errors(path):
         header = pd.read_csv(path, nrows=0, **options)
         found = {str(name).strip(): name for name in header.columns}
         _check_columns(list(found), wanted, path.name)
@@ -50,12 +52,6 @@ def read_transactions(
             low_memory=False,
             **options,
         )
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{path.name}: not UTF-8 text (byte {error.start}); save the file as UTF-8 CSV."
-        ) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise InputError(f"{path.name}: not a readable CSV file ({error}).") from None
     rows = raw.dropna(how="all")[[found[c] for c in wanted]]
     return validate_transactions(rows, path.name, customer_col, date_col, amount_col, date_format)
 
@@ -159,3 +155,16 @@ def parse_order_dates(text: pd.Series, date_format: str | None) -> pd.Series:
         local = text.str.replace(_UTC_OFFSET, r"\1", regex=True)
         dates = pd.to_datetime(local, format="ISO8601", errors="coerce")
     return dates
+
+
+@contextmanager
+def csv_read_errors(path: Path) -> Iterator[None]:
+    """Reading `path` as CSV: undecodable bytes or a broken CSV become an InputError naming it."""
+    try:
+        yield
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{path.name}: not UTF-8 text (byte {error.start}); save the file as UTF-8 CSV."
+        ) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputError(f"{path.name}: not a readable CSV file ({error}).") from None

@@ -191,10 +191,16 @@ def test_serving_beyond_loopback_without_secret_key_is_refused(empty_db, capsys,
 
 
 def test_gunicorn_refuses_to_serve_without_secret_key(empty_db):
+    environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    stderr = _gunicorn_refusal({**environment, "DATABASE_URL": empty_db})
+    assert "SECRET_KEY is not set" in stderr
+
+
+def _gunicorn_refusal(environment: dict[str, str]) -> str:
+    """Start gunicorn on wsgi:server with `environment`, check that it stops without serving and
+    return its stderr."""
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     port = DASH_TEST_PORT + 1
-    environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    environment["DATABASE_URL"] = empty_db
     result = subprocess.run(
         [gunicorn, "--bind", f"127.0.0.1:{port}", "wsgi:server"],
         capture_output=True,
@@ -205,9 +211,9 @@ def test_gunicorn_refuses_to_serve_without_secret_key(empty_db):
     )
     # The worker fails to import wsgi, so gunicorn's master stops with "failed to boot".
     assert result.returncode != 0
-    assert "SECRET_KEY is not set" in result.stderr
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+    return result.stderr
 
 
 def test_serving_with_a_weak_secret_key_is_refused(empty_db, capsys, monkeypatch):
@@ -219,22 +225,9 @@ def test_serving_with_a_weak_secret_key_is_refused(empty_db, capsys, monkeypatch
 
 
 def test_gunicorn_refuses_to_serve_with_a_weak_secret_key(empty_db):
-    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    port = DASH_TEST_PORT + 1
-    environment = {**os.environ, "DATABASE_URL": empty_db, "SECRET_KEY": "secret"}
-    result = subprocess.run(
-        [gunicorn, "--bind", f"127.0.0.1:{port}", "wsgi:server"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env=environment,
-    )
-    assert result.returncode != 0
-    assert "SECRET_KEY is too weak" in result.stderr
-    assert "secrets.token_urlsafe(48)" in result.stderr
-    with pytest.raises(OSError):
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+    stderr = _gunicorn_refusal({**os.environ, "DATABASE_URL": empty_db, "SECRET_KEY": "secret"})
+    assert "SECRET_KEY is too weak" in stderr
+    assert "secrets.token_urlsafe(48)" in stderr
 
 
 def test_accounts_on_each_database_backend(fresh_db):
