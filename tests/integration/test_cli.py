@@ -11,6 +11,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 from sqlalchemy import func, select
 
+from analytics.cli import main
 from analytics.db import repository
 from analytics.db.models import Model, Run, Segment
 from analytics.db.session import session_factory
@@ -28,6 +29,13 @@ def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     if check:
         assert result.returncode == 0, result.stderr
     return result
+
+
+def run_main(capsys, *args: str) -> tuple[int, str, str]:
+    """The CLI called in-process (no interpreter start-up): exit status, stdout, stderr."""
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
 
 
 def run_json(csv, db, *extra) -> dict:

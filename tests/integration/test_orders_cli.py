@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from analytics.cli import main
 from analytics.db import behaviour_repository, repository
 from analytics.db.models import FAILED, ORDER_LOG, CustomerBehaviour, Model, Run
 from analytics.db.session import session_factory
@@ -19,7 +18,7 @@ from analytics.runs import order_log_run, order_log_store, publish
 from analytics.steps.rfm import GROUPS
 from analytics.validation.order_file import read_order_log
 from dashapp.data import queries
-from tests.integration.test_cli import cli, predict_json, run_json
+from tests.integration.test_cli import cli, predict_json, run_json, run_main
 
 COLUMNS = "customer_id=Customer ID,order_date=Order Date,amount=Amount,order_id=Order ID"
 AGGREGATES = (
@@ -31,12 +30,6 @@ AGGREGATES = (
     "at_risk",
     "backtest",
 )
-
-
-def run_main(capsys, *args: str) -> tuple[int, str, str]:
-    status = main(list(args))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 @pytest.fixture(scope="module")

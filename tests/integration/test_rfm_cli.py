@@ -17,7 +17,7 @@ from analytics.db import repository, rfm_repository
 from analytics.db.models import RfmCustomer, RfmRun
 from analytics.db.session import session_factory
 from analytics.steps.rfm import GROUPS
-from tests.integration.test_cli import cli
+from tests.integration.test_cli import cli, run_main
 
 COLUMN_ARGS = (
     "--customer-col",
@@ -27,12 +27,6 @@ COLUMN_ARGS = (
     "--amount-col",
     "Amount",
 )
-
-
-def run_main(capsys, *args: str) -> tuple[int, str, str]:
-    status = main(list(args))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 @pytest.fixture(scope="module")
