@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analytics.db.models import ORDER_LOG, PUBLISHED, CustomerBehaviour, Run
-from analytics.db.repository import bulk_insert, query_frame
+from analytics.db.repository import bulk_insert, customers_frame, query_frame
 
 BEHAVIOUR_TABLE_COLUMNS = [
     column.name for column in CustomerBehaviour.__table__.columns if column.name != "run_id"
@@ -46,10 +46,4 @@ def rfm_groups_of(session: Session, run_id: int) -> pd.DataFrame:
 
 def run_behaviour(session: Session, run_id: int) -> pd.DataFrame:
     """Every customer of an order-log run, in customer id order."""
-    columns = [getattr(CustomerBehaviour, name) for name in BEHAVIOUR_TABLE_COLUMNS]
-    query = (
-        select(*columns)
-        .where(CustomerBehaviour.run_id == run_id)
-        .order_by(CustomerBehaviour.customer_id)
-    )
-    return query_frame(session, query, BEHAVIOUR_TABLE_COLUMNS)
+    return customers_frame(session, CustomerBehaviour.run_id, run_id, BEHAVIOUR_TABLE_COLUMNS)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 from sqlalchemy import Select, literal_column, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from analytics.config import SCATTER_SAMPLE
 from analytics.db.models import (
@@ -156,6 +156,17 @@ def query_frame(session: Session, query: Select, columns: list[str]) -> pd.DataF
     if not rows:
         return pd.DataFrame(columns=columns)
     return pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)))
+
+
+def customers_frame(
+    session: Session, run_key: InstrumentedAttribute[int], run_id: int, names: list[str]
+) -> pd.DataFrame:
+    """The named columns of every row whose run_key column (on a table keyed by run and
+    customer_id) equals run_id, in customer id order."""
+    table = run_key.class_
+    columns = [getattr(table, name) for name in names]
+    query = select(*columns).where(run_key == run_id).order_by(table.customer_id)
+    return query_frame(session, query, names)
 
 
 def run_customers(session: Session, run_id: int) -> pd.DataFrame:

@@ -71,10 +71,6 @@ def rfm_groups(session: Session, rfm_run_id: int) -> list[RfmGroup]:
 
 def rfm_customers(session: Session, rfm_run_id: int) -> pd.DataFrame:
     """Every customer's scores and group, by customer id; for exports and checks, not pages."""
-    columns = [getattr(RfmCustomer, name) for name in _CUSTOMER_COLUMNS]
-    query = (
-        select(*columns)
-        .where(RfmCustomer.rfm_run_id == rfm_run_id)
-        .order_by(RfmCustomer.customer_id)
+    return repository.customers_frame(
+        session, RfmCustomer.rfm_run_id, rfm_run_id, _CUSTOMER_COLUMNS
     )
-    return repository.query_frame(session, query, _CUSTOMER_COLUMNS)
