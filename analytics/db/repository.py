@@ -104,6 +104,13 @@ def latest_published_run(session: Session, input_kind: str = CUSTOMER_FILE) -> R
     ).first()
 
 
+def newest_published_run(session: Session) -> Run | None:
+    """The newest published run of any input kind (what the dashboard's caches key on)."""
+    return session.scalars(
+        select(Run).where(Run.status == PUBLISHED).order_by(Run.id.desc()).limit(1)
+    ).first()
+
+
 def run_by_id(session: Session, run_id: int) -> Run | None:
     return session.get(Run, run_id)
 

@@ -89,11 +89,18 @@ def latest_run(url: str) -> RunInfo | None:
     if path is not None and not path.exists() and path not in _sqlite_files_seen:
         return None
     with _sessions(url)() as session:
+        note_newest_run(session, url)
         run = repository.latest_published_run(session)
         if run is None:
             return None
-        cache.note_latest_run(url, f"{run.id}@{run.created_at.isoformat()}")
         return RunInfo(run.id, run.created_at, run.input_name, run.rows, run.k)
+
+
+def note_newest_run(session, url: str) -> None:
+    """Tell the caches which run is the newest of any kind: they clear when it changes."""
+    newest = repository.newest_published_run(session)
+    if newest is not None:
+        cache.note_latest_run(url, f"{newest.id}@{newest.created_at.isoformat()}")
 
 
 # What a callback answers for a run id that is not a published run's.
