@@ -301,13 +301,34 @@ def run(
         workers=workers,
     )
     analysis = replace(analysis, notes=[*loaded.notes, *analysis.notes])
+    return publish_analysis(
+        database_url,
+        input_path.name,
+        sha256_of(input_path),
+        options,
+        analysis,
+        loaded.bad_rows,
+        progress,
+    )
 
-    progress(f"saving {len(customers):,} customers and results")
+
+def publish_analysis(
+    database_url: str,
+    input_name: str,
+    input_sha256: str,
+    options: RunOptions,
+    analysis: Analysis,
+    bad_rows: list[BadRow],
+    progress: Progress = lambda _: None,
+) -> RunSummary:
+    """Store an analysis of the input named `input_name` as a published run: what `run` does
+    after analysing, and what analytics.notebook.publish does with a notebook's result."""
+    progress(f"saving {len(analysis.customers):,} customers and results")
     sessions = session_factory(database_url)
     run_fields = {
-        "input_name": input_path.name,
-        "input_sha256": sha256_of(input_path),
-        "rows": len(customers),
+        "input_name": input_name,
+        "input_sha256": input_sha256,
+        "rows": len(analysis.customers),
         "k": analysis.segmentation.k,
         "k_reason": analysis.segmentation.reason,
         "segment_features": analysis.segmentation.features,
@@ -320,7 +341,7 @@ def run(
         run_fields,
         lambda session, run_record: _store_results(session, run_record, analysis),
         analysis,
-        loaded.bad_rows,
+        bad_rows,
         progress,
     )
 
