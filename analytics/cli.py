@@ -1,4 +1,5 @@
-"""Command line: `python -m analytics sample | run | predict | model-card | quarantine | rfm`."""
+"""Command line: `python -m analytics sample | run | predict | model-card | quarantine | rfm |
+export | db`."""
 
 import argparse
 from datetime import date
@@ -11,6 +12,7 @@ from analytics.commands import EXIT_BAD_INPUT, EXIT_FAILURE, SAMPLE_PATHS, Comma
 from analytics.config import DEFAULT_SEGMENT_FEATURES, RANDOM_STATE, Settings
 from analytics.db.session import describe_failure
 from analytics.errors import InputError
+from analytics.io.tables import FORMATS as EXPORT_FORMATS
 from analytics.steps.segmentation import FEATURE_COLUMNS
 
 
@@ -159,6 +161,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     quarantined.add_argument("--out", type=Path, help="CSV file to write (default: stdout)")
     quarantined.set_defaults(command=commands.quarantine)
+
+    export = subcommands.add_parser(
+        "export",
+        help="write a run's customers, segments and model metrics as CSV or Parquet files",
+    )
+    export.add_argument("--run-id", type=int, required=True, help="the run to export")
+    export.add_argument(
+        "--format",
+        choices=list(EXPORT_FORMATS),
+        default="csv",
+        help="csv (formula-safe, for spreadsheets) or parquet (typed, for a data lake) (csv)",
+    )
+    export.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="folder to write customers, segments and model_metrics into (created if need be)",
+    )
+    export.add_argument(
+        "--db", help="database URL (default: $DATABASE_URL or sqlite:///data/analytics.db)"
+    )
+    export.set_defaults(command=commands.export)
 
     rfm = subcommands.add_parser(
         "rfm", help="score a transaction log (one row per order) by RFM and publish the groups"

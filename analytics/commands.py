@@ -10,9 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analytics.config import Settings
-from analytics.db import migrate, quarantine_repository, repository
+from analytics.db import export_repository, migrate, quarantine_repository, repository
+from analytics.db.models import PUBLISHED
 from analytics.db.session import get_engine, safe_url, session_factory
+from analytics.errors import InputError
 from analytics.io.sample import generate_customers, generate_transactions
+from analytics.io.tables import write_tables
 from analytics.runs import customer_file, order_log, order_log_run
 from analytics.steps.classifier import ModelVersionError, load_model, predict_probability
 from analytics.validation.columns import parse_column_mapping
@@ -253,6 +256,32 @@ def quarantine(args: argparse.Namespace, settings: Settings) -> int:
         f"{len(rows):,} row{'s' if len(rows) != 1 else ''} set aside by run {run.id}"
         + (f" written to {args.out}" if args.out else "")
         + " (cells that a spreadsheet would run as formulas start with an apostrophe)."
+    )
+    return 0
+
+
+def export(args: argparse.Namespace, settings: Settings) -> int:
+    url = settings.database_url
+    with session_factory(url)() as session:
+        run = repository.run_by_id(session, args.run_id)
+        if run is None:
+            raise InputError(f"no run {args.run_id} in {safe_url(url)}.")
+        if run.status != PUBLISHED:
+            raise InputError(
+                f"run {run.id} is {run.status}, not published: only published runs are exported."
+            )
+        tables = export_repository.run_tables(session, run)
+    paths = write_tables(tables, args.out, args.format)
+    customers = len(tables["customers"])
+    say(
+        f"run {run.id} ({run.input_kind}): {customers:,} customers, "
+        f"{len(tables['segments'])} segments and {len(tables['model_metrics'])} models written "
+        f"to {', '.join(str(path) for path in paths)}"
+        + (
+            " (text cells a spreadsheet would run as formulas start with an apostrophe)."
+            if args.format == "csv"
+            else "."
+        )
     )
     return 0
 
