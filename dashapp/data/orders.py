@@ -12,7 +12,13 @@ from analytics.db.models import ORDER_LOG, PUBLISHED, Model
 from analytics.runs.order_log_store import VALUE_MODEL_NAME
 from analytics.steps.classifier import load_model
 from dashapp.data import cache
-from dashapp.data.queries import _sessions, app_database_url, note_newest_run, sqlite_file
+from dashapp.data.queries import (
+    _sessions,
+    _sqlite_files_seen,
+    app_database_url,
+    note_newest_run,
+    sqlite_file,
+)
 
 # The aggregates an order-log run stores for the dashboard (analytics.steps.order_summaries).
 SUMMARY_AGGREGATES = (
@@ -62,9 +68,10 @@ class RepeatModel:
 
 
 def latest_order_run(url: str) -> OrderRunInfo | None:
-    """The newest published order-log run; None without one (or without a database yet)."""
+    """The newest published order-log run; None without one (or without a database yet).
+    DatabaseMissing, as queries.latest_run, when a SQLite file this process has read went away."""
     path = sqlite_file(url)
-    if path is not None and not path.exists():
+    if path is not None and not path.exists() and path not in _sqlite_files_seen:
         return None
     with _sessions(url)() as session:
         note_newest_run(session, url)

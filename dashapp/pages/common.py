@@ -14,18 +14,24 @@ from dashapp.ui import ids
 from dashapp.ui.components import empty_state, error_state
 
 
-def page_options(name: str, path: str, order: int) -> dict:
+def page_options(name: str, path: str, order: float) -> dict:
     """What `dash.register_page` is told of a page besides its module: its URL, its name in the
     menu, its place there, and a browser tab title that also names the app."""
     return {"path": path, "name": name, "title": f"{name} · Customer Analytics", "order": order}
 
 
-def for_latest_run(render: Callable[[str, queries.RunInfo], Component]) -> Component:
-    """Render a page for the latest published run, or the designed empty or error state."""
+def for_latest_run(
+    render: Callable[[str, queries.RunInfo], Component],
+    without_run: Callable[[str], Component] | None = None,
+) -> Component:
+    """Render a page for the latest published customer-file run; without one, what
+    `without_run(url)` renders (the designed empty state unless given), or the error state."""
     url = queries.app_database_url()
     try:
         run = queries.latest_run(url)
-        return empty_state(safe_url(url)) if run is None else render(url, run)
+        if run is not None:
+            return render(url, run)
+        return without_run(url) if without_run else empty_state(safe_url(url))
     except SQLAlchemyError as error:
         # The next request reconnects (and migrates, should the database come back empty).
         forget_engine(url)

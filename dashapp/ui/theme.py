@@ -100,3 +100,26 @@ LOWERS_COLOUR = "#E69F00"
 PRICE_CURVE_COLOUR = "#0072B2"
 CURRENT_PRICE_COLOUR = "#D55E00"
 THRESHOLD_COLOUR = "#6c757d"
+
+# /customers: one colour per RFM group (analytics.steps.rfm.GROUPS), Paul Tol's muted scheme,
+# which stays distinguishable with the common colour-vision deficiencies; greens for the best
+# customers, reds for those slipping away, grey for the lost.
+RFM_GROUP_COLOURS = {
+    "Champions": "#117733",
+    "Loyal Customers": "#44AA99",
+    "Potential Loyalist": "#88CCEE",
+    "New Customers": "#332288",
+    "Promising": "#AA4499",
+    "Need Attention": "#DDCC77",
+    "About To Sleep": "#999933",
+    "At Risk": "#CC6677",
+    "Can't Lose Them": "#882255",
+    "Lost": "#BBBBBB",
+}
+# Counts of customers (the R × FM grid, moves between groups): a sequential ColorBrewer scale,
+# readable in greyscale and with colour-vision deficiencies.
+COUNT_SCALE = "Blues"
+
+
+def rfm_group_colour(group: str) -> str:
+    return RFM_GROUP_COLOURS.get(group, NOT_PURCHASED_COLOUR)

@@ -27,7 +27,7 @@ def test_signing_in_leads_to_the_page_asked_for(dash_duo, published_db, tmp_path
     assert dash_duo.driver.current_url == f"{dash_duo.server.url}/model"
     dash_duo.wait_for_text_to_equal(f"#{ids.NAV_USER}", "manager · viewer", timeout=10)
     links = [link.text for link in dash_duo.find_elements(".navbar-nav .nav-link")]
-    assert links == ["Overview", "Model", "manager · viewer", "Sign out"]
+    assert links == ["Overview", "Customers", "Model", "manager · viewer", "Sign out"]
     assert dash_duo.get_logs() == []
 
 

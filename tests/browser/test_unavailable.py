@@ -25,7 +25,7 @@ def test_pages_show_unavailable_while_the_file_is_away_and_recover(dash_duo, tmp
 
     assert "extra_columns.csv" in visit("/", f"#{ids.RUN_BADGE}")
     os.rename(path, tmp_path / "away.db")
-    for page in ("/", "/segments", "/model", "/what-if", "/runs"):
+    for page in ("/", "/customers", "/segments", "/model", "/what-if", "/runs"):
         state = visit(page, f"#{ids.ERROR_STATE}")
         assert state.startswith("Results unavailable"), state
         assert "is missing (moved or deleted)" in state

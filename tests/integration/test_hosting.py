@@ -108,14 +108,24 @@ def test_hosted_mode_refuses_to_start_without_a_secret_key(hosted_db):
         create_app(Settings(database_url=hosted_db), hosted=True)
 
 
-@pytest.mark.parametrize("path", ["/", "/model", "/segments", "/what-if", "/runs", "/users"])
+@pytest.mark.parametrize(
+    "path", ["/", "/customers", "/model", "/segments", "/what-if", "/runs", "/users"]
+)
 def test_pages_send_strangers_to_the_login_page(app, path):
     response = app.server.test_client().get(f"{path}?a=1")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/login?next={path}?a%3D1"
 
 
-PAGES = {"/": 0, "/model": 0, "/segments": 1, "/runs": 1, "/what-if": 2, "/users": 3}
+PAGES = {
+    "/": 0,
+    "/customers": 0,
+    "/model": 0,
+    "/segments": 1,
+    "/runs": 1,
+    "/what-if": 2,
+    "/users": 3,
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -136,9 +146,12 @@ def test_the_forbidden_page_says_which_role_is_needed(app):
 @pytest.mark.parametrize(
     ("role", "pages"),
     [
-        ("viewer", ["Overview", "Model"]),
-        ("analyst", ["Overview", "Segments", "Model", "Runs & data"]),
-        ("admin", ["Overview", "Segments", "Model", "What-if", "Runs & data", "Users"]),
+        ("viewer", ["Overview", "Customers", "Model"]),
+        ("analyst", ["Overview", "Customers", "Segments", "Model", "Runs & data"]),
+        (
+            "admin",
+            ["Overview", "Customers", "Segments", "Model", "What-if", "Runs & data", "Users"],
+        ),
     ],
 )
 def test_navigation_lists_only_the_pages_of_the_role_and_the_user(app, role, pages):
@@ -163,6 +176,7 @@ def test_navigation_lists_only_the_pages_of_the_role_and_the_user(app, role, pag
 
 NAV_PAGES = {
     "Overview": "/",
+    "Customers": "/customers",
     "Segments": "/segments",
     "Model": "/model",
     "What-if": "/what-if",

@@ -16,6 +16,7 @@ ROUTER = ".._pages_content.children..._pages_store.data.."
 # The matrix written out, so that a change of any role shows up in review.
 EXPECTED_PAGES = {
     "/": "viewer",
+    "/customers": "viewer",
     "/model": "viewer",
     "/segments": "analyst",
     "/runs": "analyst",
@@ -24,6 +25,7 @@ EXPECTED_PAGES = {
 }
 EXPECTED_CALLBACKS = {
     "..model-confusion.figure...model-reach.children..": "viewer",
+    "..customers-location.href...rfm-cell.children..": "viewer",
     "..whatif-probability.children...whatif-band.children..": "viewer",
     "..seg-count.children...segments-distribution.figure...seg-profile-table.children"
     "...seg-selection-note.children...seg-clear-selection.disabled...seg-export.disabled..": (

@@ -15,6 +15,8 @@ CORRELATION_HEATMAP = "correlation-heatmap"
 SEGMENT_DISTRIBUTION = "segment-distribution"
 CLUSTER_SCATTER = "cluster-scatter"
 SEGMENT_TABLE = "segment-table"
+# The latest order-log run's repeat rate and expected revenue, or what an order log would add.
+ORDER_LOG_SUMMARY = "overview-order-log"
 
 # No callback of this page's own: everything is drawn with the page.
 CALLBACK_ROLES: dict[str, str] = {}

@@ -9,6 +9,7 @@ from dashapp.data import queries
 from dashapp.logic import whatif
 from dashapp.pages.common import for_latest_run, page_header, page_options
 from dashapp.pages.overview import ids
+from dashapp.pages.overview.orders import order_log_only, order_log_section
 from dashapp.ui import ids as app_ids
 from dashapp.ui import theme
 from dashapp.ui.components import (
@@ -26,7 +27,7 @@ dash.register_page(__name__, **page_options("Overview", ids.PATH, ids.ORDER))
 
 
 def layout(**_query) -> html.Div:
-    return for_latest_run(_render)
+    return for_latest_run(_render, without_run=order_log_only)
 
 
 def _render(url: str, run: queries.RunInfo) -> html.Div:
@@ -52,6 +53,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
             dcc.Store(id=app_ids.RUN_STORE, data=run.id),
             header,
             kpi_row,
+            order_log_section(url),
             card_row(
                 [
                     graph_card(

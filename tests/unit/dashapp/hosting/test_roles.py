@@ -27,9 +27,9 @@ def test_the_ladder_is_cumulative(role, required, allowed):
 
 
 def test_pages_for_each_role():
-    assert roles.pages_for("viewer") == ["/", "/model"]
-    assert roles.pages_for("analyst") == ["/", "/model", "/segments", "/runs"]
-    assert roles.pages_for("sales") == ["/", "/model", "/segments", "/runs", "/what-if"]
+    assert roles.pages_for("viewer") == ["/", "/customers", "/model"]
+    assert roles.pages_for("analyst") == ["/", "/customers", "/model", "/segments", "/runs"]
+    assert roles.pages_for("sales") == [*roles.pages_for("analyst"), "/what-if"]
     assert roles.pages_for("admin") == [*roles.pages_for("sales"), "/users"]
     assert roles.pages_for(None) == []
 
@@ -63,6 +63,7 @@ def test_only_loopback_hosts_may_serve_without_login(host, loopback):
 # The matrix as it was written by hand in dashapp.hosting.roles before the pages declared it.
 HAND_WRITTEN_PAGE_ROLES = {
     "/": "viewer",
+    "/customers": "viewer",
     "/model": "viewer",
     "/segments": "analyst",
     "/runs": "analyst",
@@ -81,6 +82,10 @@ HAND_WRITTEN_COMPONENTS = {
         "model-threshold",
         "model-confusion",
         "model-reach",
+        "rfm-grid",
+        "rfm-cell",
+        "customers-location",
+        "customers-run-id",
     ),
     "analyst": (
         "seg-filter-gender",

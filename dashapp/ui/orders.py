@@ -1,0 +1,97 @@
+"""What the overview and /customers both show of an order-log run: its KPI cards, and what an
+order log adds to a dashboard that has none yet."""
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashapp.ui import ids, theme
+from dashapp.ui.components import kpi_card
+
+CUSTOMERS_PATH = "/customers"
+ORDER_LOG_COMMAND = "python -m analytics run --orders FILE"
+ORDER_LOG_ADDS = (
+    "An order log (customer, date and amount of each order) adds RFM groups, repeat rate, "
+    "each customer's chance of buying again and expected value for the coming months."
+)
+
+
+def repeat_rate_card(kpis: dict) -> dbc.Card:
+    return kpi_card(
+        "Repeat rate", theme.percent(kpis["repeat_rate"]), "customers with more than one order"
+    )
+
+
+def expected_revenue_card(kpis: dict) -> dbc.Card:
+    return kpi_card(
+        "Expected revenue",
+        theme.money(kpis["expected_revenue"]),
+        f"next {kpis['horizon_days']} days",
+    )
+
+
+def order_kpi_cards(kpis: dict) -> list[dbc.Card]:
+    """Every KPI of the stored order_kpis: what happened up to the run's date and what the
+    value model expects over the next horizon_days."""
+    customers = kpis["customers"]
+    per_customer = kpis["orders"] / customers if customers else None
+    return [
+        kpi_card("Customers", theme.count(customers), f"as of {kpis['as_of']}"),
+        kpi_card(
+            "Orders",
+            theme.count(kpis["orders"]),
+            f"{theme.number(per_customer)} per customer",
+        ),
+        kpi_card("Revenue", theme.money(kpis["revenue"]), "cancelled and returned orders left out"),
+        repeat_rate_card(kpis),
+        kpi_card(
+            "Expected orders",
+            theme.count(kpis["expected_orders"]),
+            f"next {kpis['horizon_days']} days",
+        ),
+        expected_revenue_card(kpis),
+    ]
+
+
+def order_log_empty_state() -> html.Div:
+    """No published order-log run: what one adds and the two ways to make one."""
+    return html.Div(
+        dbc.Alert(
+            [
+                html.H2("No order log analysed yet", className="h4 alert-heading"),
+                html.P(ORDER_LOG_ADDS),
+                html.P(
+                    "Any shop export with a customer id, an order date and an amount will do "
+                    "(Shopify, WooCommerce and the Online Retail layout are recognised). "
+                    "Analyse one on the command line:"
+                ),
+                html.Pre(ORDER_LOG_COMMAND, className="mb-2"),
+                html.P(
+                    [
+                        "or upload it on ",
+                        dcc.Link("Runs & data", href="/runs"),
+                        ", then reload this page.",
+                    ],
+                    className="mb-0",
+                ),
+            ],
+            color="info",
+        ),
+        id=ids.EMPTY_STATE,
+    )
+
+
+def order_run_header(title: str, run, notes: list[str] = ()) -> html.Div:
+    """The page title and which order-log run (`run`: id, input_name, customers, created_at, as
+    dashapp.data.orders reads it) everything below comes from."""
+    return html.Div(
+        [
+            html.H1(title, className="h3 mb-1"),
+            html.P(
+                f"Order-log run {run.id} · {run.input_name} · {run.customers:,} customers · "
+                f"published {run.created_at:%d %b %Y %H:%M} UTC",
+                className="text-muted mb-3",
+                id=ids.RUN_BADGE,
+            ),
+            *[dbc.Alert(note, color="secondary", className="py-2") for note in notes],
+        ]
+    )
