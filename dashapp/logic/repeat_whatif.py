@@ -31,7 +31,7 @@ LABELS = {
 }
 BOUNDS = {
     "recency_days": (0, 36_500),
-    "orders": (1, 10_000),
+    "orders": (1, 1_000),
     "aov": (0, 10_000_000),
     "tenure_days": (0, 36_500),
 }
@@ -165,15 +165,19 @@ def order_history(customers: list[RepeatCustomer], as_of: pd.Timestamp) -> pd.Da
     """Order days (customer_id = position in `customers`, day, amount) that have each
     customer's four numbers: evenly spaced whole days from the first to the last order.
     The customers must be coherent."""
-    rows = []
-    for position, customer in enumerate(customers):
-        span = customer.tenure_days - customer.recency_days
-        # floor(x + 0.5), not round(): round-half-even could merge two neighbouring days.
-        offsets = np.floor(np.linspace(0, span, customer.orders) + 0.5).astype(int)
-        first = as_of - pd.Timedelta(days=customer.tenure_days)
-        for offset in offsets:
-            rows.append((position, first + pd.Timedelta(days=int(offset)), customer.aov))
-    return pd.DataFrame(rows, columns=["customer_id", "day", "amount"])
+    counts = np.array([customer.orders for customer in customers])
+    # Each order day's customer, its place among the customer's days, and the customer's
+    # numbers, one row per order day.
+    owner = np.repeat(np.arange(len(customers)), counts)
+    place = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    tenure = np.array([customer.tenure_days for customer in customers])[owner]
+    span = tenure - np.array([customer.recency_days for customer in customers])[owner]
+    steps = np.maximum(counts[owner] - 1, 1)
+    # floor(x + 0.5), not round(): round-half-even could merge two neighbouring days.
+    offsets = np.floor(place * span / steps + 0.5).astype(int)
+    days = as_of - pd.to_timedelta(tenure - offsets, unit="D")
+    amounts = np.array([customer.aov for customer in customers], dtype=float)[owner]
+    return pd.DataFrame({"customer_id": owner, "day": days, "amount": amounts})
 
 
 def feature_rows(scorer: RepeatScorer, customers: list[RepeatCustomer]) -> pd.DataFrame:
@@ -216,6 +220,24 @@ def outlooks(scorer: RepeatScorer, customers: list[RepeatCustomer]) -> list[Outl
 
 def outlook(scorer: RepeatScorer, customer: RepeatCustomer) -> Outlook:
     return outlooks(scorer, [customer])[0]
+
+
+def recency_curve(scorer: RepeatScorer, customer: RepeatCustomer, points: int = 41) -> pd.DataFrame:
+    """Propensity and P(alive) of `customer` had their last order been 0 to 365 days ago (or
+    up to 1.5 times their own recency), the other numbers kept (the tenure made to fit):
+    columns recency_days, p_repeat, p_alive; the customer's own recency among them."""
+    last = max(365, round(customer.recency_days * 1.5))
+    grid = np.unique(np.append(np.linspace(0, last, points).round(), customer.recency_days))
+    answers = outlooks(
+        scorer, [replace(customer, recency_days=int(days)).coherent() for days in grid]
+    )
+    return pd.DataFrame(
+        {
+            "recency_days": grid.astype(int),
+            "p_repeat": [answer.p_repeat for answer in answers],
+            "p_alive": [answer.p_alive for answer in answers],
+        }
+    )
 
 
 class _Propensity:

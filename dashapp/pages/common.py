@@ -58,16 +58,16 @@ def for_latest_runs(
     order_log: Callable[[str, orders.OrderRunInfo | None], Component],
     title: str,
 ) -> Component:
-    """A page with a part for each kind of run: the latest customer-file run's (as
-    `for_latest_run` draws it, or a line under the title when only order logs were analysed)
-    above the latest order-log run's (`order_log` gets None without one, to say what an order
-    log would add)."""
+    """A page with a part for each kind of run: the latest customer-file run's (or a line
+    under the title when only order logs were analysed) above the latest order-log run's
+    (`order_log` gets None without one, to say what an order log would add); the designed
+    empty or error state as `for_latest_run` draws them."""
     url = queries.app_database_url()
     try:
-        order_run = orders.latest_order_run(url)
-        if order_run is None:
-            return html.Div([for_latest_run(customer_file), order_log(url, None)])
         run = queries.latest_run(url)
+        order_run = orders.latest_order_run(url)
+        if run is None and order_run is None:
+            return empty_state(safe_url(url))
         first = customer_file(url, run) if run is not None else _no_customer_file(title)
         return html.Div([first, order_log(url, order_run)])
     except SQLAlchemyError as error:

@@ -94,3 +94,13 @@ def start_repeat_customer(customer_id, _clicks, run_id):
 )
 def update_repeat_customer(recency_days, orders, aov, tenure_days, run_id):
     return repeat.answer(recency_days, orders, aov, tenure_days, run_id)
+
+
+@callback(
+    Output(ids.WI_REPEAT_RECENCY_CURVE, "figure"),
+    *(Input(field, "value") for field in REPEAT_NUMBERS),
+    ORDER_RUN,
+)
+def update_repeat_recency_curve(recency_days, orders, aov, tenure_days, run_id):
+    # Apart from the answers, so that the number itself arrives first.
+    return repeat.recency_figure(recency_days, orders, aov, tenure_days, run_id)

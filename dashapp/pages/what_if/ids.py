@@ -33,6 +33,7 @@ WI_REPEAT_VALUE = "wi-repeat-value"
 WI_REPEAT_SURE = "wi-repeat-sure"
 WI_REPEAT_WHY = "wi-repeat-why"
 WI_REPEAT_CONTRIBUTIONS = "wi-repeat-contributions"
+WI_REPEAT_RECENCY_CURVE = "wi-repeat-recency-curve"
 # The line that says what an order log would add, when no order-log run exists.
 WI_ORDER_LOG_HINT = "wi-order-log-hint"
 
@@ -60,6 +61,7 @@ CALLBACK_ROLES = dict.fromkeys(
         WI_REPEAT_SURE,
         WI_REPEAT_WHY,
         WI_REPEAT_CONTRIBUTIONS,
+        WI_REPEAT_RECENCY_CURVE,
     ),
     PAGE_ROLE,
 )

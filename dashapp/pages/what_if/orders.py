@@ -57,13 +57,34 @@ def section(url: str, run: orders.OrderRunInfo | None) -> html.Div:
                 [
                     dbc.Col(_customer_card(typical, example, horizon), xs=12, lg=5),
                     dbc.Col(
-                        graph_card(
-                            "Why this chance",
-                            ids.WI_REPEAT_CONTRIBUTIONS,
-                            empty_figure(""),
-                            height=260,
-                            subtitle="What each number adds or takes away, in percentage "
-                            "points, against the run's typical customer (exact Shapley values)",
+                        # A nested row, so that each card is as tall as its own content.
+                        dbc.Row(
+                            [
+                                dbc.Col(
+                                    graph_card(
+                                        "Why this chance",
+                                        ids.WI_REPEAT_CONTRIBUTIONS,
+                                        empty_figure(""),
+                                        height=240,
+                                        subtitle="What each number adds or takes away, in "
+                                        "percentage points, against the run's typical "
+                                        "customer (exact Shapley values)",
+                                    ),
+                                    xs=12,
+                                ),
+                                dbc.Col(
+                                    graph_card(
+                                        "The chance as the last order ages",
+                                        ids.WI_REPEAT_RECENCY_CURVE,
+                                        empty_figure(""),
+                                        height=320,
+                                        subtitle="This customer with their last order 0 to "
+                                        "365 days ago; the other numbers stay as entered",
+                                    ),
+                                    xs=12,
+                                ),
+                            ],
+                            className="g-3",
                         ),
                         xs=12,
                         lg=7,
@@ -98,7 +119,6 @@ def _customer_card(typical: dict, example: str, horizon: int) -> dbc.Card:
                 value=typical[name],
                 step="any",
                 inputMode="decimal",
-                debounce=True,
             ),
             note,
         )
@@ -112,15 +132,15 @@ def _customer_card(typical: dict, example: str, horizon: int) -> dbc.Card:
             ),
             dbc.CardBody(
                 [
+                    dbc.Label("Customer id (Enter to load)", html_for=ids.WI_REPEAT_CUSTOMER),
                     dbc.InputGroup(
                         [
                             dbc.Input(
                                 id=ids.WI_REPEAT_CUSTOMER,
                                 type="text",
                                 debounce=True,
-                                placeholder=f"Customer id, e.g. {example}",
+                                placeholder=f"e.g. {example}",
                                 maxLength=64,
-                                **{"aria-label": "Customer id"},
                             ),
                             dbc.Button(
                                 "Typical customer",

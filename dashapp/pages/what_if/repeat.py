@@ -14,6 +14,7 @@ from dashapp.logic import repeat_whatif, whatif
 from dashapp.ui import theme
 from dashapp.ui.figures.common import empty_figure
 from dashapp.ui.figures.what_if import whatif_contributions
+from dashapp.ui.figures.what_if_orders import recency_curve
 
 NOT_AVAILABLE = "—"
 NO_MODEL = "This order-log run has no repeat-purchase model."
@@ -91,12 +92,18 @@ def start_from(customer_id, typical: bool, run_id) -> tuple:
     )
 
 
+def _customer(recency_days, orders_count, aov, tenure_days, run_id) -> tuple:
+    """The run's models and the customer the numbers describe, or Nones and what is wrong."""
+    models, problem = _models(run_id)
+    if models is None:
+        return None, None, problem
+    customer, problem = repeat_whatif.parse(recency_days, orders_count, aov, tenure_days)
+    return models, customer, problem
+
+
 def answer(recency_days, orders_count, aov, tenure_days, run_id) -> tuple:
     """The propensity, the value line, how sure, why (a sentence and a figure)."""
-    models, problem = _models(run_id)
-    customer = None
-    if models is not None:
-        customer, problem = repeat_whatif.parse(recency_days, orders_count, aov, tenure_days)
+    models, customer, problem = _customer(recency_days, orders_count, aov, tenure_days, run_id)
     if customer is None:
         return NOT_AVAILABLE, None, problem, None, empty_figure(problem)
     value = models.scorer.value
@@ -118,3 +125,12 @@ def answer(recency_days, orders_count, aov, tenure_days, run_id) -> tuple:
         whatif.explain(baseline, shares),
         whatif_contributions(pd.Series(shares), baseline),
     )
+
+
+def recency_figure(recency_days, orders_count, aov, tenure_days, run_id):
+    """The customer's chance and P(alive) across days since the last order."""
+    models, customer, problem = _customer(recency_days, orders_count, aov, tenure_days, run_id)
+    if customer is None:
+        return empty_figure(problem)
+    curve = repeat_whatif.recency_curve(models.scorer, customer)
+    return recency_curve(curve, customer.recency_days, models.scorer.value.horizon_days)
