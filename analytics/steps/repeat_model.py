@@ -217,7 +217,7 @@ def predict(
     bg_expected = in_horizon["bg_expected"].to_numpy()
     expected = BLEND_WEIGHT * bg_expected + (1 - BLEND_WEIGHT) * counted * growth.to_numpy()
     # The classifier learned P(≥1 in w days); BG/NBD says how that odds grows from w to H.
-    p_repeat = _rescale(p_window, in_window["bg_p_any"], in_horizon["bg_p_any"])
+    p_repeat = rescale_propensity(p_window, in_window["bg_p_any"], in_horizon["bg_p_any"])
     low, high = btyd.order_interval(bgnbd, horizon_weeks, f["x"], f["t_x"], f["T"])
     frame = pd.DataFrame(
         {
@@ -236,7 +236,12 @@ def predict(
     return Predictions(frame=frame, bgnbd=bgnbd)
 
 
-def _rescale(p_window: np.ndarray, bg_window: pd.Series, bg_horizon: pd.Series) -> np.ndarray:
+def rescale_propensity(
+    p_window: np.ndarray, bg_window: pd.Series, bg_horizon: pd.Series
+) -> np.ndarray:
+    """P(≥1 order in H days) from the classifier's P(≥1 in w days): its log-odds shifted by
+    BG/NBD's change in log-odds from w to H (`bg_p_any` over each window); the dashboard's
+    what-if scores an imagined customer with it too."""
     if np.allclose(bg_window.to_numpy(), bg_horizon.to_numpy()):
         return p_window
     shift = np.log(bg_horizon.clip(1e-9, 1 - 1e-9) / (1 - bg_horizon.clip(1e-9, 1 - 1e-9)))

@@ -9,7 +9,7 @@ from dash.development.base_component import Component
 from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.db.session import describe_failure, forget_engine, safe_url
-from dashapp.data import queries
+from dashapp.data import orders, queries
 from dashapp.ui import ids
 from dashapp.ui.components import empty_state, error_state
 
@@ -55,5 +55,45 @@ def page_header(title: str, run: queries.RunInfo, notes: list[str] = ()) -> html
                 id=ids.RUN_BADGE,
             ),
             *[dbc.Alert(note, color="secondary", className="py-2") for note in notes],
+        ]
+    )
+
+
+def for_latest_runs(
+    customer_file: Callable[[str, queries.RunInfo], Component],
+    order_log: Callable[[str, orders.OrderRunInfo | None], Component],
+    title: str,
+) -> Component:
+    """A page with a part for each kind of run: the latest customer-file run's (or a line
+    under the title when only order logs were analysed) above the latest order-log run's
+    (`order_log` gets None without one, to say what an order log would add); the designed
+    empty or error state as `for_latest_run` draws them."""
+    url = queries.app_database_url()
+    try:
+        run = queries.latest_run(url)
+        order_run = orders.latest_order_run(url)
+        if run is None and order_run is None:
+            return empty_state(safe_url(url))
+        first = customer_file(url, run) if run is not None else _no_customer_file(title)
+        return html.Div([first, order_log(url, order_run)])
+    except SQLAlchemyError as error:
+        forget_engine(url)
+        return unavailable(url, error)
+
+
+def _no_customer_file(title: str) -> html.Div:
+    return html.Div(
+        [
+            html.H1(title, className="h3 mb-3"),
+            dbc.Alert(
+                [
+                    "No customer file has been analysed yet, only order logs: their part is "
+                    "below. A customer file (",
+                    html.Code("python -m analytics run --input FILE"),
+                    ") adds the purchase model built from customers' attributes, and its what-if.",
+                ],
+                color="secondary",
+                className="py-2",
+            ),
         ]
     )

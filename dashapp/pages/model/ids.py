@@ -19,3 +19,15 @@ MODEL_MISSING = "model-missing"
 
 # The role a callback needs for each component of this page it reads or writes.
 CALLBACK_ROLES = dict.fromkeys((MODEL_THRESHOLD, MODEL_CONFUSION, MODEL_REACH), PAGE_ROLE)
+
+# The repeat-purchase section of an order-log run (dashapp.pages.model.orders); drawn with the
+# page, so no callback reads or writes these.
+MODEL_REPEAT = "model-repeat"
+MODEL_REPEAT_RUN = "model-repeat-run"
+MODEL_REPEAT_TABLE = "model-repeat-comparison"
+MODEL_REPEAT_IMPORTANCE = "model-repeat-importance"
+MODEL_BACKTEST = "model-backtest"
+MODEL_BACKTEST_WEEKLY = "model-backtest-weekly"
+MODEL_BACKTEST_FREQUENCY = "model-backtest-frequency"
+# The line that says what an order log would add, when no order-log run exists.
+MODEL_ORDER_LOG_HINT = "model-order-log-hint"

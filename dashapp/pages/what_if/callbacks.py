@@ -6,9 +6,9 @@ discovery runs each module under pages/ that names register_page), so every app 
 callbacks; nothing imports it.
 """
 
-from dash import Input, Output, State, callback
+from dash import Input, Output, State, callback, ctx
 
-from dashapp.pages.what_if import ids, predict
+from dashapp.pages.what_if import ids, predict, repeat
 from dashapp.ui import ids as app_ids
 
 # The run whose model answers, and the customer the what-if answers for (age, salary, price,
@@ -58,3 +58,49 @@ def update_price_sensitivity(age, salary, price, gender, run_id):
 )
 def update_segment_what_if(segment, change_percent, run_id):
     return predict.segment_what_if(segment, change_percent, run_id)
+
+
+# The repeat-customer what-if of an order-log run: its four numbers and its run.
+REPEAT_NUMBERS = (
+    ids.WI_REPEAT_RECENCY,
+    ids.WI_REPEAT_ORDERS,
+    ids.WI_REPEAT_AOV,
+    ids.WI_REPEAT_TENURE,
+)
+ORDER_RUN = State(ids.WI_REPEAT_RUN, "data")
+
+
+@callback(
+    *(Output(field, "value") for field in REPEAT_NUMBERS),
+    Output(ids.WI_REPEAT_PICKED, "children"),
+    Input(ids.WI_REPEAT_CUSTOMER, "value"),
+    Input(ids.WI_REPEAT_TYPICAL, "n_clicks"),
+    ORDER_RUN,
+    # The layout starts from the typical customer.
+    prevent_initial_call=True,
+)
+def start_repeat_customer(customer_id, _clicks, run_id):
+    return repeat.start_from(customer_id, ctx.triggered_id == ids.WI_REPEAT_TYPICAL, run_id)
+
+
+@callback(
+    Output(ids.WI_REPEAT_PROPENSITY, "children"),
+    Output(ids.WI_REPEAT_VALUE, "children"),
+    Output(ids.WI_REPEAT_SURE, "children"),
+    Output(ids.WI_REPEAT_WHY, "children"),
+    Output(ids.WI_REPEAT_CONTRIBUTIONS, "figure"),
+    *(Input(field, "value") for field in REPEAT_NUMBERS),
+    ORDER_RUN,
+)
+def update_repeat_customer(recency_days, orders, aov, tenure_days, run_id):
+    return repeat.answer(recency_days, orders, aov, tenure_days, run_id)
+
+
+@callback(
+    Output(ids.WI_REPEAT_RECENCY_CURVE, "figure"),
+    *(Input(field, "value") for field in REPEAT_NUMBERS),
+    ORDER_RUN,
+)
+def update_repeat_recency_curve(recency_days, orders, aov, tenure_days, run_id):
+    # Apart from the answers, so that the number itself arrives first.
+    return repeat.recency_figure(recency_days, orders, aov, tenure_days, run_id)

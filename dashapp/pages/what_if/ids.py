@@ -16,6 +16,27 @@ WI_SEGMENT = "wi-segment"
 WI_PRICE_CHANGE = "wi-price-change"
 WI_SEGMENT_RESULT = "wi-segment-result"
 
+# The repeat-customer what-if of an order-log run (dashapp.pages.what_if.orders): the run, a
+# customer to start from (by id, or the typical one), the four numbers that describe them and
+# the answers.
+WI_REPEAT = "wi-repeat"
+WI_REPEAT_RUN = "wi-repeat-run"
+WI_REPEAT_CUSTOMER = "wi-repeat-customer"
+WI_REPEAT_TYPICAL = "wi-repeat-typical"
+WI_REPEAT_PICKED = "wi-repeat-picked"
+WI_REPEAT_RECENCY = "wi-repeat-recency"
+WI_REPEAT_ORDERS = "wi-repeat-orders"
+WI_REPEAT_AOV = "wi-repeat-aov"
+WI_REPEAT_TENURE = "wi-repeat-tenure"
+WI_REPEAT_PROPENSITY = "wi-repeat-propensity"
+WI_REPEAT_VALUE = "wi-repeat-value"
+WI_REPEAT_SURE = "wi-repeat-sure"
+WI_REPEAT_WHY = "wi-repeat-why"
+WI_REPEAT_CONTRIBUTIONS = "wi-repeat-contributions"
+WI_REPEAT_RECENCY_CURVE = "wi-repeat-recency-curve"
+# The line that says what an order log would add, when no order-log run exists.
+WI_ORDER_LOG_HINT = "wi-order-log-hint"
+
 # The role a callback needs for each component of this page it reads or writes.
 CALLBACK_ROLES = dict.fromkeys(
     (
@@ -27,6 +48,20 @@ CALLBACK_ROLES = dict.fromkeys(
         WI_SEGMENT,
         WI_PRICE_CHANGE,
         WI_SEGMENT_RESULT,
+        WI_REPEAT_RUN,
+        WI_REPEAT_CUSTOMER,
+        WI_REPEAT_TYPICAL,
+        WI_REPEAT_PICKED,
+        WI_REPEAT_RECENCY,
+        WI_REPEAT_ORDERS,
+        WI_REPEAT_AOV,
+        WI_REPEAT_TENURE,
+        WI_REPEAT_PROPENSITY,
+        WI_REPEAT_VALUE,
+        WI_REPEAT_SURE,
+        WI_REPEAT_WHY,
+        WI_REPEAT_CONTRIBUTIONS,
+        WI_REPEAT_RECENCY_CURVE,
     ),
     PAGE_ROLE,
 )
