@@ -12,10 +12,12 @@ from pathlib import Path
 from analytics.config import Settings
 from analytics.db import migrate, quarantine_repository, repository
 from analytics.db.session import get_engine, safe_url, session_factory
+from analytics.errors import InputError
 from analytics.io.sample import generate_customers, generate_transactions
 from analytics.runs import customer_file, order_log, order_log_run
 from analytics.steps.classifier import ModelVersionError, load_model, predict_probability
 from analytics.validation.columns import parse_column_mapping
+from analytics.validation.input_kind import ORDERS, header_of, input_kind_of
 from analytics.validation.order_layouts import parse_order_columns
 from analytics.validation.quarantine import export_table
 from analytics.validation.schema import NUMERIC_BOUNDS
@@ -83,6 +85,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             ).as_dict()
     except ValueError as error:
         raise CommandError(f"{args.input[0].name}: {error}", EXIT_BAD_INPUT) from None
+    except InputError as error:
+        raise InputError(f"{error}{_order_log_hint(args)}") from None
     for note in summary["notes"]:
         say(f"note: {note}")
     if summary["quarantined"]["count"]:
@@ -106,6 +110,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         f"{model_text}."
     )
     return 0
+
+
+def _order_log_hint(args: argparse.Namespace) -> str:
+    """For a customer-file run refused on a file whose header is an order log's: what to run."""
+    path = args.input[0]
+    if len(args.input) > 1 or args.columns or input_kind_of(header_of(path)) != ORDERS:
+        return ""
+    return (
+        f" Its columns look like an order log: run `python -m analytics run --orders {path}` "
+        "instead."
+    )
 
 
 def _columns(text: str | None, parse: Callable[[str], dict]) -> dict[str, str] | None:
