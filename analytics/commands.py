@@ -133,9 +133,10 @@ def _columns(text: str | None, parse: Callable[[str], dict]) -> dict[str, str] |
 
 
 def _order_log_run(args: argparse.Namespace, settings: Settings) -> int:
-    if args.engine == "spark" or args.features is not None:
-        flag = "--engine spark" if args.engine == "spark" else "--features"
-        raise CommandError(f"{flag} is for customer files (--input), not --orders", EXIT_BAD_INPUT)
+    if args.features is not None:
+        raise CommandError(
+            "--features is for customer files (--input), not --orders", EXIT_BAD_INPUT
+        )
     options = order_log_run.OrderRunOptions(
         columns=_columns(args.columns, parse_order_columns),
         customers=args.customers,
@@ -144,9 +145,25 @@ def _order_log_run(args: argparse.Namespace, settings: Settings) -> int:
         k=args.k,
         seed=args.seed,
     )
-    summary = order_log_run.run(
-        args.orders, settings.database_url, options, progress_printer()
-    ).as_dict()
+    if args.engine == "spark":
+        # Imported here: PySpark is an optional dependency and slow to import.
+        from analytics.spark.session import check_available
+
+        check_available(settings.java_home)
+        from analytics.spark import order_log as spark_order_log
+
+        summary = spark_order_log.run(
+            args.orders,
+            settings.database_url,
+            options,
+            progress_printer(),
+            master=args.spark_master,
+            settings=settings,
+        ).as_dict()
+    else:
+        summary = order_log_run.run(
+            args.orders, settings.database_url, options, progress_printer()
+        ).as_dict()
     for note in summary["notes"]:
         say(f"note: {note}")
     if args.json:
