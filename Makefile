@@ -2,6 +2,7 @@
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 SAMPLE := data/sample_customers.csv
+ORDERS_SAMPLE := data/sample_transactions.csv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install install-test browser java lint sample screenshots bench
@@ -16,9 +17,11 @@ install: $(PYTHON)
 install-test: $(PYTHON)
 	$(PYTHON) -m pip install -q -e '.[test]'
 
-# Precompute the bundled sample, then serve the dashboard on http://127.0.0.1:8050.
+# Precompute both bundled samples (the customer file, then the order log), then serve the
+# dashboard on http://127.0.0.1:8050.
 run: install
 	$(PYTHON) -m analytics run --input $(SAMPLE)
+	$(PYTHON) -m analytics run --orders $(ORDERS_SAMPLE)
 	$(PYTHON) -m dashapp --host 127.0.0.1 --port 8050
 
 # Headless Chromium and its driver for the browser tests (Debian packages).
@@ -42,7 +45,7 @@ test: browser java install-test lint
 # How the bundled samples under data/ were made.
 sample: install
 	$(PYTHON) -m analytics sample --rows 3000 --seed 42 --out $(SAMPLE)
-	$(PYTHON) -m analytics sample --kind transactions --rows 5000 --seed 42 --out data/sample_transactions.csv
+	$(PYTHON) -m analytics sample --kind transactions --rows 5000 --seed 42 --out $(ORDERS_SAMPLE)
 
 # Every page at 1400 px and 390 px into docs/screenshots/, from a dashboard on port 8050.
 screenshots: install-test

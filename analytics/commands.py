@@ -19,6 +19,7 @@ from analytics.io.tables import write_tables
 from analytics.runs import customer_file, order_log, order_log_run
 from analytics.steps.classifier import ModelVersionError, load_model, predict_probability
 from analytics.validation.columns import parse_column_mapping
+from analytics.validation.input_kind import ORDERS, header_of, input_kind_of
 from analytics.validation.order_layouts import parse_order_columns
 from analytics.validation.quarantine import export_table
 from analytics.validation.schema import NUMERIC_BOUNDS
@@ -86,6 +87,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             ).as_dict()
     except ValueError as error:
         raise CommandError(f"{args.input[0].name}: {error}", EXIT_BAD_INPUT) from None
+    except InputError as error:
+        raise InputError(f"{error}{_order_log_hint(args)}") from None
     for note in summary["notes"]:
         say(f"note: {note}")
     if summary["quarantined"]["count"]:
@@ -111,6 +114,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _order_log_hint(args: argparse.Namespace) -> str:
+    """For a customer-file run refused on a file whose header is an order log's: what to run."""
+    path = args.input[0]
+    if len(args.input) > 1 or args.columns or input_kind_of(header_of(path)) != ORDERS:
+        return ""
+    return (
+        f" Its columns look like an order log: run `python -m analytics run --orders {path}` "
+        "instead."
+    )
+
+
 def _columns(text: str | None, parse: Callable[[str], dict]) -> dict[str, str] | None:
     if text is None:
         return None
@@ -121,9 +135,10 @@ def _columns(text: str | None, parse: Callable[[str], dict]) -> dict[str, str] |
 
 
 def _order_log_run(args: argparse.Namespace, settings: Settings) -> int:
-    if args.engine == "spark" or args.features is not None:
-        flag = "--engine spark" if args.engine == "spark" else "--features"
-        raise CommandError(f"{flag} is for customer files (--input), not --orders", EXIT_BAD_INPUT)
+    if args.features is not None:
+        raise CommandError(
+            "--features is for customer files (--input), not --orders", EXIT_BAD_INPUT
+        )
     options = order_log_run.OrderRunOptions(
         columns=_columns(args.columns, parse_order_columns),
         customers=args.customers,
@@ -132,9 +147,25 @@ def _order_log_run(args: argparse.Namespace, settings: Settings) -> int:
         k=args.k,
         seed=args.seed,
     )
-    summary = order_log_run.run(
-        args.orders, settings.database_url, options, progress_printer()
-    ).as_dict()
+    if args.engine == "spark":
+        # Imported here: PySpark is an optional dependency and slow to import.
+        from analytics.spark.session import check_available
+
+        check_available(settings.java_home)
+        from analytics.spark import order_log as spark_order_log
+
+        summary = spark_order_log.run(
+            args.orders,
+            settings.database_url,
+            options,
+            progress_printer(),
+            master=args.spark_master,
+            settings=settings,
+        ).as_dict()
+    else:
+        summary = order_log_run.run(
+            args.orders, settings.database_url, options, progress_printer()
+        ).as_dict()
     for note in summary["notes"]:
         say(f"note: {note}")
     if args.json:

@@ -75,7 +75,7 @@ def _prices_for(product: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return price
 
 
-TRANSACTION_COLUMNS = ["Order ID", "Customer ID", "Order Date", "Amount"]
+TRANSACTION_COLUMNS = ["Order ID", "Customer ID", "Order Date", "Amount", "Gender", "Age"]
 # Two years of orders, 2023-01-01 to 2024-12-31.
 _LOG_START = np.datetime64("2023-01-01")
 _LOG_DAYS = 731
@@ -89,6 +89,9 @@ def generate_transactions(rows: int, seed: int = 42) -> pd.DataFrame:
     exponentially distributed time, order at lognormally spread rates and spend lognormally
     spread amounts per order. So the log holds loyal big spenders, one-off buyers, recent
     joiners and customers who stopped long ago: every RFM group shows up on 10k+ rows.
+    Each customer has a Gender and an Age, repeated on each of their orders as in a shop's
+    export, which an order-log run takes as customer attributes. They are drawn after
+    everything else, so the orders are the same as without them.
     """
     if rows < 1:
         raise ValueError("rows must be at least 1")
@@ -111,6 +114,9 @@ def generate_transactions(rows: int, seed: int = 42) -> pd.DataFrame:
     offset = np.concatenate([joined, repeat_day])
     amount = np.round(basket[customer] * rng.lognormal(0.0, 0.35, size=rows), 2).clip(min=1.0)
 
+    gender = rng.choice(["Female", "Male"], size=customers, p=[0.52, 0.48])
+    age = np.clip(np.round(rng.normal(41, 12, size=customers)), *AGE_RANGE).astype(int)
+
     order = np.lexsort((customer, offset))
     return pd.DataFrame(
         {
@@ -118,6 +124,8 @@ def generate_transactions(rows: int, seed: int = 42) -> pd.DataFrame:
             "Customer ID": customer[order] + 1,
             "Order Date": np.datetime_as_string(_LOG_START + offset[order], unit="D"),
             "Amount": amount[order],
+            "Gender": gender[customer[order]],
+            "Age": age[customer[order]],
         },
         columns=TRANSACTION_COLUMNS,
     )

@@ -7,7 +7,8 @@ backtest every order on or after the holdout date is cut off before anything is 
 the customers are those known the day before, and the horizon is the holdout period.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.metadata import version
@@ -74,41 +75,90 @@ class OrderAnalysis:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Window:
+    """The day the features are taken on and the days the predictions are for."""
+
+    cutoff: pd.Timestamp
+    horizon_days: int
+    last_day: pd.Timestamp  # the log's last order day (a backtest scores up to it)
+    notes: list[str]
+
+
+def window(first_day: pd.Timestamp, last_day: pd.Timestamp, options: OrderRunOptions) -> Window:
+    """As of the last order day, or in a backtest the day before --holdout-from."""
+    if options.holdout_from is None:
+        return Window(last_day, options.horizon_days, last_day, [])
+    holdout_start = pd.Timestamp(options.holdout_from)
+    if not first_day < holdout_start <= last_day:
+        raise InputError(
+            f"--holdout-from {options.holdout_from.isoformat()} must fall after the first "
+            f"order ({first_day.date()}) and on or before the last ({last_day.date()})."
+        )
+    cutoff = holdout_start - pd.Timedelta(days=1)
+    horizon = (last_day - cutoff).days
+    note = (
+        f"Backtest: fitted on the orders before {holdout_start.date()}, scored on the "
+        f"{horizon} days from it to the last order; predictions are for those {horizon} days."
+    )
+    return Window(cutoff, horizon, last_day, [note])
+
+
+@dataclass(frozen=True)
+class OrderTables:
+    """What the per-customer steps need of an order log, whichever engine made it."""
+
+    window: Window
+    days: pd.DataFrame  # every kept order day: customer_id, day, amount; sorted
+    behaviour: pd.DataFrame  # behaviour_features as of the cutoff, index customer_id
+    orders: int  # orders on or before the cutoff
+    ordering_customers: int  # customers with an order (kept or not) on or before the cutoff
+
+
+def order_tables(log: OrderLog, options: OrderRunOptions) -> OrderTables:
+    """The pandas engine's per-order work: orders, order days and behaviour as of the cutoff."""
+    orders = order_table(log.lines)
+    span = window(orders["day"].min(), orders["day"].max(), options)
+    fitted_orders = orders[orders["day"] <= span.cutoff]
+    lines = log.lines[log.lines["order_date"].dt.normalize() <= span.cutoff]
+    return OrderTables(
+        window=span,
+        days=order_days(orders),
+        behaviour=behaviour_features(fitted_orders, span.cutoff, lines),
+        orders=len(fitted_orders),
+        ordering_customers=fitted_orders["customer_id"].nunique(),
+    )
+
+
 def analyse(
     log: OrderLog, options: OrderRunOptions, progress: Progress = lambda _: None
 ) -> OrderAnalysis:
-    orders = order_table(log.lines)
-    notes = list(log.notes)
-    last_day = orders["day"].max()
-    if options.holdout_from is not None:
-        holdout_start = pd.Timestamp(options.holdout_from)
-        if not orders["day"].min() < holdout_start <= last_day:
-            raise InputError(
-                f"--holdout-from {options.holdout_from.isoformat()} must fall after the first "
-                f"order ({orders['day'].min().date()}) and on or before the last "
-                f"({last_day.date()})."
-            )
-        cutoff = holdout_start - pd.Timedelta(days=1)
-        horizon = (last_day - cutoff).days
-        notes.append(
-            f"Backtest: fitted on the orders before {holdout_start.date()}, scored on the "
-            f"{horizon} days from it to the last order; predictions are for those {horizon} days."
-        )
-    else:
-        cutoff, horizon = last_day, options.horizon_days
-    fitted_orders = orders[orders["day"] <= cutoff]
-    lines = log.lines[log.lines["order_date"].dt.normalize() <= cutoff]
-    days = order_days(fitted_orders)
+    return analyse_tables(order_tables(log, options), log.attributes, log.notes, options, progress)
+
+
+def analyse_tables(
+    tables: OrderTables,
+    log_attributes: pd.DataFrame,
+    log_notes: list[str],
+    options: OrderRunOptions,
+    progress: Progress = lambda _: None,
+) -> OrderAnalysis:
+    """Everything per customer, from the order days and behaviour (small: a row per customer
+    or per customer and day), on one machine whichever engine read the log."""
+    cutoff, horizon = tables.window.cutoff, tables.window.horizon_days
+    last_day = tables.window.last_day
+    notes = [*log_notes, *tables.window.notes]
+    days = tables.days[tables.days["day"] <= cutoff].reset_index(drop=True)
 
     progress(f"behaviour of {days['customer_id'].nunique():,} customers as of {cutoff.date()}")
-    customers = behaviour_features(fitted_orders, cutoff, lines)
+    customers = tables.behaviour
     if len(customers) < 10:
         raise InputError(f"{len(customers)} customers with orders before the cutoff; need 10.")
-    left_out = fitted_orders["customer_id"].nunique() - len(customers)
+    left_out = tables.ordering_customers - len(customers)
     if left_out:
         notes.append(f"{left_out:,} customers whose every order was cancelled were left out.")
     customers = customers.join(_rfm(customers))
-    attributes = log.attributes.reindex(customers.index)
+    attributes = log_attributes.reindex(customers.index)
     progress("segmenting customers by behaviour")
     segmentation = segment_behaviour(customers, attributes, options.k, options.seed)
     customers["segment"] = segmentation.labels
@@ -146,7 +196,7 @@ def analyse(
     holdout, curves = None, {}
     customers["holdout_orders"] = np.nan
     if options.holdout_from is not None:
-        all_days = order_days(orders)
+        all_days = tables.days
         actual = window_counts(all_days, cutoff, last_day)
         holdout = backtest.holdout_metrics(frame, actual)
         known = all_days[all_days["day"] > cutoff]
@@ -165,7 +215,7 @@ def analyse(
     names = dict(zip(segmentation.profiles["segment"], segmentation.profiles["name"], strict=True))
     aggregates = {
         "order_kpis": order_summaries.order_kpis(
-            customers, len(fitted_orders), horizon, as_of.isoformat()
+            customers, tables.orders, horizon, as_of.isoformat()
         ),
         "rfm_grid": order_summaries.rfm_grid(customers),
         "rfm_groups": order_summaries.rfm_groups(customers),
@@ -184,7 +234,7 @@ def analyse(
         holdout=holdout,
         as_of=as_of,
         horizon_days=horizon,
-        orders=len(fitted_orders),
+        orders=tables.orders,
         notes=notes,
     )
 
@@ -270,12 +320,33 @@ def run(
     input_path = Path(input_path)
     progress(f"reading and validating {input_path.name}")
     log = read_order_log(input_path, options.columns, options.customers)
-    try:
+    with named_errors(input_path):
         analysis = analyse(log, options, progress)
+    return publish_analysis(input_path, database_url, options, analysis, progress)
+
+
+@contextmanager
+def named_errors(input_path: Path) -> Iterator[None]:
+    """A problem found while analysing is reported as the file's."""
+    try:
+        yield
     except InputError as error:
         raise InputError(f"{input_path.name}: {error}") from None
     except ValueError as error:
         raise InputError(f"{input_path.name}: {error}.") from None
+
+
+def publish_analysis(
+    input_path: Path,
+    database_url: str,
+    options: OrderRunOptions,
+    analysis: OrderAnalysis,
+    progress: Progress = lambda _: None,
+    engine_params: Mapping[str, object] | None = None,
+    engine_versions: Mapping[str, str] | None = None,
+) -> OrderRunSummary:
+    """Publish an analysed order log as one run; another engine than pandas adds its own
+    params and library versions to the run's."""
     progress(f"saving {len(analysis.customers):,} customers and results")
     run_fields = {
         "input_name": input_path.name,
@@ -286,8 +357,12 @@ def run(
         "k_reason": analysis.segmentation.reason,
         "segment_features": analysis.segmentation.features,
         "notes": analysis.notes,
-        "params": options.params(),
-        "versions": {**library_versions(), "lifetimes": version("lifetimes")},
+        "params": {**options.params(), **(engine_params or {})},
+        "versions": {
+            **library_versions(),
+            "lifetimes": version("lifetimes"),
+            **(engine_versions or {}),
+        },
     }
 
     def write(session, record: Run) -> None:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from analytics.errors import InputError
 from analytics.validation.messages import frame_lines_text, frame_values_text
-from analytics.validation.order_layouts import CANCELLED_STATUSES, resolve_columns
+from analytics.validation.order_layouts import CANCELLED_STATUSES, KnownLayout, resolve_columns
 from analytics.validation.order_log import (
     MAX_CUSTOMER_ID_LENGTH,
     csv_read_errors,
@@ -55,8 +55,7 @@ def read_order_log(
 
     if "order_id" in fields:
         raw = _order_fields_on_every_line(raw, fields)
-    customer = raw[fields["customer_id"]].astype("string").str.strip()
-    customer = customer.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)  # 17850.0 → 17850
+    customer = customer_ids(raw[fields["customer_id"]])
     anonymous = customer.isna() | (customer == "")
     if anonymous.mean() > 0.5:
         problems.append(
@@ -75,9 +74,7 @@ def read_order_log(
 
     date_column = fields["order_date"]
     date_text = raw[date_column].astype("string").str.strip()
-    dates = parse_order_dates(date_text, layout.date_format if layout else None)
-    if layout is not None and layout.date_format:
-        dates = dates.fillna(parse_order_dates(date_text.where(dates.isna()), None))
+    dates = order_dates(date_text, layout)
     no_date = date_text.isna() | (date_text == "")
     if (no_date & ~anonymous).any():
         problems.append(
@@ -95,15 +92,7 @@ def read_order_log(
         amount = _numbers(raw, fields["amount"], problems)
     else:
         amount = quantity * _numbers(raw, fields["unit_price"], problems)
-    cancelled = pd.Series(False, index=raw.index)
-    if "status" in fields:
-        status = raw[fields["status"]].astype("string").str.strip().str.casefold()
-        cancelled |= status.isin(CANCELLED_STATUSES).fillna(False)
-    if quantity is not None:
-        cancelled |= (quantity < 0).fillna(False)
-    if layout is not None and layout.cancel_prefix and "order_id" in fields:
-        order_text = raw[fields["order_id"]].astype("string").str.strip()
-        cancelled |= order_text.str.startswith(layout.cancel_prefix).fillna(False)
+    cancelled = cancelled_lines(raw, fields, layout, quantity)
     amount_column = fields.get("amount", fields.get("unit_price"))
     negative = (amount < 0) & ~cancelled
     if negative.any():
@@ -111,7 +100,9 @@ def read_order_log(
             f"column '{amount_column}' is negative on orders that are not cancelled or "
             f"returned: {frame_values_text(raw[amount_column], negative)}"
         )
-    no_amount = amount.isna() & ~anonymous
+    amount_text = raw[amount_column].astype("string").str.strip()
+    # Blank cells only: a cell that is not a number has its own message above.
+    no_amount = (amount_text.isna() | (amount_text == "")) & ~anonymous
     if "order_id" in fields:  # order-level totals often sit on an order's first line only
         has_total = amount.notna().groupby(raw[fields["order_id"]]).transform("any")
         no_amount &= ~has_total
@@ -145,11 +136,55 @@ def read_order_log(
             f"{'s' if count != 1 else ''}; at least {MIN_CUSTOMERS} are needed."
         )
     if customers is not None:
-        attributes, joined_notes = _joined_attributes(customers, lines["customer_id"])
+        attributes, joined_notes = joined_attributes(customers, lines["customer_id"])
     else:
         others = [c for c in raw.columns if c not in fields.values()]
         attributes, joined_notes = _constant_columns(raw.loc[keep, others], lines["customer_id"])
     return OrderLog(lines, attributes, layout.name if layout else None, notes + joined_notes)
+
+
+def customer_ids(column: pd.Series) -> pd.Series:
+    """Customer ids as text, trimmed; a float-looking id (17850.0) as the integer it was."""
+    customer = column.astype("string").str.strip()
+    return customer.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+
+
+def order_dates(date_text: pd.Series, layout: KnownLayout | None) -> pd.Series:
+    """The layout's date format, else (or where it fails) ISO dates and timestamps; NaT where
+    neither reads."""
+    dates = parse_order_dates(date_text, layout.date_format if layout else None)
+    if layout is not None and layout.date_format:
+        dates = dates.fillna(parse_order_dates(date_text.where(dates.isna()), None))
+    return dates
+
+
+def parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(numbers, not a number): a leading currency sign and thousands commas are allowed;
+    blank cells are NaN but not bad."""
+    text = column.astype("string").str.strip().str.replace(r"^[$€£]", "", regex=True)
+    values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype(float)
+    bad = (values.isna() & text.notna() & (text != "")) | np.isinf(values)
+    return values.where(~bad), bad
+
+
+def cancelled_lines(
+    raw: pd.DataFrame,
+    fields: Mapping[str, str],
+    layout: KnownLayout | None,
+    quantity: pd.Series | None,
+) -> pd.Series:
+    """Cancelled or returned: a status word, a negative quantity, or the layout's prefix on
+    the order id (UCI's "C" invoices)."""
+    cancelled = pd.Series(False, index=raw.index)
+    if "status" in fields:
+        status = raw[fields["status"]].astype("string").str.strip().str.casefold()
+        cancelled |= status.isin(CANCELLED_STATUSES).fillna(False)
+    if quantity is not None:
+        cancelled |= (quantity < 0).fillna(False)
+    if layout is not None and layout.cancel_prefix and "order_id" in fields:
+        order_text = raw[fields["order_id"]].astype("string").str.strip()
+        cancelled |= order_text.str.startswith(layout.cancel_prefix).fillna(False)
+    return cancelled
 
 
 def _order_fields_on_every_line(raw: pd.DataFrame, fields: Mapping[str, str]) -> pd.DataFrame:
@@ -176,14 +211,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def _numbers(raw: pd.DataFrame, column: str | None, problems: list[str]) -> pd.Series | None:
     if column is None:
         return None
-    text = raw[column].astype("string").str.strip().str.replace(r"^[$€£]", "", regex=True)
-    values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype(float)
-    bad = (values.isna() & text.notna() & (text != "")) | np.isinf(values)
+    values, bad = parse_numbers(raw[column])
     if bad.any():
         problems.append(
             f"column '{column}' must be a number but {frame_values_text(raw[column], bad)}"
         )
-    return values.where(~bad)
+    return values
 
 
 def _constant_columns(others: pd.DataFrame, customer_id: pd.Series):
@@ -196,13 +229,13 @@ def _constant_columns(others: pd.DataFrame, customer_id: pd.Series):
     constant = [c for c in others.columns if varying.get(c, 2) <= 1][:MAX_ATTRIBUTES]
     if not constant:
         return pd.DataFrame(index=grouped.size().index), []
-    attributes = _typed(grouped[constant].last())
+    attributes = typed_attributes(grouped[constant].last())
     return attributes, [
         f"Customer attributes taken from the log: {', '.join(constant)} (one value per customer)."
     ]
 
 
-def _joined_attributes(path: Path, customer_id: pd.Series):
+def joined_attributes(path: Path, customer_id: pd.Series):
     table = _read_csv(path).dropna(how="all")
     table.columns = [str(c).strip() for c in table.columns]
     key = next(
@@ -229,10 +262,12 @@ def _joined_attributes(path: Path, customer_id: pd.Series):
             f"{only_log:,} customers of the log are not in {path.name} and {only_file:,} of its "
             "customers placed no order."
         )
-    return _typed(table.reindex(known.sort_values())[list(table.columns)[:MAX_ATTRIBUTES]]), notes
+    return typed_attributes(
+        table.reindex(known.sort_values())[list(table.columns)[:MAX_ATTRIBUTES]]
+    ), notes
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+def typed_attributes(frame: pd.DataFrame) -> pd.DataFrame:
     """Numeric-looking text columns become numbers; the rest stays text."""
     for column in frame.columns:
         numbers = pd.to_numeric(frame[column], errors="coerce")

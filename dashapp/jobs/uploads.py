@@ -7,7 +7,9 @@ a Celery worker with REDIS_URL).
 
 An upload gets the same one outcome as `python -m analytics run` on the same file (see
 docs/reliability.md): published with notes, published with rows set aside, or rejected with the
-CLI's message, naming the file as the user named it.
+CLI's message, naming the file as the user named it. Its header says which run it becomes
+(analytics.validation.input_kind): an order log is `run --orders FILE`, anything else
+`run --input FILE`.
 """
 
 import binascii
@@ -24,13 +26,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.config import Settings
 from analytics.db.session import describe_failure
-from analytics.runs import customer_file
+from analytics.runs import customer_file, order_log_run
 from analytics.validation.customer_file import InputError
+from analytics.validation.input_kind import CUSTOMERS, ORDERS, header_of, input_kind_of
 from dashapp.jobs.folders import private_folder
 
-# The pipeline reports about this many steps (read, explore, segment, k, 7 models, refit,
-# evaluate, save); the progress bar counts them.
-EXPECTED_STEPS = 14
+# Each pipeline reports about this many steps; the progress bar counts them. Customer file:
+# read, explore, segment, k, 7 models, refit, evaluate, save. Order log: read, behaviour,
+# segment, k, repeat model, spend model, save, publish.
+EXPECTED_STEPS = {CUSTOMERS: 14, ORDERS: 8}
 UNCHANGED = "The published run is unchanged."
 SETTINGS_KEY = "ANALYTICS_SETTINGS"
 
@@ -79,27 +83,23 @@ def run_upload(
     """Save and analyse an upload into `settings.upload_dir` and `settings.database_url`, within
     `settings.upload_limits`.
 
-    Returns {"run_id", "rows", "k", "notes", "quarantined": {"count", "reasons"}} for a
-    published run, else {"error": message}; never raises for a bad file or a database failure.
+    Returns {"input_kind", "run_id", "rows", "k", "notes", "quarantined": {"count",
+    "reasons"}} for a published run (an order log's also "orders" and "as_of"), else {"error":
+    message}; never raises for a bad file or a database failure.
     """
-    steps = 0
+    steps, kind = 0, CUSTOMERS
 
     def progress(step: str) -> None:
         nonlocal steps
         steps += 1
-        report(min(99, round(100 * steps / EXPECTED_STEPS)), step)
+        report(min(99, round(100 * steps / EXPECTED_STEPS[kind])), step)
 
     limits = settings.upload_limits
     path = None
     try:
         path = save_upload(contents, filename, settings.upload_dir, limits.max_bytes)
-        summary = customer_file.run(
-            path,
-            settings.database_url,
-            customer_file.RunOptions(limits=limits),
-            progress,
-            jobs=settings.analysis_jobs,
-        ).as_dict()
+        kind = input_kind_of(header_of(path)) or CUSTOMERS
+        summary = _run(kind, path, settings, progress)
     except (InputError, ValueError) as error:
         _discard(path)
         return {"error": _as_uploaded(str(error), path, filename)}
@@ -110,7 +110,23 @@ def run_upload(
     except Exception as error:
         _discard(path)
         return {"error": f"The run failed ({type(error).__name__}: {error}). {UNCHANGED}"}
-    return {key: summary[key] for key in ("run_id", "rows", "k", "notes", "quarantined")}
+    keys = ("run_id", "rows", "k", "notes", "quarantined")
+    return {"input_kind": kind} | {
+        key: summary[key] for key in (*keys, "orders", "as_of") if key in summary
+    }
+
+
+def _run(kind: str, path: Path, settings: Settings, progress: Callable[[str], None]) -> dict:
+    """The CLI's run of `path`: `run --orders` for an order log, else `run --input`."""
+    if kind == ORDERS:
+        return order_log_run.run(path, settings.database_url, progress=progress).as_dict()
+    return customer_file.run(
+        path,
+        settings.database_url,
+        customer_file.RunOptions(limits=settings.upload_limits),
+        progress,
+        jobs=settings.analysis_jobs,
+    ).as_dict()
 
 
 def _as_uploaded(message: str, path: Path | None, filename: str) -> str:

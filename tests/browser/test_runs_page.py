@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from analytics.config import Settings
-from analytics.io.sample import generate_customers
+from analytics.io.sample import generate_customers, generate_transactions
 from analytics.runs import customer_file
 from analytics.steps.classifier import CANDIDATES, choose_model
 from dashapp.app import create_app
@@ -104,6 +104,22 @@ def test_good_upload_runs_in_the_background_and_publishes(dash_duo, own_db, tmp_
         in dash_duo.find_element(f"#{runs_ids.RUNS_ERROR}").text
     )
     dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_TABLE}", "new_customers.csv", timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+def test_an_order_log_upload_publishes_an_order_log_run(dash_duo, empty_db, tmp_path):
+    """Told apart by its columns; on a new install, where no customer-file run exists yet."""
+    log = tmp_path / "orders.csv"
+    generate_transactions(2_000, seed=4).to_csv(log, index=False)
+    dash_duo.start_server(create_app(Settings(database_url=empty_db)))
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
+    upload(dash_duo, log)
+    dash_duo.wait_for_contains_text(
+        f"#{runs_ids.RUNS_ERROR}", "Published order-log run 1", timeout=90
+    )
+    outcome = dash_duo.find_element(f"#{runs_ids.RUNS_ERROR}").text
+    assert "250 customers from 2,000 orders as of 2024-12-30" in outcome
+    assert "Columns recognised as: analytics sample order log." in outcome
     assert dash_duo.get_logs() == []
 
 

@@ -17,9 +17,11 @@ from sqlalchemy import func, select
 
 from analytics.db.models import (
     FAILED,
+    ORDER_LOG,
     PUBLISHED,
     Aggregate,
     Customer,
+    CustomerBehaviour,
     KScore,
     Model,
     QuarantinedRow,
@@ -48,7 +50,8 @@ KILL_POINTS = [
 
 
 def assert_runs_whole(url: str) -> None:
-    """Every run is published with all its parts, or failed with none; none is half-written."""
+    """Every run is published with all its parts, or failed with none; none is half-written.
+    An order-log run's customers are its customer_behaviour rows."""
     with session_factory(url)() as session:
         for run in session.scalars(select(Run)):
             counts = {
@@ -61,6 +64,13 @@ def assert_runs_whole(url: str) -> None:
                 assert not any(counts.values()), (run.id, counts)
                 continue
             assert run.status == PUBLISHED and run.finished_at, (run.id, run.status)
+            if run.input_kind == ORDER_LOG:  # its customers are in customer_behaviour
+                behaviour = session.scalar(
+                    select(func.count()).where(CustomerBehaviour.run_id == run.id)
+                )
+                assert behaviour == run.rows and not counts["customers"], (run.id, counts)
+                assert counts["segments"] == run.k and counts["models"] == 2, (run.id, counts)
+                continue
             assert counts["customers"] == run.rows, (run.id, counts)
             assert counts["segments"] == run.k and counts["k_scores"] >= 1, (run.id, counts)
             assert counts["aggregates"] == 5, (run.id, counts)

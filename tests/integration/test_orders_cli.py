@@ -180,6 +180,19 @@ def test_holdout_needs_orders(sample_csv, tmp_path, capsys):
     assert status == 2 and "--holdout-from goes with --orders" in err
 
 
+def test_an_order_log_given_to_input_is_refused_with_the_command_to_use(
+    order_log, tmp_path, capsys
+):
+    path, _ = order_log
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    status, out, err = run_main(capsys, "run", "--input", str(path), "--db", db)
+    assert status == 2 and out == ""
+    assert "orders.csv: missing required columns" in err
+    assert (
+        f"Its columns look like an order log: run `python -m analytics run --orders {path}`" in err
+    )
+
+
 def test_a_failed_write_is_recorded_and_nothing_is_published_or_announced(
     order_log, tmp_path, monkeypatch
 ):

@@ -1,8 +1,10 @@
 """Uploads through the dashboard's job function (dashapp.jobs.uploads.run_upload, what the /runs
 page's background callback calls): every hostile-corpus file gets the outcome the CLI gives it, the
-limits hold before the file is parsed, and uploads at once do not corrupt each other."""
+limits hold before the file is parsed, uploads at once do not corrupt each other, and an order
+log becomes an order-log run as with `run --orders`."""
 
 import base64
+import json
 import sys
 import threading
 from dataclasses import replace
@@ -11,9 +13,14 @@ from pathlib import Path
 import pytest
 
 from analytics.config import InputLimits, Settings, upload_limits
-from analytics.io.sample import generate_customers
+from analytics.db import behaviour_repository, repository
+from analytics.db.models import ORDER_LOG
+from analytics.db.session import session_factory
+from analytics.io.sample import generate_customers, generate_transactions
+from analytics.steps.rfm import GROUPS
 from dashapp.app import create_app
 from dashapp.jobs import uploads
+from dashapp.pages.runs import view
 from tests.conftest import new_database
 from tests.integration.test_faults import assert_runs_whole
 from tests.integration.test_hostile import (
@@ -179,3 +186,60 @@ def test_set_aside_rows_download_from_the_runs_page_with_formulas_neutralised(db
     assert lines[0] == "line,reasons,Customer ID,Gender,Age,Salary,Product ID,Price,Purchased"
     assert lines[1].startswith("6,column 'Age' is empty,") and "'=HYPERLINK" in lines[1]
     assert lines[2].startswith("9,column 'Gender' is blank,'@SUM(A1),,")
+
+
+def test_an_uploaded_order_log_becomes_a_published_order_log_run(db, settings, tmp_path):
+    customer_run, runs = latest_published_id(db), run_count(db)
+    path = tmp_path / "shop orders.csv"
+    generate_transactions(3_000, seed=11).to_csv(path, index=False)
+    steps = []
+    result = uploads.run_upload(
+        settings,
+        payload(path.read_bytes()),
+        path.name,
+        lambda percent, step: steps.append((percent, step)),
+    )
+
+    assert result["input_kind"] == ORDER_LOG and "error" not in result, result
+    assert result["orders"] == 3_000 and result["as_of"] == "2024-12-31"
+    assert "Columns recognised as: analytics sample order log." in result["notes"]
+    # Gender and Age never change within a customer: they are the customers' attributes.
+    assert any("Gender, Age (one value per customer)" in note for note in result["notes"])
+    # The progress bar moves through the order-log run's own steps, never to 100 before the end.
+    assert steps[0][1].startswith("reading and validating")
+    assert 80 <= steps[-1][0] <= 99 and steps[-1][1].startswith("publishing run")
+    assert_runs_whole(db)
+    assert run_count(db) == runs + 1
+    with session_factory(db)() as session:
+        run = repository.latest_published_run(session, ORDER_LOG)
+        behaviour = behaviour_repository.run_behaviour(session, run.id)
+    assert run.id == result["run_id"] and run.input_name == "shop_orders.csv"
+    assert len(behaviour) == result["rows"] == run.rows
+    assert set(behaviour["rfm_group"]) <= set(GROUPS)
+    attributes = [json.loads(text) for text in behaviour["attributes"]]
+    assert all(set(a) == {"Gender", "Age"} for a in attributes)
+    # The customer-file pages keep reading the customer-file run.
+    assert latest_published_id(db) == customer_run
+    # What the /runs page says of it.
+    text = str(view.upload_outcome(result))
+    assert f"Published order-log run {result['run_id']}" in text
+    assert f"{result['rows']:,} customers from 3,000 orders as of 2024-12-31" in text
+
+
+def test_a_bad_order_log_gets_the_cli_message_naming_the_file_row_and_column(
+    db, settings, tmp_path
+):
+    before, runs = latest_published_id(db), run_count(db)
+    log = generate_transactions(400, seed=12).astype(str)
+    log.loc[6, "Order Date"] = "someday"
+    log.loc[9, "Amount"] = "lots"
+    path = tmp_path / "orders.csv"
+    log.to_csv(path, index=False)
+    result = upload(settings, path, "My orders.csv")
+    assert set(result) == {"error"}
+    assert result["error"] == (
+        "My orders.csv: column 'Order Date' must be a date (ISO 8601, e.g. 2024-03-05) but line "
+        "8 has 'someday'; column 'Amount' must be a number but line 11 has 'lots'."
+    )
+    assert latest_published_id(db) == before and run_count(db) == runs
+    assert list(settings.upload_dir.rglob("*.csv")) == []

@@ -105,4 +105,6 @@ def analyse_upload(set_progress: Callable, contents: str | None, filename: str |
         return view.upload_outcome(result), no_update
     set_progress((100, f"published run {result['run_id']}"))
     url = settings.database_url
-    return view.upload_outcome(result), view.body(url, queries.latest_run(url))
+    # The body lists customer-file runs; after an order log alone there is none to draw.
+    latest = queries.latest_run(url)
+    return view.upload_outcome(result), no_update if latest is None else view.body(url, latest)

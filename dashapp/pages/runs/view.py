@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from analytics.validation.input_kind import ORDERS as ORDER_LOG
 from dashapp.data import queries
 from dashapp.jobs import uploads
 from dashapp.pages.runs import ids, webhook_deliveries
@@ -96,7 +97,7 @@ def upload_card() -> dbc.Card:
                     dcc.Upload(
                         html.Div(
                             [
-                                "Drop a customer CSV here or ",
+                                "Drop a customer file or an order log (CSV) here or ",
                                 html.A("choose a file", href="#", className="link-primary"),
                             ]
                         ),
@@ -106,8 +107,10 @@ def upload_card() -> dbc.Card:
                         className="upload-drop",
                     ),
                     html.Small(
-                        "Columns Customer ID, Gender, Age, Salary, Price, Purchased (Product ID "
-                        f"optional); up to {limits.max_bytes / 1024 / 1024:,.0f} MB, "
+                        "A customer file (Customer ID, Gender, Age, Salary, Price, Purchased; "
+                        "Product ID optional) or an order log (customer, order date and amount "
+                        "columns, or a Shopify, WooCommerce or Online Retail export), told apart "
+                        f"by its columns; up to {limits.max_bytes / 1024 / 1024:,.0f} MB, "
                         f"{limits.max_rows:,} rows and {limits.max_columns:,} columns. The run "
                         "is published when it completes; until then the current results stay "
                         "on every page.",
@@ -191,9 +194,23 @@ def _history_table(history: pd.DataFrame, set_aside: dict[int, int]) -> dbc.Tabl
 
 def upload_outcome(result: dict) -> dbc.Alert:
     """What became of an upload (uploads.run_upload's result): rejected with the reason, or
-    published with what was normalised and how many rows were set aside."""
+    published with what was normalised and how many rows were set aside (a customer file), or
+    with its customers, orders and date (an order log)."""
     if "error" in result:
         return dbc.Alert([html.Strong("Not analysed. "), result["error"]], color="danger")
+    if result.get("input_kind") == ORDER_LOG:
+        return dbc.Alert(
+            [
+                html.Strong(f"Published order-log run {result['run_id']}: "),
+                f"{result['rows']:,} customers from {result['orders']:,} orders as of "
+                f"{result['as_of']}, in {result['k']} behaviour segments, with RFM groups, "
+                "repeat propensity and expected value per customer.",
+                html.Ul([html.Li(note) for note in result["notes"]], className="mb-0 mt-2 small")
+                if result["notes"]
+                else None,
+            ],
+            color="success",
+        )
     set_aside = result["quarantined"]["count"]
     return dbc.Alert(
         [
