@@ -60,13 +60,24 @@ def bulk_insert(session: Session, table: str, frame: pd.DataFrame) -> None:
 
 
 def _customer_frame(run_id: int, customers: pd.DataFrame) -> pd.DataFrame:
-    # Optional input columns that the file lacked are stored as NULL.
+    """The customers table's rows: optional input columns that the file lacked are NULL, and
+    any other column of `customers` (a feature the file brought, see --features) goes into
+    `attributes`, as JSON text, which is how both databases take a JSON value."""
     frame = customers.rename(columns=CUSTOMER_COLUMNS).reindex(
         columns=[*CUSTOMER_COLUMNS.values(), *RUN_COLUMNS]
     )
     frame = frame.astype({"purchased": int, "segment": int, "sample_rank": int})
     frame.insert(0, "row_number", np.arange(len(frame)))
     frame.insert(0, "run_id", run_id)
+    extras = [c for c in customers.columns if c not in CUSTOMER_COLUMNS and c not in RUN_COLUMNS]
+    if extras:
+        # One C-level pass for all rows (json.dumps per row costs several times as much);
+        # 15 digits keep every float as it was read. Text is written as ASCII, so the only
+        # line breaks are those between records.
+        lines = customers[extras].to_json(
+            orient="records", lines=True, double_precision=15, force_ascii=True
+        )
+        frame["attributes"] = lines.rstrip("\n").split("\n")
     return frame
 
 
