@@ -128,8 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument(
         "--db", help="database URL (default: $DATABASE_URL or sqlite:///data/analytics.db)"
     )
-    predict.add_argument("--age", type=float, required=True)
-    predict.add_argument("--salary", type=float, required=True)
+    predict.add_argument("--age", type=float, help="needed when the model uses Age")
+    predict.add_argument("--salary", type=float, help="needed when the model uses Salary")
     predict.add_argument("--price", type=float, help="needed when the model uses Price")
     predict.add_argument("--gender", help="e.g. Female or Male; omitted means the most common")
     predict.add_argument("--json", action="store_true", help='print {"probability": ...} as JSON')

@@ -116,10 +116,10 @@ def _check_categories(name: str, customers: pd.DataFrame, categorical: list[str]
         if len(values) > MAX_CATEGORIES:
             raise InputError(
                 f"{name}: column {column!r} was named as a feature and is read as categories "
-                f"(its cells are not all numbers), but it has {len(values):,} different values, "
-                f"e.g. {names_text(values.index.tolist()[:3])}; a category feature may have at "
-                f"most {MAX_CATEGORIES}. Leave it out of --features, or fix its non-numeric "
-                "cells if it holds numbers."
+                "(fewer than 90 % of its cells are numbers), but it has "
+                f"{len(values):,} different values, e.g. {names_text(values.index.tolist()[:3])}; "
+                f"a category feature may have at most {MAX_CATEGORIES}. Leave it out of "
+                "--features, or fix its non-numeric cells if it holds numbers."
             )
 
 

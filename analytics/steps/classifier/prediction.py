@@ -38,6 +38,18 @@ def _typed(frame: pd.DataFrame, features: list[str]) -> pd.DataFrame:
     return typed
 
 
+def with_file_features(
+    inputs: Mapping[str, object], features: list[str], reference: Mapping[str, object]
+) -> dict:
+    """`inputs` (of the reference columns: Age, Salary, Price, Gender) with the model's other
+    features, columns of the run's own file (--features), at the reference customer's values,
+    so that a what-if or an API call that cannot ask for them predicts a typical customer in
+    them."""
+    reference_inputs = NUMERIC_FEATURES + CATEGORICAL_FEATURES
+    held = {f: reference.get(f) for f in features if f not in reference_inputs}
+    return {**held, **inputs}
+
+
 def predict_probability(model, features: list[str], inputs: Mapping[str, object]) -> float:
     """Purchase probability for one customer; the single source of truth for CLI and dashboard."""
     return float(predict_probabilities(model, features, [inputs])[0])
