@@ -1,5 +1,6 @@
 """Reads and writes of runs; every function works inside the caller's session and transaction."""
 
+import json
 from collections.abc import Iterator
 
 import numpy as np
@@ -208,6 +209,21 @@ def run_customers(session: Session, run_id: int) -> pd.DataFrame:
     # The selected columns are in reference order, the order CANONICAL_COLUMNS lists them in.
     names = [*CANONICAL_COLUMNS.values(), "segment", "purchase_probability"]
     return query_frame(session, query, names).astype({"purchase_probability": float})
+
+
+def run_customer_attributes(session: Session, run_id: int) -> pd.DataFrame:
+    """The run's customers' own feature columns (`attributes`: the file's columns named by
+    --features), one row per customer in file order as run_customers has them; no columns when
+    the run has none."""
+    query = (
+        select(Customer.attributes).where(Customer.run_id == run_id).order_by(Customer.row_number)
+    )
+    # Read through the driver: SQLite gives the JSON text, PostgreSQL's driver the object.
+    stored = query_frame(session, query, ["attributes"])["attributes"]
+    return pd.DataFrame.from_records(
+        [json.loads(v) if isinstance(v, str) else (v or {}) for v in stored],
+        index=pd.RangeIndex(len(stored)),
+    )
 
 
 def run_segment_members(session: Session, run_id: int) -> pd.DataFrame:
