@@ -106,8 +106,8 @@ def upload_card() -> dbc.Card:
                         className="upload-drop",
                     ),
                     html.Small(
-                        "Columns Customer ID, Gender, Age, Salary, Price, Purchased (Product ID "
-                        f"optional); up to {limits.max_bytes / 1024 / 1024:,.0f} MB, "
+                        "Columns Customer ID and Purchased, and any of Gender, Age, Salary, "
+                        f"Product ID and Price; up to {limits.max_bytes / 1024 / 1024:,.0f} MB, "
                         f"{limits.max_rows:,} rows and {limits.max_columns:,} columns. The run "
                         "is published when it completes; until then the current results stay "
                         "on every page.",
