@@ -23,6 +23,7 @@ from analytics.steps.classifier import (
 )
 from dashapp.app import create_app
 from dashapp.data import derived, queries
+from dashapp.hosting import accounts
 from dashapp.ui.figures.overview import salary_by_purchase
 from tests.integration.test_cli import cli
 from tests.integration.test_hosting import callback_body
@@ -184,4 +185,17 @@ def test_a_file_column_named_in_features_feeds_segments_and_model(
     )
     entered = {"Age": 40, "Salary": 60_000, "Price": 3_000, "Gender": "Female"}
     inputs = with_file_features(entered, model.features, model.reference)
-    assert 0 <= predict_probability(model.estimator, model.features, inputs) <= 1
+    expected = predict_probability(model.estimator, model.features, inputs)
+
+    # The API answers for the same customer the same way (it cannot ask for the file's columns).
+    accounts.add_user(fresh_db, "sales", "correct horse battery", "sales")
+    token = accounts.create_token(fresh_db, "sales")
+    app = create_app(Settings(database_url=fresh_db))
+    response = app.server.test_client().post(
+        "/api/v1/predict",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"customers": [{"age": 40, "salary": 60_000, "price": 3_000, "gender": "Female"}]},
+    )
+    assert response.status_code == 200, response.get_json()
+    [answer] = response.get_json()["predictions"]
+    assert answer["probability"] == pytest.approx(expected)
