@@ -65,11 +65,9 @@ def test_names_without_age_or_salary():
 def test_the_purchase_model_reads_file_features_one_hot_encoded_inside_its_pipeline(shop):
     choice = choose_model(shop, candidates=FAST, extras=["tenure_months", "channel"])
     assert choice.features == ["Age", "Price", "tenure_months", "channel"]
-    preprocess = (
-        choice.model.named_steps["preprocess"]
-        if hasattr(choice.model, "named_steps")
-        else (choice.model.estimator.named_steps["preprocess"])
-    )
+    # The pipeline itself, or inside the Platt calibration that wraps it.
+    pipeline = getattr(choice.model, "estimator", choice.model)
+    preprocess = pipeline.named_steps["preprocess"]
     columns = {name: list(cols) for name, _, cols in preprocess.transformers_}
     assert columns["numeric"] == ["Age", "Price", "tenure_months"]
     assert columns["categorical"] == ["channel"]
