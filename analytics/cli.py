@@ -110,9 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--features",
         type=_feature_list,
-        help=f"segment on these, comma-separated from {','.join(FEATURE_COLUMNS)} "
-        f"(default {','.join(DEFAULT_SEGMENT_FEATURES)}, which needs a Price column; named "
-        "features use those the file has)",
+        help=f"segment on these, comma-separated: {','.join(FEATURE_COLUMNS)} or any other "
+        "column of the file (numbers, or at most 50 categories), which feeds the purchase "
+        f"model too (default {','.join(DEFAULT_SEGMENT_FEATURES)}, those the file has; "
+        "without --columns it needs a Price column)",
     )
     run.add_argument(
         "--columns",
@@ -129,8 +130,8 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument(
         "--db", help="database URL (default: $DATABASE_URL or sqlite:///data/analytics.db)"
     )
-    predict.add_argument("--age", type=float, required=True)
-    predict.add_argument("--salary", type=float, required=True)
+    predict.add_argument("--age", type=float, help="needed when the model uses Age")
+    predict.add_argument("--salary", type=float, help="needed when the model uses Salary")
     predict.add_argument("--price", type=float, help="needed when the model uses Price")
     predict.add_argument("--gender", help="e.g. Female or Male; omitted means the most common")
     predict.add_argument("--json", action="store_true", help='print {"probability": ...} as JSON')
@@ -216,10 +217,20 @@ def _iso_date(text: str) -> date:
 
 
 def _feature_list(text: str) -> tuple[str, ...]:
-    names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
-    unknown = [name for name in names if name not in FEATURE_COLUMNS]
-    if unknown or not names:
-        raise argparse.ArgumentTypeError(f"choose from {', '.join(FEATURE_COLUMNS)}; got {text!r}")
+    """Feature names: the reference ones in any case (Age is age), any other as written (a
+    column of the file, found when it is read)."""
+    names = tuple(
+        name.lower() if name.lower() in FEATURE_COLUMNS else name
+        for name in (item.strip() for item in text.split(","))
+        if name
+    )
+    if not names:
+        raise argparse.ArgumentTypeError(
+            f"name at least one feature, e.g. {','.join(DEFAULT_SEGMENT_FEATURES)}; got {text!r}"
+        )
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise argparse.ArgumentTypeError(f"{', '.join(repeated)} named more than once")
     return names
 
 

@@ -17,7 +17,12 @@ from analytics.errors import InputError
 from analytics.io.sample import generate_customers, generate_transactions
 from analytics.io.tables import write_tables
 from analytics.runs import customer_file, order_log, order_log_run
-from analytics.steps.classifier import ModelVersionError, load_model, predict_probability
+from analytics.steps.classifier import (
+    ModelVersionError,
+    load_model,
+    predict_probability,
+    with_file_features,
+)
 from analytics.validation.columns import parse_column_mapping
 from analytics.validation.input_kind import ORDERS, header_of, input_kind_of
 from analytics.validation.order_layouts import parse_order_columns
@@ -228,10 +233,17 @@ def predict(args: argparse.Namespace, settings: Settings) -> int:
     except ModelVersionError as error:
         raise CommandError(str(error)) from None
     inputs = {"Age": args.age, "Salary": args.salary, "Price": args.price, "Gender": args.gender}
+    # Columns of the run's own file that the model reads are held at the typical customer's.
+    inputs = with_file_features(inputs, stored.features, stored.explanation["reference"])
+    flags = [
+        f"--{name.lower()}"
+        for name in NUMERIC_BOUNDS
+        if name in stored.features and inputs.get(name) is None
+    ]
     try:
         probability = predict_probability(model, stored.features, inputs)
     except ValueError as error:
-        raise CommandError(f"{error} (give --price)", EXIT_BAD_INPUT) from None
+        raise CommandError(f"{error} (give {' '.join(flags)})", EXIT_BAD_INPUT) from None
     if args.json:
         print(json.dumps({"probability": probability, "run_id": run.id, "model": stored.name}))
     else:

@@ -90,9 +90,11 @@ class Customer(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
     row_number: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[str] = mapped_column(String(64))
-    gender: Mapped[str] = mapped_column(String(32))
-    age: Mapped[float] = mapped_column(Float)
-    salary: Mapped[float] = mapped_column(Float)
+    # Every input column but Customer ID and Purchased is optional: NULL where the file had
+    # none (migration 0012).
+    gender: Mapped[str | None] = mapped_column(String(32))
+    age: Mapped[float | None] = mapped_column(Float)
+    salary: Mapped[float | None] = mapped_column(Float)
     product_id: Mapped[str | None] = mapped_column(String(64))
     price: Mapped[float | None] = mapped_column(Float)
     purchased: Mapped[int] = mapped_column(Integer)
@@ -101,6 +103,9 @@ class Customer(Base):
     sample_rank: Mapped[int] = mapped_column(Integer)
     # What the run's published model gives the customer; NULL when the run has no model.
     purchase_probability: Mapped[float | None] = mapped_column(Float)
+    # The file's columns named by --features beyond the reference ones, {column: value}; NULL
+    # when none was named (migration 0012).
+    attributes: Mapped[dict | None] = mapped_column(JSON)
 
 
 class CustomerBehaviour(Base):

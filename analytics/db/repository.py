@@ -1,5 +1,6 @@
 """Reads and writes of runs; every function works inside the caller's session and transaction."""
 
+import json
 from collections.abc import Iterator
 
 import numpy as np
@@ -60,13 +61,24 @@ def bulk_insert(session: Session, table: str, frame: pd.DataFrame) -> None:
 
 
 def _customer_frame(run_id: int, customers: pd.DataFrame) -> pd.DataFrame:
-    # Optional input columns that the file lacked are stored as NULL.
+    """The customers table's rows: optional input columns that the file lacked are NULL, and
+    any other column of `customers` (a feature the file brought, see --features) goes into
+    `attributes`, as JSON text, which is how both databases take a JSON value."""
     frame = customers.rename(columns=CUSTOMER_COLUMNS).reindex(
         columns=[*CUSTOMER_COLUMNS.values(), *RUN_COLUMNS]
     )
     frame = frame.astype({"purchased": int, "segment": int, "sample_rank": int})
     frame.insert(0, "row_number", np.arange(len(frame)))
     frame.insert(0, "run_id", run_id)
+    extras = [c for c in customers.columns if c not in CUSTOMER_COLUMNS and c not in RUN_COLUMNS]
+    if extras:
+        # One C-level pass for all rows (json.dumps per row costs several times as much);
+        # 15 digits keep every float as it was read. Text is written as ASCII, so the only
+        # line breaks are those between records.
+        lines = customers[extras].to_json(
+            orient="records", lines=True, double_precision=15, force_ascii=True
+        )
+        frame["attributes"] = lines.rstrip("\n").split("\n")
     return frame
 
 
@@ -197,6 +209,21 @@ def run_customers(session: Session, run_id: int) -> pd.DataFrame:
     # The selected columns are in reference order, the order CANONICAL_COLUMNS lists them in.
     names = [*CANONICAL_COLUMNS.values(), "segment", "purchase_probability"]
     return query_frame(session, query, names).astype({"purchase_probability": float})
+
+
+def run_customer_attributes(session: Session, run_id: int) -> pd.DataFrame:
+    """The run's customers' own feature columns (`attributes`: the file's columns named by
+    --features), one row per customer in file order as run_customers has them; no columns when
+    the run has none."""
+    query = (
+        select(Customer.attributes).where(Customer.run_id == run_id).order_by(Customer.row_number)
+    )
+    # Read through the driver: SQLite gives the JSON text, PostgreSQL's driver the object.
+    stored = query_frame(session, query, ["attributes"])["attributes"]
+    return pd.DataFrame.from_records(
+        [json.loads(v) if isinstance(v, str) else (v or {}) for v in stored],
+        index=pd.RangeIndex(len(stored)),
+    )
 
 
 def run_segment_members(session: Session, run_id: int) -> pd.DataFrame:

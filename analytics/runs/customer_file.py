@@ -40,7 +40,12 @@ from analytics.steps.classifier import (
     purchase_probabilities,
     start_workers,
 )
-from analytics.steps.segmentation import FEATURE_COLUMNS, Segmentation, segment_customers
+from analytics.steps.segmentation import (
+    FEATURE_COLUMNS,
+    Segmentation,
+    feature_column,
+    segment_customers,
+)
 from analytics.validation import quarantine
 from analytics.validation.customer_file import read_customers
 from analytics.validation.quarantine import BadRow
@@ -53,9 +58,11 @@ Progress = Callable[[str], None]
 class RunOptions:
     """What a customer-file run is asked for; the same for either engine.
 
-    `features` None means the default segment features, and then the file must have a Price
-    column: a default run of a file without one is more likely a wrong export than a shop
-    without prices. Naming the features (or mapping columns) makes Price optional.
+    `features` None means the default segment features (those of age, salary and price the
+    file has), and then the file must have a Price column: a default run of a file without one
+    is more likely a wrong export than a shop without prices. Naming the features (or mapping
+    columns) makes Price optional. A feature name beyond FEATURE_COLUMNS names a column of the
+    file (numbers or categories), which then feeds the segments and the purchase model.
     """
 
     k: int | str = "auto"
@@ -67,6 +74,11 @@ class RunOptions:
     @property
     def segment_features(self) -> list[str]:
         return list(self.features or DEFAULT_SEGMENT_FEATURES)
+
+    @property
+    def extra_features(self) -> list[str]:
+        """The named features that are columns of the file beyond the reference ones."""
+        return [name for name in self.segment_features if name not in FEATURE_COLUMNS]
 
     def params(self) -> dict:
         """The options as the run record keeps them."""
@@ -116,9 +128,11 @@ def analyse(
     `jobs` worker processes cross-validate the candidate models of a large enough frame, and
     one of them then evaluates the chosen model on the holdout: that evaluation may still be
     running when this returns (Analysis.model waits for it). `workers`, if given, is their
-    start (classifier.start_workers) begun earlier.
+    start (classifier.start_workers) begun earlier. A feature beyond FEATURE_COLUMNS is a
+    column of `customers` (named so), an input of the purchase model too.
     """
     notes, usable = column_notes(customers.columns, features)
+    extras = [name for name in usable if name not in FEATURE_COLUMNS]
 
     skip_reason = model_gate(customers)
     if skip_reason:
@@ -134,7 +148,7 @@ def analyse(
                 progress("waiting for the worker processes to start")
                 workers.result()
             selecting = background.submit(
-                choose_model, customers, seed=seed, progress=progress, jobs=jobs
+                choose_model, customers, seed=seed, progress=progress, jobs=jobs, extras=extras
             )
         progress("exploring the data")
         aggregates = {
@@ -152,7 +166,7 @@ def analyse(
         elif skip_reason:
             choice = None
         else:
-            choice = choose_model(customers, seed=seed, progress=progress, jobs=jobs)
+            choice = choose_model(customers, seed=seed, progress=progress, jobs=jobs, extras=extras)
     if choice is None:
         evaluation = finished(None)
     else:
@@ -204,9 +218,13 @@ def column_notes(present: Collection[str], features: Sequence[str]) -> tuple[lis
         for column in OPTIONAL_COLUMNS
         if column not in present
     ]
-    usable = [name for name in features if FEATURE_COLUMNS[name] in present]
+    usable = [name for name in features if feature_column(name) in present]
     if not usable:
-        raise InputError(f"none of the segment features ({', '.join(features)}) are in the file.")
+        raise InputError(
+            f"none of the segment features ({', '.join(features)}) are in the file; name the "
+            "columns to segment on with --features, e.g. --features age,tenure_months,channel "
+            "(a column of numbers or of at most 50 categories)."
+        )
     if len(usable) < len(features):
         notes.append(
             f"Segments use {', '.join(usable)} (not {', '.join(features)}), "
@@ -288,13 +306,14 @@ def run(
     # (importing scikit-learn takes them a second or two) while this process reads it.
     workers = start_workers(jobs) if jobs > 1 and _bytes(input_path) >= WARM_WORKERS_BYTES else None
     progress(f"reading and validating {input_path.name}")
-    loaded = read_customers(input_path, options.columns, options.limits)
+    loaded = read_customers(input_path, options.columns, options.limits, options.extra_features)
     customers = loaded.customers
     check_readable(input_path.name, customers.columns, len(customers), options)
     analysis = analyse(
         customers,
         k=options.k,
-        features=options.segment_features,
+        # A feature beyond the reference ones goes by its column's name from here on.
+        features=[loaded.extras.get(name, name) for name in options.segment_features],
         seed=options.seed,
         progress=progress,
         jobs=jobs,

@@ -18,6 +18,7 @@ from analytics.config import Settings
 from analytics.db import repository, results
 from analytics.db.models import Customer, Model, Run
 from analytics.db.session import session_factory
+from analytics.errors import InputError
 from analytics.runs.customer_file import (
     Analysis,
     RunOptions,
@@ -33,6 +34,7 @@ from analytics.spark import eda, purchase_model, segmentation
 from analytics.spark.inputs import describe_inputs, input_files, with_position
 from analytics.spark.reading import read_customers
 from analytics.spark.session import spark_session
+from analytics.steps.segmentation import FEATURE_COLUMNS
 
 Progress = Callable[[str], None]
 _INSERT_CHUNK = 50_000
@@ -56,6 +58,12 @@ def run(
     seed = options.seed
     files = input_files(inputs)
     name = describe_inputs(files)
+    if options.extra_features:
+        raise InputError(
+            f"{name}: the Spark engine segments and models on {', '.join(FEATURE_COLUMNS)} "
+            f"only, not on other columns ({', '.join(options.extra_features)}); run the file "
+            "with the pandas engine (the default) to use them."
+        )
     spark = spark_session(master, settings)
     progress(f"reading and validating {name} on Spark ({spark.sparkContext.master})")
     loaded = read_customers(spark, files, options.columns, options.limits)

@@ -58,6 +58,10 @@ class SparkCustomers:
     gender_counts: pd.Series  # after merging case variants, most common first
 
 
+# Optional for the pandas engine since issue 19; the Spark engine still reads them all.
+SPARK_COLUMNS = ("Gender", "Age", "Salary")
+
+
 def read_customers(
     spark: SparkSession,
     files: list[Path],
@@ -78,6 +82,13 @@ def read_customers(
         else:
             source, header_line, header = csv_header(path, limits)
         file_layout = column_layout(header_line, header, columns or {}, path.name)
+        lacking = [c for c in SPARK_COLUMNS if c not in file_layout.positions]
+        if lacking:
+            raise InputError(
+                f"{path.name}: the Spark engine needs the columns {', '.join(SPARK_COLUMNS)}, "
+                f"and the file has no {', '.join(repr(c) for c in lacking)}; run it with the "
+                "pandas engine (the default), which leaves out the columns a file lacks."
+            )
         if layout is not None and file_layout.positions != layout.positions:
             raise InputError(
                 f"{path.name}: its columns differ from those of {files[0].name}; "

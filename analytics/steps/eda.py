@@ -1,4 +1,5 @@
-"""Exploratory summaries, small enough to store and draw without reading customer rows again."""
+"""Exploratory summaries, small enough to store and draw without reading customer rows again.
+A file without a column has empty summaries of it (no rows), which the dashboard draws as such."""
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,8 @@ def kpis(customers: pd.DataFrame) -> dict:
 def age_distribution(customers: pd.DataFrame) -> pd.DataFrame:
     """Customers per 5-year age band (bands without customers left out), split by purchase
     status. Counted with bincount: pd.cut and crosstab take seconds at a million rows."""
+    if "Age" not in customers.columns:
+        return pd.DataFrame(columns=["age_from", "age_to", "not_purchased", "purchased"])
     age = customers["Age"].to_numpy(dtype=float)
     low = int(np.floor(age.min() / AGE_BIN_WIDTH) * AGE_BIN_WIDTH)
     band = ((age - low) // AGE_BIN_WIDTH).astype(int)
@@ -44,6 +47,8 @@ def age_distribution(customers: pd.DataFrame) -> pd.DataFrame:
 def salary_by_purchase(customers: pd.DataFrame) -> pd.DataFrame:
     """Box-plot statistics of salary for buyers and non-buyers (Tukey fences at 1.5 IQR)."""
     rows = []
+    if "Salary" not in customers.columns:
+        return pd.DataFrame(rows, columns=_BOX_COLUMNS)
     for status, salaries in customers.groupby("Purchased")["Salary"]:
         q1, median, q3 = salaries.quantile([0.25, 0.5, 0.75])
         iqr = q3 - q1
@@ -62,10 +67,13 @@ def salary_by_purchase(customers: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+_BOX_COLUMNS = ["purchased", "count", "mean", "q1", "median", "q3", "lower_fence", "upper_fence"]
+
+
 def correlation_matrix(customers: pd.DataFrame) -> pd.DataFrame:
     """Pearson correlations of the numeric columns, with Gender one-hot encoded."""
     numeric = customers[[c for c in NUMERIC_COLUMNS if c in customers.columns]].astype(float)
-    genders = sorted(customers["Gender"].unique())
+    genders = sorted(customers["Gender"].unique()) if "Gender" in customers.columns else []
     # With two genders one indicator carries all the information; more get one column each.
     encoded_genders = genders[1:] if len(genders) == 2 else genders
     for gender in encoded_genders:
@@ -84,5 +92,6 @@ def feature_ranges(customers: pd.DataFrame) -> dict:
         for column in ("Age", "Salary", "Price")
         if column in customers.columns
     }
-    ranges["genders"] = customers["Gender"].value_counts().index.tolist()
+    has_gender = "Gender" in customers.columns
+    ranges["genders"] = customers["Gender"].value_counts().index.tolist() if has_gender else []
     return ranges

@@ -33,9 +33,22 @@ from analytics.config import (
     STABILITY_THRESHOLD,
 )
 
-# Feature names users type, and the columns they stand for.
+# Feature names users type, and the columns they stand for; any other feature name is the
+# name of a column of its own (a file's extra column, found by analytics.validation.columns).
 FEATURE_COLUMNS = {"age": "Age", "salary": "Salary", "price": "Price", "gender": "Gender"}
 NUMERIC_COLUMNS = ["Age", "Salary", "Price"]
+
+
+def feature_column(name: str) -> str:
+    """The column a feature name stands for."""
+    return FEATURE_COLUMNS.get(name, name)
+
+
+def numeric_columns(customers: pd.DataFrame, columns: list[str]) -> list[str]:
+    """Which of `columns` hold numbers (scaled) rather than categories (one-hot encoded)."""
+    return [c for c in columns if pd.api.types.is_numeric_dtype(customers[c])]
+
+
 # Ten restarts make each fit find the same optimum when one exists, which stability measures.
 _N_INIT = 10
 
@@ -56,9 +69,11 @@ def segment_customers(
     features: list[str] | tuple[str, ...] = ("age", "salary", "price"),
     seed: int = RANDOM_STATE,
 ) -> Segmentation:
-    """Assign every customer a segment (segment 0 is the largest) and profile the segments."""
-    columns = [FEATURE_COLUMNS[name] for name in features]
-    k_scores = score_k_range(customers[columns], seed)
+    """Assign every customer a segment (segment 0 is the largest) and profile the segments.
+    A feature is one of FEATURE_COLUMNS or a column of its own name (numbers or categories)."""
+    columns = [feature_column(name) for name in features]
+    numeric = numeric_columns(customers, columns)
+    k_scores = score_k_range(customers[columns], seed, numeric)
     if k == "auto":
         chosen_k, reason = choose_k(k_scores)
     else:
@@ -67,7 +82,7 @@ def segment_customers(
             raise ValueError(f"k must be between 1 and the number of rows, got {chosen_k}")
         reason = f"k={chosen_k} was set by the user (--k {chosen_k})."
 
-    raw_labels = _fit_labels(customers[columns], chosen_k, seed)
+    raw_labels = _fit_labels(customers[columns], chosen_k, seed, numeric)
     # Renumber by size so that segment ids, and their colours, follow a predictable order.
     order = np.argsort(-np.bincount(raw_labels, minlength=chosen_k), kind="stable")
     labels = np.argsort(order)[raw_labels]
@@ -77,7 +92,12 @@ def segment_customers(
         features=list(features),
         k_scores=k_scores,
         reason=reason,
-        profiles=profile_segments(customers, labels, gender_in_features="gender" in features),
+        profiles=profile_segments(
+            customers,
+            labels,
+            gender_in_features="gender" in features,
+            extras=[c for c in columns if c not in FEATURE_COLUMNS.values()],
+        ),
     )
 
 
@@ -195,10 +215,17 @@ def choose_k(k_scores: pd.DataFrame) -> tuple[int, str]:
 
 
 def profile_segments(
-    customers: pd.DataFrame, labels: np.ndarray, gender_in_features: bool = False
+    customers: pd.DataFrame,
+    labels: np.ndarray,
+    gender_in_features: bool = False,
+    extras: list[str] | tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """Size, share, mean and median per numeric column, purchase rate, revenue and a name."""
+    """Size, share, mean and median per numeric column, purchase rate, revenue and a name.
+    `extras` are feature columns beyond the reference ones: numeric ones are profiled and named
+    like the others, categorical ones name a segment they dominate."""
     numeric = [c for c in NUMERIC_COLUMNS if c in customers.columns and customers[c].notna().any()]
+    numeric += numeric_columns(customers, list(extras))
+    categorical = [c for c in extras if c not in numeric]
     frame = customers.assign(segment=labels)
     if "Price" in numeric:
         frame["revenue"] = frame["Price"] * frame["Purchased"]
@@ -210,17 +237,31 @@ def profile_segments(
         aggregations["revenue"] = ("revenue", "sum")
     profiles = frame.groupby("segment").agg(**aggregations)
     profiles["share"] = profiles["size"] / len(customers)
-    profiles["top_gender"] = frame.groupby("segment")["Gender"].agg(lambda g: g.mode().iat[0])
-    profiles["top_gender_share"] = frame.groupby("segment")["Gender"].agg(
-        lambda g: g.value_counts(normalize=True).iat[0]
-    )
+    if "Gender" in customers.columns:
+        profiles["top_gender"] = frame.groupby("segment")["Gender"].agg(lambda g: g.mode().iat[0])
+        profiles["top_gender_share"] = frame.groupby("segment")["Gender"].agg(
+            lambda g: g.value_counts(normalize=True).iat[0]
+        )
+    else:  # a file without Gender: nothing to say of it
+        profiles["top_gender"] = None
+        profiles["top_gender_share"] = np.nan
+    mostly = {
+        column: frame.groupby("segment")[column].agg(_dominant_value) for column in categorical
+    }
     profiles["name"] = segment_names(
         profiles,
         centre={c: customers[c].mean() for c in numeric},
         spread={c: customers[c].std() for c in numeric},
         gender_in_features=gender_in_features,
+        mostly=mostly,
     )
     return profiles.reset_index()
+
+
+def _dominant_value(values: pd.Series) -> str | None:
+    """The value of at least 75 % of `values`, or None."""
+    shares = values.value_counts(normalize=True)
+    return str(shares.index[0]) if len(shares) and shares.iat[0] >= 0.75 else None
 
 
 def segment_names(
@@ -228,11 +269,20 @@ def segment_names(
     centre: Mapping[str, float],
     spread: Mapping[str, float],
     gender_in_features: bool = False,
+    mostly: Mapping[str, pd.Series] | None = None,
 ) -> list[str]:
     """Distinct names for the segments' profiles, from everyone's mean (`centre`) and standard
-    deviation (`spread`) of each numeric column."""
+    deviation (`spread`) of each numeric column, and `mostly`: per categorical feature beyond
+    Gender, the value that dominates each segment (None where none does)."""
     names = [
-        _describe(profile, centre, spread, gender_in_features) for _, profile in profiles.iterrows()
+        _describe(
+            profile,
+            centre,
+            spread,
+            gender_in_features,
+            {column: values.get(segment) for column, values in (mostly or {}).items()},
+        )
+        for segment, profile in profiles.iterrows()
     ]
     return unique_names(names)
 
@@ -242,6 +292,8 @@ _WORDS = {
     "Salary": ("lower earners", "mid earners", "high earners"),
     "Price": ("budget products", "mid-price products", "premium products"),
 }
+# Any other numeric feature, by its column name.
+_LEVELS = ("low {column}", "mid {column}", "high {column}")
 
 
 def _describe(
@@ -249,17 +301,25 @@ def _describe(
     centre: Mapping[str, float],
     spread: Mapping[str, float],
     gender_in_features: bool,
+    mostly: Mapping[str, str | None],
 ) -> str:
-    """Name a segment by where its means sit against everyone's (half a std counts as apart)."""
+    """Name a segment by where its means sit against everyone's (half a std counts as apart):
+    "Younger high earners, premium products", with the columns the data has (a numeric feature
+    beyond them reads "high tenure"), and the categories that dominate it."""
     words = {}
     for column in centre:
         z = (profile[f"{column.lower()}_mean"] - centre[column]) / (spread[column] or 1.0)
-        words[column] = _WORDS[column][0 if z < -0.5 else 2 if z > 0.5 else 1]
-    name = f"{words['Age']} {words['Salary']}"
-    if "Price" in words:
-        name += f", {words['Price']}"
+        level = 0 if z < -0.5 else 2 if z > 0.5 else 1
+        words[column] = _WORDS.get(column, _LEVELS)[level].format(column=column)
+    person = " ".join(words.pop(column) for column in ("Age", "Salary") if column in words)
+    phrases = [phrase for phrase in (person, *words.values()) if phrase]
+    name = ", ".join(phrases) if phrases else "Customers"
+    name = name[0].upper() + name[1:]
+    dominant = [f"{value}" for value in mostly.values() if value is not None]
     if gender_in_features and profile["top_gender_share"] >= 0.75:
-        name += f" (mostly {profile['top_gender']})"
+        dominant.insert(0, str(profile["top_gender"]))
+    if dominant:
+        name += f" (mostly {', '.join(dominant)})"
     return name
 
 

@@ -1,14 +1,23 @@
-"""Per-column checks of rows of text: typing, blanks, bounds, Purchased words, and the checks
-across the whole file (repeated Customer IDs, Gender values differing only in case). Pure."""
+"""Per-column checks of rows of text: typing, blanks, bounds, Purchased words, feature columns
+beyond the reference ones (numbers or categories), and the checks across the whole file
+(repeated Customer IDs, Gender values differing only in case). Pure."""
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from analytics.validation.messages import show_value
-from analytics.validation.schema import MISSING_SPELLINGS, NUMERIC_BOUNDS, PURCHASED_WORDS
+from analytics.validation.schema import (
+    CANONICAL_COLUMNS,
+    FEATURE_TYPING_ROWS,
+    MISSING_SPELLINGS,
+    NUMERIC_BOUNDS,
+    NUMERIC_FEATURE_SHARE,
+    PURCHASED_WORDS,
+)
 
 
 @dataclass(frozen=True)
@@ -30,10 +39,17 @@ class CheckedRows:
 DUPLICATE_ID = Problem("column 'Customer ID' repeats later in the file with different data")
 
 
-def check_rows(raw: pd.DataFrame, width: int, decimal_comma: bool = False) -> CheckedRows:
+def check_rows(
+    raw: pd.DataFrame,
+    width: int,
+    decimal_comma: bool = False,
+    numeric_features: Collection[str] = (),
+) -> CheckedRows:
     """Type and check rows of text (indexed by line, with a `fields` count); pure.
 
     A number column may come typed already (float: its reader parsed every cell as a number).
+    Columns beyond the reference ones are features (--features): those in `numeric_features`
+    are checked as numbers (any finite number), the others kept as categories.
     Every kind of problem is a key of `problems`, in a fixed order, even when no row has it.
     A row with the wrong number of fields is reported for that alone: its cells are shifted.
     """
@@ -52,7 +68,7 @@ def check_rows(raw: pd.DataFrame, width: int, decimal_comma: bool = False) -> Ch
         )
 
     typed = pd.DataFrame(index=raw.index)
-    for column in ("Customer ID", "Gender"):
+    for column in [c for c in ("Customer ID", "Gender") if c in raw.columns]:
         text = stripped(raw[column]) if column == "Customer ID" else _strip_repeated(raw[column])
         flag(Problem(f"column '{column}' is blank"), _missing(text))
         typed[column] = text.astype(object)
@@ -92,7 +108,45 @@ def check_rows(raw: pd.DataFrame, width: int, decimal_comma: bool = False) -> Ch
         text.astype(object).where(values.isna(), values),
     )
     typed["Purchased"] = values
+
+    for column in feature_columns(raw):
+        if column in numeric_features:
+            values = _numbers(raw[column], decimal_comma)
+            empty = _blank(raw[column], values.isna())
+            flag(Problem(f"column '{column}' is empty"), empty)
+            flag(
+                Problem(f"column '{column}' must be a number", True, may_set_aside=False),
+                ~empty & ~np.isfinite(values),
+                raw[column],
+            )
+            typed[column] = values
+        else:
+            text = _strip_repeated(raw[column])
+            blank = _missing(text)
+            flag(Problem(f"column '{column}' is blank"), blank)
+            typed[column] = text.where(~blank).astype(object)
     return CheckedRows(typed, problems, int((words.notna() & ~ragged[failed]).sum()))
+
+
+def feature_columns(raw: pd.DataFrame) -> list[str]:
+    """The columns of a raw frame that --features named beyond the reference ones."""
+    reference = set(CANONICAL_COLUMNS.values())
+    return [c for c in raw.columns if c not in reference and c != "fields"]
+
+
+def numeric_features(raw: pd.DataFrame, decimal_comma: bool = False) -> list[str]:
+    """The feature columns (see feature_columns) to read as numbers: those with at least
+    NUMERIC_FEATURE_SHARE of their non-blank cells numbers in the first FEATURE_TYPING_ROWS
+    rows, so that a file's columns are typed alike however it is read (whole or in batches).
+    A column of nothing but blanks there counts as numbers: its blanks are reported either way."""
+    first = raw.iloc[:FEATURE_TYPING_ROWS]
+    numeric = []
+    for column in feature_columns(first):
+        values = _numbers(first[column], decimal_comma)
+        given = ~_blank(first[column], values.isna())
+        if values[given].notna().sum() >= NUMERIC_FEATURE_SHARE * given.sum():
+            numeric.append(column)
+    return numeric
 
 
 def _numbers(text: pd.Series, decimal_comma: bool) -> pd.Series:
@@ -163,6 +217,8 @@ def find_duplicates(customers: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 def merge_case_variants(customers: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """Gender values that differ only in case become the commonest spelling (ties: the first
     in sorted order); returns the frame and {variant: spelling used}."""
+    if "Gender" not in customers.columns:
+        return customers, {}
     merges = gender_merges(customers["Gender"].value_counts())
     if not merges:
         return customers, merges

@@ -9,8 +9,8 @@ file: it points at a broken export or shifted columns, which dropping rows would
 The checks themselves are in analytics.validation.checks, the columns in .columns and .schema.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,12 +24,14 @@ from analytics.validation.checks import (
     check_rows,
     find_duplicates,
     merge_case_variants,
+    numeric_features,
     stripped,
 )
 from analytics.validation.columns import Layout, column_layout, column_notes
+from analytics.validation.messages import names_text
 from analytics.validation.quarantine import BadRow
 from analytics.validation.report import Tally, format_notes, quarantine_notes, value_notes
-from analytics.validation.schema import CANONICAL_COLUMNS, NUMBER_COLUMNS
+from analytics.validation.schema import CANONICAL_COLUMNS, MAX_CATEGORIES, NUMBER_COLUMNS
 
 _BATCH_ROWS = 10_000
 _SCAN_BYTES = 4 * 1024 * 1024
@@ -37,20 +39,25 @@ _SCAN_BYTES = 4 * 1024 * 1024
 
 @dataclass(frozen=True)
 class CustomerInput:
-    customers: pd.DataFrame  # typed, in the reference column names
+    customers: pd.DataFrame  # typed, in the reference column names, then the extra features
     notes: list[str]  # what was normalised, ignored or set aside, for the user
     bad_rows: list[BadRow]  # set aside (quarantined), to be stored with the run
+    # The features named beyond the reference ones: feature name → its column in `customers`.
+    extras: dict[str, str] = field(default_factory=dict)
 
 
 def read_customers(
     path: str | Path,
     columns: Mapping[str, str] | None = None,
     limits: InputLimits | None = None,
+    extra_features: Sequence[str] = (),
 ) -> CustomerInput:
     """Read and check a customer CSV, in batches of rows so that memory stays bounded.
 
     `columns` maps canonical names (see CANONICAL_COLUMNS) to the file's own column names.
-    Optional columns that are absent are absent from the result too.
+    Optional columns that are absent are absent from the result too. `extra_features` are
+    --features names beyond the reference columns: each is found among the file's columns
+    (analytics.validation.columns) and read as numbers or as categories (checks).
     """
     path, limits = Path(path), limits or InputLimits()
     csv_format = csvfile.inspect(path, limits)
@@ -58,15 +65,19 @@ def read_customers(
     header = next(batches, None)
     if header is None:
         raise InputError(f"{path.name}: the file has only blank lines; expected a header row.")
-    layout = column_layout(header[0][0], header[1][0], columns or {}, path.name)
+    layout = column_layout(header[0][0], header[1][0], columns or {}, path.name, extra_features)
     tally = Tally()
     whole_file = _whole_file_frame(path, csv_format, limits, layout)
     if whole_file is not None:
         raw_frames = iter([whole_file])
     else:
         raw_frames = (_frame(lines, records, layout) for lines, records in batches)
+    decimal_comma = csv_format.delimiter == ";"
+    numeric: list[str] | None = None
     for raw in raw_frames:
-        tally.add(check_rows(raw, layout.width, decimal_comma=csv_format.delimiter == ";"))
+        if numeric is None:  # typed by the first rows, the same for every batch
+            numeric = numeric_features(raw, decimal_comma)
+        tally.add(check_rows(raw, layout.width, decimal_comma, numeric))
     if tally.data_rows == 0:
         raise InputError(f"{path.name}: the file has a header but no data rows.")
 
@@ -84,6 +95,8 @@ def read_customers(
         )
 
     customers = customers[~(exact | conflicting)].astype({"Purchased": int})
+    categorical = [c for c in layout.extras.values() if c not in (numeric or [])]
+    _check_categories(path.name, customers, categorical)
     bad_rows = set_aside_rows(path, csv_format, limits, layout, tally.reasons_by_line())
     notes = [
         *format_notes(csv_format),
@@ -92,7 +105,22 @@ def read_customers(
         *quarantine_notes(bad_rows, tally.data_rows),
     ]
     ordered = [c for c in CANONICAL_COLUMNS.values() if c in customers.columns]
-    return CustomerInput(customers[ordered].reset_index(drop=True), notes, bad_rows)
+    ordered += list(layout.extras.values())
+    return CustomerInput(customers[ordered].reset_index(drop=True), notes, bad_rows, layout.extras)
+
+
+def _check_categories(name: str, customers: pd.DataFrame, categorical: list[str]) -> None:
+    """An InputError for a categorical feature with more than MAX_CATEGORIES values."""
+    for column in categorical:
+        values = customers[column].value_counts()
+        if len(values) > MAX_CATEGORIES:
+            raise InputError(
+                f"{name}: column {column!r} was named as a feature and is read as categories "
+                "(fewer than 90 % of its cells are numbers), but it has "
+                f"{len(values):,} different values, e.g. {names_text(values.index.tolist()[:3])}; "
+                f"a category feature may have at most {MAX_CATEGORIES}. Leave it out of "
+                "--features, or fix its non-numeric cells if it holds numbers."
+            )
 
 
 def _frame(lines: list[int], records: list[list[str]], layout: Layout) -> pd.DataFrame:

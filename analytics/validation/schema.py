@@ -1,6 +1,7 @@
 """What a customer file must and may hold: the reference column names (and the `--columns`
 names for them), the required and optional columns, plausible bounds, and the spellings read as
-missing or as a Purchased 0/1."""
+missing or as a Purchased 0/1. Any other column may be named as a feature (`--features`): see
+analytics.validation.columns (finding it) and analytics.validation.checks (typing it)."""
 
 import itertools
 
@@ -14,8 +15,18 @@ CANONICAL_COLUMNS = {
     "price": "Price",
     "purchased": "Purchased",
 }
-REQUIRED_COLUMNS = ["Customer ID", "Gender", "Age", "Salary", "Purchased"]
-OPTIONAL_COLUMNS = ["Product ID", "Price"]
+REQUIRED_COLUMNS = ["Customer ID", "Purchased"]
+# A run leaves an absent optional column out and says so in its notes.
+OPTIONAL_COLUMNS = ["Gender", "Age", "Salary", "Product ID", "Price"]
+# Names a run gives columns of its own: a file's column named so cannot be a feature.
+RUN_COLUMN_NAMES = frozenset({"segment", "sample_rank", "purchase_probability", "fields"})
+# A categorical feature with more values than this is more likely an identifier or free text
+# (e.g. an e-mail address) than a category: one-hot encoding it would only memorise rows.
+MAX_CATEGORIES = 50
+# A feature column is read as numbers when at least this share of its non-blank cells in the
+# first rows (FEATURE_TYPING_ROWS) are numbers; its other cells are then wrong values.
+NUMERIC_FEATURE_SHARE = 0.9
+FEATURE_TYPING_ROWS = 10_000
 # Plausible bounds, inclusive; a value outside them is almost always a unit or typing mistake.
 NUMERIC_BOUNDS = {"Age": (0, 120), "Salary": (0, 1e9), "Price": (0, 1e9)}
 # Spellings of Purchased that exports of yes/no or boolean columns produce (compared in lower case).

@@ -20,7 +20,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from analytics.db.session import describe_failure
-from analytics.steps.classifier import ModelVersionError, predict_probabilities
+from analytics.steps.classifier import (
+    ModelVersionError,
+    predict_probabilities,
+    with_file_features,
+)
 from analytics.validation.schema import NUMERIC_BOUNDS
 from dashapp.api import openapi, schema
 from dashapp.data import queries
@@ -120,8 +124,11 @@ def predict():
     model = queries.purchase_model(_url(), run.id)
     if model is None:
         raise ApiError(404, f"Run {run.id} has no purchase model (too little data).")
+    # A model that also reads columns of the run's own file predicts a typical customer in them.
     rows = [
-        _model_inputs(position, customer, model.features)
+        with_file_features(
+            _model_inputs(position, customer, model.features), model.features, model.reference
+        )
         for position, customer in enumerate(customers)
     ]
     probabilities = predict_probabilities(model.estimator, model.features, rows)

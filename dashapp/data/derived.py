@@ -42,9 +42,11 @@ def segment_prediction(
     model = queries.purchase_model(url, run_id)
     if model is None:
         return None
-    return pricing.predict_segment(
-        model.estimator, model.features, queries.customers(url, run_id), segment
-    )
+    customers = queries.customers(url, run_id)
+    own = [feature for feature in model.features if feature not in customers.columns]
+    if own:  # the model also reads columns of the run's own file
+        customers = customers.join(queries.customer_attributes(url, run_id)[own])
+    return pricing.predict_segment(model.estimator, model.features, customers, segment)
 
 
 @cache.per_run

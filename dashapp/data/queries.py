@@ -188,6 +188,14 @@ def customers(url: str, run_id: int) -> pd.DataFrame:
         return repository.run_customers(session, run_id)
 
 
+@cache.process_local(maxsize=2)
+def customer_attributes(url: str, run_id: int) -> pd.DataFrame:
+    """The columns of the run's own file that it analysed (--features), per customer in the
+    order of `customers`; no columns for a run without any. Callers must not modify it."""
+    with _sessions(url)() as session:
+        return repository.run_customer_attributes(session, run_id)
+
+
 def set_aside_counts(url: str) -> dict[int, int]:
     """{run id: rows it set aside}; read on each request, like the run history."""
     with _sessions(url)() as session:

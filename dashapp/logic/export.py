@@ -12,7 +12,8 @@ from analytics.io.spreadsheet import neutralise
 from analytics.validation import quarantine
 from analytics.validation.quarantine import BadRow
 
-OPTIONAL_COLUMNS = ("Product ID", "Price")
+# Input columns a customer file may lack (only Customer ID and Purchased are required).
+OPTIONAL_COLUMNS = ("Gender", "Age", "Salary", "Product ID", "Price")
 # Four decimals tell customers apart for ranking and keep the file short; the model is not more
 # precise than that.
 PROBABILITY_DECIMALS = 4

@@ -1,15 +1,27 @@
 """Pure helpers behind the what-if predictor."""
 
+from collections.abc import Collection, Mapping
+
 from analytics.validation.schema import NUMERIC_BOUNDS
 
 BANDS = [(0.3, "Low", "danger"), (0.6, "Medium", "warning"), (1.01, "High", "success")]
 
 
 def input_problem(
-    age: float | None, salary: float | None, price: float | None, needs_price: bool = True
+    age: float | None,
+    salary: float | None,
+    price: float | None,
+    needs_price: bool = True,
+    features: Collection[str] | None = None,
 ) -> str | None:
-    """What is wrong with the inputs, in words, or None when a prediction can be made."""
-    given = [("Age", age), ("Salary", salary)] + ([("Price", price)] if needs_price else [])
+    """What is wrong with the inputs, in words, or None when a prediction can be made.
+    `features`, the model's, limits the inputs needed to those it reads (a file may lack Age
+    or Salary); without them, age and salary are needed, and price with `needs_price`."""
+    given = [("Age", age), ("Salary", salary), ("Price", price)]
+    if features is None:
+        given = given[:2] + (given[2:] if needs_price else [])
+    else:
+        given = [(name, value) for name, value in given if name in features]
     for name, value in given:
         low, high = NUMERIC_BOUNDS[name]
         if value is None:
@@ -17,6 +29,20 @@ def input_problem(
         if not low <= value <= high:
             return f"{name} must be between {low:,.0f} and {high:,.0f}."
     return None
+
+
+def held_inputs_note(features: Collection[str], reference: Mapping[str, object]) -> str | None:
+    """A sentence naming the model's inputs a what-if does not ask for (columns of the run's
+    own file) and the typical values they are held at, or None when there are none."""
+    asked = (*NUMERIC_BOUNDS, "Gender")
+    held = [f"{name} {_shown(reference.get(name))}" for name in features if name not in asked]
+    if not held:
+        return None
+    return f"The model also reads {', '.join(held)}: held at a typical customer's values."
+
+
+def _shown(value: object) -> str:
+    return f"{value:,.4g}" if isinstance(value, int | float) else repr(str(value))
 
 
 def band(probability: float) -> tuple[str, str]:

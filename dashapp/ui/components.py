@@ -150,6 +150,14 @@ def swatch_label(segment: int, segments: pd.DataFrame) -> list:
     ]
 
 
+def _top_gender(profile: pd.Series) -> str:
+    """The segment's most common gender and its share, or a dash for a run without Gender."""
+    gender = profile.get("top_gender")
+    if not isinstance(gender, str):
+        return theme.MISSING
+    return f"{gender} ({theme.percent(profile['top_gender_share'])})"
+
+
 def segment_profile_table(
     profiles: pd.DataFrame,
     segments: pd.DataFrame,
@@ -159,7 +167,8 @@ def segment_profile_table(
     """One row per chosen segment: customers, share, means, purchase rate, revenue, gender.
 
     `profiles` has a row per segment with customers (others count 0); a column the run lacks
-    (Price, revenue) shows as a dash.
+    (Gender, Age, Salary, Price, revenue: only Customer ID and Purchased are required) shows as a
+    dash.
     """
     if profiles.empty:
         return html.P("No customers match these filters.", className="text-muted mb-0")
@@ -184,12 +193,12 @@ def segment_profile_table(
             cells = [
                 theme.count(p["customers"]),
                 theme.percent(p["share"]),
-                theme.number(p["age_mean"]),
-                theme.money(p["salary_mean"]),
+                theme.number(p.get("age_mean")),
+                theme.money(p.get("salary_mean")),
                 theme.money(p.get("price_mean")),
                 theme.percent(p["purchase_rate"]),
                 theme.money(p.get("revenue")),
-                f"{p['top_gender']} ({theme.percent(p['top_gender_share'])})",
+                _top_gender(p),
             ]
         rows.append(html.Tr([html.Td(swatch_label(segment, segments)), *map(html.Td, cells)]))
     return dbc.Table(

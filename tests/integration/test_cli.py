@@ -187,9 +187,9 @@ def test_predict_without_a_run_says_what_to_do(fresh_db):
 
 BAD_FILES = {
     "empty.csv": ("", "the file is empty"),
-    "missing_salary.csv": (
-        "Customer ID,Gender,Age,Product ID,Price,Purchased\n1,Female,30,P01,2000,1\n",
-        "missing required column 'Salary'",
+    "missing_purchased.csv": (
+        "Customer ID,Gender,Age,Salary,Product ID,Price\n1,Female,30,50000,P01,2000\n",
+        "missing required column 'Purchased'",
     ),
     "text_age.csv": (
         "Customer ID,Gender,Age,Salary,Product ID,Price,Purchased\n1,Female,abc,50000,P01,2000,1\n",

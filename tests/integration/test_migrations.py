@@ -17,7 +17,7 @@ from analytics.runs.customer_file import run
 from dashapp.data import queries
 
 # The newest revision in analytics/db/migrations/versions.
-NEWEST_REVISION = "0011"
+NEWEST_REVISION = "0012"
 
 
 @pytest.fixture
@@ -183,3 +183,43 @@ def test_after_0007_a_removed_users_id_is_never_given_again(fresh_db):
         ).scalar_one()
     assert new_id > newest
     engine.dispose()
+
+
+def test_0012_makes_gender_age_and_salary_optional_and_keeps_the_customers(engine):
+    run_id = store_a_run_at_0004(engine)
+    migrate.upgrade(engine, "0009")
+    migrate.upgrade(engine)
+    optional = {"gender", "age", "salary", "attributes"}
+    columns = {c["name"]: c for c in inspect(engine).get_columns("customers")}
+    assert all(columns[name]["nullable"] for name in optional)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO customers (run_id, row_number, customer_id, purchased, segment,"
+                " sample_rank, attributes) VALUES (:run, 2, 'c3', 1, 0, 2, :attributes)"
+            ),
+            {"run": run_id, "attributes": '{"tenure": 3}'},
+        )
+    with engine.connect() as connection:
+        stored = connection.execute(
+            select(Customer.customer_id, Customer.salary, Customer.attributes).order_by(
+                Customer.row_number
+            )
+        ).all()
+    assert [tuple(row) for row in stored] == [
+        ("c1", 50000, None),
+        ("c2", 60000, None),
+        ("c3", None, {"tenure": 3}),
+    ]
+
+    # Down again once no customer lacks them: the constraints are back, the rows kept.
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM customers WHERE customer_id = 'c3'"))
+        config = migrate.alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0009")
+    columns = {c["name"]: c for c in inspect(engine).get_columns("customers")}
+    assert "attributes" not in columns
+    assert not any(columns[name]["nullable"] for name in ("gender", "age", "salary"))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM customers")).scalar_one() == 2

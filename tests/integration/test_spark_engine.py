@@ -209,3 +209,28 @@ def test_parquet_parts_in_a_directory_read_as_the_csv_does(spark, tmp_path, samp
     assert loaded.rows == len(expected)
     assert loaded.notes == []
     pd.testing.assert_frame_equal(read, expected, check_dtype=False)
+
+
+def test_the_spark_engine_refuses_a_file_without_salary_and_says_which_engine_takes_it(
+    spark, tmp_path
+):
+    from analytics.spark import engine
+
+    with pytest.raises(InputError) as error:
+        engine.run([CORPUS / "missing_column.csv"], f"sqlite:///{tmp_path / 'x.db'}")
+    assert str(error.value) == (
+        "missing_column.csv: the Spark engine needs the columns Gender, Age, Salary, and the "
+        "file has no 'Salary'; run it with the pandas engine (the default), which leaves out "
+        "the columns a file lacks."
+    )
+
+
+def test_the_spark_engine_refuses_a_files_own_features_before_starting_spark(
+    sample_csv, tmp_path, monkeypatch
+):
+    from analytics.spark import engine
+
+    monkeypatch.setattr(engine, "spark_session", lambda *_: pytest.fail("Spark was started"))
+    options = customer_file.RunOptions(features=("age", "tenure_months"))
+    with pytest.raises(InputError, match=r"not on other columns \(tenure_months\); run the file"):
+        engine.run([sample_csv], f"sqlite:///{tmp_path / 'x.db'}", options)

@@ -46,6 +46,7 @@ from analytics.steps.classifier.prediction import (
     predict_probabilities,
     predict_probability,
     purchase_probabilities,
+    with_file_features,
 )
 from analytics.steps.classifier.selection import (
     ModelChoice,
@@ -85,4 +86,5 @@ __all__ = [
     "purchase_probabilities",
     "reference_customer",
     "start_workers",
+    "with_file_features",
 ]

@@ -1,7 +1,7 @@
 """The seven candidate models, their small search grids, and the preprocessing every one of them
 starts with (inside its Pipeline, so it is fitted on training rows only)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,6 +18,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
+# The reference columns a model reads; a run may add columns of the file named by --features.
 NUMERIC_FEATURES = ["Age", "Salary", "Price"]
 CATEGORICAL_FEATURES = ["Gender"]
 # Kernel and neighbour methods grow quadratically (or in predict time) with rows: cap them.
@@ -79,32 +80,44 @@ CANDIDATES = {
 }
 
 
-def model_features(customers: pd.DataFrame) -> list[str]:
-    """The model inputs this data has: Price is optional."""
-    return [
+def model_features(customers: pd.DataFrame, extras: Sequence[str] = ()) -> list[str]:
+    """The model inputs this data has (every reference input is optional), then `extras`:
+    columns of the file named by --features."""
+    present = [
         c
         for c in NUMERIC_FEATURES + CATEGORICAL_FEATURES
         if c in customers.columns and customers[c].notna().any()
     ]
+    return present + [c for c in extras if c not in present]
 
 
-def build_pipeline(estimator: BaseEstimator, features: list[str]) -> Pipeline:
+def numeric_inputs(x: pd.DataFrame, features: list[str]) -> list[str]:
+    """The features that hold numbers (scaled); the others are categories (one-hot encoded)."""
+    return [f for f in features if pd.api.types.is_numeric_dtype(x[f])]
+
+
+def build_pipeline(
+    estimator: BaseEstimator, features: list[str], numeric: list[str] | None = None
+) -> Pipeline:
     """Scaling and encoding live inside the Pipeline, so they are fitted on training rows only."""
-    return Pipeline([("preprocess", preprocessor(features)), ("classifier", estimator)])
+    return Pipeline([("preprocess", preprocessor(features, numeric)), ("classifier", estimator)])
 
 
-def preprocessor(features: list[str]) -> ColumnTransformer:
-    """Every candidate's first step: numeric inputs scaled, gender one-hot encoded."""
+def preprocessor(features: list[str], numeric: list[str] | None = None) -> ColumnTransformer:
+    """Every candidate's first step: numeric inputs scaled, the others (gender, a file's
+    categorical columns) one-hot encoded. `numeric` defaults to the reference numeric inputs."""
+    numeric = [f for f in features if f in (NUMERIC_FEATURES if numeric is None else numeric)]
     return ColumnTransformer(
         [
-            ("numeric", StandardScaler(), [f for f in features if f in NUMERIC_FEATURES]),
+            ("numeric", StandardScaler(), numeric),
             (
                 "categorical",
-                # A missing gender (e.g. a what-if without one) falls back to the most common.
+                # A missing category (e.g. a what-if without a gender) falls back to the most
+                # common one.
                 make_pipeline(
                     SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")
                 ),
-                [f for f in features if f in CATEGORICAL_FEATURES],
+                [f for f in features if f not in numeric],
             ),
         ]
     )

@@ -12,7 +12,7 @@ from sklearn.model_selection import ParameterGrid, StratifiedKFold, train_test_s
 from threadpoolctl import threadpool_limits
 
 from analytics.config import cv_folds
-from analytics.steps.classifier.candidates import preprocessor
+from analytics.steps.classifier.candidates import numeric_inputs, preprocessor
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def cv_sample(x: pd.DataFrame, y: pd.Series, folds: StratifiedKFold, features: l
     splits = list(folds.split(x, y))
     prepared = []
     for train_rows, valid_rows in splits:
-        preprocess = preprocessor(features)
+        preprocess = preprocessor(features, numeric_inputs(x, features))
         prepared.append(
             (
                 preprocess.fit_transform(x.iloc[train_rows]),

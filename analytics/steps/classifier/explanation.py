@@ -6,14 +6,17 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from analytics.steps.classifier.candidates import CATEGORICAL_FEATURES, NUMERIC_FEATURES
+from analytics.steps.classifier.candidates import numeric_inputs
 from analytics.steps.classifier.prediction import customer_frame
 
 
 def reference_customer(x: pd.DataFrame) -> dict:
-    """Median numeric inputs and the most common gender: the baseline of the contributions."""
-    reference = {c: float(x[c].median()) for c in x.columns if c in NUMERIC_FEATURES}
-    reference.update({c: str(x[c].mode().iat[0]) for c in x.columns if c in CATEGORICAL_FEATURES})
+    """Median numeric inputs and the most common category of the others (gender, a file's
+    categorical columns): the baseline of the contributions, and what a what-if holds an
+    input it does not ask for at."""
+    numeric = numeric_inputs(x, list(x.columns))
+    reference = {c: float(x[c].median()) for c in numeric}
+    reference.update({c: str(x[c].mode().iat[0]) for c in x.columns if c not in numeric})
     return reference
 
 

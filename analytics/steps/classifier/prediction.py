@@ -5,7 +5,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from analytics.steps.classifier.candidates import NUMERIC_FEATURES
+from analytics.steps.classifier.candidates import CATEGORICAL_FEATURES, NUMERIC_FEATURES
 
 
 def customer_frame(
@@ -21,16 +21,33 @@ def customer_frame(
 
 
 def _typed(frame: pd.DataFrame, features: list[str]) -> pd.DataFrame:
-    """The model's columns of `frame`, numeric ones as floats and the others as objects."""
+    """The model's columns of `frame`, numeric ones as floats and the others as objects (a
+    file's own feature column is numeric when its values are numbers)."""
     typed = frame[features].copy()
     for column in features:
-        if column in NUMERIC_FEATURES:
+        if column in NUMERIC_FEATURES or (
+            column not in CATEGORICAL_FEATURES
+            and pd.api.types.is_numeric_dtype(typed[column])
+            and not pd.api.types.is_bool_dtype(typed[column])
+        ):
             typed[column] = typed[column].astype(float)
         else:
             # NaN, not None: the imputer sees only NaN as missing, and a column of nothing but
             # None (one customer without a gender) would otherwise reach the encoder as a category.
             typed[column] = typed[column].astype(object).where(typed[column].notna(), np.nan)
     return typed
+
+
+def with_file_features(
+    inputs: Mapping[str, object], features: list[str], reference: Mapping[str, object]
+) -> dict:
+    """`inputs` (of the reference columns: Age, Salary, Price, Gender) with the model's other
+    features, columns of the run's own file (--features), at the reference customer's values,
+    so that a what-if or an API call that cannot ask for them predicts a typical customer in
+    them."""
+    reference_inputs = NUMERIC_FEATURES + CATEGORICAL_FEATURES
+    held = {f: reference.get(f) for f in features if f not in reference_inputs}
+    return {**held, **inputs}
 
 
 def predict_probability(model, features: list[str], inputs: Mapping[str, object]) -> float:
@@ -43,7 +60,9 @@ def predict_probabilities(
 ) -> np.ndarray:
     """Purchase probabilities for many customers in one batch (the API predicts lists)."""
     for inputs in customers:
-        missing = [f for f in features if f in NUMERIC_FEATURES and inputs.get(f) is None]
+        # Only a missing gender is imputed (the most common); a file's own feature columns are
+        # given by the caller, e.g. at the reference customer's value.
+        missing = [f for f in features if f not in CATEGORICAL_FEATURES and inputs.get(f) is None]
         if missing:
             raise ValueError(f"the model needs {', '.join(missing)}")
     return model.predict_proba(customer_frame(features, customers))[:, 1]

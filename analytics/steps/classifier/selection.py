@@ -2,7 +2,7 @@
 evaluating the choice on its holdout (`evaluate_choice`), in this process or in workers."""
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -25,6 +25,7 @@ from analytics.steps.classifier.candidates import (
     Candidate,
     build_pipeline,
     model_features,
+    numeric_inputs,
 )
 from analytics.steps.classifier.cross_validation import (
     cross_validate,
@@ -84,9 +85,11 @@ def choose_model(
     candidates: Mapping[str, Candidate] = CANDIDATES,
     progress: Callable[[str], None] = lambda _: None,
     jobs: int = 1,
+    extras: Sequence[str] = (),
 ) -> ModelChoice:
-    """choose_model up to its holdout evaluation: split, cross-validate, calibrate, refit."""
-    features = model_features(customers)
+    """choose_model up to its holdout evaluation: split, cross-validate, calibrate, refit.
+    `extras` are columns of the file named by --features, inputs beside the reference ones."""
+    features = model_features(customers, extras)
     x = customers[features]
     y = customers["Purchased"].astype(int)
     # Positions first, rows later: the same rows as splitting the frames (train_test_split draws
@@ -119,7 +122,7 @@ def choose_model(
     candidate = candidates[name]
     x_fit, y_fit = stratified_sample(x_train, y_train, candidate.max_rows, seed)
     estimator = candidate.make(seed).set_params(**params, **candidate.refit_params(len(x_fit)))
-    fitted = build_pipeline(estimator, features).fit(x_fit, y_fit)
+    fitted = build_pipeline(estimator, features, numeric_inputs(x, features)).fit(x_fit, y_fit)
     # Threaded prediction sums tree votes in a varying order, so the last digit of a probability
     # could change between calls; one thread is deterministic and quicker for single rows.
     if "n_jobs" in fitted.named_steps["classifier"].get_params():

@@ -152,7 +152,9 @@ def _whatif_card(data: queries.Overview) -> dbc.Card:
                                 dbc.Select(
                                     id=app_ids.WHATIF_GENDER,
                                     options=[{"label": g, "value": g} for g in ranges["genders"]],
-                                    value=ranges["genders"][0],
+                                    # A file may have no Gender column.
+                                    value=next(iter(ranges["genders"]), None),
+                                    disabled=not ranges["genders"],
                                 ),
                                 width=8,
                             ),

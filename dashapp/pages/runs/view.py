@@ -107,10 +107,10 @@ def upload_card() -> dbc.Card:
                         className="upload-drop",
                     ),
                     html.Small(
-                        "A customer file (Customer ID, Gender, Age, Salary, Price, Purchased; "
-                        "Product ID optional) or an order log (customer, order date and amount "
-                        "columns, or a Shopify, WooCommerce or Online Retail export), told apart "
-                        f"by its columns; up to {limits.max_bytes / 1024 / 1024:,.0f} MB, "
+                        "A customer file (Customer ID and Purchased, and any of Gender, Age, "
+                        "Salary, Product ID and Price) or an order log (customer, order date and "
+                        "amount columns, or a Shopify, WooCommerce or Online Retail export), told "
+                        f"apart by its columns; up to {limits.max_bytes / 1024 / 1024:,.0f} MB, "
                         f"{limits.max_rows:,} rows and {limits.max_columns:,} columns. The run "
                         "is published when it completes; until then the current results stay "
                         "on every page.",

@@ -12,6 +12,7 @@ from analytics.steps.classifier import (
     contributions,
     customer_frame,
     predict_probability,
+    with_file_features,
 )
 from dashapp.data import derived, queries
 from dashapp.logic import pricing, whatif
@@ -43,11 +44,14 @@ def _model_for(run_id: int, age, salary, price) -> tuple[queries.PurchaseModel |
     model, problem = _model(run_id)
     if model is None:
         return None, problem
-    return model, whatif.input_problem(age, salary, price, needs_price="Price" in model.features)
+    return model, whatif.input_problem(age, salary, price, features=model.features)
 
 
-def _inputs(age, salary, price, gender) -> dict:
-    return {"Age": age, "Salary": salary, "Price": price, "Gender": gender}
+def _inputs(model: queries.PurchaseModel, age, salary, price, gender) -> dict:
+    """The model's inputs: those entered, and any column of the run's own file it also reads
+    at the typical customer's value."""
+    entered = {"Age": age, "Salary": salary, "Price": price, "Gender": gender}
+    return with_file_features(entered, model.features, model.reference)
 
 
 def product_price(product: str | None, run_id: int):
@@ -68,7 +72,7 @@ def probability(age, salary, price, gender, run_id: int) -> tuple:
     if model is None or problem:
         return NOT_AVAILABLE, problem
     chance = predict_probability(
-        model.estimator, model.features, _inputs(age, salary, price, gender)
+        model.estimator, model.features, _inputs(model, age, salary, price, gender)
     )
     band_name, colour = whatif.band(chance)
     band = [
@@ -83,7 +87,7 @@ def explanation(age, salary, price, gender, run_id: int) -> tuple:
     model, problem = _model_for(run_id, age, salary, price)
     if model is None or problem:
         return None, empty_figure(problem)
-    inputs = _inputs(age, salary, price, gender)
+    inputs = _inputs(model, age, salary, price, gender)
     baseline, shares = contributions(model.estimator, model.features, inputs, model.reference)
     return (
         whatif.explain(baseline, shares),
@@ -102,7 +106,7 @@ def price_curve(age, salary, price, gender, run_id: int) -> tuple:
         return empty_figure(message), message
     prices = queries.overview(queries.app_database_url(), run_id).feature_ranges["Price"]
     grid = pricing.price_grid(prices["min"], prices["max"], price)
-    customer = customer_frame(model.features, _inputs(age, salary, price, gender))
+    customer = customer_frame(model.features, _inputs(model, age, salary, price, gender))
     probabilities = model.estimator.predict_proba(pricing.at_prices(customer, grid))[:, 1]
     probability_now = float(probabilities[np.searchsorted(grid, price)])
     crossing = pricing.smallest_crossing(grid, probabilities, price, model.threshold)

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from analytics.steps.classifier import ModelVersionError
 from dashapp.data import derived, queries
-from dashapp.logic import pricing
+from dashapp.logic import pricing, whatif
 from dashapp.pages.common import page_header
 from dashapp.pages.what_if import ids
 from dashapp.ui import ids as app_ids
@@ -134,21 +134,35 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
         }
         for row in products.itertuples()
     ]
+
+    def median(column: str):
+        # A file may lack Age or Salary (only Customer ID and Purchased are required).
+        return ranges[column]["median"] if column in ranges else None
+
+    genders = ranges["genders"]
     inputs = [
-        labelled("Age", app_ids.WHATIF_AGE, number(app_ids.WHATIF_AGE, ranges["Age"]["median"])),
+        labelled(
+            "Age",
+            app_ids.WHATIF_AGE,
+            number(app_ids.WHATIF_AGE, median("Age"), disabled="Age" not in model.features),
+        ),
         labelled(
             "Gender",
             app_ids.WHATIF_GENDER,
             dbc.Select(
                 id=app_ids.WHATIF_GENDER,
-                options=[{"label": g, "value": g} for g in ranges["genders"]],
-                value=ranges["genders"][0],
+                options=[{"label": g, "value": g} for g in genders],
+                value=genders[0] if genders else None,
+                disabled=not genders,
+                placeholder="not in this data" if not genders else None,
             ),
         ),
         labelled(
             "Salary ($)",
             app_ids.WHATIF_SALARY,
-            number(app_ids.WHATIF_SALARY, ranges["Salary"]["median"]),
+            number(
+                app_ids.WHATIF_SALARY, median("Salary"), disabled="Salary" not in model.features
+            ),
         ),
         labelled(
             "Product",
@@ -185,7 +199,8 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
                     html.P(id=ids.WI_WHY, className="small mb-2"),
                     html.P(id=ids.WI_COUNTERFACTUAL, className="small fw-semibold mb-2"),
                     html.Small(
-                        f"{model.name}; a purchase counts as likely from {model.threshold:.0%}.",
+                        f"{model.name}; a purchase counts as likely from {model.threshold:.0%}. "
+                        + (whatif.held_inputs_note(model.features, model.reference) or ""),
                         className="text-muted",
                     ),
                 ]

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 def age_distribution(bands: pd.DataFrame) -> go.Figure:
     """Stacked bars of customers per age band (age_from, age_to, purchased, not_purchased)."""
     if bands.empty:
-        return empty_figure("No ages to show")
+        # A file without an Age column (only Customer ID and Purchased are required).
+        return empty_figure("No ages to show: this run's file has no Age column")
     labels = [f"{a}–{b - 1}" for a, b in zip(bands["age_from"], bands["age_to"], strict=True)]
     figure = go.Figure(
         [
@@ -45,7 +46,8 @@ def age_distribution(bands: pd.DataFrame) -> go.Figure:
 def salary_by_purchase(stats: pd.DataFrame) -> go.Figure:
     """Box plots drawn from stored quartiles, fences, mean and count per purchase status."""
     if stats.empty:
-        return empty_figure("No salaries to show")
+        # A file without a Salary column (only Customer ID and Purchased are required).
+        return empty_figure("No salaries to show: this run's file has no Salary column")
     figure = go.Figure()
     for row in stats.sort_values("purchased").itertuples():
         bought = row.purchased == 1

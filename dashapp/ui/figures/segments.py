@@ -62,6 +62,10 @@ def cluster_scatter(
     """WebGL scatter of a customer sample coloured by segment; the title says how many are shown."""
     if points.empty:
         return empty_figure("No customers to show")
+    absent = [axis for axis in (x, y) if axis not in points or points[axis].isna().all()]
+    if absent:
+        # A file without one of the columns (only Customer ID and Purchased are required).
+        return empty_figure(f"Nothing to plot: this run's file has no {' or '.join(absent)} column")
     names = dict(zip(segments["segment"], segments["name"], strict=True))
     figure = go.Figure()
     for segment, members in points.groupby("segment", sort=True):
@@ -114,7 +118,7 @@ def explorer_scatter(
     selection, `points` has a boolean `selected` column whose points are highlighted, and the
     selection is drawn when it was made on these axes."""
     figure = cluster_scatter(points, segments, total_customers, x, y)
-    if points.empty:
+    if not figure.data:  # nothing drawn (no customers, or a column the file lacks)
         return figure
     # Zoom and the chosen drag mode survive filter changes; the selection follows the filters.
     figure.update_layout(

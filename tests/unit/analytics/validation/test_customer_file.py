@@ -48,9 +48,14 @@ def test_header_only(tmp_path):
 
 
 def test_missing_column_is_named(tmp_path):
-    text = "Customer ID,Gender,Age,Product ID,Purchased\n1,Female,30,P01,1\n"
-    with pytest.raises(InputError, match=r"missing required column 'Salary'"):
+    text = "Customer ID,Gender,Age,Salary,Product ID\n1,Female,30,50000,P01\n"
+    with pytest.raises(InputError, match=r"missing required column 'Purchased'"):
         read_customers(write(tmp_path, text))
+
+
+def test_gender_age_and_salary_are_optional(tmp_path):
+    frame = read_customers(write(tmp_path, "Customer ID,Price,Purchased\n1,2000,1\n")).customers
+    assert list(frame.columns) == ["Customer ID", "Price", "Purchased"]
 
 
 def test_text_in_age_names_column_line_and_value(tmp_path):

@@ -33,3 +33,23 @@ def test_explain_names_the_largest_contributions():
         "salary raises it by 8 points."
     )
     assert whatif.explain(0.3, {"Age": 0.001}) == "About the same as a typical customer (30%)."
+
+
+def test_only_the_inputs_the_model_reads_are_needed():
+    # A run of a file without Salary: its model reads age and price.
+    assert whatif.input_problem(30, None, 2_000, features=["Age", "Price", "Gender"]) is None
+    assert whatif.input_problem(None, None, 2_000, features=["Age", "Price"]) == (
+        "Enter the age to see a prediction."
+    )
+    assert whatif.input_problem(30, None, None, features=["Age", "Price"]) == (
+        "Enter the price to see a prediction."
+    )
+
+
+def test_the_inputs_a_what_if_does_not_ask_for_are_named_with_their_values():
+    reference = {"Age": 40.0, "tenure_months": 30.0, "channel": "app", "Gender": "Female"}
+    features = ["Age", "Gender", "tenure_months", "channel"]
+    assert whatif.held_inputs_note(features, reference) == (
+        "The model also reads tenure_months 30, channel 'app': held at a typical customer's values."
+    )
+    assert whatif.held_inputs_note(["Age", "Gender"], reference) is None
