@@ -45,6 +45,8 @@ class Choices:
     axes: tuple[str, ...] = ()
     picks: Mapping[str, tuple] = field(default_factory=dict)
     probability_column: str = "purchase_probability"
+    # Whether customers can be told apart by having purchased (a customer file's Purchased).
+    has_purchase_status: bool = True
 
 
 @dataclass(frozen=True)
@@ -251,7 +253,7 @@ def masks(customers: pd.DataFrame, filters: Filters, choices: Choices) -> Masks:
     for column, (low, high) in active_ranges(filters, choices).items():
         values = customers[column].to_numpy()
         others &= (values >= low) & (values <= high)
-    if filters.purchased != "all":
+    if choices.has_purchase_status and filters.purchased != "all":
         others &= customers["Purchased"].to_numpy() == (filters.purchased == "buyers")
     if choices.has_probability and filters.min_probability > 0:
         others &= customers[choices.probability_column].to_numpy() >= filters.min_probability

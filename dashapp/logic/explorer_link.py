@@ -91,7 +91,9 @@ def from_query(query: Mapping[str, str | list[str]], choices: Choices) -> tuple[
             genders=genders,
             ranges=ranges,
             segments=segments,
-            purchased=purchased if purchased in PURCHASE_CHOICES else "all",
+            purchased=purchased
+            if choices.has_purchase_status and purchased in PURCHASE_CHOICES
+            else "all",
             selection=_parse_selection(text("sel"), choices),
             min_probability=_min_probability(text(_probability_param(choices)), choices),
             picks=picks,

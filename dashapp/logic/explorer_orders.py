@@ -43,6 +43,7 @@ def choices_for(customers: pd.DataFrame, segments: list[int]) -> Choices:
         axes=AXES,
         picks=dict(PICKS),
         probability_column=PROBABILITY_COLUMN,
+        has_purchase_status=False,
     )
 
 
