@@ -79,9 +79,9 @@ def test_a_grid_cell_link_shows_that_cells_customers(dash_duo, both_kinds):
 
     open_page(dash_duo, url, f"?run={run_id}&r=5&fm=5")
     dash_duo.wait_for_text_to_equal(COUNT, explorer.count_text(cell, total))
-    assert f"Run {run_id} · sample_transactions.csv" in dash_duo.find_element(
-        f"#{ids.RUN_BADGE}"
-    ).text
+    assert (
+        f"Run {run_id} · sample_transactions.csv" in dash_duo.find_element(f"#{ids.RUN_BADGE}").text
+    )
     assert checked(dash_duo, segments_ids.SEG_R_SCORE) == ["5"]
     assert checked(dash_duo, segments_ids.SEG_FM_SCORE) == ["5"]
     assert len(checked(dash_duo, segments_ids.SEG_RFM_GROUP)) == 10
@@ -145,11 +145,9 @@ def test_export_carries_the_behaviour_and_predictions(dash_duo, both_kinds):
     assert len(rows) == champions
     assert {row["rfm_group"] for row in rows} == {"Champions"}
     for row in rows:
-        low, expected, high = (
-            float(row[name])
-            for name in ("expected_orders_lo", "expected_orders", "expected_orders_hi")
-        )
-        assert low <= expected <= high and 0 <= float(row["p_alive"]) <= 1
+        assert float(row["expected_orders_lo"]) <= float(row["expected_orders_hi"])
+        assert 0 <= float(row["p_alive"]) <= 1 and 0 <= float(row["p_repeat"]) <= 1
+        assert float(row["expected_value"]) >= 0 and row["segment_name"]
     assert dash_duo.get_logs() == []
 
 
