@@ -159,6 +159,14 @@ def test_a_run_that_is_not_an_order_log_falls_back(dash_duo, both_kinds):
     dash_duo.wait_for_text_to_equal(COUNT, "3,000 of 3,000 customers match")
     assert dash_duo.find_element(f"#{segments_ids.SEG_GENDER}").is_displayed()
     assert not dash_duo.find_element(f"#{segments_ids.SEG_RFM_GROUP}").is_displayed()
+
+    # The page points to the order-log run, and its link opens it.
+    link = dash_duo.driver.find_element("link text", "explore it")
+    assert link.get_attribute("href").endswith(f"/segments?run={run_id}")
+    link.click()
+    total = customers_where(url, run_id)
+    dash_duo.wait_for_text_to_equal(COUNT, explorer.count_text(total, total))
+    assert dash_duo.find_element(f"#{segments_ids.SEG_RFM_GROUP}").is_displayed()
     assert dash_duo.get_logs() == []
 
 

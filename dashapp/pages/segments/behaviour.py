@@ -89,6 +89,38 @@ def _range_field(column: str, choices: explorer.Choices, filters: explorer.Filte
     )
 
 
+def other_run_note(other_run_id: int | None, order_log: bool) -> html.P | None:
+    """What the run of the other kind offers, and a link to it: an order log's RFM and value
+    filters, or a customer file's attributes; without an order log, how to make one."""
+    if order_log:
+        if other_run_id is None:
+            return None
+        return html.P(
+            [
+                "The latest customer-file run is filtered by gender, age, salary, price and "
+                "purchase probability: ",
+                dcc.Link("explore it", href=ids.PATH),
+                ".",
+            ],
+            className="small text-muted",
+        )
+    if other_run_id is None:
+        return html.P(
+            "An order log (python -m analytics run --orders FILE) adds filters by RFM group, "
+            "expected value, P(alive) and repeat propensity.",
+            className="small text-muted",
+        )
+    return html.P(
+        [
+            f"Order-log run {other_run_id} is filtered by RFM group, expected value, P(alive) "
+            "and repeat propensity: ",
+            dcc.Link("explore it", href=f"{ids.PATH}?run={other_run_id}"),
+            ".",
+        ],
+        className="small text-muted",
+    )
+
+
 def absent_controls() -> html.Div:
     """An order-log run's controls, hidden, for a customer-file run: nothing to filter."""
     return html.Div(

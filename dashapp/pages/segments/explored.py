@@ -51,6 +51,12 @@ def shown_run(url: str, requested: object) -> tuple[queries.RunInfo, str] | None
     return info, ORDER_LOG
 
 
+def other_kinds_run(url: str, kind: str) -> int | None:
+    """The latest published run of the other input kind, which the page offers to switch to."""
+    run = queries.latest_run(url) if kind == ORDER_LOG else orders.latest_order_run(url)
+    return None if run is None else run.id
+
+
 def _run_id(requested: object) -> int | None:
     """A run id from the link's `run` parameter (digits only), else None."""
     if isinstance(requested, str) and re.fullmatch(r"[0-9]{1,18}", requested):

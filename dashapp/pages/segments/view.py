@@ -45,6 +45,7 @@ def page(url: str, run: queries.RunInfo, kind: str, query: dict) -> html.Div:
                 run,
                 explored.notes(url, run.id, kind),
             ),
+            behaviour.other_run_note(explored.other_kinds_run(url, kind), order_log),
             _filter_panel(choices, filters, segments, order_log),
             dbc.Row(
                 [
