@@ -5,8 +5,10 @@ checked against the stored run; ids that are not a published order-log run's are
 
 import csv
 import io
+import json
 
 import pytest
+from dash._utils import split_callback_id
 from sqlalchemy import select, text
 
 from analytics.config import Settings
@@ -21,6 +23,7 @@ from dashapp.logic import export
 from dashapp.pages.runs import ids as runs_ids
 from dashapp.pages.runs import view as runs_view
 from tests.conftest import ROOT, TEST_SECRET_KEY, copy_sqlite_database
+from tests.hosting import log_in
 
 ROLES = ("viewer", "analyst")
 FORMULA_ID = "=1+2"
@@ -216,3 +219,39 @@ def _cells(component) -> list[str]:
     if type(component).__name__ != "Tr":
         return []
     return [str(cell.children) for cell in component.children if type(cell).__name__ == "Td"]
+
+
+ROUTER = ".._pages_content.children..._pages_store.data.."
+
+
+def explorer_page(client, search: str) -> str:
+    """The segment explorer's layout as Dash's page router answers for `search`."""
+    body = {
+        "output": ROUTER,
+        "outputs": split_callback_id(ROUTER),
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": "/segments"},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["_pages_location.search"],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    return json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def test_hosted_the_explorer_opens_only_published_order_log_runs(database):
+    url, run_id = database
+    settings = Settings(database_url=url, secret_key=TEST_SECRET_KEY)
+    client = create_app(settings, hosted=True).server.test_client()
+    client.get("/login")  # Dash registers its page router on the first request
+    assert log_in(client, "analyst", "correct horse battery").status_code == 303
+
+    order_page = explorer_page(client, f"?run={run_id}&r=5&fm=5")
+    assert f"Run {run_id} · sample_transactions.csv" in order_page
+    assert "Segment explorer · order log" in order_page
+    # The failed run, a run that does not exist and text that is not an id: the customer file.
+    for forged in (run_id + 1, 999_999, "2%20OR%201=1", "-1", f"{run_id}.0"):
+        page = explorer_page(client, f"?run={forged}")
+        assert f"Run {run_id - 1} · " in page, forged
+        assert "Segment explorer · order log" not in page, forged
