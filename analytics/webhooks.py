@@ -86,7 +86,8 @@ def payload(summary: dict, published_at: datetime) -> dict:
         sent["value"] = {
             "model": value["model"],
             "horizon_days": value["horizon_days"],
-            "expected_revenue": value["expected_revenue"],
+            # Added with the payload's order-log figures; a summary made without it sends null.
+            "expected_revenue": value.get("expected_revenue"),
         }
     return sent
 
