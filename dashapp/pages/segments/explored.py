@@ -10,9 +10,11 @@ answered as no run by the callbacks.
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analytics.db.models import CUSTOMER_FILE, ORDER_LOG
+from analytics.db.session import DatabaseMissing
 from dashapp.data import derived, orders, queries
 from dashapp.logic import explorer
 
@@ -36,8 +38,12 @@ class Explored:
 def shown_run(url: str, requested: object) -> tuple[queries.RunInfo, str] | None:
     """The run a page load shows (its header's facts and its kind), or None without any."""
     order_run = None
-    if (run_id := _run_id(requested)) is not None and orders.published_order_run_id(run_id):
-        order_run = orders.order_run(url, run_id)
+    if (run_id := _run_id(requested)) is not None:
+        try:
+            if orders.published_order_run_id(run_id):
+                order_run = orders.order_run(url, run_id)
+        except DatabaseMissing:
+            pass  # latest_run below tells a new installation (empty state) from a lost file
     if order_run is None:
         run = queries.latest_run(url)
         if run is not None:
@@ -100,7 +106,7 @@ def notes(url: str, run_id: int, kind: str) -> list[str]:
     return queries.overview(url, run_id).notes
 
 
-def audience_lines(explored: Explored) -> tuple[str, object]:
+def audience_lines(explored: Explored) -> tuple[str, np.ndarray]:
     """The run's audience CSV: its header and one line per customer, in customer order."""
     url = queries.app_database_url()
     if explored.is_order_log:
