@@ -31,7 +31,7 @@ from sqlalchemy.orm import sessionmaker
 
 from analytics.config import Settings
 from analytics.db import webhook_repository
-from analytics.db.models import WebhookDelivery
+from analytics.db.models import CUSTOMER_FILE, ORDER_LOG, WebhookDelivery
 from analytics.webhook_secrets import Keys, SealError
 from analytics.webhook_targets import PrivateAddress, opener, redact, without_credentials
 
@@ -61,11 +61,14 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def payload(summary: dict, published_at: datetime) -> dict:
-    """What receivers get: the run's size, segments and model metrics (`summary` is
-    analytics.runs.customer_file.RunSummary.as_dict())."""
-    return {
+    """What receivers get: the run's kind, size, segments and model metrics (`summary` is the
+    run's `as_dict()`: analytics.runs.customer_file.RunSummary or, for an order log,
+    analytics.runs.order_log_run.OrderRunSummary, which adds the RFM group sizes and the
+    repeat-purchase and value models' figures)."""
+    sent = {
         "event": EVENT,
         "run_id": summary["run_id"],
+        "input_kind": summary.get("input_kind", CUSTOMER_FILE),
         "published_at": published_at.isoformat(),
         "rows": summary["rows"],
         "k": summary["k"],
@@ -76,6 +79,17 @@ def payload(summary: dict, published_at: datetime) -> dict:
         ],
         "model": summary["model"],
     }
+    if sent["input_kind"] == ORDER_LOG:
+        repeat, value = summary["repeat_model"], summary["value"]
+        sent["rfm"] = {"groups": summary["rfm"]["groups"]}
+        sent["repeat_model"] = {"name": repeat["name"], "cv_roc_auc": repeat["cv_roc_auc"]}
+        sent["value"] = {
+            "model": value["model"],
+            "horizon_days": value["horizon_days"],
+            # Added with the payload's order-log figures; a summary made without it sends null.
+            "expected_revenue": value.get("expected_revenue"),
+        }
+    return sent
 
 
 @dataclass(frozen=True)

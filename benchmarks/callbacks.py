@@ -103,6 +103,12 @@ def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
             "purchased": str(rng.choice(["all", "buyers", "non-buyers"])),
             "selection": None,
             "min_probability": float(rng.choice([0.0, 0.25, 0.5])),
+            # An order-log run's controls, hidden on a customer-file run's page, as it sends them.
+            "rfm_group": [],
+            "r_score": [],
+            "fm_score": [],
+            "value": [0, 1],
+            "p_alive": [0, 1],
         }
 
     what_if, seg, model, runs = (callbacks[n] for n in ("what_if", "segments", "model", "runs"))

@@ -277,6 +277,8 @@ class OrderRunSummary:
         value_json = {
             "model": "BG/NBD + Gamma-Gamma, blended with a gradient-boosted count",
             "horizon_days": analysis.horizon_days,
+            # What every customer is expected to spend in the next horizon_days, summed.
+            "expected_revenue": float(analysis.customers["expected_value"].sum()),
         }
         if analysis.holdout is not None:
             holdout = analysis.holdout

@@ -2,14 +2,26 @@
 limits and fields are dashapp.api.schema's, the ones the routes check requests against."""
 
 from analytics.validation.schema import NUMERIC_BOUNDS
-from dashapp.api import schema
+from dashapp.api import openapi_orders, schema
+from dashapp.api.openapi_parts import (
+    array,
+    error,
+    json_content,
+    json_response,
+    nullable,
+    obj,
+    operation,
+    ref,
+    typed,
+)
 from dashapp.logic.export import PROBABILITY_DECIMALS
 
 DESCRIPTION = (
     "Predictions, segments and their customers, and runs, from the latest published "
-    "run. Send `Authorization: Bearer <token>`; tokens are made with "
+    "run; an order-log run's summary and customers by its id. Send "
+    "`Authorization: Bearer <token>`; tokens are made with "
     "`python -m dashapp tokens create --user NAME` and act with that user's role: "
-    "runs need viewer, segments and customers analyst, predictions sales."
+    "runs and run summaries need viewer, segments and customers analyst, predictions sales."
 )
 
 
@@ -28,31 +40,31 @@ def document() -> dict:
 
 
 def _paths() -> dict:
-    no_run = _error("No run is published yet")
+    no_run = error("No run is published yet")
     return {
         "/predict": {
-            "post": _operation(
+            "post": operation(
                 "Purchase probabilities for one or more customers (role: sales)",
                 "predict",
                 {
-                    "200": _json("Predictions", "One prediction per customer, in order"),
-                    "400": _error("The body is not valid JSON, or has absurd numbers or nesting"),
-                    "404": _error("No published run, or its run has no purchase model"),
-                    "413": _error("The body is larger than the server accepts (MAX_REQUEST_MB)"),
-                    "422": _error("The request is not a valid list of customers"),
+                    "200": json_response("Predictions", "One prediction per customer, in order"),
+                    "400": error("The body is not valid JSON, or has absurd numbers or nesting"),
+                    "404": error("No published run, or its run has no purchase model"),
+                    "413": error("The body is larger than the server accepts (MAX_REQUEST_MB)"),
+                    "422": error("The request is not a valid list of customers"),
                 },
-                requestBody={"required": True, "content": _json_content("PredictionRequest")},
+                requestBody={"required": True, "content": json_content("PredictionRequest")},
             )
         },
         "/segments": {
-            "get": _operation(
+            "get": operation(
                 "The segments of the latest run (role: analyst)",
                 "listSegments",
-                {"200": _json("Segments", "Every segment with its profile"), "404": no_run},
+                {"200": json_response("Segments", "Every segment with its profile"), "404": no_run},
             )
         },
         "/segments/{segment_id}/customers": {
-            "get": _operation(
+            "get": operation(
                 "A page of one segment's customers, as JSON or CSV (role: analyst)",
                 "segmentCustomers",
                 {
@@ -61,44 +73,30 @@ def _paths() -> dict:
                             "The page; X-Total-Count, X-Page and X-Per-Page headers say where"
                         ),
                         "content": {
-                            **_json_content("CustomerPage"),
-                            "text/csv": {"schema": _type("string")},
+                            **json_content("CustomerPage"),
+                            "text/csv": {"schema": typed("string")},
                         },
                     },
-                    "404": _error("No published run, or no such segment"),
-                    "422": _error("A query parameter is out of range"),
+                    "404": error("No published run, or no such segment"),
+                    "422": error("A query parameter is out of range"),
                 },
                 parameters=_customer_page_parameters(),
             )
         },
         "/runs": {
-            "get": _operation(
+            "get": operation(
                 "The newest runs of any status, newest first (role: viewer)",
                 "listRuns",
-                {"200": _json("Runs", "Up to 100 runs")},
+                {"200": json_response("Runs", "Up to 100 runs")},
             )
         },
+        **openapi_orders.paths(_customer_page_parameters()[1:]),
         "/runs/latest": {
-            "get": _operation(
+            "get": operation(
                 "The run the dashboard and the API answer from (role: viewer)",
                 "latestRun",
-                {"200": _json("Run", "The latest published run"), "404": no_run},
+                {"200": json_response("Run", "The latest published run"), "404": no_run},
             )
-        },
-    }
-
-
-def _operation(summary: str, operation_id: str, responses: dict, **more) -> dict:
-    """An operation behind a bearer token: it may also answer 401, 403 and 503."""
-    return {
-        "summary": summary,
-        "operationId": operation_id,
-        **more,
-        "responses": {
-            **responses,
-            "401": _error("No token, or an unknown or revoked one"),
-            "403": _error("The token's user has a role below the one this needs"),
-            "503": _error("The database cannot be used"),
         },
     }
 
@@ -110,13 +108,13 @@ def _customer_page_parameters() -> list[dict]:
             "in": "path",
             "required": True,
             "description": "The segment's number as on the dashboard (from 1)",
-            "schema": _type("integer", minimum=1),
+            "schema": typed("integer", minimum=1),
         },
-        {"name": "page", "in": "query", "schema": _type("integer", minimum=1, default=1)},
+        {"name": "page", "in": "query", "schema": typed("integer", minimum=1, default=1)},
         {
             "name": "per_page",
             "in": "query",
-            "schema": _type(
+            "schema": typed(
                 "integer",
                 minimum=1,
                 maximum=schema.MAX_PAGE_SIZE,
@@ -127,7 +125,7 @@ def _customer_page_parameters() -> list[dict]:
             "name": "format",
             "in": "query",
             "description": "csv: cells a spreadsheet would run as formulas get a leading '",
-            "schema": _type(
+            "schema": typed(
                 "string", enum=list(schema.OUTPUT_FORMATS), default=schema.OUTPUT_FORMATS[0]
             ),
         },
@@ -136,46 +134,47 @@ def _customer_page_parameters() -> list[dict]:
 
 def _schemas() -> dict:
     return {
-        "Error": _object({"error": _type("string")}),
-        "Customer": _object(
+        "Error": obj({"error": typed("string")}),
+        "Customer": obj(
             _customer_properties(), required=["age", "salary"], additionalProperties=False
         ),
-        "PredictionRequest": _object(
+        "PredictionRequest": obj(
             {
-                "customers": _type(
+                "customers": typed(
                     "array",
                     minItems=1,
                     maxItems=schema.MAX_CUSTOMERS_PER_PREDICTION,
-                    items=_ref("Customer"),
+                    items=ref("Customer"),
                 )
             },
             additionalProperties=False,
         ),
-        "Predictions": _object(
+        "Predictions": obj(
             {
-                "run_id": _type("integer"),
-                "model": _type("string"),
-                "threshold": _type("number"),
-                "predictions": _array(_object(_prediction_properties())),
+                "run_id": typed("integer"),
+                "model": typed("string"),
+                "threshold": typed("number"),
+                "predictions": array(obj(_prediction_properties())),
             }
         ),
-        "Segments": _object(
-            {"run_id": _type("integer"), "segments": _array(_segment())},
+        "Segments": obj(
+            {"run_id": typed("integer"), "segments": array(_segment())},
         ),
-        "CustomerPage": _object(
+        "CustomerPage": obj(
             {
                 **{
-                    name: _type("integer")
+                    name: typed("integer")
                     for name in ("run_id", "segment", "page", "per_page", "total")
                 },
-                "customers": _array(_customer_row()),
+                "customers": array(_customer_row()),
             }
         ),
-        "Run": _object(
+        "Run": obj(
             _run_properties(),
-            required=["run_id", "created_at", "input_name", "rows", "status"],
+            required=["run_id", "created_at", "input_name", "input_kind", "rows", "status"],
         ),
-        "Runs": _object({"runs": _array(_ref("Run"))}),
+        "Runs": obj({"runs": array(ref("Run"))}),
+        **openapi_orders.schemas(),
     }
 
 
@@ -183,7 +182,7 @@ def _customer_properties() -> dict:
     properties = {}
     for field, feature in schema.INPUTS.items():
         if field == "gender":
-            properties[field] = _type(
+            properties[field] = typed(
                 ["string", "null"],
                 minLength=1,
                 maxLength=schema.MAX_GENDER_LENGTH,
@@ -191,50 +190,50 @@ def _customer_properties() -> dict:
             )
             continue
         low, high = NUMERIC_BOUNDS[feature]
-        properties[field] = _type("number", minimum=low, maximum=high)
+        properties[field] = typed("number", minimum=low, maximum=high)
     properties["price"]["description"] = "Required when the published model uses price"
     return properties
 
 
 def _prediction_properties() -> dict:
     return {
-        "probability": _type("number", minimum=0, maximum=1),
-        "band": _type("string", enum=["Low", "Medium", "High"]),
-        "likely": _type("boolean", description="probability ≥ the model's threshold"),
+        "probability": typed("number", minimum=0, maximum=1),
+        "band": typed("string", enum=["Low", "Medium", "High"]),
+        "likely": typed("boolean", description="probability ≥ the model's threshold"),
     }
 
 
 def _segment() -> dict:
-    return _object(
+    return obj(
         {
-            "id": _type("integer", minimum=1),
-            "name": _type("string"),
-            "size": _type("integer"),
-            "share": _type("number"),
-            "purchase_rate": _type("number"),
-            "revenue": _nullable("number"),
-            "age_mean": _nullable("number"),
-            "salary_mean": _nullable("number"),
-            "price_mean": _nullable("number"),
-            "top_gender": _nullable("string"),
+            "id": typed("integer", minimum=1),
+            "name": typed("string"),
+            "size": typed("integer"),
+            "share": typed("number"),
+            "purchase_rate": typed("number"),
+            "revenue": nullable("number"),
+            "age_mean": nullable("number"),
+            "salary_mean": nullable("number"),
+            "price_mean": nullable("number"),
+            "top_gender": nullable("string"),
         },
         required=["id", "name", "size", "share", "purchase_rate"],
     )
 
 
 def _customer_row() -> dict:
-    return _object(
+    return obj(
         {
-            "Customer ID": _type("string"),
-            "Gender": _type("string"),
-            "Age": _type("number"),
-            "Salary": _type("number"),
-            "Product ID": _nullable("string"),
-            "Price": _nullable("number"),
-            "Purchased": _type("integer", enum=[0, 1]),
-            "Segment": _type("integer", minimum=1),
-            "Segment name": _type("string"),
-            "Purchase probability": _nullable(
+            "Customer ID": typed("string"),
+            "Gender": typed("string"),
+            "Age": typed("number"),
+            "Salary": typed("number"),
+            "Product ID": nullable("string"),
+            "Price": nullable("number"),
+            "Purchased": typed("integer", enum=[0, 1]),
+            "Segment": typed("integer", minimum=1),
+            "Segment name": typed("string"),
+            "Purchase probability": nullable(
                 "number",
                 minimum=0,
                 maximum=1,
@@ -264,52 +263,17 @@ def _customer_row() -> dict:
 
 def _run_properties() -> dict:
     return {
-        "run_id": _type("integer"),
-        "created_at": _type("string", format="date-time"),
-        "input_name": _type("string"),
-        "rows": _type("integer"),
-        "k": _nullable("integer"),
-        "status": _type("string", enum=["running", "published", "failed"]),
-        "model": _nullable("string"),
-        "cv_roc_auc": _nullable("number"),
-        "holdout_accuracy": _nullable("number"),
-        "error": _nullable("string"),
+        "run_id": typed("integer"),
+        "created_at": typed("string", format="date-time"),
+        "input_name": typed("string"),
+        "input_kind": typed(
+            "string", enum=list(schema.INPUT_KINDS), description="customers or orders"
+        ),
+        "rows": typed("integer", description="customers"),
+        "k": nullable("integer"),
+        "status": typed("string", enum=["running", "published", "failed"]),
+        "model": nullable("string"),
+        "cv_roc_auc": nullable("number"),
+        "holdout_accuracy": nullable("number"),
+        "error": nullable("string"),
     }
-
-
-def _type(name: str | list[str], **more) -> dict:
-    return {"type": name, **more}
-
-
-def _nullable(name: str, **more) -> dict:
-    return _type([name, "null"], **more)
-
-
-def _array(items: dict) -> dict:
-    return _type("array", items=items)
-
-
-def _object(properties: dict, required: list[str] | None = None, **more) -> dict:
-    """An object schema; without `required`, every property is required."""
-    return _type(
-        "object",
-        **more,
-        required=list(properties) if required is None else required,
-        properties=properties,
-    )
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json_content(name: str) -> dict:
-    return {"application/json": {"schema": _ref(name)}}
-
-
-def _json(name: str, description: str) -> dict:
-    return {"description": description, "content": _json_content(name)}
-
-
-def _error(description: str) -> dict:
-    return _json("Error", description)

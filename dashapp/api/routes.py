@@ -26,8 +26,8 @@ from analytics.steps.classifier import (
     with_file_features,
 )
 from analytics.validation.schema import NUMERIC_BOUNDS
-from dashapp.api import openapi, schema
-from dashapp.data import queries
+from dashapp.api import openapi, order_runs, schema
+from dashapp.data import orders, queries
 from dashapp.hosting import accounts, roles
 from dashapp.logic import export, whatif
 
@@ -170,12 +170,8 @@ def segment_customers(segment_id: int):
     if segment not in segment_names:
         raise ApiError(404, f"Run {run.id} has no segment {segment_id}.")
     page = _positive_int("page", 1)
-    per_page = _positive_int("per_page", schema.DEFAULT_PAGE_SIZE)
-    if per_page > schema.MAX_PAGE_SIZE:
-        raise ApiError(422, f"per_page is at most {schema.MAX_PAGE_SIZE}.")
-    output = flask.request.args.get("format", schema.OUTPUT_FORMATS[0])
-    if output not in schema.OUTPUT_FORMATS:
-        raise ApiError(422, 'format is "json" or "csv".')
+    per_page = _per_page()
+    output = _output_format()
     frame = queries.customers(url, run.id)
     members = frame[frame["segment"] == segment]
     shown = members.iloc[(page - 1) * per_page : page * per_page]
@@ -211,7 +207,7 @@ def segment_customers(segment_id: int):
 @blueprint.get("/runs")
 @requires(roles.VIEWER)
 def runs():
-    history = queries.run_history(_url())
+    history = queries.run_history(_url(), schema.INPUT_KINDS)
     return flask.jsonify(runs=_records(history))
 
 
@@ -223,6 +219,51 @@ def latest_run():
     return flask.jsonify(_records(history[history["run_id"] == run.id])[0])
 
 
+@blueprint.get("/runs/<int:run_id>/summary")
+@requires(roles.VIEWER)
+def order_run_summary(run_id: int):
+    # Viewers read what the Customers page shows them; customer rows need an analyst.
+    run = _order_run(run_id)
+    return flask.jsonify(_tree(order_runs.summary(_url(), run)))
+
+
+@blueprint.get("/runs/<int:run_id>/customers")
+@requires(roles.ANALYST)
+def order_run_customers(run_id: int):
+    run = _order_run(run_id)
+    groups = _rfm_groups()
+    segment = _positive_int("segment", 0) or None
+    page = _positive_int("page", 1)
+    per_page = _per_page()
+    output = _output_format()
+    found = order_runs.customer_page(_url(), run.id, groups, segment, page, per_page)
+    paging = {
+        "X-Total-Count": str(found.total),
+        "X-Page": str(page),
+        "X-Per-Page": str(per_page),
+    }
+    if output == "csv":
+        return flask.Response(
+            export.to_csv(found.customers),
+            mimetype="text/csv",
+            headers={
+                **paging,
+                "Content-Disposition": (
+                    f'attachment; filename="audience-orders-run-{run.id}-page{page}.csv"'
+                ),
+            },
+        )
+    response = flask.jsonify(
+        run_id=run.id,
+        page=page,
+        per_page=per_page,
+        total=found.total,
+        customers=_records(found.customers),
+    )
+    response.headers.update(paging)
+    return response
+
+
 def _url() -> str:
     return flask.current_app.config["DATABASE_URL"]
 
@@ -232,6 +273,48 @@ def _latest_run() -> queries.RunInfo:
     if run is None:
         raise ApiError(404, "No run is published yet; run `python -m analytics run` first.")
     return run
+
+
+def _order_run(run_id: int) -> orders.OrderRunInfo:
+    run = order_runs.published_run(_url(), run_id)
+    if run is None:
+        raise ApiError(
+            404,
+            f"There is no published order-log run {run_id}; GET /runs lists the runs and "
+            "their input_kind.",
+        )
+    return run
+
+
+def _rfm_groups() -> tuple[str, ...] | None:
+    """The RFM groups asked for (rfm_group=Champions,At Risk; repeated or comma-separated,
+    any case), None for all; a name that is not a group's is a 422."""
+    asked = [
+        name.strip()
+        for value in flask.request.args.getlist("rfm_group")
+        for name in value.split(",")
+    ]
+    if not asked:
+        return None
+    by_name = {group.lower(): group for group in schema.RFM_GROUPS}
+    unknown = [name for name in asked if name.lower() not in by_name]
+    if unknown:
+        raise ApiError(422, f"rfm_group is one of {list(schema.RFM_GROUPS)}; not {unknown[:3]}.")
+    return tuple(by_name[name.lower()] for name in asked)
+
+
+def _per_page() -> int:
+    per_page = _positive_int("per_page", schema.DEFAULT_PAGE_SIZE)
+    if per_page > schema.MAX_PAGE_SIZE:
+        raise ApiError(422, f"per_page is at most {schema.MAX_PAGE_SIZE}.")
+    return per_page
+
+
+def _output_format() -> str:
+    output = flask.request.args.get("format", schema.OUTPUT_FORMATS[0])
+    if output not in schema.OUTPUT_FORMATS:
+        raise ApiError(422, 'format is "json" or "csv".')
+    return output
 
 
 def _model_inputs(position: int, customer: object, features: list[str]) -> dict:
@@ -299,6 +382,15 @@ def _plain(value: object) -> object:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def _tree(value: object) -> object:
+    """Stored JSON (and the run's facts) made JSON-ready throughout, as _plain for one value."""
+    if isinstance(value, dict):
+        return {str(key): _tree(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_tree(item) for item in value]
+    return _plain(value)
 
 
 def _segment(profile: dict) -> dict:

@@ -4,8 +4,8 @@ run never changes): the computing is in dashapp.logic, the reading in dashapp.da
 import numpy as np
 import pandas as pd
 
-from dashapp.data import cache, queries
-from dashapp.logic import comparison, explorer, export, pricing
+from dashapp.data import cache, orders, queries
+from dashapp.logic import comparison, explorer, explorer_orders, export, pricing
 from dashapp.ui import theme
 
 
@@ -64,3 +64,25 @@ def audience_csv_lines(url: str, run_id: int) -> tuple[str, np.ndarray]:
     segments = queries.overview(url, run_id).segments
     names = dict(zip(segments["segment"], segments["name"], strict=True))
     return export.csv_lines(export.audience_frame(queries.customers(url, run_id), names))
+
+
+@cache.per_run
+def order_explorer_choices(url: str, run_id: int) -> explorer.Choices:
+    """What the segment explorer offers to filter an order-log run's customers on."""
+    segments = orders.order_summary(url, run_id).segments["segment"]
+    return explorer_orders.choices_for(orders.behaviour_customers(url, run_id), segments.tolist())
+
+
+def order_segment_names(url: str, run_id: int) -> dict[int, str]:
+    segments = orders.order_summary(url, run_id).segments
+    return dict(zip(segments["segment"], segments["name"], strict=True))
+
+
+@cache.process_local(maxsize=2)
+def order_audience_csv_lines(url: str, run_id: int) -> tuple[str, np.ndarray]:
+    """An order-log run's customers as audience CSV lines (as audience_csv_lines), in the order
+    of orders.behaviour_customers."""
+    names = order_segment_names(url, run_id)
+    return export.csv_lines(
+        export.order_audience_frame(orders.behaviour_customers(url, run_id), names)
+    )

@@ -143,3 +143,14 @@ def repeat_model(url: str, run_id: int) -> RepeatModel | None:
             features=list(selected.features),
             value_params=dict(value.params) if value is not None else {},
         )
+
+
+def order_run(url: str, run_id: int) -> OrderRunInfo | None:
+    """A published order-log run by its id (validated, as by published_order_run_id); None for
+    any other id."""
+    with _sessions(url)() as session:
+        note_newest_run(session, url)
+        run = repository.run_by_id(session, run_id)
+        if run is None or run.status != PUBLISHED or run.input_kind != ORDER_LOG:
+            return None
+        return OrderRunInfo(run.id, run.created_at, run.input_name, run.rows, run.k)

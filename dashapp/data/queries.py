@@ -13,7 +13,7 @@ from sqlalchemy.orm import sessionmaker
 
 from analytics.config import SCATTER_SAMPLE
 from analytics.db import quarantine_repository, repository, webhook_repository
-from analytics.db.models import PUBLISHED
+from analytics.db.models import CUSTOMER_FILE, PUBLISHED
 from analytics.db.session import DatabaseMissing, forget_engine, session_factory, sqlite_file
 from analytics.steps.classifier import load_model
 from analytics.validation import quarantine
@@ -214,23 +214,39 @@ def set_aside_summary(url: str, run_id: int) -> dict:
     return quarantine.summary(set_aside_rows(url, run_id))
 
 
-def run_history(url: str) -> pd.DataFrame:
-    """Every recent run, newest first; read on each request since runs keep arriving."""
+# The most runs run_history lists.
+RUN_HISTORY_LIMIT = 100
+
+
+def run_history(url: str, input_kinds: tuple[str, ...] = (CUSTOMER_FILE,)) -> pd.DataFrame:
+    """The newest runs of the given input kinds (customer files unless asked otherwise), of
+    any status, newest first; read on each request since runs keep arriving. An order-log
+    run's model is its repeat-purchase classifier."""
     with _sessions(url)() as session:
+        pairs = [
+            pair
+            for kind in input_kinds
+            for pair in repository.run_history(session, RUN_HISTORY_LIMIT, input_kind=kind)
+        ]
+        pairs = sorted(pairs, key=lambda pair: pair[0].id, reverse=True)[:RUN_HISTORY_LIMIT]
         rows = [
             {
                 "run_id": run.id,
                 "created_at": run.created_at,
                 "input_name": run.input_name,
+                "input_kind": run.input_kind,
                 "rows": run.rows,
                 "k": run.k,
                 "status": run.status,
                 "model": model.name if model else None,
                 "cv_roc_auc": model.metrics["cv"]["roc_auc"] if model else None,
-                "holdout_accuracy": model.metrics["holdout"]["accuracy"] if model else None,
+                # Order-log runs hold no accuracy on a holdout of customers.
+                "holdout_accuracy": (model.metrics.get("holdout") or {}).get("accuracy")
+                if model
+                else None,
                 "error": run.error,
             }
-            for run, model in repository.run_history(session)
+            for run, model in pairs
         ]
     return pd.DataFrame(
         rows,
@@ -238,6 +254,7 @@ def run_history(url: str) -> pd.DataFrame:
             "run_id",
             "created_at",
             "input_name",
+            "input_kind",
             "rows",
             "k",
             "status",

@@ -1,7 +1,8 @@
 """Pure helpers behind the segment explorer: the filter state and its query string, which
-customers match, the scatter sample and selection, and segment profiles and comparisons."""
+customers match, the scatter sample and selection, and segment profiles and comparisons. An
+order-log run's filters (dashapp.logic.explorer_orders) use the same Choices and Filters."""
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from math import ceil, floor, log10
 
@@ -33,16 +34,19 @@ class Slider:
 @dataclass(frozen=True)
 class Choices:
     """What a run offers to filter on: genders (most common first), segments, a slider per
-    range column that has data, and a minimum purchase probability when the run has a model."""
+    range column that has data, and a minimum probability (of `probability_column`) when the
+    run has one; `picks` are further columns to choose values of ({column: its values}), and
+    `axes` the columns the scatter may plot."""
 
     genders: tuple[str, ...]
     segments: tuple[int, ...]
     sliders: Mapping[str, Slider]
     has_probability: bool
-
-    @property
-    def axes(self) -> tuple[str, ...]:
-        return tuple(column for column in RANGE_COLUMNS if column in self.sliders)
+    axes: tuple[str, ...] = ()
+    picks: Mapping[str, tuple] = field(default_factory=dict)
+    probability_column: str = "purchase_probability"
+    # Whether customers can be told apart by having purchased (a customer file's Purchased).
+    has_purchase_status: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class Filters:
     purchased: str = "all"
     selection: Mapping | None = None
     min_probability: float = 0.0
+    # The chosen values of each of Choices.picks (all of them, or left out: no filter).
+    picks: Mapping[str, tuple] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,8 @@ def choices_for(customers: pd.DataFrame, segments: Collection[int]) -> Choices:
     }
     genders = tuple(str(g) for g in customers["Gender"].value_counts().index)
     has_probability = bool(customers["purchase_probability"].notna().any())
-    return Choices(genders, tuple(sorted(segments)), sliders, has_probability)
+    axes = tuple(column for column in RANGE_COLUMNS if column in sliders)
+    return Choices(genders, tuple(sorted(segments)), sliders, has_probability, axes)
 
 
 def slider_for(values: pd.Series) -> Slider:
@@ -112,6 +119,7 @@ def default_filters(choices: Choices) -> Filters:
         genders=choices.genders,
         ranges={column: (s.low, s.high) for column, s in choices.sliders.items()},
         segments=choices.segments,
+        picks=dict(choices.picks),
     )
 
 
@@ -182,22 +190,42 @@ def _in_polygon(px: np.ndarray, py: np.ndarray, vx: np.ndarray, vy: np.ndarray) 
     return inside
 
 
+# What a column is called where people read it; columns not listed go by their own names.
+COLUMN_LABELS = {
+    "recency_days": "Recency (days)",
+    "frequency": "Orders",
+    "monetary": "Spend ($)",
+    "expected_value": "Expected value ($)",
+    "p_alive": "P(alive)",
+    "p_repeat": "Propensity",
+}
+# How a column's values are written; money unless listed.
+_COUNTED = ("Age", "recency_days", "frequency")
+_SHARES = ("p_alive", "p_repeat")
+
+
+def label(column: str) -> str:
+    return COLUMN_LABELS.get(column, column)
+
+
 def describe_selection(selection: Mapping | None) -> str:
     if not selection:
         return "None: drag on the scatter to select customers."
-    axes = f"{selection['x']} × {selection['y']}"
+    x, y = selection["x"], selection["y"]
+    axes = f"{label(x)} × {label(y)}"
     if selection["kind"] == "lasso":
         return f"Lasso selection on {axes}."
     xs, ys = selection["xs"], selection["ys"]
     return (
-        f"Box selection: {selection['x']} {_value(selection['x'], xs[0])}–"
-        f"{_value(selection['x'], xs[1])}, {selection['y']} {_value(selection['y'], ys[0])}–"
-        f"{_value(selection['y'], ys[1])}."
+        f"Box selection: {label(x)} {value_text(x, xs[0])}–{value_text(x, xs[1])}, "
+        f"{label(y)} {value_text(y, ys[0])}–{value_text(y, ys[1])}."
     )
 
 
-def _value(column: str, value: float) -> str:
-    return theme.number(value, 0) if column == "Age" else theme.money(value)
+def value_text(column: str, value: float) -> str:
+    if column in _COUNTED:
+        return theme.number(value, 0)
+    return theme.number(value, 2) if column in _SHARES else theme.money(value)
 
 
 def _rounded(values: list[float]) -> list[float]:
@@ -225,10 +253,14 @@ def masks(customers: pd.DataFrame, filters: Filters, choices: Choices) -> Masks:
     for column, (low, high) in active_ranges(filters, choices).items():
         values = customers[column].to_numpy()
         others &= (values >= low) & (values <= high)
-    if filters.purchased != "all":
+    if choices.has_purchase_status and filters.purchased != "all":
         others &= customers["Purchased"].to_numpy() == (filters.purchased == "buyers")
     if choices.has_probability and filters.min_probability > 0:
-        others &= customers["purchase_probability"].to_numpy() >= filters.min_probability
+        others &= customers[choices.probability_column].to_numpy() >= filters.min_probability
+    for column, values in choices.picks.items():
+        chosen = filters.picks.get(column)
+        if chosen is not None and set(chosen) != set(values):
+            others &= customers[column].isin(list(chosen)).to_numpy()
     segments = np.ones(rows, dtype=bool)
     if set(filters.segments) != set(choices.segments):
         segments = np.isin(customers["segment"].to_numpy(), list(filters.segments))
@@ -342,15 +374,23 @@ _COMPARED = (
 
 def comparison_rows(a: pd.Series | None, b: pd.Series | None) -> list[tuple[str, str, str, str]]:
     """(measure, A, B, B − A) for two segment profiles; None for a segment with no customers."""
+    rows = measure_rows(a, b, _COMPARED)
+    rows.append(("Most common gender", _top_gender(a), _top_gender(b), ""))
+    return rows
+
+
+def measure_rows(
+    a: pd.Series | None, b: pd.Series | None, measures: Iterable[tuple]
+) -> list[tuple[str, str, str, str]]:
+    """(measure, A, B, B − A) for each (label, profile key, format, difference format)."""
     rows = []
-    for label, key, shown, difference in _COMPARED:
+    for name, key, shown, difference in measures:
         first = None if a is None else a[key]
         second = None if b is None else b[key]
         change = theme.MISSING
         if first is not None and second is not None and first == first and second == second:
             change = f"{'+' if second >= first else '−'}{difference(abs(second - first))}"
-        rows.append((label, shown(first), shown(second), change))
-    rows.append(("Most common gender", _top_gender(a), _top_gender(b), ""))
+        rows.append((name, shown(first), shown(second), change))
     return rows
 
 

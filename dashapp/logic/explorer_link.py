@@ -16,21 +16,32 @@ from dashapp.logic.explorer import (
     default_view,
 )
 
+# The link's names for an order-log run's filters (a customer-file run's columns go by their
+# own names in lower case): a cell of the R × FM grid is `?r=5&fm=5`, a group `?rfm=Champions`.
+PICK_PARAMS = {"rfm_group": "rfm", "r_score": "r", "fm_score": "fm"}
+RANGE_PARAMS = {"expected_value": "value"}
+PROBABILITY_PARAMS = {"p_repeat": "min_propensity"}
 
-def query_string(filters: Filters, view: View, choices: Choices) -> str:
-    """`?…` holding whatever differs from the defaults, or '' when nothing does."""
+
+def query_string(filters: Filters, view: View, choices: Choices, run_id: int | None = None) -> str:
+    """`?…` holding whatever differs from the defaults, or '' when nothing does; `run_id`, when
+    given (an order-log run, which the explorer opens only by its id), comes first."""
     default = default_filters(choices)
-    params = {}
+    params = {} if run_id is None else {"run": str(run_id)}
     if set(filters.genders) != set(default.genders):
         params["gender"] = ",".join(g for g in choices.genders if g in filters.genders)
+    for column, values in choices.picks.items():
+        chosen = filters.picks.get(column)
+        if chosen is not None and set(chosen) != set(values):
+            params[PICK_PARAMS[column]] = ",".join(str(v) for v in values if v in chosen)
     for column, (low, high) in active_ranges(filters, choices).items():
-        params[column.lower()] = f"{_plain(low)}-{_plain(high)}"
+        params[_range_param(column)] = f"{_plain(low)}-{_plain(high)}"
     if set(filters.segments) != set(default.segments):
         params["segment"] = ",".join(str(s + 1) for s in sorted(filters.segments))
     if filters.purchased != "all":
         params["purchased"] = filters.purchased
     if choices.has_probability and filters.min_probability > 0:
-        params["min_probability"] = _plain(filters.min_probability)
+        params[_probability_param(choices)] = _plain(filters.min_probability)
     if filters.selection:
         params["sel"] = _selection_text(filters.selection)
     default_axes = default_view(choices)
@@ -55,9 +66,14 @@ def from_query(query: Mapping[str, str | list[str]], choices: Choices) -> tuple[
     if (gender := text("gender")) is not None:
         wanted = {g.strip().lower() for g in gender.split(",")}
         genders = tuple(g for g in choices.genders if g.lower() in wanted)
+    picks = dict(default.picks)
+    for column, values in choices.picks.items():
+        if (chosen := text(PICK_PARAMS[column])) is not None:
+            wanted = {part.strip().lower() for part in chosen.split(",")}
+            picks[column] = tuple(v for v in values if str(v).lower() in wanted)
     ranges = dict(default.ranges)
     for column, slider in choices.sliders.items():
-        bounds = _numbers(text(column.lower()), "-")
+        bounds = _numbers(text(_range_param(column)), "-")
         if bounds is not None and len(bounds) == 2:
             low, high = sorted(bounds)
             ranges[column] = (max(low, slider.low), min(high, slider.high))
@@ -75,9 +91,12 @@ def from_query(query: Mapping[str, str | list[str]], choices: Choices) -> tuple[
             genders=genders,
             ranges=ranges,
             segments=segments,
-            purchased=purchased if purchased in PURCHASE_CHOICES else "all",
+            purchased=purchased
+            if choices.has_purchase_status and purchased in PURCHASE_CHOICES
+            else "all",
             selection=_parse_selection(text("sel"), choices),
-            min_probability=_min_probability(text("min_probability"), choices),
+            min_probability=_min_probability(text(_probability_param(choices)), choices),
+            picks=picks,
         ),
         View(
             x if x in choices.axes else view.x,
@@ -93,6 +112,14 @@ def _min_probability(text: str | None, choices: Choices) -> float:
     if not choices.has_probability or not values or len(values) > 1 or not 0 <= values[0] <= 1:
         return 0.0
     return values[0]
+
+
+def _range_param(column: str) -> str:
+    return RANGE_PARAMS.get(column, column.lower())
+
+
+def _probability_param(choices: Choices) -> str:
+    return PROBABILITY_PARAMS.get(choices.probability_column, "min_probability")
 
 
 def _plain(value: float) -> str:

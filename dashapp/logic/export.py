@@ -4,6 +4,7 @@ numbers are written as numbers."""
 import csv
 import io
 from collections.abc import Iterable
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,52 @@ def audience_frame(customers: pd.DataFrame, segment_names: dict[int, str]) -> pd
         customers["purchase_probability"].round(PROBABILITY_DECIMALS).to_numpy()
     )
     return audience
+
+
+# An order-log run's audience: who, their RFM group and scores, behaviour, segment (numbered
+# from 1, as shown), and the predictions for the run's horizon with the 90 % interval.
+ORDER_AUDIENCE_COLUMNS = (
+    "customer_id",
+    "rfm_group",
+    "r_score",
+    "f_score",
+    "m_score",
+    "fm_score",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "segment",
+    "segment_name",
+    "p_repeat",
+    "expected_orders",
+    "expected_orders_lo",
+    "expected_orders_hi",
+    "p_alive",
+    "expected_value",
+)
+# Money to the cent; expected order counts to a thousandth of an order.
+_ORDER_DECIMALS = {
+    "monetary": 2,
+    "expected_value": 2,
+    "p_repeat": PROBABILITY_DECIMALS,
+    "p_alive": PROBABILITY_DECIMALS,
+    "expected_orders": 3,
+    "expected_orders_lo": 3,
+    "expected_orders_hi": 3,
+}
+
+
+def order_audience_frame(customers: pd.DataFrame, segment_names: dict[int, str]) -> pd.DataFrame:
+    """An order-log run's customers (customer_behaviour) as an audience file."""
+    audience = customers.assign(
+        segment=customers["segment"].to_numpy() + 1,
+        segment_name=customers["segment"].map(segment_names).to_numpy(),
+    )[list(ORDER_AUDIENCE_COLUMNS)]
+    return audience.round(_ORDER_DECIMALS).reset_index(drop=True)
+
+
+def order_audience_filename(run_id: int, day: date) -> str:
+    return f"audience-orders-run-{run_id}-{day.isoformat()}.csv"
 
 
 def csv_lines(frame: pd.DataFrame) -> tuple[str, np.ndarray]:

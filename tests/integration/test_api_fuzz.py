@@ -9,14 +9,17 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from analytics.config import Settings
+from analytics.runs import order_log_run
 from dashapp.app import create_app
 from dashapp.hosting import accounts
-from tests.conftest import TEST_SECRET_KEY, copy_sqlite_database
+from tests.conftest import ROOT, TEST_SECRET_KEY, copy_sqlite_database
 
 
 @pytest.fixture(scope="module")
 def admin_token_and_app(published_db, tmp_path_factory):
     url = copy_sqlite_database(published_db, tmp_path_factory.mktemp("fuzz"))
+    # An order-log run (run 2) too, so that its routes answer with data, not only 404s.
+    order_log_run.run(ROOT / "data" / "sample_transactions.csv", url)
     accounts.add_user(url, "fuzzer", "fuzzing password", "admin")
     token = accounts.create_token(url, "fuzzer")
     return token, create_app(Settings(database_url=url, secret_key=TEST_SECRET_KEY), hosted=True)
@@ -39,6 +42,8 @@ OPERATIONS = [
     ("/segments/{segment_id}/customers", "GET"),
     ("/runs", "GET"),
     ("/runs/latest", "GET"),
+    ("/runs/{run_id}/summary", "GET"),
+    ("/runs/{run_id}/customers", "GET"),
 ]
 
 

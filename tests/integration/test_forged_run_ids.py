@@ -4,14 +4,17 @@ used; anything else (an unknown or failed run, a list, a string) is answered as 
 with another run's data or a 500."""
 
 import pytest
+from dash import no_update
 from sqlalchemy import func, select
 
 from analytics.config import Settings
 from analytics.db.models import Run
 from analytics.db.session import record_failed_run, session_factory
 from dashapp.app import create_app
-from dashapp.data import queries
+from dashapp.data import orders, queries
 from dashapp.pages.model import threshold
+from dashapp.pages.segments import ids as segments_ids
+from dashapp.pages.segments import update
 from dashapp.pages.what_if import predict
 from tests.conftest import copy_sqlite_database
 
@@ -56,3 +59,23 @@ def test_what_if_and_model_callbacks_answer_no_run_for_a_forged_id(server, faile
                 threshold.at_threshold(0.5, forged)[1],
             ]
             assert answers == [queries.NO_PUBLISHED_RUN] * 2, forged
+
+
+def test_explorer_callbacks_answer_no_run_for_a_forged_id(server, database, failed_run_id):
+    """The segment explorer's callbacks take the run id from the page's store too."""
+    controls = dict.fromkeys(segments_ids.FILTER_CONTROLS)
+    customer_run = queries.latest_run(database).id
+    with server.test_request_context():
+        # A customer-file run is not an order-log run, whatever the client says.
+        assert orders.published_order_run_id(customer_run) is None
+        for forged in forged_ids(failed_run_id):
+            assert orders.published_order_run_id(forged) is None, forged
+            assert update.summary(controls, forged)[0] == queries.NO_PUBLISHED_RUN, forged
+            assert update.scatter(controls, "Age", "Salary", forged)[1] == ""
+            assert update.comparison(controls, "0", "1", forged) == queries.NO_PUBLISHED_RUN
+            assert update.query_string(controls, "Age", "Salary", "0", "1", forged) is no_update
+            assert update.audience_download(controls, forged) is no_update
+            changes = update.changed_filters(segments_ids.SEG_RESET, {}, forged)
+            assert all(change is no_update for change in changes), forged
+        # The real run still answers.
+        assert update.summary(controls, customer_run)[0].startswith("0 of ")

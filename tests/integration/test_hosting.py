@@ -544,6 +544,8 @@ def test_the_openapi_document_is_public(app):
         "/predict",
         "/runs",
         "/runs/latest",
+        "/runs/{run_id}/customers",
+        "/runs/{run_id}/summary",
         "/segments",
         "/segments/{segment_id}/customers",
     ]

@@ -36,7 +36,9 @@ EXPECTED_CALLBACKS = {
     "seg-url.search": "analyst",
     "..seg-filter-gender.value...seg-filter-age.value...seg-filter-salary.value"
     "...seg-filter-price.value...seg-filter-segments.value...seg-filter-purchased.value"
-    "...seg-filter-probability.value...seg-selection.data..": "analyst",
+    "...seg-filter-probability.value...seg-selection.data...seg-filter-rfm-group.value"
+    "...seg-filter-r-score.value...seg-filter-fm-score.value...seg-filter-value.value"
+    "...seg-filter-p-alive.value..": "analyst",
     "seg-download.data": "analyst",
     "runs-comparison.children": "analyst",
     "runs-set-aside.children": "analyst",

@@ -6,18 +6,22 @@ import json
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from analytics import webhooks
+from analytics.db import behaviour_repository
 from analytics.db.models import WebhookDelivery
 from analytics.db.session import session_factory
 from analytics.io.sample import generate_customers
-from analytics.runs import customer_file
+from analytics.runs import customer_file, order_log_run
 from analytics.steps.classifier import CANDIDATES, choose_model
+from analytics.steps.rfm import GROUPS
 from dashapp.data import queries
 from dashapp.pages.runs import webhook_deliveries
+from tests.conftest import ROOT
 from tests.receivers import (
     Receiver,
     add_webhook,
@@ -91,6 +95,55 @@ def test_a_new_run_reaches_the_receiver_signed(fresh_db, customers_csv, receiver
     [delivery] = deliveries(fresh_db)
     assert (delivery.run_id, delivery.attempt, delivery.delivered) == (summary["run_id"], 1, True)
     assert (delivery.status_code, delivery.error) == (200, None)
+
+
+def test_a_published_order_log_run_carries_its_rfm_groups_and_models(fresh_db, receivers):
+    receiver = receivers(RECEIVER_PORT, 200)
+    secret = add_webhook(fresh_db, receiver.url)
+    summary = order_log_run.run(ROOT / "data" / "sample_transactions.csv", fresh_db).as_dict()
+
+    [(headers, body)] = receiver.requests
+    assert signature_is_valid(secret, headers, body)
+    sent = json.loads(body)
+    assert (sent["run_id"], sent["input_kind"], sent["model"]) == (
+        summary["run_id"],
+        "orders",
+        None,
+    )
+    with session_factory(fresh_db)() as session:
+        stored = behaviour_repository.run_behaviour(session, summary["run_id"])
+    assert sent["rows"] == len(stored) == sum(sent["segment_sizes"])
+    assert (
+        sent["rfm"]["groups"]
+        == stored["rfm_group"].value_counts().reindex(list(GROUPS), fill_value=0).to_dict()
+    )
+    assert list(sent["rfm"]["groups"]) == list(GROUPS)
+    assert sent["repeat_model"] == {
+        "name": summary["repeat_model"]["name"],
+        "cv_roc_auc": pytest.approx(summary["repeat_model"]["cv_roc_auc"]),
+    }
+    assert 0.5 < sent["repeat_model"]["cv_roc_auc"] <= 1
+    assert sent["value"]["horizon_days"] == 90 and sent["value"]["model"].startswith("BG/NBD")
+    assert sent["value"]["expected_revenue"] == pytest.approx(stored["expected_value"].sum())
+    assert sent["value"]["expected_revenue"] > 0
+
+
+def test_a_customer_file_runs_payload_says_its_kind_and_nothing_of_order_logs():
+    summary = {
+        "run_id": 3,
+        "input_kind": "customers",
+        "rows": 10,
+        "k": 1,
+        "segment_sizes": [10],
+        "segments": [{"segment": 0, "name": "All", "size": 10, "purchase_rate": 0.5}],
+        "model": None,
+    }
+    sent = webhooks.payload(summary, datetime(2026, 1, 2, tzinfo=UTC))
+    assert sent["input_kind"] == "customers"
+    assert not {"rfm", "repeat_model", "value"} & set(sent)
+    # Summaries from before input_kind (a stored delivery being replayed) are customer files.
+    del summary["input_kind"]
+    assert webhooks.payload(summary, datetime(2026, 1, 2, tzinfo=UTC))["input_kind"] == "customers"
 
 
 def test_the_commands_add_a_webhook_and_announce_a_run(tmp_path, receivers):

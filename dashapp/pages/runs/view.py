@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from analytics.validation.input_kind import ORDERS as ORDER_LOG
+from analytics.db.models import CUSTOMER_FILE, ORDER_LOG
 from dashapp.data import queries
 from dashapp.jobs import uploads
 from dashapp.pages.runs import ids, webhook_deliveries
@@ -14,12 +14,18 @@ from dashapp.ui.components import card_header
 from dashapp.ui.ids import RUN_BADGE
 
 _STATUS_COLOURS = {"published": "success", "failed": "danger", "running": "warning"}
+# The history lists runs of either input, named as people call them.
+RUN_KINDS = (CUSTOMER_FILE, ORDER_LOG)
+KIND_NAMES = {CUSTOMER_FILE: "Customer file", ORDER_LOG: "Order log"}
 
 
 def body(url: str, run: queries.RunInfo) -> html.Div:
     """Below the upload: the history, webhook deliveries, comparison and set-aside rows."""
-    history = queries.run_history(url)
-    published = history[history["status"] == "published"]
+    history = queries.run_history(url, RUN_KINDS)
+    # Runs are compared by their customers' segments, which customer-file runs have.
+    published = history[
+        (history["status"] == "published") & (history["input_kind"] == CUSTOMER_FILE)
+    ]
     return html.Div(
         [
             html.P(
@@ -144,6 +150,7 @@ def _history_table(history: pd.DataFrame, set_aside: dict[int, int]) -> dbc.Tabl
                     "Run",
                     "When (UTC)",
                     "Input",
+                    "Kind",
                     "Customers",
                     "k",
                     "Model",
@@ -162,6 +169,7 @@ def _history_table(history: pd.DataFrame, set_aside: dict[int, int]) -> dbc.Tabl
                     html.Td(row.run_id),
                     html.Td(f"{row.created_at:%d %b %Y %H:%M}"),
                     html.Td(row.input_name),
+                    html.Td(KIND_NAMES.get(row.input_kind, row.input_kind)),
                     html.Td(theme.count(row.rows)),
                     html.Td(theme.count(row.k)),
                     html.Td(row.model or theme.MISSING),

@@ -12,6 +12,12 @@ SEG_PRICE = "seg-filter-price"
 SEG_SEGMENTS = "seg-filter-segments"
 SEG_PURCHASED = "seg-filter-purchased"
 SEG_PROBABILITY = "seg-filter-probability"
+# An order-log run's filters.
+SEG_RFM_GROUP = "seg-filter-rfm-group"
+SEG_R_SCORE = "seg-filter-r-score"
+SEG_FM_SCORE = "seg-filter-fm-score"
+SEG_VALUE = "seg-filter-value"
+SEG_P_ALIVE = "seg-filter-p-alive"
 SEG_RESET = "seg-filter-reset"
 SEG_COUNT = "seg-count"
 SEG_X_AXIS = "seg-x-axis"
@@ -42,6 +48,11 @@ FILTER_CONTROLS = {
     "purchased": (SEG_PURCHASED, "value"),
     "min_probability": (SEG_PROBABILITY, "value"),
     "selection": (SEG_SELECTION, "data"),
+    "rfm_group": (SEG_RFM_GROUP, "value"),
+    "r_score": (SEG_R_SCORE, "value"),
+    "fm_score": (SEG_FM_SCORE, "value"),
+    "value": (SEG_VALUE, "value"),
+    "p_alive": (SEG_P_ALIVE, "value"),
 }
 
 # The role a callback needs for each component of this page it reads or writes.
@@ -54,6 +65,11 @@ CALLBACK_ROLES = dict.fromkeys(
         SEG_SEGMENTS,
         SEG_PURCHASED,
         SEG_PROBABILITY,
+        SEG_RFM_GROUP,
+        SEG_R_SCORE,
+        SEG_FM_SCORE,
+        SEG_VALUE,
+        SEG_P_ALIVE,
         SEG_RESET,
         SEG_COUNT,
         SEG_X_AXIS,

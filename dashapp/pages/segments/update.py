@@ -2,92 +2,139 @@
 the count, the figures and tables, the shareable link, the filters a click sets and the export."""
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
 from dash import dcc, html, no_update
 
-from dashapp.data import derived, queries
-from dashapp.logic import explorer, explorer_link
-from dashapp.pages.segments import ids
-from dashapp.pages.segments.view import ABSENT_RANGE
+from dashapp.data import queries
+from dashapp.logic import explorer, explorer_link, explorer_orders, export
+from dashapp.pages.segments import behaviour, explored, ids
+from dashapp.pages.segments.controls import ABSENT_RANGE
 from dashapp.ui.components import segment_profile_table, swatch_label
+from dashapp.ui.figures.common import empty_figure
 from dashapp.ui.figures.segments import explorer_distribution, explorer_scatter
 
 PROFILE_COLUMNS = ["segment", "Gender", "Age", "Salary", "Price", "Purchased"]
-
-
-def _load(run_id: int) -> tuple[pd.DataFrame, explorer.Choices, pd.DataFrame]:
-    """The run's customers, what they can be filtered on, and its segments (with names)."""
-    url = queries.app_database_url()
-    return (
-        queries.customers(url, run_id),
-        derived.explorer_choices(url, run_id),
-        queries.overview(url, run_id).segments,
-    )
+# The range controls and the columns they filter (a column the run lacks filters nothing).
+RANGE_CONTROLS = {
+    "age": "Age",
+    "salary": "Salary",
+    "price": "Price",
+    "value": "expected_value",
+    "p_alive": "p_alive",
+}
+PICK_CONTROLS = ("rfm_group", "r_score", "fm_score")
 
 
 def _filters(controls: Mapping) -> explorer.Filters:
     return explorer.Filters(
         genders=tuple(controls["gender"] or ()),
-        ranges={"Age": controls["age"], "Salary": controls["salary"], "Price": controls["price"]},
+        ranges={column: controls[name] for name, column in RANGE_CONTROLS.items()},
         segments=tuple(controls["segments"] or ()),
         purchased=controls["purchased"] or "all",
         selection=controls["selection"],
         min_probability=controls["min_probability"] or 0.0,
+        picks={column: tuple(controls[column] or ()) for column in PICK_CONTROLS},
     )
+
+
+def _profiles(run: explored.Explored, mask: np.ndarray) -> pd.DataFrame:
+    if run.is_order_log:
+        columns = explorer_orders.PROFILE_COLUMNS
+        return explorer_orders.segment_profiles(run.customers.loc[mask, columns])
+    return explorer.segment_profiles(run.customers.loc[mask, PROFILE_COLUMNS])
 
 
 def summary(controls: Mapping, run_id: int) -> tuple:
     """The count, distribution, profiles, selection note, and whether clearing the selection
     and exporting are disabled."""
-    customers, choices, segments = _load(run_id)
+    run = explored.load(run_id)
+    if run is None:
+        return (
+            queries.NO_PUBLISHED_RUN,
+            empty_figure(queries.NO_PUBLISHED_RUN),
+            None,
+            "",
+            True,
+            True,
+        )
+    customers, segments = run.customers, run.segments
     filters = _filters(controls)
-    masks = explorer.masks(customers, filters, choices)
+    masks = explorer.masks(customers, filters, run.choices)
     matching = masks.matching
     counts = explorer.segment_counts(customers, segments, masks.any_segment)
-    profiles = explorer.segment_profiles(customers.loc[matching, PROFILE_COLUMNS])
+    chosen = list(filters.segments)
+    profiles = _profiles(run, matching)
     matches = int(matching.sum())
     return (
         explorer.count_text(matches, len(customers)),
-        explorer_distribution(counts, list(filters.segments)),
-        segment_profile_table(profiles, segments, list(filters.segments)),
+        explorer_distribution(counts, chosen),
+        behaviour.profile_table(profiles, segments, chosen)
+        if run.is_order_log
+        else segment_profile_table(profiles, segments, chosen),
         explorer.describe_selection(filters.selection),
         filters.selection is None,
         matches == 0,
     )
 
 
+def _axis(requested: str, choices: explorer.Choices, default: str) -> str:
+    """An axis the client asked for, if the run has it."""
+    return requested if requested in choices.axes else default
+
+
 def scatter(controls: Mapping, x: str, y: str, run_id: int) -> tuple:
     """The scatter of the customers passing every filter but the selection, and its sample note."""
-    customers, choices, segments = _load(run_id)
+    run = explored.load(run_id)
+    if run is None:
+        return empty_figure(queries.NO_PUBLISHED_RUN), ""
+    customers, choices = run.customers, run.choices
+    default = explorer.default_view(choices)
+    x, y = _axis(x, choices, default.x), _axis(y, choices, default.y)
     filters = _filters(controls)
     masks = explorer.masks(customers, filters, choices)
     shown = masks.others & masks.segments
     positions = explorer.sample_positions(shown)
-    points = customers.iloc[positions][["Age", "Salary", "Price", "segment"]]
+    points = customers.iloc[positions][[*choices.axes, "segment"]]
     if filters.selection:
         points = points.assign(selected=masks.selection[positions])
     total = int(shown.sum())
-    figure = explorer_scatter(points, segments, total, x, y, filters.selection)
+    labels = {column: explorer.label(column) for column in choices.axes}
+    figure = explorer_scatter(points, run.segments, total, x, y, filters.selection, labels)
     return figure, explorer.sample_note(len(positions), total)
 
 
-def comparison(controls: Mapping, a: str, b: str, run_id: int) -> dbc.Table:
+def comparison(controls: Mapping, a: str, b: str, run_id: int) -> dbc.Table | str:
     """Segments a and b side by side, among the customers passing the other filters."""
-    customers, choices, segments = _load(run_id)
-    a, b = int(a), int(b)
-    masks = explorer.masks(customers, _filters(controls), choices)
-    pair = masks.any_segment & np.isin(customers["segment"].to_numpy(), [a, b])
-    profiles = explorer.segment_profiles(customers.loc[pair, PROFILE_COLUMNS])
-    by_segment = profiles.set_index("segment")
+    run = explored.load(run_id)
+    pair = _segment_pair(a, b, run)
+    if run is None or pair is None:
+        return queries.NO_PUBLISHED_RUN if run is None else ""
+    a, b = pair
+    masks = explorer.masks(run.customers, _filters(controls), run.choices)
+    in_pair = masks.any_segment & np.isin(run.customers["segment"].to_numpy(), [a, b])
+    by_segment = _profiles(run, in_pair).set_index("segment")
 
     def profile(segment: int) -> pd.Series | None:
         return by_segment.loc[segment] if segment in by_segment.index else None
 
-    rows = explorer.comparison_rows(profile(a), profile(b))
-    return _comparison_table(a, b, rows, segments)
+    if run.is_order_log:
+        rows = explorer.measure_rows(profile(a), profile(b), explorer_orders.COMPARED)
+    else:
+        rows = explorer.comparison_rows(profile(a), profile(b))
+    return _comparison_table(a, b, rows, run.segments)
+
+
+def _segment_pair(a: str, b: str, run: explored.Explored | None) -> tuple[int, int] | None:
+    """The two segments the pickers name, if both are the run's."""
+    try:
+        pair = int(a), int(b)
+    except (TypeError, ValueError):
+        return None
+    return pair if run is not None and set(pair) <= set(run.choices.segments) else None
 
 
 def _comparison_table(a: int, b: int, rows: list, segments: pd.DataFrame) -> dbc.Table:
@@ -123,10 +170,15 @@ def _comparison_table(a: int, b: int, rows: list, segments: pd.DataFrame) -> dbc
 
 
 def query_string(controls: Mapping, x: str, y: str, a: str, b: str, run_id: int) -> str:
-    """The link's query string for the filters and view."""
-    choices = derived.explorer_choices(queries.app_database_url(), run_id)
-    view = explorer.View(x, y, (int(a), int(b)))
-    return explorer_link.query_string(_filters(controls), view, choices)
+    """The link's query string for the filters and view (and an order-log run's id)."""
+    run = explored.load(run_id)
+    pair = _segment_pair(a, b, run)
+    if run is None or pair is None:
+        return no_update
+    view = explorer.View(x, y, pair)
+    return explorer_link.query_string(
+        _filters(controls), view, run.choices, run.run_id if run.is_order_log else None
+    )
 
 
 def changed_filters(trigger: str | None, event: Mapping, run_id: int) -> list:
@@ -135,11 +187,14 @@ def changed_filters(trigger: str | None, event: Mapping, run_id: int) -> list:
     click ("bar"), the selection event ("selected"), the chosen segments ("chosen"), the current
     selection ("current") and the scatter's axes ("x", "y")."""
     changes = dict.fromkeys(ids.FILTER_CONTROLS, no_update)
+    run = explored.load(run_id)
+    if run is None:
+        return list(changes.values())
     if trigger == ids.SEG_RESET:
-        changes = _default_controls(_load(run_id)[1])
+        changes = _default_controls(run.choices)
     elif trigger == ids.SEG_DISTRIBUTION and event["bar"]:
         clicked = int(event["bar"]["points"][0]["customdata"])
-        all_segments = _load(run_id)[1].segments
+        all_segments = run.choices.segments
         changes["segments"] = explorer.toggle_segment(event["chosen"] or [], clicked, all_segments)
     elif trigger == ids.SEG_CLEAR_SELECTION:
         changes["selection"] = None
@@ -154,9 +209,10 @@ def changed_filters(trigger: str | None, event: Mapping, run_id: int) -> list:
 def _default_controls(choices: explorer.Choices) -> dict:
     default = explorer.default_filters(choices)
     ranges = {
-        column.lower(): list(default.ranges.get(column, ABSENT_RANGE))
-        for column in explorer.RANGE_COLUMNS
+        name: list(default.ranges.get(column, ABSENT_RANGE))
+        for name, column in RANGE_CONTROLS.items()
     }
+    picks = {column: list(default.picks.get(column, ())) for column in PICK_CONTROLS}
     return {
         "gender": list(default.genders),
         **ranges,
@@ -164,16 +220,22 @@ def _default_controls(choices: explorer.Choices) -> dict:
         "purchased": default.purchased,
         "min_probability": default.min_probability,
         "selection": None,
+        **picks,
     }
 
 
 def audience_download(controls: Mapping, run_id: int) -> dict:
     """The matching customers as an audience CSV download."""
-    customers, choices, _ = _load(run_id)
-    header, lines = derived.audience_csv_lines(queries.app_database_url(), run_id)
-    masks = explorer.masks(customers, _filters(controls), choices)
+    run = explored.load(run_id)
+    if run is None:
+        return no_update
+    header, lines = explored.audience_lines(run)
+    masks = explorer.masks(run.customers, _filters(controls), run.choices)
+    filename = (
+        export.order_audience_filename(run_id, datetime.now(UTC).date())
+        if run.is_order_log
+        else f"segments-run-{run_id}.csv"
+    )
     return dcc.send_string(
-        header + "".join(lines[masks.matching]),
-        filename=f"segments-run-{run_id}.csv",
-        type="text/csv",
+        header + "".join(lines[masks.matching]), filename=filename, type="text/csv"
     )

@@ -1,28 +1,36 @@
 """The segment explorer's page: filter panel, scatter, distribution, profiles and comparison.
-The figures and tables start empty (or "Loading…"): the callbacks fill them for the filters."""
+The figures and tables start empty (or "Loading…"): the callbacks fill them for the filters.
+
+Every filter control of either kind of run is on the page, so that every callback has all its
+inputs; those of the other kind are hidden and hold values that filter nothing."""
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from analytics.db.models import ORDER_LOG
 from dashapp.data import derived, queries
 from dashapp.logic import explorer, explorer_link
 from dashapp.pages.common import page_header
-from dashapp.pages.segments import ids
+from dashapp.pages.segments import behaviour, explored, ids
+from dashapp.pages.segments.controls import absent_slider, field
 from dashapp.ui import theme
 from dashapp.ui.components import card_header, tool_graph_card
 from dashapp.ui.figures.common import empty_figure
 
 RANGE_IDS = {"Age": ids.SEG_AGE, "Salary": ids.SEG_SALARY, "Price": ids.SEG_PRICE}
 RANGE_LABELS = {"Age": "Age", "Salary": "Salary ($)", "Price": "Price ($)"}
-# The value of the disabled slider of a column that the run does not have.
-ABSENT_RANGE = [0, 1]
 
 
-def page(url: str, run: queries.RunInfo, query: dict) -> html.Div:
-    """The explorer for `run`, its filters and view set from the link's query string."""
-    choices = derived.explorer_choices(url, run.id)
-    overview = queries.overview(url, run.id)
+def page(url: str, run: queries.RunInfo, kind: str, query: dict) -> html.Div:
+    """The explorer for `run` of `kind`, its filters and view set from the link's query."""
+    order_log = kind == ORDER_LOG
+    choices = (
+        derived.order_explorer_choices(url, run.id)
+        if order_log
+        else derived.explorer_choices(url, run.id)
+    )
+    segments = explored.segments_of(url, run.id, kind)
     filters, view = explorer_link.from_query(query, choices)
     loading = empty_figure("Loading…")
     return html.Div(
@@ -32,8 +40,13 @@ def page(url: str, run: queries.RunInfo, query: dict) -> html.Div:
             dcc.Store(id=ids.SEG_SELECTION, data=filters.selection),
             dcc.Store(id=ids.SEG_SELECTION_EVENT),
             dcc.Download(id=ids.SEG_DOWNLOAD),
-            page_header("Segment explorer", run, overview.notes),
-            _filter_panel(choices, filters, overview.segments),
+            page_header(
+                "Segment explorer" + (" · order log" if order_log else ""),
+                run,
+                explored.notes(url, run.id, kind),
+            ),
+            behaviour.other_run_note(explored.other_kinds_run(url, kind), order_log),
+            _filter_panel(choices, filters, segments, order_log),
             dbc.Row(
                 [
                     dbc.Col(
@@ -65,19 +78,16 @@ def page(url: str, run: queries.RunInfo, query: dict) -> html.Div:
                 className="g-3 mb-3",
             ),
             _profile_card(),
-            _comparison_card(overview.segments, view),
+            _comparison_card(segments, view),
         ]
     )
 
 
-def _field(label: str, control, html_for: str | None = None) -> html.Div:
-    return html.Div(
-        [dbc.Label(label, html_for=html_for, className="fw-semibold small mb-1"), control]
-    )
-
-
 def _filter_panel(
-    choices: explorer.Choices, filters: explorer.Filters, segments: pd.DataFrame
+    choices: explorer.Choices,
+    filters: explorer.Filters,
+    segments: pd.DataFrame,
+    order_log: bool,
 ) -> dbc.Card:
     segment_options = [
         {
@@ -116,27 +126,85 @@ def _filter_panel(
         gap=3,
         className="flex-wrap",
     )
+    segment_field = dbc.Col(
+        field(
+            "Segments",
+            dbc.Checklist(
+                id=ids.SEG_SEGMENTS,
+                options=segment_options,
+                value=list(filters.segments),
+                inline=True,
+            ),
+        ),
+        xs=12,
+        xl=5,
+    )
+    selection_field = dbc.Col(
+        field(
+            "Scatter selection",
+            html.Div(
+                [
+                    html.Span(id=ids.SEG_SELECTION_NOTE, className="small me-2"),
+                    dbc.Button(
+                        "Clear selection",
+                        id=ids.SEG_CLEAR_SELECTION,
+                        size="sm",
+                        color="link",
+                        className="p-0 align-baseline",
+                    ),
+                ]
+            ),
+        ),
+        xs=12,
+        md=4,
+        xl=2,
+    )
+    probability = _probability_field(choices, filters, order_log)
+    if order_log:
+        rows = behaviour.filter_rows(choices, filters, probability, segment_field, selection_field)
+        hidden = _absent_customer_controls()
+        footer = (
+            "Export CSV downloads the matching customers with their RFM group and scores, "
+            "behaviour, segment, propensity, expected orders (with the 90 % interval), P(alive) "
+            "and expected value; cells that a spreadsheet would run as formulas are written "
+            "with a leading quote."
+        )
+    else:
+        rows = _customer_rows(choices, filters, probability, segment_field, selection_field)
+        hidden = behaviour.absent_controls()
+        footer = (
+            "Export CSV downloads the matching customers with their segment names and "
+            "purchase probabilities; cells that a spreadsheet would run as formulas are "
+            "written with a leading quote."
+        )
+    return dbc.Card(
+        [
+            dbc.CardHeader(header),
+            dbc.CardBody([*rows, hidden]),
+            dbc.CardFooter(footer, className="small text-muted"),
+        ],
+        className="mb-3",
+    )
+
+
+def _customer_rows(
+    choices: explorer.Choices,
+    filters: explorer.Filters,
+    probability: html.Div,
+    segment_field: dbc.Col,
+    selection_field: dbc.Col,
+) -> list[dbc.Row]:
+    """A customer-file run's filters: age, salary, price, probability; segments, gender,
+    purchase status and the selection."""
     ranges = [
         dbc.Col(_range_field(column, choices, filters), xs=12, md=6, xl=3)
         for column in explorer.RANGE_COLUMNS
     ]
-    ranges.append(dbc.Col(_probability_field(choices, filters), xs=12, md=6, xl=3))
+    ranges.append(dbc.Col(probability, xs=12, md=6, xl=3))
     choice_fields = [
+        segment_field,
         dbc.Col(
-            _field(
-                "Segments",
-                dbc.Checklist(
-                    id=ids.SEG_SEGMENTS,
-                    options=segment_options,
-                    value=list(filters.segments),
-                    inline=True,
-                ),
-            ),
-            xs=12,
-            xl=5,
-        ),
-        dbc.Col(
-            _field(
+            field(
                 "Gender",
                 dbc.Checklist(
                     id=ids.SEG_GENDER,
@@ -150,7 +218,7 @@ def _filter_panel(
             xl=2,
         ),
         dbc.Col(
-            _field(
+            field(
                 "Purchase status",
                 dbc.RadioItems(
                     id=ids.SEG_PURCHASED,
@@ -166,62 +234,35 @@ def _filter_panel(
             md=4,
             xl=3,
         ),
-        dbc.Col(
-            _field(
-                "Scatter selection",
-                html.Div(
-                    [
-                        html.Span(id=ids.SEG_SELECTION_NOTE, className="small me-2"),
-                        dbc.Button(
-                            "Clear selection",
-                            id=ids.SEG_CLEAR_SELECTION,
-                            size="sm",
-                            color="link",
-                            className="p-0 align-baseline",
-                        ),
-                    ]
-                ),
-            ),
-            xs=12,
-            md=4,
-            xl=2,
-        ),
+        selection_field,
     ]
-    return dbc.Card(
+    return [dbc.Row(ranges, className="g-3 mb-2"), dbc.Row(choice_fields, className="g-3")]
+
+
+def _absent_customer_controls() -> html.Div:
+    """A customer-file run's controls, hidden, for an order-log run: nothing to filter."""
+    return html.Div(
         [
-            dbc.CardHeader(header),
-            dbc.CardBody(
-                [
-                    dbc.Row(ranges, className="g-3 mb-2"),
-                    dbc.Row(choice_fields, className="g-3"),
-                ]
-            ),
-            dbc.CardFooter(
-                "Export CSV downloads the matching customers with their segment names and "
-                "purchase probabilities; cells that a spreadsheet would run as formulas are "
-                "written with a leading quote.",
-                className="small text-muted",
+            dbc.Checklist(id=ids.SEG_GENDER, options=[], value=[]),
+            *[absent_slider(RANGE_IDS[column]) for column in explorer.RANGE_COLUMNS],
+            dbc.RadioItems(
+                id=ids.SEG_PURCHASED,
+                options=[{"label": "All", "value": "all"}],
+                value="all",
             ),
         ],
-        className="mb-3",
+        hidden=True,
     )
 
 
 def _range_field(column: str, choices: explorer.Choices, filters: explorer.Filters) -> html.Div:
     slider = choices.sliders.get(column)
     if slider is None:
-        return _field(
+        return field(
             RANGE_LABELS[column],
             html.Div(
                 [
-                    dcc.RangeSlider(
-                        id=RANGE_IDS[column],
-                        min=ABSENT_RANGE[0],
-                        max=ABSENT_RANGE[1],
-                        value=ABSENT_RANGE,
-                        disabled=True,
-                        marks=None,
-                    ),
+                    absent_slider(RANGE_IDS[column]),
                     html.Small(
                         f"This run has no {column} column, so there is nothing to filter on.",
                         className="text-muted",
@@ -229,7 +270,7 @@ def _range_field(column: str, choices: explorer.Choices, filters: explorer.Filte
                 ]
             ),
         )
-    return _field(
+    return field(
         RANGE_LABELS[column],
         dcc.RangeSlider(
             id=RANGE_IDS[column],
@@ -243,8 +284,11 @@ def _range_field(column: str, choices: explorer.Choices, filters: explorer.Filte
     )
 
 
-def _probability_field(choices: explorer.Choices, filters: explorer.Filters) -> html.Div:
-    """A minimum purchase probability, for an audience of the likeliest buyers."""
+def _probability_field(
+    choices: explorer.Choices, filters: explorer.Filters, order_log: bool
+) -> html.Div:
+    """A minimum probability, for an audience of the likeliest buyers: of buying (a customer
+    file's purchase model) or of ordering again (an order log's repeat propensity)."""
     marks = {value: f"{value:g}" for value in (0, 0.25, 0.5, 0.75, 1)}
     slider = dcc.Slider(
         id=ids.SEG_PROBABILITY,
@@ -256,10 +300,11 @@ def _probability_field(choices: explorer.Choices, filters: explorer.Filters) -> 
         disabled=not choices.has_probability,
         tooltip={"placement": "bottom"},
     )
+    label = "Repeat propensity at least" if order_log else "Purchase probability at least"
     if choices.has_probability:
-        return _field("Purchase probability at least", slider)
-    return _field(
-        "Purchase probability at least",
+        return field(label, slider)
+    return field(
+        label,
         html.Div(
             [
                 slider,
@@ -279,7 +324,10 @@ def _axis_pickers(choices: explorer.Choices, view: explorer.View) -> html.Div:
                 html.Label(f"{axis} axis", htmlFor=component_id, className="input-group-text"),
                 dbc.Select(
                     id=component_id,
-                    options=[{"label": column, "value": column} for column in choices.axes],
+                    options=[
+                        {"label": explorer.label(column), "value": column}
+                        for column in choices.axes
+                    ],
                     value=value,
                 ),
             ],

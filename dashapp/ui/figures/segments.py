@@ -12,6 +12,8 @@ from dashapp.ui.figures.common import empty_figure
 
 # Only named in annotations: the builders take any DataFrame and need no pandas of their own.
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
 
@@ -58,8 +60,11 @@ def cluster_scatter(
     total_customers: int,
     x: str = "Age",
     y: str = "Salary",
+    labels: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """WebGL scatter of a customer sample coloured by segment; the title says how many are shown."""
+    """WebGL scatter of a customer sample coloured by segment; the title says how many are shown.
+    `labels` name the columns on the axes (by default, their own names)."""
+    x_label, y_label = (labels or {}).get(x, x), (labels or {}).get(y, y)
     if points.empty:
         return empty_figure("No customers to show")
     absent = [axis for axis in (x, y) if axis not in points or points[axis].isna().all()]
@@ -76,7 +81,9 @@ def cluster_scatter(
                 mode="markers",
                 name=theme.segment_label(segment, names.get(segment, f"Segment {segment + 1}")),
                 marker={"color": theme.segment_colour(segment), "size": 6, "opacity": 0.7},
-                hovertemplate=f"{x} %{{x:,}}<br>{y} %{{y:,}}<extra>%{{fullData.name}}</extra>",
+                hovertemplate=(
+                    f"{x_label} %{{x:,}}<br>{y_label} %{{y:,}}<extra>%{{fullData.name}}</extra>"
+                ),
             )
         )
     shown = len(points)
@@ -88,8 +95,8 @@ def cluster_scatter(
     theme.base_layout(figure)
     # Below the plot, so that long segment names never sit under the mode bar.
     figure.update_layout(
-        xaxis_title=x,
-        yaxis_title=y,
+        xaxis_title=x_label,
+        yaxis_title=y_label,
         legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0},
     )
     figure.add_annotation(
@@ -113,11 +120,12 @@ def explorer_scatter(
     x: str,
     y: str,
     selection: dict | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """cluster_scatter for exploring: dragging selects (box; lasso from the mode bar); with a
     selection, `points` has a boolean `selected` column whose points are highlighted, and the
     selection is drawn when it was made on these axes."""
-    figure = cluster_scatter(points, segments, total_customers, x, y)
+    figure = cluster_scatter(points, segments, total_customers, x, y, labels)
     if not figure.data:  # nothing drawn (no customers, or a column the file lacks)
         return figure
     # Zoom and the chosen drag mode survive filter changes; the selection follows the filters.

@@ -2,12 +2,15 @@
 
 import csv
 import io
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from dashapp.logic import export
+from tests.unit.dashapp.behaviour_data import SEGMENTS as BEHAVIOUR_SEGMENTS
+from tests.unit.dashapp.behaviour_data import behaviour_customers
 from tests.unit.dashapp.explorer_data import SEGMENTS
 
 
@@ -97,3 +100,27 @@ def test_audience_csv_writes_probabilities_as_numbers(customers):
         "0.9877",
         "0.55",
     ]
+
+
+def test_an_order_log_audience_carries_groups_behaviour_and_predictions():
+    customers = behaviour_customers()
+    names = dict(zip(BEHAVIOUR_SEGMENTS["segment"], BEHAVIOUR_SEGMENTS["name"], strict=True))
+    audience = export.order_audience_frame(customers, names)
+    assert tuple(audience.columns) == export.ORDER_AUDIENCE_COLUMNS
+    first = audience.iloc[0]
+    assert (first["segment"], first["segment_name"]) == (2, "Frequent spenders")
+    assert first["p_repeat"] == 0.9123 and first["expected_orders"] == 2.123
+    assert first["expected_value"] == 310.46
+    header, lines = export.csv_lines(audience)
+    assert header.split(",")[:3] == ["customer_id", "rfm_group", "r_score"]
+    # A customer id a spreadsheet would run as a formula is written with a leading quote.
+    assert lines[0].startswith(
+        "'=c1,Champions,5,5,5,5,2,12,900.0,2,Frequent spenders,0.9123,2.123,"
+    )
+    assert customers["customer_id"].iloc[0] == "=c1"  # the input is not modified
+
+
+def test_an_order_log_audience_file_says_what_it_holds():
+    assert export.order_audience_filename(12, date(2026, 3, 5)) == (
+        "audience-orders-run-12-2026-03-05.csv"
+    )

@@ -1,0 +1,25 @@
+"""Pieces of the explorer's filter panel that both kinds of run use."""
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+# The value of the disabled slider of a column that the run does not have.
+ABSENT_RANGE = [0, 1]
+
+
+def field(label: str, control, html_for: str | None = None) -> html.Div:
+    return html.Div(
+        [dbc.Label(label, html_for=html_for, className="fw-semibold small mb-1"), control]
+    )
+
+
+def absent_slider(component_id: str) -> dcc.RangeSlider:
+    """A disabled range slider that filters nothing (its column is not in the run)."""
+    return dcc.RangeSlider(
+        id=component_id,
+        min=ABSENT_RANGE[0],
+        max=ABSENT_RANGE[1],
+        value=ABSENT_RANGE,
+        disabled=True,
+        marks=None,
+    )
