@@ -120,6 +120,9 @@ def test_an_order_log_upload_publishes_an_order_log_run(dash_duo, empty_db, tmp_
     outcome = dash_duo.find_element(f"#{runs_ids.RUNS_ERROR}").text
     assert "250 customers from 2,000 orders as of 2024-12-30" in outcome
     assert "Columns recognised as: analytics sample order log." in outcome
+    # The history lists it, though no customer-file run exists to compare.
+    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_TABLE}", "Order log", timeout=10)
+    dash_duo.wait_for_contains_text(f"#{runs_ids.RUNS_COMPARISON}", "Customers page")
     assert dash_duo.get_logs() == []
 
 

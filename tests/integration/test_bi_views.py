@@ -1,4 +1,4 @@
-"""The read-only BI views (migration 0011, docs/bi.md) on SQLite and PostgreSQL: they exist after
+"""The read-only BI views (migration 0012, docs/bi.md) on SQLite and PostgreSQL: they exist after
 `db upgrade`, show the latest published run of their kind and switch when a newer one is
 published, go with a downgrade, and a role made with docs/bi.md's SQL can read them and nothing
 else, and write nowhere."""
@@ -52,7 +52,7 @@ def view_rows(url: str, view: str) -> pd.DataFrame:
 
 def test_db_upgrade_creates_the_views_and_they_answer_before_any_run(fresh_db, capsys):
     status, out, _ = run_main(capsys, "db", "upgrade", "--db", fresh_db)
-    assert status == 0 and "0011" in out
+    assert status == 0 and "0012" in out
     engine = create_engine(fresh_db)
     assert set(inspect(engine).get_view_names()) == VIEWS
     engine.dispose()

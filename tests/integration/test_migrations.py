@@ -185,7 +185,7 @@ def test_after_0007_a_removed_users_id_is_never_given_again(fresh_db):
     engine.dispose()
 
 
-def test_0012_makes_gender_age_and_salary_optional_and_keeps_the_customers(engine):
+def test_0011_makes_gender_age_and_salary_optional_and_keeps_the_customers(engine):
     run_id = store_a_run_at_0004(engine)
     migrate.upgrade(engine, "0009")
     migrate.upgrade(engine)

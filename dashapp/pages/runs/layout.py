@@ -18,6 +18,6 @@ def layout(**_query) -> html.Div:
         [
             html.H1("Runs & data", className="h3 mb-3"),
             *([view.upload_card()] if may_upload else []),
-            html.Div(for_latest_run(view.body), id=ids.RUNS_BODY),
+            html.Div(for_latest_run(view.body, view.body_without_customer_file), id=ids.RUNS_BODY),
         ]
     )

@@ -18,8 +18,14 @@ from dashapp.ui.components import graph_card
 from dashapp.ui.figures.runs import segment_moves
 
 
-def comparison_with_previous(run_id: int) -> dbc.Row | dbc.Alert:
+def comparison_with_previous(run_id: int | None) -> dbc.Row | dbc.Alert:
     """How `run_id` differs from the published run before it: metrics and segment moves."""
+    if run_id is None:  # only order logs so far: their moves are on the Customers page
+        return dbc.Alert(
+            "Runs are compared by their customers' segments, which customer-file runs have; "
+            "how order-log customers moved between RFM groups is on the Customers page.",
+            color="light",
+        )
     url = queries.app_database_url()
     history = queries.run_history(url)
     published = history[history["status"] == "published"].sort_values("run_id")
@@ -74,9 +80,11 @@ def _summary(url: str, published: pd.DataFrame, run_id: int) -> dict:
     }
 
 
-def set_aside(run_id: int) -> html.Div:
+def set_aside(run_id: int | None) -> html.Div:
     """The rows `run_id` set aside, or the error state when the database went away after the
     page was drawn."""
+    if run_id is None:
+        return html.Div()
     url = queries.app_database_url()
     try:
         summary = queries.set_aside_summary(url, run_id)
@@ -105,6 +113,4 @@ def analyse_upload(set_progress: Callable, contents: str | None, filename: str |
         return view.upload_outcome(result), no_update
     set_progress((100, f"published run {result['run_id']}"))
     url = settings.database_url
-    # The body lists customer-file runs; after an order log alone there is none to draw.
-    latest = queries.latest_run(url)
-    return view.upload_outcome(result), no_update if latest is None else view.body(url, latest)
+    return view.upload_outcome(result), view.body(url, queries.latest_run(url))

@@ -6,11 +6,12 @@ import pandas as pd
 from dash import dcc, html
 
 from analytics.db.models import CUSTOMER_FILE, ORDER_LOG
+from analytics.db.session import safe_url
 from dashapp.data import queries
 from dashapp.jobs import uploads
 from dashapp.pages.runs import ids, webhook_deliveries
 from dashapp.ui import theme
-from dashapp.ui.components import card_header
+from dashapp.ui.components import card_header, empty_state
 from dashapp.ui.ids import RUN_BADGE
 
 _STATUS_COLOURS = {"published": "success", "failed": "danger", "running": "warning"}
@@ -19,8 +20,9 @@ RUN_KINDS = (CUSTOMER_FILE, ORDER_LOG)
 KIND_NAMES = {CUSTOMER_FILE: "Customer file", ORDER_LOG: "Order log"}
 
 
-def body(url: str, run: queries.RunInfo) -> html.Div:
-    """Below the upload: the history, webhook deliveries, comparison and set-aside rows."""
+def body(url: str, run: queries.RunInfo | None) -> html.Div:
+    """Below the upload: the history, webhook deliveries, comparison and set-aside rows. `run`
+    is the newest customer-file run, None when only order logs have been analysed."""
     history = queries.run_history(url, RUN_KINDS)
     # Runs are compared by their customers' segments, which customer-file runs have.
     published = history[
@@ -29,7 +31,10 @@ def body(url: str, run: queries.RunInfo) -> html.Div:
     return html.Div(
         [
             html.P(
-                f"Every page shows run {run.id} ({run.input_name}), the newest published run.",
+                f"Every page shows run {run.id} ({run.input_name}), the newest published run."
+                if run is not None
+                else "No customer file has been analysed yet: the pages show the newest "
+                "order-log run.",
                 className="text-muted",
                 id=RUN_BADGE,
             ),
@@ -64,7 +69,7 @@ def body(url: str, run: queries.RunInfo) -> html.Div:
                                             }
                                             for r in published.itertuples()
                                         ],
-                                        value=run.id,
+                                        value=None if run is None else run.id,
                                         clearable=False,
                                     ),
                                     xs=12,
@@ -91,6 +96,14 @@ def body(url: str, run: queries.RunInfo) -> html.Div:
             ),
         ]
     )
+
+
+def body_without_customer_file(url: str) -> html.Div:
+    """The body when no customer-file run is published: the history if order logs made runs,
+    else the designed empty state of a new installation."""
+    if queries.run_history(url, RUN_KINDS).empty:
+        return empty_state(safe_url(url))
+    return body(url, None)
 
 
 def upload_card() -> dbc.Card:

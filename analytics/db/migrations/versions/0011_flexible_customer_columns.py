@@ -11,15 +11,15 @@ rebuild, as revision 0006 made it. Adding `attributes` alone rewrites no row on 
 Downgrading needs every stored customer to have gender, age and salary: runs of files without
 them must be deleted first (the NOT NULL constraints would refuse them).
 
-Revision ID: 0012
-Revises: 0009 (to be re-pointed at the newest revision when merged)
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-04
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
+revision = "0011"
 down_revision = "0009"
 branch_labels = None
 depends_on = None

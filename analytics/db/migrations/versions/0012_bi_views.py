@@ -13,15 +13,15 @@ On SQLite a later migration that rebuilds one of the tables read here (batch_alt
 runs, customers, segments, models or customer_behaviour) must drop these views first and create
 them again after: renaming the rebuilt table fails while a view names the dropped one.
 
-Revision ID: 0011
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-04
 """
 
 from alembic import op
 
-revision = "0011"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
