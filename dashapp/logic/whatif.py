@@ -79,3 +79,61 @@ def explain(baseline: float, contributions: dict[str, float], top: int = 2) -> s
     if not parts:
         return f"About the same as a typical customer ({baseline:.0%})."
     return f"Against a typical customer ({baseline:.0%}): {'; '.join(parts)}."
+
+
+# The inputs a customer what-if asks for, in the order the page shows them.
+ASKED_INPUTS = ("Age", "Gender", "Salary", "Price")
+
+
+def customer_inputs(customer: Mapping[str, object], ranges: Mapping[str, object]) -> dict:
+    """A stored customer's what-if inputs (Age, Gender, Salary, Price): their own values, and
+    the run's median (or most common gender) where their file has none, so that the overview
+    and /what-if start from the same customer with the same numbers."""
+    inputs = {}
+    for name in ASKED_INPUTS:
+        value = customer.get(name)
+        if _blank(value):
+            if name == "Gender":
+                value = next(iter(ranges.get("genders") or []), None)
+            else:
+                value = ranges[name]["median"] if name in ranges else None
+        inputs[name] = value if name == "Gender" or value is None else float(value)
+    return inputs
+
+
+def _blank(value: object) -> bool:
+    # NaN is the one value not equal to itself.
+    return value is None or value != value
+
+
+def outside_training_range(
+    values: Mapping[str, object], ranges: Mapping[str, object]
+) -> str | None:
+    """A sentence naming each entered number outside the range the model was trained on (the
+    run's feature_ranges) and saying the probability is an extrapolation, or None when all are
+    within it."""
+    outside = []
+    for name in ("Age", "Salary", "Price"):
+        value, known = values.get(name), ranges.get(name)
+        if not isinstance(value, int | float) or _blank(value) or not known:
+            continue
+        if not known["min"] <= value <= known["max"]:
+            outside.append(
+                f"{name} {_number(value)} is outside the range the model was trained on "
+                f"({_number(known['min'])} to {_number(known['max'])})"
+            )
+    if not outside:
+        return None
+    return (
+        f"{'; '.join(outside)}. The probability is an extrapolation beyond the data: "
+        "treat it with caution."
+    )
+
+
+def input_label(name: str, value: object) -> str:
+    """An input and the value it was given, as a contribution bar names it: "Salary = 61,000"."""
+    return f"{name} = {_number(value) if isinstance(value, int | float) else value}"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"

@@ -20,6 +20,8 @@ WHATIF_PRICE = "whatif-price"
 WHATIF_GENDER = "whatif-gender"
 WHATIF_PROBABILITY = "whatif-probability"
 WHATIF_BAND = "whatif-band"
+# Shown whenever an entered number is outside the range the model was trained on.
+WHATIF_RANGE_WARNING = "whatif-range-warning"
 
 EMPTY_STATE = "empty-state"
 ERROR_STATE = "error-state"
@@ -35,6 +37,7 @@ CALLBACK_ROLES = dict.fromkeys(
         WHATIF_GENDER,
         WHATIF_PROBABILITY,
         WHATIF_BAND,
+        WHATIF_RANGE_WARNING,
     ),
     "viewer",
 )

@@ -95,7 +95,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
                         ),
                         lg=8,
                     ),
-                    dbc.Col(_whatif_card(data), lg=4),
+                    dbc.Col(_whatif_card(data, _first_customer(url, run.id)), lg=4),
                 ],
                 className="g-3 mb-3",
             ),
@@ -111,7 +111,14 @@ def _model_kpi(data: queries.Overview) -> dbc.Card:
     return kpi_card("Purchase model", f"ROC-AUC {auc:.2f}", whatif.model_quality(auc))
 
 
-def _whatif_card(data: queries.Overview) -> dbc.Card:
+def _first_customer(url: str, run_id: int) -> dict:
+    """The quick what-if's inputs: the run's first customer, where /what-if starts too."""
+    customers = queries.customers(url, run_id)
+    first = customers.iloc[0] if not customers.empty else {}
+    return whatif.customer_inputs(first, queries.overview(url, run_id).feature_ranges)
+
+
+def _whatif_card(data: queries.Overview, start: dict) -> dbc.Card:
     ranges = data.feature_ranges
 
     def number_input(label: str, component_id: str, column: str) -> dbc.Row:
@@ -123,7 +130,7 @@ def _whatif_card(data: queries.Overview) -> dbc.Card:
                     dbc.Input(
                         id=component_id,
                         type="number",
-                        value=ranges[column]["median"] if known else None,
+                        value=start[column] if known else None,
                         disabled=not known,
                         placeholder=None if known else "not in this data",
                         # Any value is sent on: whatif.input_problem explains the limits, where a
@@ -153,7 +160,7 @@ def _whatif_card(data: queries.Overview) -> dbc.Card:
                                     id=app_ids.WHATIF_GENDER,
                                     options=[{"label": g, "value": g} for g in ranges["genders"]],
                                     # A file may have no Gender column.
-                                    value=next(iter(ranges["genders"]), None),
+                                    value=start["Gender"],
                                     disabled=not ranges["genders"],
                                 ),
                                 width=8,
@@ -164,6 +171,7 @@ def _whatif_card(data: queries.Overview) -> dbc.Card:
                     html.Div("Purchase probability", className="kpi-label"),
                     html.Div(id=app_ids.WHATIF_PROBABILITY, className="whatif-probability"),
                     html.Div(id=app_ids.WHATIF_BAND, className="mb-2", **{"aria-live": "polite"}),
+                    html.Div(id=app_ids.WHATIF_RANGE_WARNING, **{"aria-live": "polite"}),
                     html.Small(_model_note(data), className="text-muted d-block mb-2"),
                     dcc.Link("Why, price sensitivity and segment what-ifs →", href="/what-if"),
                 ]

@@ -8,7 +8,7 @@ callbacks; nothing imports it.
 
 from dash import Input, Output, State, callback, ctx
 
-from dashapp.pages.what_if import ids, predict, repeat
+from dashapp.pages.what_if import ids, lookup, predict, repeat
 from dashapp.ui import ids as app_ids
 
 # The run whose model answers, and the customer the what-if answers for (age, salary, price,
@@ -19,13 +19,28 @@ CUSTOMER = [*(Input(field, "value") for field in FIELDS), RUN]
 
 
 @callback(
-    Output(app_ids.WHATIF_PRICE, "value"),
+    *(Output(field, "value") for field in FIELDS),
+    Output(ids.WI_PRODUCT, "value"),
+    Output(ids.WI_CUSTOMER_NOTE, "children"),
+    Input(ids.WI_CUSTOMER, "value"),
     Input(ids.WI_PRODUCT, "value"),
     RUN,
+    # The layout starts from the run's first customer and their product.
     prevent_initial_call=True,
 )
-def suggest_price(product, run_id):
-    return predict.product_price(product, run_id)
+def start_from_customer(customer_id, product, run_id):
+    # A customer fills every input (their product too); a product only its usual price.
+    picked = ctx.triggered_id == ids.WI_CUSTOMER
+    return lookup.pick(customer_id, product, picked, run_id)
+
+
+@callback(
+    Output(app_ids.WHATIF_RANGE_WARNING, "children"),
+    *(Input(field, "value") for field in FIELDS[:3]),
+    RUN,
+)
+def warn_outside_the_data(age, salary, price, run_id):
+    return predict.range_warning(age, salary, price, run_id)
 
 
 @callback(

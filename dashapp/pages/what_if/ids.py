@@ -8,6 +8,11 @@ PAGE_ROLE = "sales"
 # Only on /what-if: the explanation, the price curve and segment pricing. The customer's inputs
 # and probability are app-wide (dashapp.ui.ids), since the overview shows them too.
 WI_PRODUCT = "wi-product"
+# The customer lookup: a customer id of the run (with the run's ids as suggestions) fills every
+# input with that customer's stored values; the note says whom they describe.
+WI_CUSTOMER = "whatif-customer"
+WI_CUSTOMER_IDS = "wi-customer-ids"
+WI_CUSTOMER_NOTE = "wi-customer-note"
 WI_WHY = "wi-why"
 WI_CONTRIBUTIONS = "wi-contributions"
 WI_SENSITIVITY = "wi-price-sensitivity"
@@ -41,6 +46,9 @@ WI_ORDER_LOG_HINT = "wi-order-log-hint"
 CALLBACK_ROLES = dict.fromkeys(
     (
         WI_PRODUCT,
+        WI_CUSTOMER,
+        WI_CUSTOMER_IDS,
+        WI_CUSTOMER_NOTE,
         WI_WHY,
         WI_CONTRIBUTIONS,
         WI_SENSITIVITY,

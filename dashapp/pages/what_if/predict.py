@@ -4,7 +4,7 @@ segment at changed prices, with the run's model; each says in words why it canno
 import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
-from dash import html, no_update
+from dash import html
 from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.steps.classifier import (
@@ -54,18 +54,6 @@ def _inputs(model: queries.PurchaseModel, age, salary, price, gender) -> dict:
     return with_file_features(entered, model.features, model.reference)
 
 
-def product_price(product: str | None, run_id: int):
-    """The product's usual price, or no_update for a product without one (or a run that is not
-    published)."""
-    if queries.published_run_id(run_id) is None:
-        return no_update
-    products = derived.product_prices(queries.app_database_url(), run_id)
-    price = products.loc[products["product"] == product, "price"]
-    if price.empty or price.isna().iat[0]:
-        return no_update
-    return float(price.iat[0])
-
-
 def probability(age, salary, price, gender, run_id: int) -> tuple:
     """The purchase probability and its band (or why there is none)."""
     model, problem = _model_for(run_id, age, salary, price)
@@ -89,10 +77,21 @@ def explanation(age, salary, price, gender, run_id: int) -> tuple:
         return None, empty_figure(problem)
     inputs = _inputs(model, age, salary, price, gender)
     baseline, shares = contributions(model.estimator, model.features, inputs, model.reference)
+    labels = {feature: whatif.input_label(feature, inputs[feature]) for feature in shares}
     return (
         whatif.explain(baseline, shares),
-        whatif_contributions(pd.Series(shares), baseline),
+        whatif_contributions(pd.Series(shares), baseline, labels),
     )
+
+
+def range_warning(age, salary, price, run_id: int) -> dbc.Alert | None:
+    """A warning naming each entered number outside the range the run's model was trained on,
+    or None when every one is inside it (or there is no published run to compare with)."""
+    if queries.published_run_id(run_id) is None:
+        return None
+    ranges = queries.overview(queries.app_database_url(), run_id).feature_ranges
+    warning = whatif.outside_training_range({"Age": age, "Salary": salary, "Price": price}, ranges)
+    return dbc.Alert(warning, color="warning", className="small py-2 mb-2") if warning else None
 
 
 def price_curve(age, salary, price, gender, run_id: int) -> tuple:

@@ -2,14 +2,13 @@
 and the segment price-change card."""
 
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import dcc, html
 
 from analytics.steps.classifier import ModelVersionError
 from dashapp.data import derived, queries
 from dashapp.logic import pricing, whatif
 from dashapp.pages.common import page_header
-from dashapp.pages.what_if import ids
+from dashapp.pages.what_if import ids, lookup
 from dashapp.ui import ids as app_ids
 from dashapp.ui import theme
 from dashapp.ui.components import card_header, graph_card
@@ -45,9 +44,10 @@ def page(url: str, run: queries.RunInfo) -> html.Div:
                                         "Why this probability",
                                         ids.WI_CONTRIBUTIONS,
                                         empty_figure(""),
-                                        height=240,
-                                        subtitle="What each input adds or takes away, in "
-                                        "percentage points, against a typical customer (exact "
+                                        height=300,
+                                        subtitle="From a typical customer's probability "
+                                        "to this one's: what each input, at the value entered, "
+                                        "adds or takes away in percentage points (exact "
                                         "Shapley values)",
                                     ),
                                     xs=12,
@@ -96,11 +96,12 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
     ranges = data.feature_ranges
     products = derived.product_prices(url, run_id)
     uses_price = "Price" in model.features
-    first_product = products.iloc[0] if not products.empty else None
-    if first_product is not None and uses_price and pd.notna(first_product["price"]):
-        price = float(first_product["price"])
-    else:
-        price = ranges["Price"]["median"] if uses_price else None
+    # Every what-if starts from the run's first customer, as the overview's does.
+    first = lookup.first_customer(url, run_id)
+    start = whatif.customer_inputs(first if first is not None else {}, ranges)
+    first_product = first.get("Product ID") if first is not None else None
+    if first_product not in set(products["product"]):
+        first_product = products["product"].iat[0] if not products.empty else None
 
     def labelled(label: str, component_id: str, control, note: str | None = None) -> dbc.Row:
         return dbc.Row(
@@ -135,16 +136,41 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
         for row in products.itertuples()
     ]
 
-    def median(column: str):
-        # A file may lack Age or Salary (only Customer ID and Purchased are required).
-        return ranges[column]["median"] if column in ranges else None
-
     genders = ranges["genders"]
     inputs = [
         labelled(
+            "Customer",
+            ids.WI_CUSTOMER,
+            html.Div(
+                [
+                    dbc.Input(
+                        id=ids.WI_CUSTOMER,
+                        type="text",
+                        list=ids.WI_CUSTOMER_IDS,
+                        # Sent on Enter or on leaving the field, not on every keystroke.
+                        debounce=True,
+                        value=str(first["Customer ID"]) if first is not None else None,
+                        maxLength=lookup.MAX_ID_LENGTH,
+                        placeholder="a customer id of this run",
+                    ),
+                    html.Datalist(
+                        id=ids.WI_CUSTOMER_IDS,
+                        children=[html.Option(value=i) for i in lookup.suggested_ids(url, run_id)],
+                    ),
+                ]
+            ),
+            "Type or pick an id, then Enter: every input takes that customer's values.",
+        ),
+        html.P(
+            lookup.stored_note(first) if first is not None else None,
+            id=ids.WI_CUSTOMER_NOTE,
+            className="small mb-2",
+            **{"aria-live": "polite"},
+        ),
+        labelled(
             "Age",
             app_ids.WHATIF_AGE,
-            number(app_ids.WHATIF_AGE, median("Age"), disabled="Age" not in model.features),
+            number(app_ids.WHATIF_AGE, start["Age"], disabled="Age" not in model.features),
         ),
         labelled(
             "Gender",
@@ -152,7 +178,7 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
             dbc.Select(
                 id=app_ids.WHATIF_GENDER,
                 options=[{"label": g, "value": g} for g in genders],
-                value=genders[0] if genders else None,
+                value=start["Gender"],
                 disabled=not genders,
                 placeholder="not in this data" if not genders else None,
             ),
@@ -160,9 +186,7 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
         labelled(
             "Salary ($)",
             app_ids.WHATIF_SALARY,
-            number(
-                app_ids.WHATIF_SALARY, median("Salary"), disabled="Salary" not in model.features
-            ),
+            number(app_ids.WHATIF_SALARY, start["Salary"], disabled="Salary" not in model.features),
         ),
         labelled(
             "Product",
@@ -170,7 +194,7 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
             dcc.Dropdown(
                 id=ids.WI_PRODUCT,
                 options=product_options,
-                value=first_product["product"] if first_product is not None else None,
+                value=first_product,
                 clearable=False,
                 disabled=products.empty,
                 placeholder="No Product ID in this data",
@@ -182,7 +206,7 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
         labelled(
             "Price ($)",
             app_ids.WHATIF_PRICE,
-            number(app_ids.WHATIF_PRICE, price, disabled=not uses_price),
+            number(app_ids.WHATIF_PRICE, start["Price"], disabled=not uses_price),
             None if uses_price else "This run's model does not use price.",
         ),
     ]
@@ -196,6 +220,7 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
                     html.Div("Purchase probability", className="kpi-label"),
                     html.Div(id=app_ids.WHATIF_PROBABILITY, className="whatif-probability"),
                     html.Div(id=app_ids.WHATIF_BAND, className="mb-2", **{"aria-live": "polite"}),
+                    html.Div(id=app_ids.WHATIF_RANGE_WARNING, **{"aria-live": "polite"}),
                     html.P(id=ids.WI_WHY, className="small mb-2"),
                     html.P(id=ids.WI_COUNTERFACTUAL, className="small fw-semibold mb-2"),
                     html.Small(

@@ -12,47 +12,67 @@ from dashapp.ui.figures import common
 
 # Only named in annotations: the builders take any DataFrame and need no pandas of their own.
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
 
-def whatif_contributions(contributions: pd.Series, baseline: float) -> go.Figure:
-    """Horizontal bars of each input's Shapley contribution (a probability difference, indexed
-    by feature) in percentage points against the reference customer, the largest at the top."""
+def whatif_contributions(
+    contributions: pd.Series, baseline: float, labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """A horizontal waterfall from a typical customer's probability (`baseline`) to this
+    customer's: one bar per input's Shapley contribution (a probability difference, indexed by
+    feature), the largest first, each named by `labels` (feature -> "Salary = 61,000") and
+    marked with its percentage points."""
     if contributions.empty:
         return common.empty_figure("No contributions to show")
+    labels = labels or {}
     ordered = contributions.reindex(contributions.abs().sort_values(ascending=False).index)
     points = ordered * 100
+    names = [labels.get(feature, feature) for feature in ordered.index]
+    shown = [_signed_points(value) for value in points]
+    final = baseline + float(ordered.sum())
+    reached = (baseline + ordered.cumsum()) * 100
+    low, high = min(0.0, float(reached.min())), max(baseline * 100, float(reached.max()), 1.0)
     figure = go.Figure(
-        go.Bar(
-            x=points.to_numpy(),
-            y=list(ordered.index),
+        go.Waterfall(
             orientation="h",
-            marker_color=[
-                theme.RAISES_COLOUR if value >= 0 else theme.LOWERS_COLOUR for value in points
+            measure=["absolute", *["relative"] * len(points), "total"],
+            y=["Typical customer", *names, "This customer"],
+            x=[baseline * 100, *points.to_numpy(), final * 100],
+            text=[f"{baseline:.1%}", *shown, f"{final:.1%}"],
+            customdata=[
+                f"Typical customer: {baseline:.1%}",
+                *[f"{name}: {points_text}" for name, points_text in zip(names, shown, strict=True)],
+                f"This customer: {final:.1%}",
             ],
-            text=[f"{value:+.1f} pts".replace("-", "−") for value in points],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: %{x:+.1f} percentage points<extra></extra>",
+            connector={"line": {"color": theme.REFERENCE_COLOUR, "width": 1, "dash": "dot"}},
+            increasing={"marker": {"color": theme.RAISES_COLOUR}},
+            decreasing={"marker": {"color": theme.LOWERS_COLOUR}},
+            totals={"marker": {"color": theme.REFERENCE_COLOUR}},
+            hovertemplate="%{customdata}<extra></extra>",
         )
     )
     theme.base_layout(figure)
-    # Room above the bars for the mode bar, and beside them for the outside labels.
-    low, high = min(float(points.min()), 0.0), max(float(points.max()), 0.0)
-    padding = max(high - low, 1.0) * 0.35
     figure.update_layout(
         showlegend=False,
         margin={"t": 36},
         xaxis={
-            "title": {"text": f"Points vs a typical customer ({baseline:.0%})"},
-            "range": [low - padding * (low < 0), high + padding * (high > 0)],
-            "zeroline": True,
-            "zerolinecolor": theme.REFERENCE_COLOUR,
-            "zerolinewidth": 1,
+            "title": {"text": "Purchase probability (%), from a typical customer to this one"},
+            # Room beside the longest bar for its outside label.
+            "range": [low, high + (high - low) * 0.25],
+            "ticksuffix": "%",
         },
         yaxis={"autorange": "reversed", "automargin": True, "ticksuffix": " "},
     )
     return figure
+
+
+def _signed_points(value: float) -> str:
+    # A true minus sign, as everywhere else in the app.
+    return f"{value:+.1f} pts".replace("-", "−")
 
 
 def price_sensitivity(
