@@ -52,23 +52,37 @@ def app_settings() -> Settings:
     return server.config[SETTINGS_KEY]
 
 
+def refusals(max_bytes: int) -> dict:
+    """Why a file is refused before it is analysed, as the page's browser check and
+    `save_upload` both say it (after "<file name>: "); `too_large` follows "the file is N MB, "."""
+    return {
+        "max_bytes": max_bytes,
+        "wrong_type": "only CSV files (.csv) can be analysed: save the customer file or order "
+        "log as CSV (comma, semicolon or tab separated) and upload that.",
+        "empty": "the file is empty; expected a header row and at least one data row.",
+        "too_large": f"larger than the upload limit of {max_bytes / 1024 / 1024:,.1f} MB; split "
+        "it, analyse it with `python -m analytics run`, or raise the limit with UPLOAD_MAX_MB.",
+    }
+
+
 def save_upload(contents: str, filename: str, directory: Path, max_bytes: int) -> Path:
     """Decode a dcc.Upload payload into its own folder, under a safe version of its name."""
+    refused = refusals(max_bytes)
     if not filename.lower().endswith(".csv"):
-        raise InputError(f"{filename}: only .csv files can be analysed.")
+        raise InputError(f"{filename}: {refused['wrong_type']}")
     _, _, encoded = contents.partition(",")
     # base64 is 4 characters per 3 bytes: refuse before decoding anything too large.
     size = len(encoded) * 3 // 4
     if size > max_bytes:
         raise InputError(
-            f"{filename}: the file is {size / 1024 / 1024:,.1f} MB, larger than the upload "
-            f"limit of {max_bytes / 1024 / 1024:,.1f} MB; split it, analyse it with "
-            "`python -m analytics run`, or raise the limit with UPLOAD_MAX_MB."
+            f"{filename}: the file is {size / 1024 / 1024:,.1f} MB, {refused['too_large']}"
         )
     try:
         data = b64decode(encoded, validate=True)
     except binascii.Error:
         raise InputError(f"{filename}: the upload arrived incomplete; try again.") from None
+    if not data:
+        raise InputError(f"{filename}: {refused['empty']}")
     safe_name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(filename).name).lstrip(".") or "upload.csv"
     # A folder of its own per upload: two uploads of one file name at once do not meet.
     folder = private_folder(private_folder(directory) / uuid.uuid4().hex)

@@ -5,7 +5,7 @@ discovery runs each module under pages/ that names register_page), so every app 
 callbacks; nothing imports it.
 """
 
-from dash import Input, Output, State, callback
+from dash import Input, Output, State, callback, clientside_callback
 
 from dashapp.pages.runs import ids, update
 
@@ -15,11 +15,53 @@ def show_comparison(run_id):
     return update.comparison_with_previous(run_id)
 
 
+# The browser refuses a file of the wrong type, an empty one or one over the limit with a
+# message, before sending it: dcc.Upload's own max_size would drop it without a word, and a body
+# over the limit would be refused (413) before any callback could answer. The job checks again.
+clientside_callback(
+    r"""
+    function (contents, filename, limits) {
+        const name = filename || "The file";
+        const refuse = (reason) => [null, {
+            namespace: "dash_bootstrap_components", type: "Alert",
+            props: {color: "danger", children: [
+                {namespace: "dash_html_components", type: "Strong",
+                 props: {children: "Not analysed. "}},
+                `${name}: ${reason}`,
+            ]},
+        }];
+        if (!contents) {
+            return [window.dash_clientside.no_update, window.dash_clientside.no_update];
+        }
+        if (!/\.csv$/i.test(name)) {
+            return refuse(limits.wrong_type);
+        }
+        const encoded = contents.slice(contents.indexOf(",") + 1);
+        const padding = (encoded.match(/=+$/) || [""])[0].length;
+        const bytes = Math.floor(encoded.length * 3 / 4) - padding;
+        if (bytes === 0) {
+            return refuse(limits.empty);
+        }
+        if (bytes > limits.max_bytes) {
+            const megabytes = (bytes / 1024 / 1024).toFixed(1);
+            return refuse(`the file is ${megabytes} MB, ${limits.too_large}`);
+        }
+        return [{contents: contents, filename: filename}, null];
+    }
+    """,
+    Output(ids.RUNS_UPLOAD_ACCEPTED, "data"),
+    Output(ids.RUNS_ERROR, "children", allow_duplicate=True),
+    Input(ids.RUNS_UPLOAD, "contents"),
+    State(ids.RUNS_UPLOAD, "filename"),
+    State(ids.RUNS_UPLOAD_LIMITS, "data"),
+    prevent_initial_call=True,
+)
+
+
 @callback(
     Output(ids.RUNS_ERROR, "children"),
     Output(ids.RUNS_BODY, "children"),
-    Input(ids.RUNS_UPLOAD, "contents"),
-    Input(ids.RUNS_UPLOAD, "filename"),
+    Input(ids.RUNS_UPLOAD_ACCEPTED, "data"),
     background=True,
     progress=[Output(ids.RUNS_PROGRESS, "value"), Output(ids.RUNS_STATUS, "children")],
     running=[
@@ -28,8 +70,8 @@ def show_comparison(run_id):
     ],
     prevent_initial_call=True,
 )
-def analyse_upload(set_progress, contents, filename):
-    return update.analyse_upload(set_progress, contents, filename)
+def analyse_upload(set_progress, upload):
+    return update.analyse_upload(set_progress, upload)
 
 
 @callback(Output(ids.RUNS_SET_ASIDE, "children"), Input(ids.RUNS_COMPARE, "value"))

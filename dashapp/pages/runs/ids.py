@@ -16,6 +16,10 @@ RUNS_SET_ASIDE_EXPORT = "runs-set-aside-export"
 RUNS_SET_ASIDE_DOWNLOAD = "runs-set-aside-download"
 # Uploading a file starts a run, which only admins may do.
 RUNS_UPLOAD = "runs-upload"
+# The upload's limits for the browser's own check, and the file once that check accepted it:
+# a file of the wrong type, empty or over the limit is refused with a message before it is sent.
+RUNS_UPLOAD_LIMITS = "runs-upload-limits"
+RUNS_UPLOAD_ACCEPTED = "runs-upload-accepted"
 RUNS_PROGRESS = "runs-progress"
 RUNS_STATUS = "runs-status"
 RUNS_ERROR = "runs-error"
@@ -34,5 +38,16 @@ CALLBACK_ROLES = {
         ),
         PAGE_ROLE,
     ),
-    **dict.fromkeys((RUNS_UPLOAD, RUNS_PROGRESS, RUNS_STATUS, RUNS_ERROR, RUNS_BODY), UPLOAD_ROLE),
+    **dict.fromkeys(
+        (
+            RUNS_UPLOAD,
+            RUNS_UPLOAD_LIMITS,
+            RUNS_UPLOAD_ACCEPTED,
+            RUNS_PROGRESS,
+            RUNS_STATUS,
+            RUNS_ERROR,
+            RUNS_BODY,
+        ),
+        UPLOAD_ROLE,
+    ),
 }

@@ -98,11 +98,15 @@ def set_aside_download(run_id: int) -> dict:
     return dcc.send_string(export.set_aside_csv(rows), f"run-{run_id}-set-aside.csv")
 
 
-def analyse_upload(set_progress: Callable, contents: str | None, filename: str | None) -> tuple:
-    """Analyse an uploaded file into a published run, reporting progress: what became of it,
-    and the page's body redrawn for the new run (no_update when it was refused)."""
-    if not contents:
+def analyse_upload(set_progress: Callable, upload: dict | None) -> tuple:
+    """Analyse an uploaded file ({"contents", "filename"}, as the browser's check accepted it)
+    into a published run, reporting progress: what became of it, and the page's body redrawn for
+    the new run (no_update when it was refused)."""
+    upload = upload if isinstance(upload, dict) else {}
+    contents, filename = upload.get("contents"), upload.get("filename")
+    if not isinstance(contents, str) or not contents:
         return no_update, no_update
+    filename = filename if isinstance(filename, str) and filename else "upload.csv"
     set_progress((0, f"uploading {filename}"))
     settings = uploads.app_settings()
     result = uploads.run_upload(

@@ -121,10 +121,12 @@ def upload_card() -> dbc.Card:
                             ]
                         ),
                         id=ids.RUNS_UPLOAD,
-                        accept=".csv,text/csv",
-                        max_size=limits.max_bytes,
+                        # No accept nor max_size: the browser would drop a file of another type or
+                        # a larger one without a word; the page's own check says why it refuses.
                         className="upload-drop",
                     ),
+                    dcc.Store(id=ids.RUNS_UPLOAD_LIMITS, data=uploads.refusals(limits.max_bytes)),
+                    dcc.Store(id=ids.RUNS_UPLOAD_ACCEPTED),
                     html.Small(
                         "A customer file (Customer ID and Purchased, and any of Gender, Age, "
                         "Salary, Product ID and Price) or an order log (customer, order date and "
