@@ -9,7 +9,7 @@ from dash import ALL, Dash, Input, Output, State, dcc, html
 from analytics.config import Settings
 from dashapp.api import routes
 from dashapp.data import cache
-from dashapp.hosting import auth, protections, request_limits, roles
+from dashapp.hosting import auth, protections, request_limits
 from dashapp.jobs import manager, uploads
 from dashapp.ui import ids
 
@@ -78,7 +78,7 @@ def _menu_button(app: Dash) -> None:
 def _layout() -> html.Div:
     role = auth.current_role()
     username = auth.current_username()
-    allowed = roles.pages_for(role)
+    allowed = auth.visible_pages()
     links = [
         dbc.NavItem(
             dbc.NavLink(

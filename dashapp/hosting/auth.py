@@ -138,6 +138,15 @@ def current_role() -> str | None:
     return current_user.role if current_user.is_authenticated else None
 
 
+def visible_pages() -> list[str]:
+    """The paths of the pages the current visitor may open, which links may point to: their
+    role's pages, less those about hosted mode alone in local mode (no login, so no accounts)."""
+    allowed = roles.pages_for(current_role())
+    if login_required():
+        return allowed
+    return [path for path in allowed if path not in roles.HOSTED_ONLY_PATHS]
+
+
 def current_username() -> str | None:
     if not login_required() or not current_user.is_authenticated:
         return None

@@ -42,6 +42,10 @@ def required_role(app: Dash, body: object) -> str:
     return max(needed, key=roles.LADDER.index)
 
 
+# The module name Dash Pages looks for to render a path that is no page.
+NOT_FOUND_MODULE = "not_found_404"
+
+
 def page_role(app: Dash, pathname: object) -> str:
     """The role of the page Dash's router renders for `pathname`, found the way the router
     finds it; a path that is no page gets Dash's 404 layout, which anyone signed in may see."""
@@ -51,7 +55,9 @@ def page_role(app: Dash, pathname: object) -> str:
         page, _variables = _pages._path_to_page(app.strip_relative_path(pathname))
     except Exception:
         raise Refused("a pathname Dash cannot route") from None
-    if not page:
+    # Dash shows its not_found_404 page (dashapp/pages/not_found_404.py) at a path that is no
+    # page; at its own path it is that same page.
+    if not page or page["module"].split(".")[-1] == NOT_FOUND_MODULE:
         return roles.VIEWER
     role = roles.PAGE_ROLES.get(page["path"])
     if role is None:

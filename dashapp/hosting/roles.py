@@ -57,6 +57,8 @@ def _component_roles(declarations: Iterable[ModuleType]) -> dict[str, str]:
 
 _PAGES = _page_declarations()
 PAGE_ROLES = _page_roles(_PAGES)
+# Pages about hosted mode alone (a page's ids module says HOSTED_ONLY = True).
+HOSTED_ONLY_PATHS = frozenset(page.PATH for page in _PAGES if getattr(page, "HOSTED_ONLY", False))
 COMPONENT_ROLES = _component_roles([ids, *_PAGES])
 # Dash's own page router: it answers with the layout of the page named by its pathname input.
 PAGE_ROUTER = "_pages_content"

@@ -24,6 +24,8 @@ WHATIF_BAND = "whatif-band"
 WHATIF_RANGE_WARNING = "whatif-range-warning"
 
 EMPTY_STATE = "empty-state"
+# The page shown at an address that is no page.
+NOT_FOUND = "not-found"
 ERROR_STATE = "error-state"
 
 # The role a callback needs for each app-wide component it reads or writes (see

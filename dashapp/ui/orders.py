@@ -52,8 +52,9 @@ def order_kpi_cards(kpis: dict) -> list[dbc.Card]:
     ]
 
 
-def order_log_empty_state() -> html.Div:
-    """No published order-log run: what one adds and the two ways to make one."""
+def order_log_empty_state(may_upload: bool) -> html.Div:
+    """No published order-log run: what one adds and the ways to make one (uploading on /runs
+    only for those who may open it)."""
     return html.Div(
         dbc.Alert(
             [
@@ -70,7 +71,9 @@ def order_log_empty_state() -> html.Div:
                         "or upload it on ",
                         dcc.Link("Runs & data", href="/runs"),
                         ", then reload this page.",
-                    ],
+                    ]
+                    if may_upload
+                    else "then reload this page.",
                     className="mb-0",
                 ),
             ],

@@ -232,8 +232,11 @@ def test_uploads_are_for_admins(app):
     body = callback_body(
         [(runs_ids.RUNS_ERROR, "children"), (runs_ids.RUNS_BODY, "children")],
         [
-            (runs_ids.RUNS_UPLOAD, "contents", "data:text/csv;base64,"),
-            (runs_ids.RUNS_UPLOAD, "filename", "a.csv"),
+            (
+                runs_ids.RUNS_UPLOAD_ACCEPTED,
+                "data",
+                {"contents": "data:text/csv;base64,", "filename": "a.csv"},
+            )
         ],
     )
     # The background job's polling repeats the same request with a cache key in the query.

@@ -27,6 +27,7 @@ EXPECTED_CALLBACKS = {
     "..model-confusion.figure...model-reach.children..": "viewer",
     "..customers-location.href...rfm-cell.children..": "viewer",
     "..whatif-probability.children...whatif-band.children..": "viewer",
+    "whatif-range-warning.children": "viewer",
     "..seg-count.children...segments-distribution.figure...seg-profile-table.children"
     "...seg-selection-note.children...seg-clear-selection.disabled...seg-export.disabled..": (
         "analyst"
@@ -43,10 +44,16 @@ EXPECTED_CALLBACKS = {
     "runs-comparison.children": "analyst",
     "runs-set-aside.children": "analyst",
     "runs-set-aside-download.data": "analyst",
-    "whatif-price.value": "sales",
+    "..whatif-age.value...whatif-salary.value...whatif-price.value...whatif-gender.value"
+    "...wi-product.value...wi-customer-note.children..": "sales",
     "..wi-why.children...wi-contributions.figure..": "sales",
     "..wi-price-sensitivity.figure...wi-counterfactual.children..": "sales",
     "wi-segment-result.children": "sales",
+    "..wi-repeat-recency.value...wi-repeat-orders.value...wi-repeat-aov.value"
+    "...wi-repeat-tenure.value...wi-repeat-picked.children..": "sales",
+    "..wi-repeat-propensity.children...wi-repeat-value.children...wi-repeat-sure.children"
+    "...wi-repeat-why.children...wi-repeat-contributions.figure..": "sales",
+    "wi-repeat-recency-curve.figure": "sales",
     "..runs-error.children...runs-body.children..": "admin",
 }
 
@@ -105,8 +112,9 @@ def router_body(path: str) -> dict:
 
 def test_the_declarations_are_the_expected_matrix(app):
     assert roles.PAGE_ROLES == EXPECTED_PAGES
-    # No page of the app goes without a declared role.
-    assert {page["path"] for page in dash.page_registry.values()} == set(EXPECTED_PAGES)
+    # No page of the app goes without a declared role, but the one for addresses that are no
+    # page, which anyone signed in may see.
+    assert {page["path"] for page in dash.page_registry.values()} == {*EXPECTED_PAGES, "/404"}
     declared = {
         output: callback_guard.required_role(app, registered_body(output, registered))
         for output, registered in server_callbacks(app).items()

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from analytics.db.session import forget_engine
 from analytics.steps.rfm import GROUP_RULES
 from dashapp.data import cache, orders, queries
+from dashapp.hosting import auth
 from dashapp.pages.common import unavailable
 from dashapp.pages.customers import cell, ids, tables
 from dashapp.ui.components import GRAPH_CONFIG, card_header, card_row, graph_card
@@ -20,6 +21,9 @@ from dashapp.ui.figures.customers import (
     segment_value_bars,
 )
 from dashapp.ui.orders import order_kpi_cards, order_log_empty_state, order_run_header
+
+# Where an order log can be uploaded (analysts and above may open it).
+RUNS_PATH = "/runs"
 
 
 def _scores(low: int, high: int) -> str:
@@ -35,7 +39,9 @@ def for_latest_order_run() -> Component:
     url = queries.app_database_url()
     try:
         run = orders.latest_order_run(url)
-        return order_log_empty_state() if run is None else page(url, run)
+        if run is None:
+            return order_log_empty_state(RUNS_PATH in auth.visible_pages())
+        return page(url, run)
     except SQLAlchemyError as error:
         # The next request reconnects (and migrates, should the database come back empty).
         forget_engine(url)

@@ -6,6 +6,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashapp.data import queries
+from dashapp.hosting import auth
 from dashapp.logic import whatif
 from dashapp.pages.common import for_latest_run, page_header, page_options
 from dashapp.pages.overview import ids
@@ -23,6 +24,7 @@ from dashapp.ui.figures.overview import age_distribution, correlation_heatmap, s
 from dashapp.ui.figures.segments import cluster_scatter, segment_distribution
 
 # The quick what-if uses the customer what-if ids, which the /what-if page's callbacks answer.
+WHAT_IF_PATH = "/what-if"
 dash.register_page(__name__, **page_options("Overview", ids.PATH, ids.ORDER))
 
 
@@ -173,7 +175,10 @@ def _whatif_card(data: queries.Overview, start: dict) -> dbc.Card:
                     html.Div(id=app_ids.WHATIF_BAND, className="mb-2", **{"aria-live": "polite"}),
                     html.Div(id=app_ids.WHATIF_RANGE_WARNING, **{"aria-live": "polite"}),
                     html.Small(_model_note(data), className="text-muted d-block mb-2"),
-                    dcc.Link("Why, price sensitivity and segment what-ifs →", href="/what-if"),
+                    # Only to those who may open it (sales and admins).
+                    dcc.Link("Why, price sensitivity and segment what-ifs →", href=WHAT_IF_PATH)
+                    if WHAT_IF_PATH in auth.visible_pages()
+                    else None,
                 ]
             ),
         ],

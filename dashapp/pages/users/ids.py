@@ -4,6 +4,8 @@ PATH = "/users"
 # Its place in the navigation bar.
 ORDER = 5
 PAGE_ROLE = "admin"
+# Sign-in accounts exist in hosted mode only: local mode has no login, so no link to this page.
+HOSTED_ONLY = True
 
 USERS_TABLE = "users-table"
 TOKENS_TABLE = "tokens-table"

@@ -48,18 +48,24 @@ def test_every_server_callback_of_the_dashboard_has_a_role(app):
     assert needed[f"..{ids.WHATIF_PROBABILITY}.children...{ids.WHATIF_BAND}.children.."] == "viewer"
 
 
+# The what-if's customer lookup: app-wide inputs (viewer) and the what-if page's (sales).
+CUSTOMER_LOOKUP = (
+    f"..{ids.WHATIF_AGE}.value...{ids.WHATIF_SALARY}.value...{ids.WHATIF_PRICE}.value"
+    f"...{ids.WHATIF_GENDER}.value...{what_if_ids.WI_PRODUCT}.value"
+    f"...{what_if_ids.WI_CUSTOMER_NOTE}.children.."
+)
+
+
 def test_a_callback_needs_the_highest_role_among_its_registered_components(app):
-    assert callback_guard.required_role(app, registered_body(app, f"{ids.WHATIF_PRICE}.value")) == (
-        "sales"
-    )
+    assert callback_guard.required_role(app, registered_body(app, CUSTOMER_LOOKUP)) == ("sales")
 
 
 def test_labels_other_than_the_registration_are_refused(app):
-    body = registered_body(app, f"{ids.WHATIF_PRICE}.value")
+    body = registered_body(app, CUSTOMER_LOOKUP)
     body["inputs"][0]["id"] = ids.WHATIF_AGE
     with pytest.raises(Refused, match="registration"):
         callback_guard.required_role(app, body)
-    body = registered_body(app, f"{ids.WHATIF_PRICE}.value")
+    body = registered_body(app, CUSTOMER_LOOKUP)
     body["state"] = []
     with pytest.raises(Refused, match="registration"):
         callback_guard.required_role(app, body)
@@ -98,6 +104,8 @@ def router_body(first: object, second: object = "") -> dict:
         ("/what-if/", "sales"),
         ("//users", "admin"),
         ("/no-such-page", "viewer"),
+        # The page Dash shows at an address that is no page, at its own address.
+        ("/404", "viewer"),
         ("/", "viewer"),
     ],
 )

@@ -79,6 +79,7 @@ HAND_WRITTEN_COMPONENTS = {
         "whatif-gender",
         "whatif-probability",
         "whatif-band",
+        "whatif-range-warning",
         "model-threshold",
         "model-confusion",
         "model-reach",
@@ -127,6 +128,9 @@ HAND_WRITTEN_COMPONENTS = {
     ),
     "sales": (
         "wi-product",
+        "whatif-customer",
+        "wi-customer-ids",
+        "wi-customer-note",
         "wi-why",
         "wi-contributions",
         "wi-price-sensitivity",
@@ -149,7 +153,15 @@ HAND_WRITTEN_COMPONENTS = {
         "wi-repeat-contributions",
         "wi-repeat-recency-curve",
     ),
-    "admin": ("runs-upload", "runs-progress", "runs-status", "runs-error", "runs-body"),
+    "admin": (
+        "runs-upload",
+        "runs-upload-limits",
+        "runs-upload-accepted",
+        "runs-progress",
+        "runs-status",
+        "runs-error",
+        "runs-body",
+    ),
 }
 
 
