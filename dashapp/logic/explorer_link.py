@@ -21,6 +21,8 @@ from dashapp.logic.explorer import (
 PICK_PARAMS = {"rfm_group": "rfm", "r_score": "r", "fm_score": "fm"}
 RANGE_PARAMS = {"expected_value": "value"}
 PROBABILITY_PARAMS = {"p_repeat": "min_propensity"}
+# An ignored value is named in the page's note up to this many characters.
+MAX_SHOWN = 40
 
 
 def query_string(filters: Filters, view: View, choices: Choices, run_id: int | None = None) -> str:
@@ -56,53 +58,93 @@ def query_string(filters: Filters, view: View, choices: Choices, run_id: int | N
 
 def from_query(query: Mapping[str, str | list[str]], choices: Choices) -> tuple[Filters, View]:
     """Filters and view from query parameters (as Dash Pages passes them to a layout)."""
+    filters, view, _ignored = read_query(query, choices)
+    return filters, view
+
+
+def read_query(
+    query: Mapping[str, str | list[str]], choices: Choices
+) -> tuple[Filters, View, list[str]]:
+    """Filters and view from query parameters, and each value that was ignored as not valid for
+    this run ("age=abc"), so that the page can say so rather than silently show its default."""
+    ignored: list[str] = []
 
     def text(name: str) -> str | None:
         value = query.get(name)
         return ",".join(value) if isinstance(value, list) else value
 
+    def ignore(name: str, value: str) -> None:
+        shown = value if len(value) <= MAX_SHOWN else f"{value[:MAX_SHOWN]}…"
+        ignored.append(f"{name}={shown}")
+
+    def chosen_among(name: str, offered, default: tuple) -> tuple:
+        """The offered values a comma list names (in lower case); an empty list chooses none,
+        and one that names none of them is ignored."""
+        given = text(name)
+        if given is None:
+            return default
+        wanted = {part.strip().lower() for part in given.split(",")}
+        chosen = tuple(v for v in offered if str(v).lower() in wanted)
+        unknown = wanted - {str(v).lower() for v in offered} - {""}
+        if unknown:
+            ignore(name, ",".join(sorted(unknown)))
+        return default if unknown and not chosen else chosen
+
     default, view = default_filters(choices), default_view(choices)
-    genders = default.genders
-    if (gender := text("gender")) is not None:
-        wanted = {g.strip().lower() for g in gender.split(",")}
-        genders = tuple(g for g in choices.genders if g.lower() in wanted)
+    genders = chosen_among("gender", choices.genders, default.genders)
     picks = dict(default.picks)
     for column, values in choices.picks.items():
-        if (chosen := text(PICK_PARAMS[column])) is not None:
-            wanted = {part.strip().lower() for part in chosen.split(",")}
-            picks[column] = tuple(v for v in values if str(v).lower() in wanted)
+        if text(PICK_PARAMS[column]) is not None:
+            picks[column] = chosen_among(PICK_PARAMS[column], values, picks.get(column))
     ranges = dict(default.ranges)
     for column, slider in choices.sliders.items():
-        bounds = _numbers(text(_range_param(column)), "-")
+        given = text(_range_param(column))
+        bounds = _numbers(given, "-")
         if bounds is not None and len(bounds) == 2:
             low, high = sorted(bounds)
             ranges[column] = (max(low, slider.low), min(high, slider.high))
-    segments = default.segments
-    if (segment := text("segment")) is not None:
-        numbers = _numbers(segment, ",") or []
-        segments = tuple(s for s in choices.segments if s + 1 in numbers)
+        elif given is not None:
+            ignore(_range_param(column), given)
+    segments = chosen_among("segment", [s + 1 for s in choices.segments], None)
+    segments = default.segments if segments is None else tuple(s - 1 for s in segments)
     purchased = text("purchased")
-    x, y = text("x"), text("y")
+    if purchased is not None and not (
+        choices.has_purchase_status and purchased in PURCHASE_CHOICES
+    ):
+        ignore("purchased", purchased)
+        purchased = None
+    selection = _parse_selection(text("sel"), choices)
+    if selection is None and text("sel") is not None:
+        ignore("sel", text("sel"))
+    probability_text = text(_probability_param(choices))
+    min_probability = _min_probability(probability_text, choices)
+    # No minimum is 0, which a link may also say in so many words.
+    said_none = _numbers(probability_text, ",") == [0]
+    if probability_text is not None and not min_probability and not said_none:
+        ignore(_probability_param(choices), probability_text)
+    axes = []
+    for name, default_axis in (("x", view.x), ("y", view.y)):
+        axis = text(name)
+        if axis is not None and axis not in choices.axes:
+            ignore(name, axis)
+        axes.append(axis if axis in choices.axes else default_axis)
     compare = [s - 1 for s in (_numbers(text("compare"), ",") or [])]
     if len(compare) != 2 or not set(compare) <= set(choices.segments):
+        if text("compare") is not None:
+            ignore("compare", text("compare"))
         compare = view.compare
     return (
         Filters(
             genders=genders,
             ranges=ranges,
             segments=segments,
-            purchased=purchased
-            if choices.has_purchase_status and purchased in PURCHASE_CHOICES
-            else "all",
-            selection=_parse_selection(text("sel"), choices),
-            min_probability=_min_probability(text(_probability_param(choices)), choices),
+            purchased=purchased or "all",
+            selection=selection,
+            min_probability=min_probability,
             picks=picks,
         ),
-        View(
-            x if x in choices.axes else view.x,
-            y if y in choices.axes else view.y,
-            (int(compare[0]), int(compare[1])),
-        ),
+        View(axes[0], axes[1], (int(compare[0]), int(compare[1]))),
+        ignored,
     )
 
 

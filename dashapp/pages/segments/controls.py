@@ -3,6 +3,8 @@
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashapp.pages.segments import ids
+
 # The value of the disabled slider of a column that the run does not have.
 ABSENT_RANGE = [0, 1]
 
@@ -22,4 +24,18 @@ def absent_slider(component_id: str) -> dcc.RangeSlider:
         value=ABSENT_RANGE,
         disabled=True,
         marks=None,
+    )
+
+
+def link_note(ignored: list[str]) -> dbc.Alert | None:
+    """The values of the page's link that were ignored as not valid for this run (as
+    explorer_link.read_query names them), or None when every value was used."""
+    if not ignored:
+        return None
+    return dbc.Alert(
+        f"Ignored in this link, as not valid for this run: {', '.join(ignored)}. Those filters "
+        "start from their defaults.",
+        id=ids.SEG_LINK_NOTE,
+        color="warning",
+        className="small py-2",
     )

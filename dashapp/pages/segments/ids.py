@@ -37,6 +37,8 @@ SEG_SELECTION = "seg-selection"
 SEG_SELECTION_NOTE = "seg-selection-note"
 SEG_CLEAR_SELECTION = "seg-clear-selection"
 SEG_SELECTION_EVENT = "seg-selection-event"
+# Values of the page's link that were ignored as not valid for the run.
+SEG_LINK_NOTE = "seg-link-note"
 
 # The filter controls, by the name explorer.Filters gives them: (component id, property).
 FILTER_CONTROLS = {
@@ -89,6 +91,7 @@ CALLBACK_ROLES = dict.fromkeys(
         SEG_SELECTION_NOTE,
         SEG_CLEAR_SELECTION,
         SEG_SELECTION_EVENT,
+        SEG_LINK_NOTE,
     ),
     PAGE_ROLE,
 )

@@ -13,7 +13,7 @@ from dashapp.data import derived, queries
 from dashapp.logic import explorer, explorer_link
 from dashapp.pages.common import page_header
 from dashapp.pages.segments import behaviour, explored, ids
-from dashapp.pages.segments.controls import absent_slider, field
+from dashapp.pages.segments.controls import absent_slider, field, link_note
 from dashapp.ui import theme
 from dashapp.ui.components import card_header, tool_graph_card
 from dashapp.ui.figures.common import empty_figure
@@ -31,7 +31,7 @@ def page(url: str, run: queries.RunInfo, kind: str, query: dict) -> html.Div:
         else derived.explorer_choices(url, run.id)
     )
     segments = explored.segments_of(url, run.id, kind)
-    filters, view = explorer_link.from_query(query, choices)
+    filters, view, ignored = explorer_link.read_query(query, choices)
     loading = empty_figure("Loading…")
     return html.Div(
         [
@@ -46,6 +46,7 @@ def page(url: str, run: queries.RunInfo, kind: str, query: dict) -> html.Div:
                 explored.notes(url, run.id, kind),
             ),
             behaviour.other_run_note(explored.other_kinds_run(url, kind), order_log),
+            link_note(ignored),
             _filter_panel(choices, filters, segments, order_log),
             dbc.Row(
                 [

@@ -120,6 +120,7 @@ HAND_WRITTEN_COMPONENTS = {
         "seg-selection-note",
         "seg-clear-selection",
         "seg-selection-event",
+        "seg-link-note",
         "runs-compare",
         "runs-comparison",
         "runs-set-aside",

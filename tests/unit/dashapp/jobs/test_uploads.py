@@ -19,12 +19,22 @@ def test_save_upload_keeps_a_safe_name(tmp_path):
     assert path.read_bytes() == b"a,b\n1,2\n"
 
 
-def test_save_upload_refuses_large_and_non_csv_files(tmp_path):
-    with pytest.raises(InputError, match="larger than the upload limit"):
+def test_save_upload_refuses_large_empty_and_non_csv_files(tmp_path):
+    with pytest.raises(InputError, match=r"larger than the upload limit of 0\.0 MB"):
         uploads.save_upload(payload(b"x" * 5_000), "big.csv", tmp_path, 1_000)
-    with pytest.raises(InputError, match=r"only \.csv files"):
+    with pytest.raises(InputError, match=r"^model.pkl: only CSV files \(\.csv\) can be analysed"):
         uploads.save_upload(payload(b"x"), "model.pkl", tmp_path, 1_000)
+    with pytest.raises(InputError, match=r"^empty.csv: the file is empty"):
+        uploads.save_upload(payload(b""), "empty.csv", tmp_path, 1_000)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_refusals_the_browser_shows_name_the_limit_in_megabytes():
+    refused = uploads.refusals(3 * 1024 * 1024)
+    assert refused["max_bytes"] == 3 * 1024 * 1024
+    assert "upload limit of 3.0 MB" in refused["too_large"]
+    assert "UPLOAD_MAX_MB" in refused["too_large"]
+    assert "CSV files (.csv)" in refused["wrong_type"]
 
 
 def test_uploads_are_saved_in_folders_only_this_user_can_read(tmp_path):

@@ -73,9 +73,17 @@ def test_an_rfm_group_link_is_read_whatever_its_case(customers, choices):
     )
 
 
-def test_unknown_scores_and_groups_match_nobody_and_an_empty_choice_too(customers, choices):
-    for query in ({"r": "9"}, {"fm": "x"}, {"rfm": "Whales"}, {"rfm": ""}):
-        assert matching_ids(customers, parsed(query, choices), choices) == [], query
+def test_unknown_scores_and_groups_are_ignored_and_named_an_empty_choice_matches_nobody(
+    customers, choices
+):
+    everyone = matching_ids(customers, parsed({}, choices), choices)
+    assert everyone
+    for query in ({"r": "9"}, {"fm": "x"}, {"rfm": "Whales"}):
+        assert matching_ids(customers, parsed(query, choices), choices) == everyone, query
+        (name, value), *_ = query.items()
+        assert explorer_link.read_query(query, choices)[2] == [f"{name}={value.lower()}"]
+    assert matching_ids(customers, parsed({"rfm": ""}, choices), choices) == []
+    assert explorer_link.read_query({"rfm": ""}, choices)[2] == []
 
 
 def test_value_p_alive_and_propensity_filter_and_round_trip(customers, choices):

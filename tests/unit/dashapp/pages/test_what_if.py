@@ -153,22 +153,30 @@ def test_percent_change_labels_use_a_true_minus():
     ]
 
 
-def test_contribution_bars_are_points_largest_first_coloured_by_direction():
+def test_contributions_are_a_waterfall_from_the_typical_customer_named_by_their_inputs():
     shares = pd.Series({"Age": 0.01, "Salary": 0.08, "Price": -0.12, "Gender": 0.0})
-    figure = whatif_contributions(shares, baseline=0.45)
-    bar = figure.data[0]
-    assert isinstance(bar, go.Bar) and bar.orientation == "h"
-    assert list(bar.y) == ["Price", "Salary", "Age", "Gender"]
-    assert list(bar.x) == pytest.approx([-12.0, 8.0, 1.0, 0.0])
-    assert list(bar.marker.color) == [
-        theme.LOWERS_COLOUR,
-        theme.RAISES_COLOUR,
-        theme.RAISES_COLOUR,
-        theme.RAISES_COLOUR,
+    labels = {"Salary": "Salary = 1,000,000", "Price": "Price = 2,000", "Age": "Age = 49"}
+    figure = whatif_contributions(shares, baseline=0.45, labels=labels)
+    bars = figure.data[0]
+    assert isinstance(bars, go.Waterfall) and bars.orientation == "h"
+    assert list(bars.y) == [
+        "Typical customer",
+        "Price = 2,000",
+        "Salary = 1,000,000",
+        "Age = 49",
+        "Gender",  # no label given: the input's name
+        "This customer",
     ]
-    assert list(bar.text) == ["−12.0 pts", "+8.0 pts", "+1.0 pts", "+0.0 pts"]
-    assert figure.layout.xaxis.title.text == "Points vs a typical customer (45%)"
+    assert list(bars.measure) == ["absolute", *["relative"] * 4, "total"]
+    assert list(bars.x) == pytest.approx([45.0, -12.0, 8.0, 1.0, 0.0, 42.0])
+    assert list(bars.text) == ["45.0%", "−12.0 pts", "+8.0 pts", "+1.0 pts", "+0.0 pts", "42.0%"]
+    assert bars.customdata[2] == "Salary = 1,000,000: +8.0 pts"
+    assert bars.increasing.marker.color == theme.RAISES_COLOUR
+    assert bars.decreasing.marker.color == theme.LOWERS_COLOUR
     assert figure.layout.yaxis.autorange == "reversed"
+    # Room for every bar's end and its label.
+    low, high = figure.layout.xaxis.range
+    assert low <= 0 and high > 45
 
 
 def test_contribution_bars_without_contributions_are_a_designed_placeholder():
