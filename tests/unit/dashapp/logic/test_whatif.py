@@ -53,3 +53,48 @@ def test_the_inputs_a_what_if_does_not_ask_for_are_named_with_their_values():
         "The model also reads tenure_months 30, channel 'app': held at a typical customer's values."
     )
     assert whatif.held_inputs_note(["Age", "Gender"], reference) is None
+
+
+RANGES = {
+    "Age": {"min": 18.0, "median": 40.0, "max": 64.0},
+    "Salary": {"min": 20_000.0, "median": 59_000.0, "max": 100_000.0},
+    "Price": {"min": 2_000.0, "median": 5_000.0, "max": 7_000.0},
+    "genders": ["Female", "Male"],
+}
+
+
+def test_a_customer_fills_every_input_and_the_median_stands_in_for_a_missing_value():
+    customer = {"Age": 49, "Salary": 61_000, "Price": float("nan"), "Gender": "Male"}
+    assert whatif.customer_inputs(customer, RANGES) == {
+        "Age": 49.0,
+        "Gender": "Male",
+        "Salary": 61_000.0,
+        "Price": 5_000.0,
+    }
+    # A file without Gender or Price columns: the most common gender, and nothing for price.
+    ranges = {key: value for key, value in RANGES.items() if key != "Price"}
+    assert whatif.customer_inputs({"Age": 30}, ranges | {"genders": []}) == {
+        "Age": 30.0,
+        "Gender": None,
+        "Salary": 59_000.0,
+        "Price": None,
+    }
+
+
+def test_inputs_outside_the_training_range_are_named_with_the_range():
+    inside = {"Age": 18, "Salary": 100_000, "Price": 2_500}
+    assert whatif.outside_training_range(inside, RANGES) is None
+    warning = whatif.outside_training_range({"Age": 70, "Salary": 1_000_000, "Price": None}, RANGES)
+    assert warning.startswith(
+        "Age 70 is outside the range the model was trained on (18 to 64); Salary 1,000,000 "
+        "is outside the range the model was trained on (20,000 to 100,000)."
+    )
+    assert "extrapolation" in warning
+    # An input the run has no range for (a file without Price) is not judged.
+    assert whatif.outside_training_range({"Price": 1e8}, {"genders": []}) is None
+
+
+def test_a_contribution_is_named_by_its_input_and_value():
+    assert whatif.input_label("Salary", 1_000_000.0) == "Salary = 1,000,000"
+    assert whatif.input_label("Age", 49.5) == "Age = 49.5"
+    assert whatif.input_label("Gender", "Female") == "Gender = Female"

@@ -123,6 +123,40 @@ def test_bad_query_values_fall_back_to_defaults(choices):
     assert view == explorer.default_view(choices)
 
 
+def test_ignored_query_values_are_named_and_a_list_of_only_unknowns_keeps_the_default(choices):
+    default = explorer.default_filters(choices)
+    filters, _view, ignored = explorer_link.read_query(
+        {
+            "age": "abc",
+            "gender": "robot",
+            "segment": "2,9",
+            "purchased": "maybe",
+            "min_probability": "1.5",
+            "x": "Height",
+            "compare": "1,7",
+            "sel": "box,Age,Height,1,2,3,4",
+        },
+        choices,
+    )
+    assert ignored == [
+        "gender=robot",
+        "age=abc",
+        "segment=9",
+        "purchased=maybe",
+        "sel=box,Age,Height,1,2,3,4",
+        "min_probability=1.5",
+        "x=Height",
+        "compare=1,7",
+    ]
+    # Nothing the link named exists: every gender, as without the parameter (not none).
+    assert filters.genders == default.genders
+    assert filters.ranges["Age"] == default.ranges["Age"]
+    assert filters.segments == (1,)
+    assert explorer_link.read_query({"age": "20-30", "min_probability": "0"}, choices)[2] == []
+    long = explorer_link.read_query({"x": "y" * 100}, choices)[2]
+    assert long == [f"x={'y' * explorer_link.MAX_SHOWN}…"]
+
+
 def test_a_minimum_probability_is_ignored_for_a_run_without_a_model(customers):
     choices = explorer.choices_for(customers.assign(purchase_probability=np.nan), [0, 1, 2])
     filters, _ = explorer_link.from_query({"min_probability": "0.5"}, choices)
