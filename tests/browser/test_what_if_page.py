@@ -12,6 +12,7 @@ from analytics.config import Settings
 from analytics.steps.classifier import predict_probability
 from dashapp.app import create_app
 from dashapp.data import derived, queries
+from dashapp.logic import whatif
 from dashapp.pages.what_if import ids as what_if_ids
 from dashapp.ui import ids, theme
 from tests.browser.databases import published_first_rows
@@ -53,6 +54,14 @@ def _segment_expectations(db: str, segment: int, change_percent: float) -> dict[
     }
 
 
+def _first_customer(db: str) -> tuple:
+    """Age, salary, price and gender of the run's first customer: where the what-if starts."""
+    run_id = queries.latest_run(db).id
+    first = queries.customers(db, run_id).iloc[0]
+    inputs = whatif.customer_inputs(first, queries.overview(db, run_id).feature_ranges)
+    return inputs["Age"], inputs["Salary"], inputs["Price"], inputs["Gender"]
+
+
 def _type(dash_duo, component_id: str, text: str) -> None:
     field = dash_duo.find_element(f"#{component_id}")
     field.send_keys(Keys.CONTROL, "a")
@@ -60,12 +69,7 @@ def _type(dash_duo, component_id: str, text: str) -> None:
 
 
 def test_what_if_matches_the_cli_explains_and_draws_every_figure(dash_duo, published_db):
-    run = queries.latest_run(published_db)
-    ranges = queries.overview(published_db, run.id).feature_ranges
-    products = derived.product_prices(published_db, run.id)
-    first_product = products["product"].iat[0]
-    age, salary, gender = ranges["Age"]["median"], ranges["Salary"]["median"], ranges["genders"][0]
-    price = _typical_price(published_db, first_product)
+    age, salary, price, gender = _first_customer(published_db)
     probability = _probability(published_db, age, salary, price, gender)
 
     dash_duo.start_server(create_app(Settings(database_url=published_db)))
@@ -80,7 +84,8 @@ def test_what_if_matches_the_cli_explains_and_draws_every_figure(dash_duo, publi
     assert theme.percent(json.loads(cli.stdout)["probability"]) == theme.percent(probability)
 
     model = _model(published_db)
-    assert points_drawn(dash_duo, what_if_ids.WI_CONTRIBUTIONS) == len(model.features)
+    # A waterfall: the typical customer, a bar per input, this customer.
+    assert points_drawn(dash_duo, what_if_ids.WI_CONTRIBUTIONS) == len(model.features) + 2
     assert points_drawn(dash_duo, what_if_ids.WI_SENSITIVITY) > 50  # the price grid and the marker
     assert dash_duo.find_element(f"#{what_if_ids.WI_WHY}").text.startswith(
         "Against a typical customer"
@@ -98,8 +103,7 @@ def test_what_if_matches_the_cli_explains_and_draws_every_figure(dash_duo, publi
 
 def test_inputs_product_and_segment_price_change_update_the_answers(dash_duo, published_db):
     run = queries.latest_run(published_db)
-    ranges = queries.overview(published_db, run.id).feature_ranges
-    age, salary, gender = ranges["Age"]["median"], ranges["Salary"]["median"], ranges["genders"][0]
+    age, salary, _price, gender = _first_customer(published_db)
     dash_duo.start_server(create_app(Settings(database_url=published_db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/what-if")
     dash_duo.wait_for_element(f"#{what_if_ids.WI_SEGMENT_RESULT} table", timeout=20)
