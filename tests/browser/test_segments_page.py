@@ -242,3 +242,17 @@ def until(condition, timeout: float = 10) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {condition}")
         time.sleep(0.1)
+
+
+def test_invalid_link_values_are_ignored_and_named(dash_duo, published_db):
+    customers, _ = run_data(published_db)
+    open_page(dash_duo, published_db, "?age=abc&gender=robot&purchased=buyers")
+    # The valid value applies; the others are left at their defaults, not matching nobody.
+    expected = customers["Purchased"] == 1
+    dash_duo.wait_for_text_to_equal(f"#{segments_ids.SEG_COUNT}", count_text(expected))
+    note = dash_duo.find_element(f"#{segments_ids.SEG_LINK_NOTE}").text
+    assert note.startswith(
+        "Ignored in this link, as not valid for this run: gender=robot, age=abc."
+    )
+    until(lambda: url_query(dash_duo) == {"purchased": "buyers"})
+    assert dash_duo.get_logs() == []
