@@ -55,11 +55,10 @@ def test_the_overview_and_what_if_of_a_file_without_salary_and_gender(dash_duo, 
     assert not dash_duo.find_element(f"#{ids.WHATIF_GENDER}").is_enabled()
 
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/what-if")
-    ranges = queries.overview(shop_db, run.id).feature_ranges
-    age, price = (
-        ranges["Age"]["median"],
-        float(dash_duo.find_element(f"#{ids.WHATIF_PRICE}").get_attribute("value")),
-    )
+    # The what-if starts from the run's first customer.
+    first = queries.customers(shop_db, run.id).iloc[0]
+    age, price = first["Age"], first["Price"]
+    assert float(dash_duo.find_element(f"#{ids.WHATIF_PRICE}").get_attribute("value")) == price
     inputs = {"Age": age, "Price": price, "Tenure Months": model.reference["Tenure Months"]}
     expected = predict_probability(model.estimator, model.features, inputs)
     dash_duo.wait_for_text_to_equal(f"#{ids.WHATIF_PROBABILITY}", theme.percent(expected), 20)

@@ -8,6 +8,7 @@ from analytics.config import Settings
 from analytics.steps.classifier import predict_probability
 from dashapp.app import create_app
 from dashapp.data import queries
+from dashapp.logic import whatif
 from dashapp.pages.overview import ids as overview_ids
 from dashapp.ui import ids, theme
 from tests.browser.plots import points_drawn
@@ -49,9 +50,10 @@ def test_whatif_follows_the_model_when_price_changes(dash_duo, published_db):
     dash_duo.start_server(create_app(Settings(database_url=published_db)))
     run = queries.latest_run(published_db)
     ranges = queries.overview(published_db, run.id).feature_ranges
-    age, salary = ranges["Age"]["median"], ranges["Salary"]["median"]
-    gender = ranges["genders"][0]
-    initial = expected_probability(published_db, age, salary, ranges["Price"]["median"], gender)
+    # The quick what-if starts from the run's first customer, as /what-if does.
+    start = whatif.customer_inputs(queries.customers(published_db, run.id).iloc[0], ranges)
+    age, salary, gender = start["Age"], start["Salary"], start["Gender"]
+    initial = expected_probability(published_db, age, salary, start["Price"], gender)
     dash_duo.wait_for_text_to_equal(f"#{ids.WHATIF_PROBABILITY}", initial, timeout=20)
 
     price = dash_duo.find_element(f"#{ids.WHATIF_PRICE}")

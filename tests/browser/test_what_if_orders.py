@@ -53,7 +53,13 @@ def test_the_repeat_what_if_answers_a_change_of_recency(dash_duo, tmp_path):
     assert theme.money(later.expected_value) in value
     why = dash_duo.find_element(f"#{what_if_ids.WI_REPEAT_WHY}").text
     assert why.startswith("Against a typical customer") and "days since last order" in why
-    assert points_drawn(dash_duo, what_if_ids.WI_REPEAT_CONTRIBUTIONS) == 4
+    # A waterfall: the typical customer, a bar per input, this customer.
+    assert points_drawn(dash_duo, what_if_ids.WI_REPEAT_CONTRIBUTIONS) == 4 + 2
+    bars = dash_duo.driver.execute_script(
+        f"return document.querySelector('#{what_if_ids.WI_REPEAT_CONTRIBUTIONS} .js-plotly-plot')"
+        ".data[0].y"
+    )
+    assert "Days since last order = 200" in bars
     curve = repeat_whatif.recency_curve(models.scorer, lapsed)
     # Both curves over the grid, and this customer's marker.
     assert points_drawn(dash_duo, what_if_ids.WI_REPEAT_RECENCY_CURVE) == 2 * len(curve) + 1

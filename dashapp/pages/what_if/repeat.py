@@ -123,8 +123,17 @@ def answer(recency_days, orders_count, aov, tenure_days, run_id) -> tuple:
         value_line,
         f"{sure} {note}" if note else sure,
         whatif.explain(baseline, shares),
-        whatif_contributions(pd.Series(shares), baseline),
+        whatif_contributions(pd.Series(shares), baseline, _labels(customer)),
     )
+
+
+def _labels(customer) -> dict[str, str]:
+    """Each input's label named with the customer's value: "Orders = 3"."""
+    values = customer.as_dict()
+    return {
+        label: whatif.input_label(label, values[name])
+        for name, label in repeat_whatif.LABELS.items()
+    }
 
 
 def recency_figure(recency_days, orders_count, aov, tenure_days, run_id):
