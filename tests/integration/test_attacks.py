@@ -122,17 +122,31 @@ def test_the_router_checks_the_path_dash_will_render(app):
 def test_relabelled_inputs_cannot_reach_a_sales_callback(app, db):
     from dashapp.data import queries
 
-    # The what-if page's price suggestion writes an app-wide (viewer) component but reads the
-    # sales-only product picker; labelled as the overview's age input, the read looks harmless.
+    # The what-if page's customer lookup writes app-wide (viewer) components but reads the
+    # sales-only customer and product pickers; labelled as the overview's inputs, the reads
+    # look harmless.
+    written = [
+        (ids.WHATIF_AGE, "value"),
+        (ids.WHATIF_SALARY, "value"),
+        (ids.WHATIF_PRICE, "value"),
+        (ids.WHATIF_GENDER, "value"),
+        (what_if_ids.WI_PRODUCT, "value"),
+        (what_if_ids.WI_CUSTOMER_NOTE, "children"),
+    ]
     body = {
-        "output": f"{ids.WHATIF_PRICE}.value",
-        "outputs": {"id": ids.WHATIF_PRICE, "property": "value"},
-        "inputs": [{"id": ids.WHATIF_AGE, "property": "value", "value": "anything"}],
+        "output": "...".join(f"{i}.{p}" for i, p in written).join(["..", ".."]),
+        "outputs": [{"id": i, "property": p} for i, p in written],
+        "inputs": [
+            {"id": ids.WHATIF_AGE, "property": "value", "value": "1"},
+            {"id": ids.WHATIF_SALARY, "property": "value", "value": None},
+        ],
         "state": [{"id": ids.RUN_STORE, "property": "data", "value": queries.latest_run(db).id}],
         "changedPropIds": [f"{ids.WHATIF_AGE}.value"],
     }
     assert signed_in(app, "viewer").post("/_dash-update-component", json=body).status_code == 403
-    body["inputs"][0]["id"] = what_if_ids.WI_PRODUCT
+    body["inputs"][0]["id"] = what_if_ids.WI_CUSTOMER
+    body["inputs"][1]["id"] = what_if_ids.WI_PRODUCT
+    body["changedPropIds"] = [f"{what_if_ids.WI_CUSTOMER}.value"]
     assert signed_in(app, "sales").post("/_dash-update-component", json=body).status_code != 403
 
 
