@@ -188,9 +188,9 @@ def customers_frame(
     return query_frame(session, query, names)
 
 
-def run_customers(session: Session, run_id: int) -> pd.DataFrame:
-    """All customers of a run in the reference column names, plus segment and
-    purchase_probability (NaN without a model)."""
+def run_customers(session: Session, run_id: int, limit: int | None = None) -> pd.DataFrame:
+    """All customers of a run (the first `limit` in file order, when given) in the reference
+    column names, plus segment and purchase_probability (NaN without a model)."""
     query = (
         select(
             Customer.customer_id,
@@ -205,6 +205,7 @@ def run_customers(session: Session, run_id: int) -> pd.DataFrame:
         )
         .where(Customer.run_id == run_id)
         .order_by(Customer.row_number)
+        .limit(limit)
     )
     # The selected columns are in reference order, the order CANONICAL_COLUMNS lists them in.
     names = [*CANONICAL_COLUMNS.values(), "segment", "purchase_probability"]

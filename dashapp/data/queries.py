@@ -188,6 +188,15 @@ def customers(url: str, run_id: int) -> pd.DataFrame:
         return repository.run_customers(session, run_id)
 
 
+@cache.per_run
+def first_customer(url: str, run_id: int) -> pd.Series | None:
+    """The run's first customer (its file's first row), where every what-if starts; None for a
+    run without customers. Read alone, so that the overview need not read every customer."""
+    with _sessions(url)() as session:
+        first = repository.run_customers(session, run_id, limit=1)
+    return None if first.empty else first.iloc[0]
+
+
 @cache.process_local(maxsize=2)
 def customer_attributes(url: str, run_id: int) -> pd.DataFrame:
     """The columns of the run's own file that it analysed (--features), per customer in the

@@ -115,9 +115,9 @@ def _model_kpi(data: queries.Overview) -> dbc.Card:
 
 def _first_customer(url: str, run_id: int) -> dict:
     """The quick what-if's inputs: the run's first customer, where /what-if starts too."""
-    customers = queries.customers(url, run_id)
-    first = customers.iloc[0] if not customers.empty else {}
-    return whatif.customer_inputs(first, queries.overview(url, run_id).feature_ranges)
+    first = queries.first_customer(url, run_id)
+    ranges = queries.overview(url, run_id).feature_ranges
+    return whatif.customer_inputs(first if first is not None else {}, ranges)
 
 
 def _whatif_card(data: queries.Overview, start: dict) -> dbc.Card:

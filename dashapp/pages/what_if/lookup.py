@@ -14,12 +14,6 @@ SUGGESTED_IDS = 1000
 MAX_ID_LENGTH = 64
 
 
-def first_customer(url: str, run_id: int) -> pd.Series | None:
-    """The run's first customer (its file's first row): where every what-if starts."""
-    customers = queries.customers(url, run_id)
-    return None if customers.empty else customers.iloc[0]
-
-
 def suggested_ids(url: str, run_id: int) -> list[str]:
     return queries.customers(url, run_id)["Customer ID"].head(SUGGESTED_IDS).astype(str).tolist()
 

@@ -97,7 +97,7 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
     products = derived.product_prices(url, run_id)
     uses_price = "Price" in model.features
     # Every what-if starts from the run's first customer, as the overview's does.
-    first = lookup.first_customer(url, run_id)
+    first = queries.first_customer(url, run_id)
     start = whatif.customer_inputs(first if first is not None else {}, ranges)
     first_product = first.get("Product ID") if first is not None else None
     if first_product not in set(products["product"]):
