@@ -56,6 +56,11 @@ from analytics.steps.classifier.selection import (
     evaluate_in_worker,
     start_workers,
 )
+from analytics.steps.classifier.uncertainty import (
+    is_uncertain,
+    probability_interval,
+    probability_intervals,
+)
 
 __all__ = [
     "CANDIDATES",
@@ -77,11 +82,14 @@ __all__ = [
     "evaluate_in_worker",
     "evaluation_curves",
     "holdout_counts",
+    "is_uncertain",
     "lift_by_decile",
     "load_model",
     "model_features",
     "predict_probabilities",
     "predict_probability",
+    "probability_interval",
+    "probability_intervals",
     "purchase_probabilities",
     "reference_customer",
     "start_workers",
