@@ -101,6 +101,9 @@ class Customer(Base):
     sample_rank: Mapped[int] = mapped_column(Integer)
     # What the run's published model gives the customer; NULL when the run has no model.
     purchase_probability: Mapped[float | None] = mapped_column(Float)
+    # Its 90 % interval (analytics.steps.classifier.uncertainty); NULL without one (revision 0010).
+    purchase_probability_low: Mapped[float | None] = mapped_column(Float)
+    purchase_probability_high: Mapped[float | None] = mapped_column(Float)
 
 
 class CustomerBehaviour(Base):
@@ -183,6 +186,9 @@ class Model(Base):
     card: Mapped[dict | None] = mapped_column(JSON)
     sklearn_version: Mapped[str | None] = mapped_column(String(32))
     artifact: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The selected model's cross-validation fold models (a pickled list), which give a what-if
+    # its probability interval; NULL for runs stored before revision 0010 and Spark runs.
+    fold_models: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class Aggregate(Base):
