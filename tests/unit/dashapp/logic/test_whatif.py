@@ -33,3 +33,10 @@ def test_explain_names_the_largest_contributions():
         "salary raises it by 8 points."
     )
     assert whatif.explain(0.3, {"Age": 0.001}) == "About the same as a typical customer (30%)."
+
+
+def test_an_interval_wider_than_20_points_is_called_uncertain():
+    assert whatif.interval_text(0.58, 0.66, uncertain=False) == "90 % interval 58%–66%."
+    assert whatif.interval_text(0.4, 0.7, uncertain=True) == (
+        "Uncertain: 90 % interval 40%–70%, wider than 20 points."
+    )
