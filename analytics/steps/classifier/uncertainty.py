@@ -23,7 +23,7 @@ from analytics.config import cv_folds
 from analytics.steps.classifier.calibration import PlattCalibrated
 from analytics.steps.classifier.candidates import Candidate, build_pipeline
 from analytics.steps.classifier.cross_validation import stratified_sample
-from analytics.steps.classifier.prediction import customer_frame, purchase_probabilities
+from analytics.steps.classifier.prediction import customer_frame, distinct_customers
 
 # Two-sided 90 %: the interval's half-width in standard errors.
 Z_90 = 1.645
@@ -68,8 +68,10 @@ def jackknife_interval(
 def probability_intervals(
     fold_models: list, features: list[str], customers: pd.DataFrame, probability: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each customer's interval around their published `probability` (see the module)."""
-    folds = np.vstack([purchase_probabilities(m, features, customers) for m in fold_models])
+    """Each customer's interval around their published `probability` (see the module); each
+    distinct combination of inputs is predicted once per fold model."""
+    distinct, of_row = distinct_customers(features, customers)
+    folds = np.vstack([m.predict_proba(distinct)[:, 1] for m in fold_models])[:, of_row]
     return jackknife_interval(np.asarray(probability, dtype=float), folds)
 
 
