@@ -10,7 +10,6 @@ below 0.8x the most selected group's: a screening rule, not a legal finding.
 import numpy as np
 import pandas as pd
 from fairlearn.metrics import MetricFrame
-from sklearn.metrics import brier_score_loss
 
 FOUR_FIFTHS = 0.8
 # Groups smaller than this on the holdout give rates too noisy to compare: age bands are merged
@@ -63,11 +62,14 @@ def attribute_report(
 ) -> dict:
     """Per group the METRICS, the lowest selection rate over the highest, the largest gap
     between true-positive rates, and the verdict."""
+    cells = _cells(y_true, scores, threshold, groups, key)
+    weights = {"customers": cells["customers"], "squared_error": cells["squared_error"]}
     frame = MetricFrame(
-        metrics=_metric_functions(threshold),
-        y_true=y_true,
-        y_pred=scores,
-        sensitive_features=pd.Series(groups, name=key),
+        metrics=_METRIC_FUNCTIONS,
+        y_true=cells["bought"],
+        y_pred=cells["selected"],
+        sensitive_features=cells[key],
+        sample_params=dict.fromkeys(_METRIC_FUNCTIONS, weights),
     )
     by_group = frame.by_group
     if key == "age_band":  # youngest first, as the bands were made
@@ -166,25 +168,51 @@ def _band_start(label: str) -> float:
     return float(label.split("–")[0].rstrip("+"))
 
 
-def _metric_functions(threshold: float) -> dict:
-    """MetricFrame's metrics over (bought, probability); rates a group cannot have (a true-
-    positive rate without buyers) are NaN rather than 0."""
+def _cells(y_true: np.ndarray, scores: np.ndarray, threshold: float, groups: np.ndarray, key: str):
+    """The holdout summed into cells of (group, bought, selected): how many customers and the sum
+    of their squared errors. MetricFrame turns each row into a Python object (an np.stack per
+    metric and group: 8 s at a 200,000-row holdout); every metric here is a ratio of sums, so it
+    is exact on the cells, which are at most four per group."""
+    rows = pd.DataFrame(
+        {
+            key: groups,
+            "bought": y_true,
+            "selected": (scores >= threshold).astype(int),
+            "squared_error": (scores - y_true) ** 2,
+        }
+    )
+    return (
+        rows.groupby([key, "bought", "selected"], sort=False)
+        .agg(customers=("bought", "size"), squared_error=("squared_error", "sum"))
+        .reset_index()
+    )
 
-    def selected(scores):
-        return np.asarray(scores) >= threshold
 
-    def rate_among(y, scores, bought: int) -> float:
-        among = np.asarray(y) == bought
-        return float(selected(scores)[among].mean()) if among.any() else np.nan
+def _ratio(numerator: float, denominator: float) -> float:
+    """NaN for a rate a group cannot have (a true-positive rate without buyers), not 0."""
+    return float(numerator / denominator) if denominator else np.nan
 
-    return {
-        "size": lambda y, s: len(y),
-        "base_rate": lambda y, s: float(np.mean(y)),
-        "selection_rate": lambda y, s: float(selected(s).mean()),
-        "true_positive_rate": lambda y, s: rate_among(y, s, 1),
-        "false_positive_rate": lambda y, s: rate_among(y, s, 0),
-        "brier": lambda y, s: float(brier_score_loss(y, s, labels=[0, 1])),
-    }
+
+# MetricFrame's metrics over cells: bought and selected (0/1) with their customers and summed
+# squared errors.
+_METRIC_FUNCTIONS = {
+    "size": lambda bought, selected, customers, squared_error: int(customers.sum()),
+    "base_rate": lambda bought, selected, customers, squared_error: _ratio(
+        (customers * bought).sum(), customers.sum()
+    ),
+    "selection_rate": lambda bought, selected, customers, squared_error: _ratio(
+        (customers * selected).sum(), customers.sum()
+    ),
+    "true_positive_rate": lambda bought, selected, customers, squared_error: _ratio(
+        (customers * selected * bought).sum(), (customers * bought).sum()
+    ),
+    "false_positive_rate": lambda bought, selected, customers, squared_error: _ratio(
+        (customers * selected * (1 - bought)).sum(), (customers * (1 - bought)).sum()
+    ),
+    "brier": lambda bought, selected, customers, squared_error: _ratio(
+        squared_error.sum(), customers.sum()
+    ),
+}
 
 
 def _number(value) -> float | None:

@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import brier_score_loss
 
 from analytics.steps.fairness import MIN_GROUP_SIZE, age_bands, fairness_report
 
@@ -102,3 +103,27 @@ def test_nobody_selected_has_no_ratio():
     gender = fairness_report(y, np.zeros(200), 0.5, customers)["attributes"]["gender"]
     assert gender["max_selection_rate_ratio"] is None
     assert "selects no one" in gender["verdict"]
+
+
+def test_every_metric_equals_its_row_by_row_definition_on_a_large_holdout():
+    rng = np.random.default_rng(4)
+    rows = 50_000
+    customers = pd.DataFrame(
+        {"Gender": rng.choice(["Female", "Male"], rows), "Age": rng.integers(18, 70, rows)}
+    )
+    scores = rng.random(rows)
+    y = (rng.random(rows) < scores).astype(int)
+    report = fairness_report(y, scores, 0.5, customers)["attributes"]["gender"]
+    for name, stats in report["groups"].items():
+        member = customers["Gender"].to_numpy() == name
+        bought, chosen = y[member] == 1, scores[member] >= 0.5
+        assert stats == pytest.approx(
+            {
+                "size": member.sum(),
+                "base_rate": bought.mean(),
+                "selection_rate": chosen.mean(),
+                "true_positive_rate": chosen[bought].mean(),
+                "false_positive_rate": chosen[~bought].mean(),
+                "brier": brier_score_loss(y[member], scores[member]),
+            }
+        )
