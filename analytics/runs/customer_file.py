@@ -37,8 +37,7 @@ from analytics.steps.classifier import (
     cv_workers,
     evaluate_choice,
     evaluate_in_worker,
-    probability_intervals,
-    purchase_probabilities,
+    probabilities_with_intervals,
     start_workers,
 )
 from analytics.steps.segmentation import FEATURE_COLUMNS, Segmentation, segment_customers
@@ -166,9 +165,8 @@ def analyse(
     sample_rank = np.random.default_rng(seed).permutation(len(customers))
     probability = low = high = np.nan
     if choice is not None:
-        probability = purchase_probabilities(choice.model, choice.features, customers)
-        low, high = probability_intervals(
-            choice.fold_models, choice.features, customers, probability
+        probability, low, high = probabilities_with_intervals(
+            choice.model, choice.fold_models, choice.features, customers
         )
     return Analysis(
         customers=customers.assign(

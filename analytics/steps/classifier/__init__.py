@@ -61,8 +61,8 @@ from analytics.steps.classifier.selection import (
 )
 from analytics.steps.classifier.uncertainty import (
     is_uncertain,
+    probabilities_with_intervals,
     probability_interval,
-    probability_intervals,
 )
 
 __all__ = [
@@ -91,8 +91,8 @@ __all__ = [
     "model_features",
     "predict_probabilities",
     "predict_probability",
+    "probabilities_with_intervals",
     "probability_interval",
-    "probability_intervals",
     "purchase_probabilities",
     "reference_customer",
     "start_workers",

@@ -65,14 +65,18 @@ def jackknife_interval(
     return np.clip(probability - half_width, 0, 1), np.clip(probability + half_width, 0, 1)
 
 
-def probability_intervals(
-    fold_models: list, features: list[str], customers: pd.DataFrame, probability: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each customer's interval around their published `probability` (see the module); each
-    distinct combination of inputs is predicted once per fold model."""
+def probabilities_with_intervals(
+    model, fold_models: list, features: list[str], customers: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each customer's purchase probability under `model` (as purchase_probabilities gives it)
+    and its interval (see the module). Each distinct combination of inputs is predicted once
+    by the model and each fold model: at a million rows finding them costs more than the
+    predictions of a linear model."""
     distinct, of_row = distinct_customers(features, customers)
-    folds = np.vstack([m.predict_proba(distinct)[:, 1] for m in fold_models])[:, of_row]
-    return jackknife_interval(np.asarray(probability, dtype=float), folds)
+    probability = model.predict_proba(distinct)[:, 1]
+    folds = np.vstack([fold.predict_proba(distinct)[:, 1] for fold in fold_models])
+    low, high = jackknife_interval(probability, folds)
+    return probability[of_row], low[of_row], high[of_row]
 
 
 def probability_interval(

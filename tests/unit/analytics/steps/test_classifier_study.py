@@ -9,8 +9,8 @@ from analytics.steps.classifier import (
     CANDIDATES,
     choose_model,
     is_uncertain,
+    probabilities_with_intervals,
     probability_interval,
-    probability_intervals,
     purchase_probabilities,
 )
 from analytics.steps.classifier.uncertainty import Z_90, jackknife_interval
@@ -32,8 +32,12 @@ def test_the_jackknife_interval_by_hand():
 
 def widths(rows: int, customers) -> np.ndarray:
     choice = choose_model(generate_customers(rows, seed=3), candidates=LOGISTIC)
-    probability = purchase_probabilities(choice.model, choice.features, customers)
-    low, high = probability_intervals(choice.fold_models, choice.features, customers, probability)
+    probability, low, high = probabilities_with_intervals(
+        choice.model, choice.fold_models, choice.features, customers
+    )
+    np.testing.assert_array_equal(
+        probability, purchase_probabilities(choice.model, choice.features, customers)
+    )
     assert np.all((low <= probability) & (probability <= high))
     return high - low
 
@@ -48,8 +52,9 @@ def test_intervals_are_wider_on_300_rows_than_on_30000():
 def test_a_what_if_gets_the_interval_a_stored_customer_with_its_inputs_gets():
     customers = generate_customers(300, seed=5)
     choice = choose_model(customers, candidates=LOGISTIC)
-    probability = purchase_probabilities(choice.model, choice.features, customers)
-    low, high = probability_intervals(choice.fold_models, choice.features, customers, probability)
+    probability, low, high = probabilities_with_intervals(
+        choice.model, choice.fold_models, choice.features, customers
+    )
     first = customers.iloc[0][choice.features].to_dict()
     one = probability_interval(choice.fold_models, choice.features, first, probability[0])
     assert one == pytest.approx((low[0], high[0]))
