@@ -15,6 +15,8 @@ WI_COUNTERFACTUAL = "wi-counterfactual"
 WI_SEGMENT = "wi-segment"
 WI_PRICE_CHANGE = "wi-price-change"
 WI_SEGMENT_RESULT = "wi-segment-result"
+# The probability's 90 % interval, beside it (only on /what-if).
+WI_INTERVAL = "wi-interval"
 
 # The role a callback needs for each component of this page it reads or writes.
 CALLBACK_ROLES = dict.fromkeys(
@@ -27,6 +29,7 @@ CALLBACK_ROLES = dict.fromkeys(
         WI_SEGMENT,
         WI_PRICE_CHANGE,
         WI_SEGMENT_RESULT,
+        WI_INTERVAL,
     ),
     PAGE_ROLE,
 )

@@ -69,26 +69,30 @@ def probability(age, salary, price, gender, run_id: int) -> tuple:
     model, problem = _model_for(run_id, age, salary, price)
     if model is None or problem:
         return NOT_AVAILABLE, problem
-    inputs = _inputs(age, salary, price, gender)
-    chance = predict_probability(model.estimator, model.features, inputs)
+    chance = predict_probability(
+        model.estimator, model.features, _inputs(age, salary, price, gender)
+    )
     band_name, colour = whatif.band(chance)
     band = [
         dbc.Badge(band_name, color=colour, text_color="dark" if colour == "warning" else None),
         " chance of purchase",
-        _interval(run_id, model.features, inputs, chance),
     ]
     return theme.percent(chance), band
 
 
-def _interval(run_id: int, features: list[str], inputs: dict, chance: float) -> html.Div | None:
-    """The probability's interval from the run's fold models (None for runs without them)."""
+def interval(age, salary, price, gender, run_id: int) -> str | None:
+    """The probability's 90 % interval from the run's fold models, in words; None when there is
+    no probability or the run stored no fold models."""
+    model, problem = _model_for(run_id, age, salary, price)
+    if model is None or problem:
+        return None
     folds = queries.fold_models(queries.app_database_url(), run_id)
     if not folds:
         return None
-    low, high = probability_interval(folds, features, inputs, chance)
-    return html.Div(
-        whatif.interval_text(low, high, is_uncertain(low, high)), className="small text-muted"
-    )
+    inputs = _inputs(age, salary, price, gender)
+    chance = predict_probability(model.estimator, model.features, inputs)
+    low, high = probability_interval(folds, model.features, inputs, chance)
+    return whatif.interval_text(low, high, is_uncertain(low, high))
 
 
 def explanation(age, salary, price, gender, run_id: int) -> tuple:

@@ -124,6 +124,7 @@ HAND_WRITTEN_COMPONENTS = {
         "wi-segment",
         "wi-price-change",
         "wi-segment-result",
+        "wi-interval",
     ),
     "admin": ("runs-upload", "runs-progress", "runs-status", "runs-error", "runs-body"),
 }
