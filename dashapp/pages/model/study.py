@@ -19,7 +19,10 @@ FAIRNESS_COLUMNS = {
     "Non-buyers selected (FPR)": ("false_positive_rate", theme.percent),
     "Brier": ("brier", lambda value: theme.number(value, 3)),
 }
-NOT_STORED = "This run was stored before {what} was computed; analyse the file again to see it."
+NOT_STORED = (
+    "This run has no {what}: runs stored before it was added, and Spark runs, lack it. Analyse "
+    "the file again (pandas engine) to see it."
+)
 
 
 def study_cards(model: queries.SelectedModel) -> dbc.Row:

@@ -61,10 +61,10 @@ def test_the_fairness_table_shows_each_group_and_the_verdict():
 
 
 def test_runs_stored_before_the_study_say_so():
-    assert "analyse the file again" in " ".join(
+    assert "Analyse the file again" in " ".join(
         texts(find(fairness_card(None, 0.5), ids.MODEL_FAIRNESS))
     )
-    assert "analyse the file again" in " ".join(
+    assert "Analyse the file again" in " ".join(
         texts(find(sampling_card(None), ids.MODEL_SAMPLING))
     )
 
