@@ -47,6 +47,7 @@ EXPECTED_CALLBACKS = {
     "..wi-why.children...wi-contributions.figure..": "sales",
     "..wi-price-sensitivity.figure...wi-counterfactual.children..": "sales",
     "wi-segment-result.children": "sales",
+    "wi-interval.children": "sales",
     "..runs-error.children...runs-body.children..": "admin",
 }
 

@@ -53,3 +53,10 @@ def test_the_inputs_a_what_if_does_not_ask_for_are_named_with_their_values():
         "The model also reads tenure_months 30, channel 'app': held at a typical customer's values."
     )
     assert whatif.held_inputs_note(["Age", "Gender"], reference) is None
+
+
+def test_an_interval_wider_than_20_points_is_called_uncertain():
+    assert whatif.interval_text(0.58, 0.66, uncertain=False) == "90 % interval 58%–66%."
+    assert whatif.interval_text(0.4, 0.7, uncertain=True) == (
+        "Uncertain: 90 % interval 40%–70%, wider than 20 points."
+    )
