@@ -93,7 +93,7 @@ def interval(age, salary, price, gender, run_id: int) -> str | None:
     folds = queries.fold_models(queries.app_database_url(), run_id)
     if not folds:
         return None
-    inputs = _inputs(age, salary, price, gender)
+    inputs = _inputs(model, age, salary, price, gender)
     chance = predict_probability(model.estimator, model.features, inputs)
     low, high = probability_interval(folds, model.features, inputs, chance)
     return whatif.interval_text(low, high, is_uncertain(low, high))
