@@ -119,6 +119,7 @@ def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
                 what_if.update_probability,
                 customer(),
             ),
+            "what-if interval": lambda: (what_if.update_interval, customer()),
             "what-if contributions": lambda: (what_if.update_contributions, customer()),
             "what-if price sensitivity": lambda: (what_if.update_price_sensitivity, customer()),
             "what-if segment price change": lambda: (

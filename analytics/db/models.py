@@ -104,8 +104,11 @@ class Customer(Base):
     # What the run's published model gives the customer; NULL when the run has no model.
     purchase_probability: Mapped[float | None] = mapped_column(Float)
     # The file's columns named by --features beyond the reference ones, {column: value}; NULL
-    # when none was named (migration 0012).
+    # when none was named (migration 0011).
     attributes: Mapped[dict | None] = mapped_column(JSON)
+    # Its 90 % interval (analytics.steps.classifier.uncertainty); NULL without one (revision 0010).
+    purchase_probability_low: Mapped[float | None] = mapped_column(Float)
+    purchase_probability_high: Mapped[float | None] = mapped_column(Float)
 
 
 class CustomerBehaviour(Base):
@@ -188,6 +191,9 @@ class Model(Base):
     card: Mapped[dict | None] = mapped_column(JSON)
     sklearn_version: Mapped[str | None] = mapped_column(String(32))
     artifact: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The selected model's cross-validation fold models (a pickled list), which give a what-if
+    # its probability interval; NULL for runs stored before revision 0010 and Spark runs.
+    fold_models: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class Aggregate(Base):

@@ -33,7 +33,13 @@ CUSTOMER_COLUMNS = {
     "Purchased": "purchased",
 }
 # What a run adds to each customer; a run without a model stores no purchase probability (NULL).
-RUN_COLUMNS = ("segment", "sample_rank", "purchase_probability")
+RUN_COLUMNS = (
+    "segment",
+    "sample_rank",
+    "purchase_probability",
+    "purchase_probability_low",
+    "purchase_probability_high",
+)
 
 
 def insert_customers(session: Session, run_id: int, customers: pd.DataFrame) -> None:
@@ -133,6 +139,16 @@ def selected_model(session: Session, run_id: int) -> Model | None:
     ).first()
 
 
+def fold_models(session: Session, run_id: int) -> tuple[bytes, str] | None:
+    """The selected model's pickled fold models and its scikit-learn version, if stored."""
+    row = session.execute(
+        select(Model.fold_models, Model.sklearn_version).where(
+            Model.run_id == run_id, Model.is_selected, Model.fold_models.is_not(None)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 def aggregate(session: Session, run_id: int, name: str) -> dict | list | None:
     row = session.get(Aggregate, (run_id, name))
     return None if row is None else row.payload
@@ -190,7 +206,8 @@ def customers_frame(
 
 def run_customers(session: Session, run_id: int, limit: int | None = None) -> pd.DataFrame:
     """All customers of a run (the first `limit` in file order, when given) in the reference
-    column names, plus segment and purchase_probability (NaN without a model)."""
+    column names, plus segment, purchase_probability and its interval, purchase_probability_low
+    and _high (NaN without a model, or without an interval)."""
     query = (
         select(
             Customer.customer_id,
@@ -202,14 +219,17 @@ def run_customers(session: Session, run_id: int, limit: int | None = None) -> pd
             Customer.purchased,
             Customer.segment,
             Customer.purchase_probability,
+            Customer.purchase_probability_low,
+            Customer.purchase_probability_high,
         )
         .where(Customer.run_id == run_id)
         .order_by(Customer.row_number)
         .limit(limit)
     )
     # The selected columns are in reference order, the order CANONICAL_COLUMNS lists them in.
-    names = [*CANONICAL_COLUMNS.values(), "segment", "purchase_probability"]
-    return query_frame(session, query, names).astype({"purchase_probability": float})
+    probabilities = RUN_COLUMNS[2:]
+    names = [*CANONICAL_COLUMNS.values(), "segment", *probabilities]
+    return query_frame(session, query, names).astype(dict.fromkeys(probabilities, float))
 
 
 def run_customer_attributes(session: Session, run_id: int) -> pd.DataFrame:

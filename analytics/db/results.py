@@ -54,6 +54,12 @@ def insert_models(
                         "cv": selection.cv_metrics if chosen else metrics,
                         "cv_rows": candidate["rows"],
                         **({"holdout": selection.holdout_metrics} if chosen else {}),
+                        # The study around the chosen model (absent from Spark runs).
+                        **(
+                            {"fairness": selection.fairness, "sampling": selection.sampling}
+                            if chosen and selection.fairness is not None
+                            else {}
+                        ),
                     }
                 ),
                 is_selected=chosen,
@@ -71,6 +77,9 @@ def insert_models(
                 card=model_card(run, selection, customers) if chosen else None,
                 sklearn_version=sklearn.__version__ if chosen else None,
                 artifact=dump_model(selection.model) if chosen else None,
+                fold_models=dump_model(selection.fold_models)
+                if chosen and selection.fold_models
+                else None,
             )
         )
 

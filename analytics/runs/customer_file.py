@@ -37,7 +37,7 @@ from analytics.steps.classifier import (
     cv_workers,
     evaluate_choice,
     evaluate_in_worker,
-    purchase_probabilities,
+    probabilities_with_intervals,
     start_workers,
 )
 from analytics.steps.segmentation import (
@@ -177,14 +177,18 @@ def analyse(
             else finished(evaluate_choice(choice, seed))
         )
     sample_rank = np.random.default_rng(seed).permutation(len(customers))
-    probability = (
-        np.nan
-        if choice is None
-        else purchase_probabilities(choice.model, choice.features, customers)
-    )
+    probability = low = high = np.nan
+    if choice is not None:
+        probability, low, high = probabilities_with_intervals(
+            choice.model, choice.fold_models, choice.features, customers
+        )
     return Analysis(
         customers=customers.assign(
-            segment=segmentation.labels, sample_rank=sample_rank, purchase_probability=probability
+            segment=segmentation.labels,
+            sample_rank=sample_rank,
+            purchase_probability=probability,
+            purchase_probability_low=low,
+            purchase_probability_high=high,
         ),
         aggregates=aggregates,
         segmentation=segmentation,
@@ -286,6 +290,15 @@ class RunSummary:
                 "accuracy": model.holdout_metrics["accuracy"],
                 "roc_auc": model.holdout_metrics["roc_auc"],
             },
+            # The model's study: holdout fairness by attribute and the sampling rates (empty
+            # without a model, and from the Spark engine).
+            "fairness": {}
+            if model is None or model.fairness is None
+            else model.fairness["attributes"],
+            "fairness_notes": []
+            if model is None or model.fairness is None
+            else model.fairness["notes"],
+            "sampling": None if model is None else model.sampling,
             "notes": self.analysis.notes,
             "quarantined": quarantine.summary(self.bad_rows),
         }

@@ -179,6 +179,15 @@ def purchase_model(url: str, run_id: int) -> PurchaseModel | None:
         )
 
 
+@cache.process_local(maxsize=4)
+def fold_models(url: str, run_id: int) -> list | None:
+    """The run's cross-validation fold models, which give a what-if its probability interval;
+    None for runs stored without them (before revision 0010, or by the Spark engine)."""
+    with _sessions(url)() as session:
+        stored = repository.fold_models(session, run_id)
+    return None if stored is None else load_model(*stored)
+
+
 @cache.process_local(maxsize=2)
 def customers(url: str, run_id: int) -> pd.DataFrame:
     """Every customer of a run, read once per process: filters and what-ifs then run in memory
@@ -327,6 +336,10 @@ class SelectedModel:
     holdout: pd.DataFrame
     card: dict
     sklearn_version: str | None
+    # Holdout fairness by group and the sampling study (analytics.steps.fairness and
+    # classifier.sampling); None for runs stored before them and Spark runs.
+    fairness: dict | None = None
+    sampling: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -379,6 +392,8 @@ def _selected_model(stored) -> SelectedModel:
         holdout=_holdout(curves["holdout"]),
         card=dict(stored.card),
         sklearn_version=stored.sklearn_version,
+        fairness=stored.metrics.get("fairness"),
+        sampling=stored.metrics.get("sampling"),
     )
 
 

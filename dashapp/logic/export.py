@@ -18,6 +18,11 @@ OPTIONAL_COLUMNS = ("Gender", "Age", "Salary", "Product ID", "Price")
 # Four decimals tell customers apart for ranking and keep the file short; the model is not more
 # precise than that.
 PROBABILITY_DECIMALS = 4
+# The stored 90 % interval of each probability → its column in the explorer's export.
+INTERVAL_COLUMNS = {
+    "purchase_probability_low": "Probability 90 % low",
+    "purchase_probability_high": "Probability 90 % high",
+}
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -29,15 +34,20 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def audience_frame(customers: pd.DataFrame, segment_names: dict[int, str]) -> pd.DataFrame:
+def audience_frame(
+    customers: pd.DataFrame, segment_names: dict[int, str], with_interval: bool = False
+) -> pd.DataFrame:
     """Customers as an audience file: input columns, segment number (as shown) and name, and
-    the purchase probability under the run's model.
+    the purchase probability under the run's model (and, `with_interval`, its 90 % interval:
+    the explorer's export has it, the API's customer rows do not yet).
 
     Optional input columns that the run did not have are left out rather than written empty;
     the probability is always there, empty when the run has no model, so that files and API
     pages of every run have it in the same place.
     """
-    audience = customers.drop(columns=["segment", "purchase_probability"])
+    audience = customers.drop(
+        columns=["segment", "purchase_probability", *INTERVAL_COLUMNS], errors="ignore"
+    )
     absent = [c for c in OPTIONAL_COLUMNS if c in audience and audience[c].isna().all()]
     audience = audience.drop(columns=absent)
     audience["Segment"] = customers["segment"].to_numpy() + 1
@@ -45,6 +55,10 @@ def audience_frame(customers: pd.DataFrame, segment_names: dict[int, str]) -> pd
     audience["Purchase probability"] = (
         customers["purchase_probability"].round(PROBABILITY_DECIMALS).to_numpy()
     )
+    if with_interval:
+        for column, heading in INTERVAL_COLUMNS.items():
+            bound = customers[column] if column in customers else pd.Series(np.nan, customers.index)
+            audience[heading] = bound.round(PROBABILITY_DECIMALS).to_numpy()
     return audience
 
 

@@ -53,6 +53,12 @@ def band(probability: float) -> tuple[str, str]:
     return BANDS[-1][1], BANDS[-1][2]
 
 
+def interval_text(low: float, high: float, uncertain: bool) -> str:
+    """A probability's 90 % interval in words, flagged when it is too wide to rely on."""
+    interval = f"90 % interval {low:.0%}–{high:.0%}"
+    return f"Uncertain: {interval}, wider than 20 points." if uncertain else f"{interval}."
+
+
 def model_quality(roc_auc: float) -> str:
     """ROC-AUC in plain words for managers."""
     word = (

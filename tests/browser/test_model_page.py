@@ -93,6 +93,32 @@ def test_model_page_draws_every_figure_and_compares_every_candidate(dash_duo, pu
     assert dash_duo.get_logs() == []
 
 
+def test_model_page_shows_fairness_by_group_and_the_sampling_study(dash_duo, published_db):
+    model = stored_model(published_db)
+    fairness, sampling = model.metrics["fairness"], model.metrics["sampling"]
+    dash_duo.start_server(create_app(Settings(database_url=published_db)))
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/model")
+    dash_duo.wait_for_element(f"#{model_ids.MODEL_FAIRNESS} tbody tr", timeout=20)
+
+    rows = [
+        [cell.text for cell in row.find_elements("css selector", "td")]
+        for row in dash_duo.find_elements(f"#{model_ids.MODEL_FAIRNESS} tbody tr")
+    ]
+    expected = [
+        (group, theme.count(stats["size"]), theme.percent(stats["selection_rate"]))
+        for report in fairness["attributes"].values()
+        for group, stats in report["groups"].items()
+    ]
+    assert [(row[1], row[2], row[4]) for row in rows] == expected
+    verdicts = dash_duo.find_element(f"#{model_ids.MODEL_FAIRNESS_VERDICT}").text
+    for report in fairness["attributes"].values():
+        assert report["verdict"] in verdicts
+    parts = dash_duo.find_elements(f"#{model_ids.MODEL_SAMPLING} tbody tr")
+    assert len(parts) == 3 + len(sampling["fold_rates"])
+    assert parts[0].text.split()[-1] == theme.percent(sampling["population_rate"])
+    assert dash_duo.get_logs() == []
+
+
 def test_threshold_slider_recomputes_the_confusion_matrix(dash_duo, published_db):
     model = stored_model(published_db)
     dash_duo.start_server(create_app(Settings(database_url=published_db)))

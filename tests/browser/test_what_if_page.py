@@ -92,6 +92,8 @@ def test_what_if_matches_the_cli_explains_and_draws_every_figure(dash_duo, publi
     )
     band = dash_duo.find_element(f"#{ids.WHATIF_BAND}").text
     assert band.endswith("chance of purchase") and band.split()[0] in {"Low", "Medium", "High"}
+    # Beside it, the probability's interval from the run's fold models ("Uncertain: …" if wide).
+    dash_duo.wait_for_contains_text(f"#{what_if_ids.WI_INTERVAL}", "90 % interval ", timeout=10)
     # The counterfactual's price really is on the other side of the threshold.
     counterfactual = dash_duo.find_element(f"#{what_if_ids.WI_COUNTERFACTUAL}").text
     flipped_price = float(counterfactual.split("(to $")[1].split(")")[0].replace(",", ""))

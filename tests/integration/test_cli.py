@@ -75,6 +75,25 @@ def test_run_json_contract(sample_run):
     assert summary["notes"] == []
 
 
+def test_run_json_has_fairness_on_the_holdout_and_the_sampling_study(sample_run):
+    db, summary = sample_run
+    test_rows = 600  # the 20 % holdout of 3,000
+    for attribute in ("gender", "age_band"):
+        report = summary["fairness"][attribute]
+        assert sum(group["size"] for group in report["groups"].values()) == test_rows
+        assert 0 <= report["max_selection_rate_ratio"] <= 1 and 0 <= report["max_tpr_gap"] <= 1
+        assert "four-fifths rule" in report["verdict"]
+    assert sorted(summary["fairness"]["gender"]["groups"]) == ["Female", "Male"]
+    sampling = summary["sampling"]
+    assert sampling["test_rows"] == test_rows and len(sampling["fold_rates"]) == 5
+    for rate in (sampling["train_rate"], sampling["test_rate"], *sampling["fold_rates"]):
+        assert rate == pytest.approx(sampling["population_rate"], abs=0.01)
+    # Stored with the run, as the model page reads it.
+    selected = queries.model_report(db, summary["run_id"]).selected
+    assert selected.fairness["attributes"] == summary["fairness"]
+    assert selected.sampling == sampling
+
+
 def test_everything_is_stored_with_the_run(sample_run):
     db, summary = sample_run
     run_id = summary["run_id"]
@@ -116,6 +135,13 @@ def test_each_customer_is_stored_with_the_published_models_probability(sample_ru
     expected = model.estimator.predict_proba(stored[model.features])[:, 1]
     assert stored["purchase_probability"].notna().all()
     np.testing.assert_allclose(stored["purchase_probability"], expected, rtol=0, atol=1e-9)
+    # Each with its interval, from the fold models the what-if reads too.
+    low, high = stored["purchase_probability_low"], stored["purchase_probability_high"]
+    assert (
+        (low <= stored["purchase_probability"]) & (stored["purchase_probability"] <= high)
+    ).all()
+    assert (high - low).median() > 0
+    assert len(queries.fold_models(db, summary["run_id"])) == 5
     # The probabilities rank buyers above non-buyers about as well as the holdout said.
     auc = roc_auc_score(stored["Purchased"], stored["purchase_probability"])
     assert auc == pytest.approx(summary["model"]["holdout_roc_auc"], abs=0.05)

@@ -54,6 +54,7 @@ EXPECTED_CALLBACKS = {
     "..wi-repeat-propensity.children...wi-repeat-value.children...wi-repeat-sure.children"
     "...wi-repeat-why.children...wi-repeat-contributions.figure..": "sales",
     "wi-repeat-recency-curve.figure": "sales",
+    "wi-interval.children": "sales",
     "..runs-error.children...runs-body.children..": "admin",
 }
 

@@ -14,8 +14,11 @@ How a model is chosen (selection.choose_model, then selection.evaluate_choice):
 4. A Platt (sigmoid) map from the winner's out-of-fold scores to probabilities is tried
    (calibration); it is kept only if it lowers the CV Brier score (itself cross-validated over
    those scores).
-5. The winner is refitted on the whole training part (`choose_model` ends here) and reported on
-   the holdout (`evaluate_choice`: evaluation's metrics and curves, permutation importance).
+5. The winner is refitted on the whole training part, and with the same setting on each CV
+   fold's training rows: those fold models give every probability its interval (uncertainty).
+   The purchase rate of each sample is recorded (sampling). `choose_model` ends here.
+6. The winner is reported on the holdout (`evaluate_choice`: evaluation's metrics and curves,
+   permutation importance, and fairness by gender and age band, analytics.steps.fairness).
 
 Explanations (explanation): permutation importance on the holdout, and, per prediction, exact
 Shapley values of the four inputs against a reference customer (median age, salary and price,
@@ -57,6 +60,11 @@ from analytics.steps.classifier.selection import (
     evaluate_in_worker,
     start_workers,
 )
+from analytics.steps.classifier.uncertainty import (
+    is_uncertain,
+    probabilities_with_intervals,
+    probability_interval,
+)
 
 __all__ = [
     "CANDIDATES",
@@ -78,11 +86,14 @@ __all__ = [
     "evaluate_in_worker",
     "evaluation_curves",
     "holdout_counts",
+    "is_uncertain",
     "lift_by_decile",
     "load_model",
     "model_features",
     "predict_probabilities",
     "predict_probability",
+    "probabilities_with_intervals",
+    "probability_interval",
     "purchase_probabilities",
     "reference_customer",
     "start_workers",

@@ -4,7 +4,7 @@ evaluating the choice on its holdout (`evaluate_choice`), in this process or in 
 import math
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from joblib import Parallel, delayed
@@ -39,6 +39,9 @@ from analytics.steps.classifier.evaluation import (
     evaluation_curves,
 )
 from analytics.steps.classifier.explanation import reference_customer
+from analytics.steps.classifier.sampling import sampling_study
+from analytics.steps.classifier.uncertainty import fit_fold_models
+from analytics.steps.fairness import fairness_report
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,12 @@ class ModelSelection:
     test_rows: int
     selection_rows: int
     cv_folds: int
+    # The study around the model (absent from the Spark engine's): holdout fairness by group
+    # (analytics.steps.fairness), the sampling study (sampling) and the fold models behind
+    # each probability's interval (uncertainty).
+    fairness: dict | None = None
+    sampling: dict | None = None
+    fold_models: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,8 @@ class ModelChoice:
     selection_rows: int
     x_test: pd.DataFrame
     y_test: pd.Series
+    sampling: dict
+    fold_models: list
 
 
 def choose_model(
@@ -127,6 +138,9 @@ def choose_model(
     # could change between calls; one thread is deterministic and quicker for single rows.
     if "n_jobs" in fitted.named_steps["classifier"].get_params():
         fitted.set_params(classifier__n_jobs=1)
+    progress(f"refitting {name} on each cross-validation fold for the probability intervals")
+    platt_map = (platt.slope, platt.intercept) if platt.calibrate else None
+    fold_models = fit_fold_models(candidate, params, features, x_select, y_select, platt_map, seed)
     return ModelChoice(
         name=name,
         model=PlattCalibrated(fitted, platt.slope, platt.intercept) if platt.calibrate else fitted,
@@ -140,6 +154,10 @@ def choose_model(
         selection_rows=len(x_select),
         x_test=x.iloc[test_rows],
         y_test=y.iloc[test_rows],
+        sampling=sampling_study(
+            y.to_numpy(), train_rows, test_rows, y_select.to_numpy(), cv_folds(len(x_select)), seed
+        ),
+        fold_models=fold_models,
     )
 
 
@@ -175,6 +193,9 @@ def evaluate_choice(choice: ModelChoice, seed: int = RANDOM_STATE) -> ModelSelec
         test_rows=len(choice.x_test),
         selection_rows=choice.selection_rows,
         cv_folds=cv_folds(choice.selection_rows),
+        fairness=fairness_report(choice.y_test, test_scores, THRESHOLD, choice.x_test),
+        sampling=choice.sampling,
+        fold_models=choice.fold_models,
     )
 
 

@@ -14,6 +14,11 @@ MODEL_IMPORTANCE = "model-importance"
 MODEL_THRESHOLD = "model-threshold"
 MODEL_CONFUSION = "model-confusion"
 MODEL_REACH = "model-reach"
+# The study around the model (dashapp.pages.model.study): fairness by group, with its verdicts,
+# and the purchase rate in each sample.
+MODEL_FAIRNESS = "model-fairness"
+MODEL_FAIRNESS_VERDICT = "model-fairness-verdict"
+MODEL_SAMPLING = "model-sampling"
 # The designed state of a run that has no purchase model.
 MODEL_MISSING = "model-missing"
 

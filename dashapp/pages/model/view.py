@@ -10,6 +10,7 @@ from dashapp.data import cache, queries
 from dashapp.logic import modelview, whatif
 from dashapp.pages.common import page_header
 from dashapp.pages.model import ids
+from dashapp.pages.model.study import study_cards
 from dashapp.pages.model.threshold import threshold_card
 from dashapp.ui import theme
 from dashapp.ui.components import card_header, card_row, graph_card
@@ -74,6 +75,7 @@ def page(url: str, run: queries.RunInfo) -> html.Div:
                 className="g-3 mb-3",
             ),
             _comparison_table(report.comparison, model),
+            study_cards(model),
             dbc.Row(
                 [
                     dbc.Col(threshold_card(model, drawn[ids.MODEL_CONFUSION]), xs=12, lg=5),

@@ -53,6 +53,12 @@ def update_probability(age, salary, price, gender, run_id):
     return predict.probability(age, salary, price, gender, run_id)
 
 
+@callback(Output(ids.WI_INTERVAL, "children"), *CUSTOMER)
+def update_interval(age, salary, price, gender, run_id):
+    # Apart from the probability: the fold models take several times as long to answer.
+    return predict.interval(age, salary, price, gender, run_id)
+
+
 @callback(Output(ids.WI_WHY, "children"), Output(ids.WI_CONTRIBUTIONS, "figure"), *CUSTOMER)
 def update_contributions(age, salary, price, gender, run_id):
     return predict.explanation(age, salary, price, gender, run_id)

@@ -20,6 +20,8 @@ WI_COUNTERFACTUAL = "wi-counterfactual"
 WI_SEGMENT = "wi-segment"
 WI_PRICE_CHANGE = "wi-price-change"
 WI_SEGMENT_RESULT = "wi-segment-result"
+# The probability's 90 % interval, beside it (only on /what-if).
+WI_INTERVAL = "wi-interval"
 
 # The repeat-customer what-if of an order-log run (dashapp.pages.what_if.orders): the run, a
 # customer to start from (by id, or the typical one), the four numbers that describe them and
@@ -70,6 +72,7 @@ CALLBACK_ROLES = dict.fromkeys(
         WI_REPEAT_WHY,
         WI_REPEAT_CONTRIBUTIONS,
         WI_REPEAT_RECENCY_CURVE,
+        WI_INTERVAL,
     ),
     PAGE_ROLE,
 )

@@ -11,7 +11,9 @@ from analytics.steps.classifier import (
     ModelVersionError,
     contributions,
     customer_frame,
+    is_uncertain,
     predict_probability,
+    probability_interval,
     with_file_features,
 )
 from dashapp.data import derived, queries
@@ -68,6 +70,21 @@ def probability(age, salary, price, gender, run_id: int) -> tuple:
         " chance of purchase",
     ]
     return theme.percent(chance), band
+
+
+def interval(age, salary, price, gender, run_id: int) -> str | None:
+    """The probability's 90 % interval from the run's fold models, in words; None when there is
+    no probability or the run stored no fold models."""
+    model, problem = _model_for(run_id, age, salary, price)
+    if model is None or problem:
+        return None
+    folds = queries.fold_models(queries.app_database_url(), run_id)
+    if not folds:
+        return None
+    inputs = _inputs(model, age, salary, price, gender)
+    chance = predict_probability(model.estimator, model.features, inputs)
+    low, high = probability_interval(folds, model.features, inputs, chance)
+    return whatif.interval_text(low, high, is_uncertain(low, high))
 
 
 def explanation(age, salary, price, gender, run_id: int) -> tuple:

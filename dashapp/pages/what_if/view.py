@@ -220,6 +220,7 @@ def _customer_card(url: str, run_id: int, data: queries.Overview, model) -> dbc.
                     html.Div("Purchase probability", className="kpi-label"),
                     html.Div(id=app_ids.WHATIF_PROBABILITY, className="whatif-probability"),
                     html.Div(id=app_ids.WHATIF_BAND, className="mb-2", **{"aria-live": "polite"}),
+                    html.Div(id=ids.WI_INTERVAL, className="small text-muted mb-2"),
                     html.Div(id=app_ids.WHATIF_RANGE_WARNING, **{"aria-live": "polite"}),
                     html.P(id=ids.WI_WHY, className="small mb-2"),
                     html.P(id=ids.WI_COUNTERFACTUAL, className="small fw-semibold mb-2"),

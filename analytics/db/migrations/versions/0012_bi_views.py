@@ -67,7 +67,8 @@ def view_definitions(sqlite: bool) -> dict[str, str]:
     return {
         "latest_customers": f"""
 SELECT c.run_id, c.row_number, c.customer_id, c.gender, c.age, c.salary, c.product_id,
-  c.price, c.purchased, c.segment, s.name AS segment_name, c.purchase_probability
+  c.price, c.purchased, c.segment, s.name AS segment_name, c.purchase_probability,
+  c.purchase_probability_low, c.purchase_probability_high
 FROM customers c
 LEFT JOIN segments s ON s.run_id = c.run_id AND s.segment = c.segment
 WHERE c.run_id = {latest_customer_run}""",
@@ -86,7 +87,8 @@ WHERE m.run_id = {latest_customer_run}""",
         "latest_rfm": f"""
 SELECT b.run_id, b.customer_id, b.first_order, b.last_order, b.recency_days, b.frequency,
   b.monetary, b.r_score, b.f_score, b.m_score, b.fm_score, b.rfm_group, b.segment,
-  b.p_repeat, b.expected_orders, b.p_alive, b.expected_spend, b.expected_value
+  b.p_repeat, b.expected_orders, b.expected_orders_lo, b.expected_orders_hi, b.p_alive,
+  b.expected_spend, b.expected_value
 FROM customer_behaviour b
 WHERE b.run_id = {_LATEST_RUN.format(kind="orders")}""",
     }

@@ -153,6 +153,7 @@ HAND_WRITTEN_COMPONENTS = {
         "wi-repeat-why",
         "wi-repeat-contributions",
         "wi-repeat-recency-curve",
+        "wi-interval",
     ),
     "admin": (
         "runs-upload",

@@ -124,3 +124,22 @@ def test_an_order_log_audience_file_says_what_it_holds():
     assert export.order_audience_filename(12, date(2026, 3, 5)) == (
         "audience-orders-run-12-2026-03-05.csv"
     )
+
+
+def test_the_explorer_export_carries_each_probabilitys_interval(customers):
+    names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
+    with_bounds = customers.assign(
+        purchase_probability_low=customers["purchase_probability"] - 0.05,
+        purchase_probability_high=[0.2, 0.7, 0.8, 0.3, 1.0, 0.6123456],
+    )
+    audience = export.audience_frame(with_bounds, names, with_interval=True)
+    assert list(audience.columns[-3:]) == [
+        "Purchase probability",
+        "Probability 90 % low",
+        "Probability 90 % high",
+    ]
+    assert audience["Probability 90 % high"].tolist() == [0.2, 0.7, 0.8, 0.3, 1.0, 0.6123]
+    # The API's rows keep their columns; a run without intervals exports them empty.
+    assert "Probability 90 % low" not in export.audience_frame(with_bounds, names)
+    empty = export.audience_frame(customers, names, with_interval=True)
+    assert empty["Probability 90 % low"].isna().all()

@@ -98,3 +98,10 @@ def test_a_contribution_is_named_by_its_input_and_value():
     assert whatif.input_label("Salary", 1_000_000.0) == "Salary = 1,000,000"
     assert whatif.input_label("Age", 49.5) == "Age = 49.5"
     assert whatif.input_label("Gender", "Female") == "Gender = Female"
+
+
+def test_an_interval_wider_than_20_points_is_called_uncertain():
+    assert whatif.interval_text(0.58, 0.66, uncertain=False) == "90 % interval 58%–66%."
+    assert whatif.interval_text(0.4, 0.7, uncertain=True) == (
+        "Uncertain: 90 % interval 40%–70%, wider than 20 points."
+    )
