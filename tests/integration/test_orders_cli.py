@@ -187,7 +187,7 @@ def test_an_order_log_given_to_input_is_refused_with_the_command_to_use(
     db = f"sqlite:///{tmp_path / 'x.db'}"
     status, out, err = run_main(capsys, "run", "--input", str(path), "--db", db)
     assert status == 2 and out == ""
-    assert "orders.csv: missing required columns" in err
+    assert "orders.csv: missing required column 'Purchased'" in err
     assert (
         f"Its columns look like an order log: run `python -m analytics run --orders {path}`" in err
     )

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from analytics.db.models import CUSTOMER_FILE, ORDER_LOG
 from analytics.db.session import safe_url
-from dashapp.data import queries
+from dashapp.data import orders, queries
 from dashapp.jobs import uploads
 from dashapp.pages.runs import ids, webhook_deliveries
 from dashapp.ui import theme
@@ -99,9 +99,9 @@ def body(url: str, run: queries.RunInfo | None) -> html.Div:
 
 
 def body_without_customer_file(url: str) -> html.Div:
-    """The body when no customer-file run is published: the history if order logs made runs,
-    else the designed empty state of a new installation."""
-    if queries.run_history(url, RUN_KINDS).empty:
+    """The body when no customer-file run is published: the history if an order log made a
+    run, else the designed empty state of a new installation (no database file is created)."""
+    if orders.latest_order_run(url) is None:
         return empty_state(safe_url(url))
     return body(url, None)
 
