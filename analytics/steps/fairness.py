@@ -75,9 +75,9 @@ def present_attributes(customers: pd.DataFrame) -> dict[str, str]:
     }
     for column in customers.columns:
         key = str(column).strip().lower().replace(" ", "_")
-        if column not in columns.values() and key not in columns:
-            if 2 <= customers[column].nunique() <= MAX_CATEGORIES:
-                columns[key] = column
+        new = column not in columns.values() and key not in columns
+        if new and 2 <= customers[column].nunique() <= MAX_CATEGORIES:
+            columns[key] = column
     return columns
 
 
