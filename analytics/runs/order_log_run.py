@@ -38,6 +38,9 @@ from analytics.validation.order_file import OrderLog, read_order_log
 
 Progress = Callable[[str], None]
 DEFAULT_HORIZON_DAYS = 90
+NO_BACKTEST_NO_FAIRNESS = (
+    "Fairness by group needs a backtest: analyse the log with --holdout-from DATE."
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class OrderAnalysis:
     gamma_gamma: btyd.GammaGamma | None
     aggregates: dict
     holdout: dict | None  # the backtest's metrics, None without --holdout-from
+    fairness: dict | None  # the repeat propensity's, on the holdout: None without one too
     as_of: date
     horizon_days: int
     orders: int
@@ -193,12 +197,13 @@ def analyse_tables(
     customers["expected_value"] = customers["expected_orders"] * customers["expected_spend"]
     customers["attributes"] = _attribute_dicts(attributes)
 
-    holdout, curves = None, {}
+    holdout, curves, fairness = None, {}, None
     customers["holdout_orders"] = np.nan
     if options.holdout_from is not None:
         all_days = tables.days
         actual = window_counts(all_days, cutoff, last_day)
         holdout = backtest.holdout_metrics(frame, actual)
+        fairness = backtest.holdout_fairness(frame, actual, attributes)
         known = all_days[all_days["day"] > cutoff]
         holdout["new_customers"] = int((~known["customer_id"].isin(customers.index)).sum())
         customers["holdout_orders"] = actual.reindex(customers.index, fill_value=0)
@@ -232,6 +237,7 @@ def analyse_tables(
         gamma_gamma=gamma_gamma,
         aggregates=aggregates,
         holdout=holdout,
+        fairness=fairness,
         as_of=as_of,
         horizon_days=horizon,
         orders=tables.orders,
@@ -306,6 +312,11 @@ class OrderRunSummary:
             "rfm": {"groups": {name: int(groups.get(name, 0)) for name in GROUPS}},
             "repeat_model": repeat_json,
             "value": value_json,
+            # The repeat propensity's fairness by attribute, as a customer-file run's model's.
+            "fairness": {} if analysis.fairness is None else analysis.fairness["attributes"],
+            "fairness_notes": [NO_BACKTEST_NO_FAIRNESS]
+            if analysis.fairness is None
+            else analysis.fairness["notes"],
             "notes": analysis.notes,
             "quarantined": {"count": 0, "reasons": {}},
         }

@@ -38,7 +38,8 @@ def _insert_models(session: Session, run: Run, analysis) -> None:
                 "pr_auc": holdout["pr_auc"],
                 "brier": holdout["brier"],
                 "customers": holdout["customers"],
-            }
+            },
+            "fairness": analysis.fairness,
         }
     )
     params = {

@@ -10,6 +10,8 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 
 from analytics.steps import btyd
 from analytics.steps.behaviour import WEEK
+from analytics.steps.classifier import THRESHOLD
+from analytics.steps.fairness import fairness_report, present_attributes
 
 FREQUENCY_BUCKETS = 7  # repeat orders 0..6, then "7+"
 
@@ -41,6 +43,19 @@ def holdout_metrics(predicted: pd.DataFrame, actual: pd.Series) -> dict:
         else None,
         "brier": float(brier_score_loss(bought, predicted["p_repeat"])),
     }
+
+
+def holdout_fairness(predicted: pd.DataFrame, actual: pd.Series, attributes: pd.DataFrame) -> dict:
+    """analytics.steps.fairness's report for the repeat propensity on the holdout, by every
+    customer attribute the log has: the label is at least one order in the holdout, and a
+    customer is selected at the purchase model's threshold (p_repeat >= 0.5)."""
+    bought = actual.reindex(predicted.index, fill_value=0).to_numpy() > 0
+    customers = attributes.reindex(predicted.index)
+    columns = present_attributes(customers)
+    report = fairness_report(bought, predicted["p_repeat"], THRESHOLD, customers, columns)
+    if not columns:
+        report["notes"].append("No fairness by group: the log has no customer attributes.")
+    return report
 
 
 def weekly_curve(

@@ -7,6 +7,8 @@ The four-fifths rule (US EEOC guidance on adverse impact) flags a group whose se
 below 0.8x the most selected group's: a screening rule, not a legal finding.
 """
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from fairlearn.metrics import MetricFrame
@@ -19,6 +21,9 @@ MIN_GROUP_SIZE = 30
 AGE_BANDS = ((None, 25), (25, 35), (35, 45), (45, 55), (55, None))
 # Attribute key in results → the customer-file column it comes from.
 ATTRIBUTES = {"gender": "Gender", "age_band": "Age"}
+# An order log's other customer attributes are compared when they have this few values at most
+# (a region, a channel); more are identifiers or free text, with groups too small to compare.
+MAX_CATEGORIES = 10
 METRICS = (
     "size",
     "base_rate",
@@ -30,15 +35,19 @@ METRICS = (
 
 
 def fairness_report(
-    y_true: np.ndarray, scores: np.ndarray, threshold: float, customers: pd.DataFrame
+    y_true: np.ndarray,
+    scores: np.ndarray,
+    threshold: float,
+    customers: pd.DataFrame,
+    columns: Mapping[str, str] = ATTRIBUTES,
 ) -> dict:
     """{"threshold", "attributes": {key: attribute_report}, "notes": [...]} for the holdout
-    customers (`customers` has their Gender and Age, aligned with `y_true` and `scores`).
+    customers (`customers` has their attribute `columns`, aligned with `y_true` and `scores`).
     An attribute the file lacks is left out, and a note says so."""
     y_true = np.asarray(y_true).astype(int)
     scores = np.asarray(scores, dtype=float)
     attributes, notes = {}, []
-    for key, column in ATTRIBUTES.items():
+    for key, column in columns.items():
         if column not in customers or customers[column].isna().all():
             notes.append(f"No fairness by {key.replace('_', ' ')}: the file has no {column}.")
             continue
@@ -55,6 +64,21 @@ def fairness_report(
             y_true[known], scores[known], threshold, groups.to_numpy(), key
         )
     return {"threshold": threshold, "attributes": attributes, "notes": notes}
+
+
+def present_attributes(customers: pd.DataFrame) -> dict[str, str]:
+    """The attribute columns an order log's customers have, keyed as in ATTRIBUTES: Gender and
+    Age (matched whatever their case), then any other column with 2 to MAX_CATEGORIES values."""
+    by_name = {str(column).lower(): column for column in customers.columns}
+    columns = {
+        key: by_name[name.lower()] for key, name in ATTRIBUTES.items() if name.lower() in by_name
+    }
+    for column in customers.columns:
+        key = str(column).strip().lower().replace(" ", "_")
+        new = column not in columns.values() and key not in columns
+        if new and 2 <= customers[column].nunique() <= MAX_CATEGORIES:
+            columns[key] = column
+    return columns
 
 
 def attribute_report(

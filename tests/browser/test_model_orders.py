@@ -67,6 +67,14 @@ def test_an_order_log_run_alone_shows_its_repeat_model_and_backtest(dash_duo, tm
     chosen = [row.text for row in rows if "Chosen" in row.text]
     assert len(chosen) == 1 and chosen[0].startswith(model["name"])
 
+    # The repeat model's fairness on the holdout, by the log's Gender and Age.
+    fairness = model["metrics"]["fairness"]["attributes"]
+    groups = dash_duo.find_elements(f"#{model_ids.MODEL_REPEAT_FAIRNESS} tbody tr")
+    assert len(groups) == sum(len(report["groups"]) for report in fairness.values())
+    assert groups[0].text.startswith("Gender Female") and "Male" in groups[1].text
+    verdicts = dash_duo.find_element(f"#{model_ids.MODEL_REPEAT_FAIRNESS_VERDICT}").text
+    assert fairness["gender"]["verdict"] in verdicts
+
     # No customer-file run: the page says so instead of "No results yet".
     page = dash_duo.find_element("#_pages_content").text
     assert "No customer file has been analysed yet" in page
@@ -87,6 +95,7 @@ def test_both_kinds_of_run_show_both_models(dash_duo, tmp_path):
         "No backtest in this run"
     )
     assert not dash_duo.find_elements(f"#{model_ids.MODEL_BACKTEST_WEEKLY}")
+    assert not dash_duo.find_elements(f"#{model_ids.MODEL_REPEAT_FAIRNESS}")
     assert dash_duo.get_logs() == []
 
 

@@ -18,6 +18,7 @@ from analytics.runs import order_log_run, order_log_store, publish
 from analytics.steps.rfm import GROUPS
 from analytics.validation.order_file import read_order_log
 from dashapp.data import queries
+from tests.conftest import ROOT
 from tests.integration.test_cli import cli, predict_json, run_json, run_main
 
 COLUMNS = "customer_id=Customer ID,order_date=Order Date,amount=Amount,order_id=Order ID"
@@ -257,3 +258,39 @@ def test_a_backtest_reads_nothing_from_the_holdout(order_log):
     ]
     pd.testing.assert_frame_equal(plain[behaviour], tested[behaviour])
     assert tested.loc[first, "holdout_orders"] == plain.loc[first, "holdout_orders"] + 2
+
+
+def test_a_backtest_of_the_bundled_log_reports_fairness_by_its_attributes(tmp_path):
+    """The sample's Gender and Age become attributes; the repeat model's fairness on the
+    holdout has both genders, in the customer-file run's shape, and is stored with the model."""
+    db = f"sqlite:///{tmp_path / 'runs.db'}"
+    sample = ROOT / "data" / "sample_transactions.csv"
+    result = cli(
+        "run", "--orders", str(sample), "--db", db, "--json", "--holdout-from", "2024-10-02"
+    )
+    summary = json.loads(result.stdout)
+    gender = summary["fairness"]["gender"]
+    assert set(gender["groups"]) == {"Female", "Male"}
+    assert set(gender["groups"]["Female"]) == {
+        "size",
+        "base_rate",
+        "selection_rate",
+        "true_positive_rate",
+        "false_positive_rate",
+        "brier",
+    }
+    assert 0 < gender["max_selection_rate_ratio"] <= 1
+    assert "age_band" in summary["fairness"]
+    with session_factory(db)() as session:
+        stored = repository.selected_model(session, summary["run_id"])
+        assert stored.metrics["fairness"]["attributes"] == summary["fairness"]
+
+
+def test_without_a_backtest_fairness_is_empty_and_a_note_says_why(tmp_path, capsys):
+    sample = ROOT / "data" / "sample_transactions.csv"
+    db = f"sqlite:///{tmp_path / 'runs.db'}"
+    status, out, _ = run_main(capsys, "run", "--orders", str(sample), "--db", db, "--json")
+    summary = json.loads(out)
+    assert status == 0
+    assert summary["fairness"] == {}
+    assert summary["fairness_notes"] == [order_log_run.NO_BACKTEST_NO_FAIRNESS]

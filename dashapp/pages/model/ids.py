@@ -34,5 +34,8 @@ MODEL_REPEAT_IMPORTANCE = "model-repeat-importance"
 MODEL_BACKTEST = "model-backtest"
 MODEL_BACKTEST_WEEKLY = "model-backtest-weekly"
 MODEL_BACKTEST_FREQUENCY = "model-backtest-frequency"
+# The repeat propensity's fairness by customer attribute on the backtest's holdout.
+MODEL_REPEAT_FAIRNESS = "model-repeat-fairness"
+MODEL_REPEAT_FAIRNESS_VERDICT = "model-repeat-fairness-verdict"
 # The line that says what an order log would add, when no order-log run exists.
 MODEL_ORDER_LOG_HINT = "model-order-log-hint"

@@ -12,6 +12,7 @@ from dashapp.logic import whatif
 from dashapp.pages.model import ids
 from dashapp.ui import theme
 from dashapp.ui.components import card_header, card_row, graph_card, kpi_card
+from dashapp.ui.fairness import fairness_body
 from dashapp.ui.figures.common import empty_figure
 from dashapp.ui.figures.model import model_importance
 from dashapp.ui.figures.model_orders import backtest_by_frequency, backtest_weekly
@@ -78,7 +79,7 @@ def section(url: str, run: orders.OrderRunInfo | None) -> html.Div:
                 subtitle="Permutation importance on a sample of the training rows (mean ± std "
                 "over 3 shuffles): what the model uses; cross-validation says how well.",
             ),
-            _backtest(summary["backtest"], drawn),
+            _backtest(summary["backtest"], drawn, model["metrics"].get("fairness")),
         ],
         id=ids.MODEL_REPEAT,
     )
@@ -170,7 +171,9 @@ def _candidates(model: dict) -> dbc.Card:
     )
 
 
-def _backtest(backtest: dict | None, drawn: dict[str, go.Figure]) -> html.Div:
+def _backtest(
+    backtest: dict | None, drawn: dict[str, go.Figure], fairness: dict | None
+) -> html.Div:
     if not backtest:
         return html.P(
             "No backtest in this run: analyse the log with --holdout-from DATE to see its "
@@ -230,9 +233,30 @@ def _backtest(backtest: dict | None, drawn: dict[str, go.Figure]) -> html.Div:
                 xs=12,
                 lg=6,
             ),
+            _fairness(fairness),
         ],
         id=ids.MODEL_BACKTEST,
     )
+
+
+def _fairness(fairness: dict | None) -> dbc.Card:
+    header = card_header(
+        "Fairness by customer attribute (holdout)",
+        "Whom the repeat model selects (propensity at least "
+        f"{theme.number((fairness or {}).get('threshold', 0.5), 2)}) in each group of the "
+        "log's customer attributes, how many of those who ordered again and of the others it "
+        "selects, and its Brier score. The four-fifths rule flags a group selected at under "
+        "0.8× the rate of the most selected one.",
+    )
+    if fairness is None:
+        body = html.P(
+            "This backtest stored no fairness report: runs stored before it was added lack it.",
+            className="text-muted mb-0",
+            id=ids.MODEL_REPEAT_FAIRNESS,
+        )
+    else:
+        body = fairness_body(fairness, ids.MODEL_REPEAT_FAIRNESS, ids.MODEL_REPEAT_FAIRNESS_VERDICT)
+    return dbc.Card([header, dbc.CardBody(body)], className="mt-3")
 
 
 def _actual_detail(actual: float, gap: float | None) -> str:

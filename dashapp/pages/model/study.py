@@ -8,17 +8,8 @@ from dashapp.data import queries
 from dashapp.pages.model import ids
 from dashapp.ui import theme
 from dashapp.ui.components import card_header
+from dashapp.ui.fairness import fairness_body
 
-ATTRIBUTE_NAMES = {"gender": "Gender", "age_band": "Age band"}
-# Per group: column heading → (stored metric, how it is shown).
-FAIRNESS_COLUMNS = {
-    "Customers": ("size", theme.count),
-    "Buy": ("base_rate", theme.percent),
-    "Selected": ("selection_rate", theme.percent),
-    "Buyers selected (TPR)": ("true_positive_rate", theme.percent),
-    "Non-buyers selected (FPR)": ("false_positive_rate", theme.percent),
-    "Brier": ("brier", lambda value: theme.number(value, 3)),
-}
 NOT_STORED = (
     "This run has no {what}: runs stored before it was added, and Spark runs, lack it. Analyse "
     "the file again (pandas engine) to see it."
@@ -46,51 +37,8 @@ def fairness_card(fairness: dict | None, threshold: float) -> dbc.Card:
     if fairness is None:
         body = html.P(NOT_STORED.format(what="fairness"), className="text-muted mb-0")
         return dbc.Card([header, dbc.CardBody(body, id=ids.MODEL_FAIRNESS)], className="h-100")
-    attributes = fairness["attributes"]
-    table = dbc.Table(
-        [
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th("Attribute"),
-                        html.Th("Group"),
-                        *[html.Th(c, className="text-end") for c in FAIRNESS_COLUMNS],
-                    ]
-                )
-            ),
-            html.Tbody(
-                [
-                    html.Tr(
-                        [
-                            html.Td(ATTRIBUTE_NAMES.get(key, key) if position == 0 else ""),
-                            html.Td(group, className="text-nowrap"),
-                            *[
-                                html.Td(show(row[metric]), className="text-end")
-                                for metric, show in FAIRNESS_COLUMNS.values()
-                            ],
-                        ]
-                    )
-                    for key, report in attributes.items()
-                    for position, (group, row) in enumerate(report["groups"].items())
-                ]
-            ),
-        ],
-        size="sm",
-        responsive=True,
-        hover=True,
-        className="mb-2 small",
-        id=ids.MODEL_FAIRNESS,
-    )
-    verdicts = html.Ul(
-        [
-            html.Li([html.Strong(f"{ATTRIBUTE_NAMES.get(key, key)}: "), report["verdict"]])
-            for key, report in attributes.items()
-        ],
-        id=ids.MODEL_FAIRNESS_VERDICT,
-        className="mb-1",
-    )
-    notes = [html.Small(note, className="text-muted d-block") for note in fairness["notes"]]
-    return dbc.Card([header, dbc.CardBody([table, verdicts, *notes])], className="h-100")
+    body = fairness_body(fairness, ids.MODEL_FAIRNESS, ids.MODEL_FAIRNESS_VERDICT)
+    return dbc.Card([header, dbc.CardBody(body)], className="h-100")
 
 
 def sampling_card(sampling: dict | None) -> dbc.Card:

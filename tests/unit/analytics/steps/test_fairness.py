@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import brier_score_loss
 
+from analytics.steps import backtest
 from analytics.steps.fairness import MIN_GROUP_SIZE, age_bands, fairness_report
 
 
@@ -127,3 +128,55 @@ def test_every_metric_equals_its_row_by_row_definition_on_a_large_holdout():
                 "brier": brier_score_loss(y[member], scores[member]),
             }
         )
+
+
+def test_an_order_log_backtest_reports_the_repeat_propensity_by_every_small_attribute():
+    """Label: at least one holdout order (customers without any are missing from `actual`);
+    selected: p_repeat >= 0.5. Women are selected at 60 %, men at 40 %; Region (3 values) is
+    compared too, a free-text column (200 values) is not."""
+    index = pd.Index([f"c{i}" for i in range(200)], name="customer_id")
+    position = np.arange(200) % 100
+    gender = np.where(np.arange(200) < 100, "Female", "Male")
+    selected = np.where(gender == "Female", position < 60, position < 40)
+    predicted = pd.DataFrame({"p_repeat": np.where(selected, 0.8, 0.2)}, index=index)
+    ordered = position < 50  # half of each gender orders again in the holdout
+    actual = pd.Series(np.arange(1, 201)[ordered], index=index[ordered])
+    attributes = pd.DataFrame(
+        {
+            "Gender": gender,
+            "Age": 20.0 + (position % 5) * 10,
+            "Region": np.array(["North", "South", "West"])[np.arange(200) % 3],
+            "Note": [f"note {i}" for i in range(200)],
+        },
+        index=index,
+    ).iloc[::-1]  # attributes in another order than the predictions: aligned by customer
+
+    report = backtest.holdout_fairness(predicted, actual, attributes)
+
+    assert report["threshold"] == 0.5
+    assert list(report["attributes"]) == ["gender", "age_band", "region"]
+    gender_report = report["attributes"]["gender"]
+    assert gender_report["groups"]["Female"]["selection_rate"] == pytest.approx(0.6)
+    assert gender_report["groups"]["Male"]["selection_rate"] == pytest.approx(0.4)
+    assert gender_report["groups"]["Male"]["base_rate"] == pytest.approx(0.5)
+    # Women: all 50 who ordered and 10 of the 50 others selected; men: 40 of the 50 who did.
+    assert gender_report["groups"]["Female"]["true_positive_rate"] == pytest.approx(1.0)
+    assert gender_report["groups"]["Female"]["false_positive_rate"] == pytest.approx(0.2)
+    assert gender_report["groups"]["Male"]["true_positive_rate"] == pytest.approx(0.8)
+    assert gender_report["max_selection_rate_ratio"] == pytest.approx(0.4 / 0.6)
+    assert "below the four-fifths rule" in gender_report["verdict"]
+    assert list(report["attributes"]["age_band"]["groups"]) == [
+        "under 25",
+        "25–34",
+        "35–44",
+        "45–54",
+        "55+",
+    ]
+    assert set(report["attributes"]["region"]["groups"]) == {"North", "South", "West"}
+
+
+def test_an_order_log_without_attributes_says_there_is_no_fairness_by_group():
+    predicted = pd.DataFrame({"p_repeat": [0.2, 0.8]}, index=pd.Index(["a", "b"]))
+    report = backtest.holdout_fairness(predicted, pd.Series({"b": 1}), pd.DataFrame(index=["a"]))
+    assert report["attributes"] == {}
+    assert report["notes"] == ["No fairness by group: the log has no customer attributes."]
