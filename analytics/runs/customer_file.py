@@ -6,7 +6,7 @@ analytics.runs.publish write the database, analytics.cli and the dashboard take 
 analytics.steps only computes. `analyse` here is pure as well; `run` wires the rest together.
 """
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,8 +17,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from analytics.config import (
     DEFAULT_SEGMENT_FEATURES,
-    MIN_MODEL_ROWS,
-    MIN_MODEL_ROWS_PER_CLASS,
     MIN_ROWS,
     RANDOM_STATE,
     WARM_WORKERS_BYTES,
@@ -29,6 +27,7 @@ from analytics.db.models import CUSTOMER_FILE, Run
 from analytics.db.session import session_factory
 from analytics.errors import InputError
 from analytics.runs import publish
+from analytics.runs.customer_checks import column_notes, model_gate
 from analytics.runs.provenance import library_versions, sha256_of
 from analytics.steps import eda
 from analytics.steps.classifier import (
@@ -43,13 +42,11 @@ from analytics.steps.classifier import (
 from analytics.steps.segmentation import (
     FEATURE_COLUMNS,
     Segmentation,
-    feature_column,
     segment_customers,
 )
 from analytics.validation import quarantine
 from analytics.validation.customer_file import read_customers
 from analytics.validation.quarantine import BadRow
-from analytics.validation.schema import OPTIONAL_COLUMNS
 
 Progress = Callable[[str], None]
 
@@ -212,43 +209,6 @@ def check_readable(name: str, present: Collection[str], rows: int, options: RunO
             f"{name}: {rows} usable data row{'s are' if rows != 1 else ' is'} too few to "
             f"segment; at least {MIN_ROWS} are needed."
         )
-
-
-def column_notes(present: Collection[str], features: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Notes on absent optional columns and segment features, and the features that are
-    present; an InputError when none is."""
-    notes = [
-        f"The file has no '{column}' column; it is left out of this run."
-        for column in OPTIONAL_COLUMNS
-        if column not in present
-    ]
-    usable = [name for name in features if feature_column(name) in present]
-    if not usable:
-        raise InputError(
-            f"none of the segment features ({', '.join(features)}) are in the file; name the "
-            "columns to segment on with --features, e.g. --features age,tenure_months,channel "
-            "(a column of numbers or of at most 50 categories)."
-        )
-    if len(usable) < len(features):
-        notes.append(
-            f"Segments use {', '.join(usable)} (not {', '.join(features)}), "
-            "since the file lacks the others."
-        )
-    return notes, usable
-
-
-def model_gate(customers: pd.DataFrame) -> str | None:
-    """Why there is too little data for a trustworthy purchase model, or None."""
-    buyers = int(customers["Purchased"].sum())
-    non_buyers = len(customers) - buyers
-    if len(customers) < MIN_MODEL_ROWS:
-        return f"{len(customers)} rows; at least {MIN_MODEL_ROWS} are needed."
-    if min(buyers, non_buyers) < MIN_MODEL_ROWS_PER_CLASS:
-        return (
-            f"{buyers} buyers and {non_buyers} non-buyers; at least "
-            f"{MIN_MODEL_ROWS_PER_CLASS} of each are needed."
-        )
-    return None
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,13 @@ from analytics.db import repository, results
 from analytics.db.models import Customer, Model, Run
 from analytics.db.session import session_factory
 from analytics.errors import InputError
+from analytics.runs.customer_checks import column_notes, model_gate
 from analytics.runs.customer_file import (
     Analysis,
     RunOptions,
     RunSummary,
     check_readable,
-    column_notes,
     finished,
-    model_gate,
     publish_results,
 )
 from analytics.runs.provenance import library_versions, sha256_of

@@ -12,13 +12,12 @@ import pandas as pd
 from sqlalchemy.orm import sessionmaker
 
 from analytics.config import SCATTER_SAMPLE
-from analytics.db import quarantine_repository, repository, webhook_repository
+from analytics.db import quarantine_repository, repository
 from analytics.db.models import CUSTOMER_FILE, PUBLISHED
 from analytics.db.session import DatabaseMissing, forget_engine, session_factory, sqlite_file
 from analytics.steps.classifier import load_model
 from analytics.validation import quarantine
 from analytics.validation.quarantine import BadRow
-from analytics.webhook_targets import redact
 from dashapp.data import cache
 
 
@@ -281,36 +280,6 @@ def run_history(url: str, input_kinds: tuple[str, ...] = (CUSTOMER_FILE,)) -> pd
             "holdout_accuracy",
             "error",
         ],
-    )
-
-
-def webhook_deliveries(url: str) -> pd.DataFrame:
-    """One row per run and receiver for the newest runs that were sent to webhooks: attempts,
-    whether one got through, and the last attempt's error. Read on each request."""
-    with session_factory(url)() as session:
-        attempts = pd.DataFrame(
-            [
-                {
-                    "run_id": delivery.run_id,
-                    # Deliveries recorded before URLs were redacted may hold a password.
-                    "url": redact(delivery.url),
-                    "attempted_at": delivery.attempted_at,
-                    "delivered": delivery.delivered,
-                    "error": delivery.error,
-                }
-                for delivery in webhook_repository.recent_deliveries(session)
-            ],
-            columns=["run_id", "url", "attempted_at", "delivered", "error"],
-        )
-    return (
-        attempts.groupby(["run_id", "url"], sort=False)
-        .agg(
-            attempts=("delivered", "size"),
-            delivered=("delivered", "any"),
-            last_attempt=("attempted_at", "last"),
-            error=("error", "last"),
-        )
-        .reset_index()
     )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from analytics import webhooks
 from analytics.db.session import get_engine, session_factory
-from dashapp.data import queries
+from dashapp.data import deliveries, queries
 from dashapp.pages.runs import webhook_deliveries
 from tests.receivers import Receiver, secret_printed, signature_is_valid, webhooks_command
 
@@ -100,7 +100,7 @@ def test_a_name_that_resolves_inside_at_send_time_is_not_sent_to(db, monkeypatch
     resolve(monkeypatch, "hooks.example.com", "127.0.0.1")
     announce(db)
     assert receiver.requests == []
-    [row] = queries.webhook_deliveries(db).itertuples()
+    [row] = deliveries.webhook_deliveries(db).itertuples()
     assert not row.delivered and "resolves to 127.0.0.1, which is not a public address" in row.error
     assert row.attempts == 1  # a refusal is not retried
 
@@ -145,7 +145,7 @@ def test_the_receiver_still_gets_its_credentials_and_a_signature_it_can_check(
     ).decode("ascii")
     assert signature_is_valid(secret, headers, body)
     assert PASSWORD not in stored(db) and PASSWORD not in caplog.text
-    card = str(webhook_deliveries.deliveries_card(queries.webhook_deliveries(db)))
+    card = str(webhook_deliveries.deliveries_card(deliveries.webhook_deliveries(db)))
     assert PASSWORD not in card and "user:***@127.0.0.1" in card
 
 
@@ -184,5 +184,5 @@ def test_deliveries_recorded_in_clear_before_0009_are_shown_redacted(db):
             ),
             {"run": run_id, "url": f"https://user:{PASSWORD}@h.example/x", "at": datetime.now(UTC)},
         )
-    card = str(webhook_deliveries.deliveries_card(queries.webhook_deliveries(db)))
+    card = str(webhook_deliveries.deliveries_card(deliveries.webhook_deliveries(db)))
     assert PASSWORD not in card and "user:***@h.example" in card

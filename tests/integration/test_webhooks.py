@@ -19,6 +19,7 @@ from analytics.io.sample import generate_customers
 from analytics.runs import customer_file, order_log_run
 from analytics.steps.classifier import CANDIDATES, choose_model
 from analytics.steps.rfm import GROUPS
+from dashapp.data import deliveries as delivery_reads
 from dashapp.data import queries
 from dashapp.pages.runs import webhook_deliveries
 from tests.conftest import ROOT
@@ -204,11 +205,11 @@ def test_failing_receivers_are_retried_recorded_and_shown(
     # The first failed attempt may have been a second before the pipeline's model step ended.
     assert time.monotonic() - started < 60
 
-    shown = queries.webhook_deliveries(db).set_index("url")
+    shown = delivery_reads.webhook_deliveries(db).set_index("url")
     assert shown.loc[failing.url, "attempts"] == 3
     assert shown.loc[failing.url, "error"] == "HTTP 503 Service Unavailable"
     assert not shown["delivered"].any()
-    card = str(webhook_deliveries.deliveries_card(queries.webhook_deliveries(db)))
+    card = str(webhook_deliveries.deliveries_card(delivery_reads.webhook_deliveries(db)))
     assert "3 failed" in card and "HTTP 404 Not Found" in card
 
 
@@ -231,5 +232,5 @@ def test_list_and_remove_keep_the_delivery_history(tmp_path, customers_csv, rece
     assert status == 1 and stderr.startswith(f"error: database {unreachable} could not be used")
     [delivery] = deliveries(db)
     assert delivery.webhook_id is None and delivery.delivered
-    card = webhook_deliveries.deliveries_card(queries.webhook_deliveries(db))
+    card = webhook_deliveries.deliveries_card(delivery_reads.webhook_deliveries(db))
     assert "all delivered" in str(card)

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from analytics.db.models import CUSTOMER_FILE, ORDER_LOG
 from analytics.db.session import safe_url
-from dashapp.data import orders, queries
+from dashapp.data import deliveries, orders, queries
 from dashapp.jobs import uploads
 from dashapp.pages.runs import ids, webhook_deliveries
 from dashapp.ui import theme
@@ -47,7 +47,7 @@ def body(url: str, run: queries.RunInfo | None) -> html.Div:
                 ],
                 className="mb-3",
             ),
-            webhook_deliveries.deliveries_card(queries.webhook_deliveries(url)),
+            webhook_deliveries.deliveries_card(deliveries.webhook_deliveries(url)),
             dbc.Card(
                 [
                     dbc.CardHeader(
