@@ -1,5 +1,4 @@
 import stat
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,9 @@ def test_jobs_go_to_celery_on_redis_when_redis_url_is_set():
 def test_jobs_are_kept_under_the_apps_data_folder_not_the_shared_temp_folder():
     default = Settings().job_cache_dir
     assert default == Path("data/jobs")
-    assert not default.resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
+    # Relative: under the folder the app runs from, wherever that is checked out (a checkout
+    # under /tmp would make a resolved comparison with the temp folder fail for no fault).
+    assert not default.is_absolute()
 
 
 def test_the_job_folder_is_private_to_this_user(tmp_path):
