@@ -84,17 +84,22 @@ def order_log_empty_state(may_upload: bool) -> html.Div:
 
 
 def order_run_header(title: str, run, notes: list[str] = ()) -> html.Div:
-    """The page title and which order-log run (`run`: id, input_name, customers, created_at, as
-    dashapp.data.orders reads it) everything below comes from."""
+    """The page title and which order-log run everything below comes from."""
     return html.Div(
         [
             html.H1(title, className="h3 mb-1"),
-            html.P(
-                f"Order-log run {run.id} · {run.input_name} · {run.customers:,} customers · "
-                f"published {run.created_at:%d %b %Y %H:%M} UTC",
-                className="text-muted mb-3",
-                id=ids.RUN_BADGE,
-            ),
+            order_run_line(run, ids.RUN_BADGE, "Order-log run"),
             *[dbc.Alert(note, color="secondary", className="py-2") for note in notes],
         ]
+    )
+
+
+def order_run_line(run, line_id: str | None = None, label: str = "Run") -> html.P:
+    """Which order-log run (`run`: id, input_name, customers, created_at, as dashapp.data.orders
+    reads it) a page or a page's section shows, in one line."""
+    return html.P(
+        f"{label} {run.id} · {run.input_name} · {run.customers:,} customers · "
+        f"published {run.created_at:%d %b %Y %H:%M} UTC",
+        className="text-muted mb-3",
+        **({"id": line_id} if line_id else {}),
     )

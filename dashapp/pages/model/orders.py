@@ -16,6 +16,7 @@ from dashapp.ui.fairness import fairness_body
 from dashapp.ui.figures.common import empty_figure
 from dashapp.ui.figures.model import model_importance
 from dashapp.ui.figures.model_orders import backtest_by_frequency, backtest_weekly
+from dashapp.ui.orders import order_run_line
 
 TITLE = "Repeat purchase (order log)"
 CANDIDATE_COLUMNS = {"roc_auc": "CV ROC-AUC", "pr_auc": "PR-AUC", "brier": "Brier"}
@@ -47,12 +48,7 @@ def section(url: str, run: orders.OrderRunInfo | None) -> html.Div:
     summary = orders.order_summary(url, run.id)
     heading = [
         html.H2(TITLE, className="h4 mt-4 mb-1"),
-        html.P(
-            f"Run {run.id} · {run.input_name} · {run.customers:,} customers · "
-            f"published {run.created_at:%d %b %Y %H:%M} UTC",
-            className="text-muted mb-3",
-            id=ids.MODEL_REPEAT_RUN,
-        ),
+        order_run_line(run, ids.MODEL_REPEAT_RUN),
     ]
     model = summary.repeat_model
     if model is None:

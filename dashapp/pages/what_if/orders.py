@@ -12,6 +12,7 @@ from dashapp.pages.what_if import ids
 from dashapp.pages.what_if.repeat import run_models
 from dashapp.ui.components import card_header, graph_card
 from dashapp.ui.figures.common import empty_figure
+from dashapp.ui.orders import order_run_line
 
 TITLE = "Will this customer order again? (order log)"
 ORDER_LOG_WOULD_ADD = (
@@ -33,11 +34,7 @@ def section(url: str, run: orders.OrderRunInfo | None) -> html.Div:
         return html.P(ORDER_LOG_WOULD_ADD, className="text-muted mt-3", id=ids.WI_ORDER_LOG_HINT)
     heading = [
         html.H2(TITLE, className="h4 mt-4 mb-1"),
-        html.P(
-            f"Run {run.id} · {run.input_name} · {run.customers:,} customers · "
-            f"published {run.created_at:%d %b %Y %H:%M} UTC",
-            className="text-muted mb-3",
-        ),
+        order_run_line(run),
     ]
     try:
         models = run_models(url, run.id)
