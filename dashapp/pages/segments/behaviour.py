@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashapp.logic import explorer, explorer_orders
 from dashapp.pages.segments import ids
-from dashapp.pages.segments.controls import absent_slider, field
+from dashapp.pages.segments.controls import absent_slider, field, range_field
 from dashapp.ui.components import swatch_label
 
 RANGE_IDS = {"expected_value": ids.SEG_VALUE, "p_alive": ids.SEG_P_ALIVE}
@@ -64,28 +64,12 @@ def _pick_field(column: str, choices: explorer.Choices, filters: explorer.Filter
 
 
 def _range_field(column: str, choices: explorer.Choices, filters: explorer.Filters) -> html.Div:
-    slider = choices.sliders.get(column)
-    if slider is None:
-        return field(
-            RANGE_LABELS[column],
-            html.Div(
-                [
-                    absent_slider(RANGE_IDS[column]),
-                    html.Small("No customer has a value here.", className="text-muted"),
-                ]
-            ),
-        )
-    return field(
+    return range_field(
         RANGE_LABELS[column],
-        dcc.RangeSlider(
-            id=RANGE_IDS[column],
-            min=slider.low,
-            max=slider.high,
-            step=slider.step,
-            value=list(filters.ranges[column]),
-            marks=None,
-            tooltip={"placement": "bottom"},
-        ),
+        RANGE_IDS[column],
+        choices.sliders.get(column),
+        filters.ranges.get(column),
+        "No customer has a value here.",
     )
 
 

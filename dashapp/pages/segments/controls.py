@@ -27,6 +27,30 @@ def absent_slider(component_id: str) -> dcc.RangeSlider:
     )
 
 
+def range_field(label: str, component_id: str, slider, value, absent_note: str) -> html.Div:
+    """A range slider over `slider` (an explorer.Slider) set to `value`; for a column without a
+    slider (no data in this run), a disabled one that filters nothing, with `absent_note`."""
+    if slider is None:
+        return field(
+            label,
+            html.Div(
+                [absent_slider(component_id), html.Small(absent_note, className="text-muted")]
+            ),
+        )
+    return field(
+        label,
+        dcc.RangeSlider(
+            id=component_id,
+            min=slider.low,
+            max=slider.high,
+            step=slider.step,
+            value=list(value),
+            marks=None,
+            tooltip={"placement": "bottom"},
+        ),
+    )
+
+
 def link_note(ignored: list[str]) -> dbc.Alert | None:
     """The values of the page's link that were ignored as not valid for this run (as
     explorer_link.read_query names them), or None when every value was used."""

@@ -13,7 +13,7 @@ from dashapp.data import derived, queries
 from dashapp.logic import explorer, explorer_link
 from dashapp.pages.common import page_header
 from dashapp.pages.segments import behaviour, explored, ids
-from dashapp.pages.segments.controls import absent_slider, field, link_note
+from dashapp.pages.segments.controls import absent_slider, field, link_note, range_field
 from dashapp.ui import theme
 from dashapp.ui.components import card_header, tool_graph_card
 from dashapp.ui.figures.common import empty_figure
@@ -257,31 +257,12 @@ def _absent_customer_controls() -> html.Div:
 
 
 def _range_field(column: str, choices: explorer.Choices, filters: explorer.Filters) -> html.Div:
-    slider = choices.sliders.get(column)
-    if slider is None:
-        return field(
-            RANGE_LABELS[column],
-            html.Div(
-                [
-                    absent_slider(RANGE_IDS[column]),
-                    html.Small(
-                        f"This run has no {column} column, so there is nothing to filter on.",
-                        className="text-muted",
-                    ),
-                ]
-            ),
-        )
-    return field(
+    return range_field(
         RANGE_LABELS[column],
-        dcc.RangeSlider(
-            id=RANGE_IDS[column],
-            min=slider.low,
-            max=slider.high,
-            step=slider.step,
-            value=list(filters.ranges[column]),
-            marks=None,
-            tooltip={"placement": "bottom"},
-        ),
+        RANGE_IDS[column],
+        choices.sliders.get(column),
+        filters.ranges.get(column),
+        f"This run has no {column} column, so there is nothing to filter on.",
     )
 
 
