@@ -182,16 +182,7 @@ def segment_customers(segment_id: int):
         "X-Per-Page": str(per_page),
     }
     if output == "csv":
-        return flask.Response(
-            export.to_csv(audience),
-            mimetype="text/csv",
-            headers={
-                **paging,
-                "Content-Disposition": (
-                    f'attachment; filename="run{run.id}-segment{segment_id}-page{page}.csv"'
-                ),
-            },
-        )
+        return _csv_page(audience, f"run{run.id}-segment{segment_id}-page{page}.csv", paging)
     response = flask.jsonify(
         run_id=run.id,
         segment=segment_id,
@@ -243,16 +234,7 @@ def order_run_customers(run_id: int):
         "X-Per-Page": str(per_page),
     }
     if output == "csv":
-        return flask.Response(
-            export.to_csv(found.customers),
-            mimetype="text/csv",
-            headers={
-                **paging,
-                "Content-Disposition": (
-                    f'attachment; filename="audience-orders-run-{run.id}-page{page}.csv"'
-                ),
-            },
-        )
+        return _csv_page(found.customers, f"audience-orders-run-{run.id}-page{page}.csv", paging)
     response = flask.jsonify(
         run_id=run.id,
         page=page,
@@ -397,3 +379,12 @@ def _segment(profile: dict) -> dict:
     """A segment profile, numbered from 1 as on the dashboard instead of from 0 as stored."""
     number = int(profile.pop("segment")) + 1
     return {"id": number, **profile}
+
+
+def _csv_page(rows, filename: str, paging: dict) -> flask.Response:
+    """One page of customers as a formula-safe CSV download, with the paging headers."""
+    return flask.Response(
+        export.to_csv(rows),
+        mimetype="text/csv",
+        headers={**paging, "Content-Disposition": f'attachment; filename="{filename}"'},
+    )
