@@ -161,6 +161,13 @@ def stored_customer(row: Mapping) -> RepeatCustomer:
     ).coherent()
 
 
+def first_customer(customers: pd.DataFrame) -> pd.Series:
+    """Where the what-if starts: the run's customer (customer_behaviour row) with the first id,
+    a real customer, so that the contributions have something to show against the typical one
+    (the customer-file what-if starts from its file's first customer too)."""
+    return customers.loc[customers["customer_id"].idxmin()]
+
+
 def order_history(customers: list[RepeatCustomer], as_of: pd.Timestamp) -> pd.DataFrame:
     """Order days (customer_id = position in `customers`, day, amount) that have each
     customer's four numbers: evenly spaced whole days from the first to the last order.

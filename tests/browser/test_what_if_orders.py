@@ -30,22 +30,39 @@ def _value(dash_duo, component_id: str) -> float:
     return float(dash_duo.find_element(f"#{component_id}").get_attribute("value"))
 
 
+def _bar_texts(dash_duo) -> list[str]:
+    """The contribution bars' labels ("+1.2 pts"), without the typical and this customer."""
+    return dash_duo.driver.execute_script(
+        f"return document.querySelector('#{what_if_ids.WI_REPEAT_CONTRIBUTIONS} .js-plotly-plot')"
+        ".data[0].text"
+    )[1:-1]
+
+
 def test_the_repeat_what_if_answers_a_change_of_recency(dash_duo, tmp_path):
     db = published_order_log(tmp_path, backtest=False)
     models = run_models(db, orders.latest_order_run(db).id)
-    typical = models.typical
-    now = repeat_whatif.outlook(models.scorer, typical)
-    lapsed = RepeatCustomer(**{**typical.as_dict(), "recency_days": 200}).coherent()
+    first = repeat_whatif.first_customer(models.customers)
+    start = repeat_whatif.stored_customer(first)
+    now = repeat_whatif.outlook(models.scorer, start)
+    lapsed = RepeatCustomer(**{**start.as_dict(), "recency_days": 200}).coherent()
     later = repeat_whatif.outlook(models.scorer, lapsed)
     assert theme.percent(now.p_repeat) != theme.percent(later.p_repeat)
 
     dash_duo.start_server(create_app(Settings(database_url=db)))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/what-if")
+    # The page starts from the run's first customer, not the typical one.
     dash_duo.wait_for_text_to_equal(PROPENSITY, theme.percent(now.p_repeat), 20)
-    assert _value(dash_duo, what_if_ids.WI_REPEAT_RECENCY) == typical.recency_days
+    assert _value(dash_duo, what_if_ids.WI_REPEAT_RECENCY) == start.recency_days
+    assert _value(dash_duo, what_if_ids.WI_REPEAT_ORDERS) == start.orders
+    assert dash_duo.find_element(f"#{what_if_ids.WI_REPEAT_PICKED}").text.startswith(
+        f"Customer {first['customer_id']} as stored: {theme.percent(first['p_repeat'])} chance"
+    )
     assert dash_duo.find_element(f"#{what_if_ids.WI_REPEAT_SURE}").text.startswith(
         f"90% interval: {int(now.orders_low)}"
     )
+    # "Why this chance" has something to say from the start: not every bar is ±0.0 points.
+    assert points_drawn(dash_duo, what_if_ids.WI_REPEAT_CONTRIBUTIONS) == 4 + 2
+    assert any(text not in ("+0.0 pts", "−0.0 pts") for text in _bar_texts(dash_duo))
 
     _type(dash_duo, what_if_ids.WI_REPEAT_RECENCY, "200")
     dash_duo.wait_for_text_to_equal(PROPENSITY, theme.percent(later.p_repeat))

@@ -97,7 +97,7 @@ ORDER_RUN = State(ids.WI_REPEAT_RUN, "data")
     Input(ids.WI_REPEAT_CUSTOMER, "value"),
     Input(ids.WI_REPEAT_TYPICAL, "n_clicks"),
     ORDER_RUN,
-    # The layout starts from the typical customer.
+    # The layout starts from the run's first customer.
     prevent_initial_call=True,
 )
 def start_repeat_customer(customer_id, _clicks, run_id):

@@ -1,15 +1,17 @@
 """The what-if page's order-log section: a repeat customer described by recency, orders, spend
-and tenure (a real customer of the run or the typical one to start from), and what the run's
-models say of them (drawn by the callbacks); one line without an order-log run."""
+and tenure (the run's first customer to start with, any other of its customers or the typical
+one on demand), and what the run's models say of them (drawn by the callbacks); one line
+without an order-log run."""
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
 from analytics.steps.classifier import ModelVersionError
 from dashapp.data import orders
-from dashapp.logic.repeat_whatif import LABELS
+from dashapp.logic.repeat_whatif import LABELS, first_customer, stored_customer
 from dashapp.pages.what_if import ids
-from dashapp.pages.what_if.repeat import run_models
+from dashapp.pages.what_if.repeat import run_models, stored_note
 from dashapp.ui.components import card_header, graph_card
 from dashapp.ui.figures.common import empty_figure
 from dashapp.ui.orders import order_run_line
@@ -43,8 +45,7 @@ def section(url: str, run: orders.OrderRunInfo | None) -> html.Div:
     if models is None:
         message = "This order-log run has no repeat-purchase model."
         return html.Div([*heading, dbc.Alert(message, color="info")], id=ids.WI_REPEAT)
-    typical = models.typical.as_dict()
-    example = models.customers["customer_id"].iloc[0]
+    first = first_customer(models.customers)
     horizon = models.scorer.value.horizon_days
     return html.Div(
         [
@@ -52,7 +53,7 @@ def section(url: str, run: orders.OrderRunInfo | None) -> html.Div:
             dcc.Store(id=ids.WI_REPEAT_RUN, data=run.id),
             dbc.Row(
                 [
-                    dbc.Col(_customer_card(typical, example, horizon), xs=12, lg=5),
+                    dbc.Col(_customer_card(first, horizon), xs=12, lg=5),
                     dbc.Col(
                         # A nested row, so that each card is as tall as its own content.
                         dbc.Row(
@@ -94,7 +95,7 @@ def section(url: str, run: orders.OrderRunInfo | None) -> html.Div:
     )
 
 
-def _customer_card(typical: dict, example: str, horizon: int) -> dbc.Card:
+def _customer_card(first: pd.Series, horizon: int) -> dbc.Card:
     def labelled(label: str, component_id: str, control, note: str) -> dbc.Row:
         return dbc.Row(
             [
@@ -104,6 +105,7 @@ def _customer_card(typical: dict, example: str, horizon: int) -> dbc.Card:
             className="mb-2",
         )
 
+    start = stored_customer(first).as_dict()
     numbers = [
         labelled(
             LABELS[name],
@@ -113,7 +115,7 @@ def _customer_card(typical: dict, example: str, horizon: int) -> dbc.Card:
             dbc.Input(
                 id=component_id,
                 type="number",
-                value=typical[name],
+                value=start[name],
                 step="any",
                 inputMode="decimal",
             ),
@@ -136,7 +138,7 @@ def _customer_card(typical: dict, example: str, horizon: int) -> dbc.Card:
                                 id=ids.WI_REPEAT_CUSTOMER,
                                 type="text",
                                 debounce=True,
-                                placeholder=f"e.g. {example}",
+                                placeholder=f"e.g. {first['customer_id']}",
                                 maxLength=64,
                             ),
                             dbc.Button(
@@ -149,7 +151,7 @@ def _customer_card(typical: dict, example: str, horizon: int) -> dbc.Card:
                         className="mb-1",
                     ),
                     html.Small(
-                        "The run's typical (median) customer.",
+                        stored_note(first),
                         id=ids.WI_REPEAT_PICKED,
                         className="text-muted d-block mb-3",
                         **{"aria-live": "polite"},

@@ -65,7 +65,8 @@ def _numbers(customer: repeat_whatif.RepeatCustomer) -> tuple:
 
 def start_from(customer_id, typical: bool, run_id) -> tuple:
     """The four numbers of the typical customer (`typical`) or of the run's customer
-    `customer_id`, and a line about whom they describe."""
+    `customer_id`, and a line about whom they describe (the page starts from the first
+    customer: section's `first_customer`)."""
     models, problem = _models(run_id)
     if models is None:
         return (*[no_update] * 4, problem)
@@ -83,12 +84,16 @@ def start_from(customer_id, typical: bool, run_id) -> tuple:
     if found.empty:
         return (*[no_update] * 4, "No customer with this id in this run.")
     row = found.iloc[0]
+    return (*_numbers(repeat_whatif.stored_customer(row)), stored_note(row))
+
+
+def stored_note(row: pd.Series) -> str:
+    """What the run stored for its customer `row` (a customer_behaviour row)."""
     return (
-        *_numbers(repeat_whatif.stored_customer(row)),
-        f"Customer {customer_id} as stored: {theme.percent(row['p_repeat'])} chance of "
+        f"Customer {row['customer_id']} as stored: {theme.percent(row['p_repeat'])} chance of "
         f"another order, {theme.percent(row['p_alive'])} still active, "
         f"{theme.money(row['expected_value'])} expected value (from their own order dates; "
-        "the what-if spreads their orders evenly, so it may differ a little).",
+        "the what-if spreads their orders evenly, so it may differ a little)."
     )
 
 

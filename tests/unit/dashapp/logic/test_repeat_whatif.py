@@ -153,6 +153,17 @@ def test_contributions_add_up_from_the_typical_customer_to_this_one(analysis, sc
     assert all(share == 0 for share in same.values())
 
 
+def test_the_first_stored_customer_where_the_page_starts_has_bars_to_show(analysis, scorer):
+    customers = analysis.customers.reset_index()
+    typical = repeat_whatif.typical_customer(customers)
+    first = repeat_whatif.first_customer(customers)
+    _, shares = repeat_whatif.propensity_contributions(
+        scorer, repeat_whatif.stored_customer(first), typical
+    )
+    # At least one bar of "Why this chance" reads more than ±0.0 percentage points.
+    assert max(abs(share) for share in shares.values()) >= 0.0005
+
+
 def test_value_model_reads_the_stored_parameters():
     params = {
         "kind": "value",
@@ -222,6 +233,11 @@ def test_typical_and_stored_customers_count_order_days():
     assert repeat_whatif.typical_customer(customers) == RepeatCustomer(20, 4, 50.0, 200)
     stored = repeat_whatif.stored_customer(customers.iloc[0])
     assert stored == RepeatCustomer(10, 1, 40.0, 10)
+
+
+def test_the_first_customer_is_the_one_with_the_first_id():
+    customers = pd.DataFrame({"customer_id": ["C10", "C02", "C30"], "recency_days": [1, 2, 3]})
+    assert repeat_whatif.first_customer(customers)["recency_days"] == 2
 
 
 def test_certainty_sentence_names_the_interval():
