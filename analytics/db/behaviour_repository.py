@@ -7,8 +7,13 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analytics.db.models import ORDER_LOG, PUBLISHED, CustomerBehaviour, Run
-from analytics.db.repository import bulk_insert, customers_frame, query_frame
+from analytics.db.models import ORDER_LOG, CustomerBehaviour, Run
+from analytics.db.repository import (
+    bulk_insert,
+    customers_frame,
+    previous_published_run,
+    query_frame,
+)
 
 BEHAVIOUR_TABLE_COLUMNS = [
     column.name for column in CustomerBehaviour.__table__.columns if column.name != "run_id"
@@ -29,12 +34,7 @@ def insert_behaviour(session: Session, run_id: int, customers: pd.DataFrame) -> 
 
 def previous_order_run(session: Session, before_run_id: int) -> Run | None:
     """The newest published order-log run older than `before_run_id`."""
-    return session.scalars(
-        select(Run)
-        .where(Run.status == PUBLISHED, Run.input_kind == ORDER_LOG, Run.id < before_run_id)
-        .order_by(Run.id.desc())
-        .limit(1)
-    ).first()
+    return previous_published_run(session, before_run_id, ORDER_LOG)
 
 
 def rfm_groups_of(session: Session, run_id: int) -> pd.DataFrame:

@@ -122,6 +122,20 @@ def latest_published_run(session: Session, input_kind: str = CUSTOMER_FILE) -> R
     ).first()
 
 
+def previous_published_run(
+    session: Session, before_run_id: int, input_kind: str = CUSTOMER_FILE
+) -> Run | None:
+    """The newest published run of one input kind older than `before_run_id`: the one a run's
+    KPIs are compared with (and an order-log run's RFM moves), since the latest is the newest
+    by id."""
+    return session.scalars(
+        select(Run)
+        .where(Run.status == PUBLISHED, Run.input_kind == input_kind, Run.id < before_run_id)
+        .order_by(Run.id.desc())
+        .limit(1)
+    ).first()
+
+
 def newest_published_run(session: Session) -> Run | None:
     """The newest published run of any input kind (what the dashboard's caches key on)."""
     return session.scalars(
