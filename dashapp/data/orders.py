@@ -81,6 +81,17 @@ def latest_order_run(url: str) -> OrderRunInfo | None:
         return OrderRunInfo(run.id, run.created_at, run.input_name, run.rows, run.k)
 
 
+@cache.per_run
+def previous_order_run(url: str, run_id: int) -> OrderRunInfo | None:
+    """The published order-log run before `run_id`, whose KPIs the overview and /customers
+    compare with; None for the first."""
+    with _sessions(url)() as session:
+        run = behaviour_repository.previous_order_run(session, run_id)
+        if run is None:
+            return None
+        return OrderRunInfo(run.id, run.created_at, run.input_name, run.rows, run.k)
+
+
 def published_order_run_id(value: object) -> int | None:
     """`value` (a run id the client sent) if it is a published order-log run's id, else None."""
     if type(value) is not int or not 0 < value < 2**63:

@@ -90,9 +90,20 @@ def latest_run(url: str) -> RunInfo | None:
     with _sessions(url)() as session:
         note_newest_run(session, url)
         run = repository.latest_published_run(session)
-        if run is None:
-            return None
-        return RunInfo(run.id, run.created_at, run.input_name, run.rows, run.k)
+        return None if run is None else _run_info(run)
+
+
+def _run_info(run) -> RunInfo:
+    return RunInfo(run.id, run.created_at, run.input_name, run.rows, run.k)
+
+
+@cache.per_run
+def previous_run(url: str, run_id: int) -> RunInfo | None:
+    """The published customer-file run before `run_id`, whose KPIs the overview compares with;
+    None for the first."""
+    with _sessions(url)() as session:
+        run = repository.previous_published_run(session, run_id)
+        return None if run is None else _run_info(run)
 
 
 def note_newest_run(session, url: str) -> None:

@@ -2,6 +2,7 @@
 designed empty or error state) under a header naming that run. A shared helper, not a page."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import dash_bootstrap_components as dbc
 from dash import html
@@ -10,8 +11,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.db.session import describe_failure, forget_engine, safe_url
 from dashapp.data import orders, queries
+from dashapp.logic import kpi_changes
 from dashapp.ui import ids
 from dashapp.ui.components import empty_state, error_state
+from dashapp.ui.kpi_changes import refreshed_line
 
 
 def page_options(name: str, path: str, order: float) -> dict:
@@ -96,4 +99,26 @@ def _no_customer_file(title: str) -> html.Div:
                 className="py-2",
             ),
         ]
+    )
+
+
+def order_kpi_changes(url: str, run_id: int, kpis: dict) -> dict[str, kpi_changes.KpiChange]:
+    """An order-log run's KPIs (`kpis`, its order_kpis) against the previous order-log run's."""
+    previous = orders.previous_order_run(url, run_id)
+    before = None if previous is None else orders.order_summary(url, previous.id)["order_kpis"]
+    return kpi_changes.kpi_changes(
+        kpi_changes.ORDER_LOG_KPIS, kpis, before, None if previous is None else previous.id
+    )
+
+
+def last_refreshed(runs: list, line_id: str) -> html.P:
+    """When the newest of `runs` (RunInfo or OrderRunInfo; None for a kind without one) was
+    published, in words, with its id and file."""
+    newest = max((run for run in runs if run is not None), key=lambda run: run.id)
+    return refreshed_line(
+        kpi_changes.time_ago(newest.created_at, datetime.now(UTC)),
+        kpi_changes.exact_time(newest.created_at),
+        newest.id,
+        newest.input_name,
+        line_id,
     )

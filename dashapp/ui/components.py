@@ -7,6 +7,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashapp.ui import ids, theme
+from dashapp.ui.kpi_changes import change_line
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -34,13 +35,18 @@ def card_row(cards: list[Component], id: str | None = None, **widths: int) -> db
     )
 
 
-def kpi_card(label: str, value: str, detail: str | None = None) -> dbc.Card:
+def kpi_card(
+    label: str, value: str, detail: Component | str | None = None, change=None
+) -> dbc.Card:
+    """A KPI's label, value and detail, and with `change` (a dashapp.logic.kpi_changes
+    KpiChange) how it moved since the previous run of its kind."""
     return dbc.Card(
         dbc.CardBody(
             [
                 html.Div(label, className="kpi-label"),
                 html.Div(value, className="kpi-value"),
                 html.Div(detail, className="kpi-detail") if detail else None,
+                change_line(change) if change is not None else None,
             ]
         ),
         className="h-100 kpi-card",

@@ -15,40 +15,55 @@ ORDER_LOG_ADDS = (
 )
 
 
-def repeat_rate_card(kpis: dict) -> dbc.Card:
+def repeat_rate_card(kpis: dict, change=None) -> dbc.Card:
     return kpi_card(
-        "Repeat rate", theme.percent(kpis["repeat_rate"]), "customers with more than one order"
+        "Repeat rate",
+        theme.percent(kpis["repeat_rate"]),
+        "customers with more than one order",
+        change,
     )
 
 
-def expected_revenue_card(kpis: dict) -> dbc.Card:
+def expected_revenue_card(kpis: dict, change=None) -> dbc.Card:
     return kpi_card(
         "Expected revenue",
         theme.money(kpis["expected_revenue"]),
         f"next {kpis['horizon_days']} days",
+        change,
     )
 
 
-def order_kpi_cards(kpis: dict) -> list[dbc.Card]:
+def order_kpi_cards(kpis: dict, changes: dict | None = None) -> list[dbc.Card]:
     """Every KPI of the stored order_kpis: what happened up to the run's date and what the
-    value model expects over the next horizon_days."""
+    value model expects over the next horizon_days; with `changes` (KPI name -> KpiChange,
+    dashapp.logic.kpi_changes), how each moved since the previous order-log run."""
+    changes = changes or {}
     customers = kpis["customers"]
     per_customer = kpis["orders"] / customers if customers else None
     return [
-        kpi_card("Customers", theme.count(customers), f"as of {kpis['as_of']}"),
+        kpi_card(
+            "Customers", theme.count(customers), f"as of {kpis['as_of']}", changes.get("customers")
+        ),
         kpi_card(
             "Orders",
             theme.count(kpis["orders"]),
             f"{theme.number(per_customer)} per customer",
+            changes.get("orders"),
         ),
-        kpi_card("Revenue", theme.money(kpis["revenue"]), "cancelled and returned orders left out"),
-        repeat_rate_card(kpis),
+        kpi_card(
+            "Revenue",
+            theme.money(kpis["revenue"]),
+            "cancelled and returned orders left out",
+            changes.get("revenue"),
+        ),
+        repeat_rate_card(kpis, changes.get("repeat_rate")),
         kpi_card(
             "Expected orders",
             theme.count(kpis["expected_orders"]),
             f"next {kpis['horizon_days']} days",
+            changes.get("expected_orders"),
         ),
-        expected_revenue_card(kpis),
+        expected_revenue_card(kpis, changes.get("expected_revenue")),
     ]
 
 

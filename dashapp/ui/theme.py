@@ -123,3 +123,9 @@ COUNT_SCALE = "Blues"
 
 def rfm_group_colour(group: str) -> str:
     return RFM_GROUP_COLOURS.get(group, NOT_PURCHASED_COLOUR)
+
+
+# KPI cards: a KPI's change since the previous run, better in blue and worse in orange (the
+# Okabe–Ito pair, the orange darkened to read as text: 4.8:1 on white), grey where neither is
+# clear. The arrow and the sign say it too, so colour is never the only cue.
+CHANGE_COLOURS = {"good": "#0072B2", "bad": "#B35900", "neutral": "#6c757d"}

@@ -1,5 +1,6 @@
-"""The Customers page of the latest order-log run: KPIs, the R × FM grid (a click opens a cell in
-the explorer), the ten groups, who moved between them, value by segment and who is at risk."""
+"""The Customers page of the latest order-log run: KPIs (each against the previous order-log
+run's), the R × FM grid (a click opens a cell in the explorer), the ten groups, who moved
+between them, value by segment and who is at risk."""
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
@@ -11,7 +12,7 @@ from analytics.db.session import forget_engine
 from analytics.steps.rfm import GROUP_RULES
 from dashapp.data import cache, orders, queries
 from dashapp.hosting import auth
-from dashapp.pages.common import unavailable
+from dashapp.pages.common import order_kpi_changes, unavailable
 from dashapp.pages.customers import cell, ids, tables
 from dashapp.ui.components import GRAPH_CONFIG, card_header, card_row, graph_card
 from dashapp.ui.figures.customers import (
@@ -65,13 +66,19 @@ def _figures(url: str, run_id: int) -> dict[str, go.Figure]:
 
 def page(url: str, run: orders.OrderRunInfo) -> html.Div:
     summary = orders.order_summary(url, run.id)
+    kpis = summary["order_kpis"]
     drawn = _figures(url, run.id)
     return html.Div(
         [
             dcc.Store(id=ids.CUSTOMERS_RUN, data=run.id),
             dcc.Location(id=ids.CUSTOMERS_LOCATION, refresh="callback-nav"),
             order_run_header("Customers", run, summary.notes),
-            card_row(order_kpi_cards(summary["order_kpis"]), md=4, xl=2, id=ids.CUSTOMERS_KPIS),
+            card_row(
+                order_kpi_cards(kpis, order_kpi_changes(url, run.id, kpis)),
+                md=4,
+                xl=2,
+                id=ids.CUSTOMERS_KPIS,
+            ),
             dbc.Row(
                 [
                     dbc.Col(_grid_card(drawn[ids.RFM_GRID]), xs=12, lg=6),

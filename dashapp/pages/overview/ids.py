@@ -9,6 +9,8 @@ ORDER = 0
 PAGE_ROLE = "viewer"
 
 KPI_CARDS = "kpi-cards"
+# When the data was last refreshed (the newest run shown), by which run and from which file.
+LAST_REFRESHED = "overview-last-refreshed"
 AGE_DISTRIBUTION = "age-distribution"
 SALARY_BY_PURCHASE = "salary-by-purchase"
 CORRELATION_HEATMAP = "correlation-heatmap"

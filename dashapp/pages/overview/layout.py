@@ -5,10 +5,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashapp.data import queries
+from dashapp.data import orders, queries
 from dashapp.hosting import auth
-from dashapp.logic import whatif
-from dashapp.pages.common import for_latest_run, page_header, page_options
+from dashapp.logic import kpi_changes, whatif
+from dashapp.pages.common import for_latest_run, last_refreshed, page_header, page_options
 from dashapp.pages.overview import ids
 from dashapp.pages.overview.orders import order_log_only, order_log_section
 from dashapp.ui import ids as app_ids
@@ -37,25 +37,33 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
     points = queries.scatter_points(url, run.id)
     kpis = data.kpis
     header = page_header("Overview", run, data.notes)
+    order_run = orders.latest_order_run(url)
+    changes = _changes(url, run, data)
     cards = [
-        kpi_card("Customers", theme.count(kpis["customers"])),
+        kpi_card("Customers", theme.count(kpis["customers"]), None, changes["customers"]),
         kpi_card(
             "Purchase rate",
             theme.percent(kpis["purchase_rate"]),
             f"{theme.count(kpis['buyers'])} buyers",
+            changes["purchase_rate"],
         ),
-        kpi_card("Revenue", theme.money(kpis["revenue"]), "sum of prices bought"),
-        kpi_card("Average price", theme.money(kpis["average_price"])),
-        kpi_card("Segments", str(run.k), "K-Means, k chosen for stability"),
-        _model_kpi(data),
+        kpi_card(
+            "Revenue", theme.money(kpis["revenue"]), "sum of prices bought", changes["revenue"]
+        ),
+        kpi_card(
+            "Average price", theme.money(kpis["average_price"]), None, changes["average_price"]
+        ),
+        kpi_card("Segments", str(run.k), "K-Means, k chosen for stability", changes["segments"]),
+        _model_kpi(data, changes["roc_auc"]),
     ]
     kpi_row = card_row(cards, md=4, xl=2, id=ids.KPI_CARDS)
     return html.Div(
         [
             dcc.Store(id=app_ids.RUN_STORE, data=run.id),
             header,
+            last_refreshed([run, order_run], ids.LAST_REFRESHED),
             kpi_row,
-            order_log_section(url),
+            order_log_section(url, order_run),
             card_row(
                 [
                     graph_card(
@@ -106,11 +114,29 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
     )
 
 
-def _model_kpi(data: queries.Overview) -> dbc.Card:
+def _model_kpi(data: queries.Overview, change) -> dbc.Card:
     if data.holdout_metrics is None:
-        return kpi_card("Purchase model", "None", "too little data for a trustworthy model")
+        return kpi_card("Purchase model", "None", "too little data for a trustworthy model", change)
     auc = data.holdout_metrics["roc_auc"]
-    return kpi_card("Purchase model", f"ROC-AUC {auc:.2f}", whatif.model_quality(auc))
+    return kpi_card("Purchase model", f"ROC-AUC {auc:.2f}", whatif.model_quality(auc), change)
+
+
+def _kpi_values(run: queries.RunInfo, data: queries.Overview) -> dict:
+    """The run's KPIs as kpi_changes.CUSTOMER_FILE_KPIS names them."""
+    auc = None if data.holdout_metrics is None else data.holdout_metrics["roc_auc"]
+    return {**data.kpis, "segments": run.k, "roc_auc": auc}
+
+
+def _changes(url: str, run: queries.RunInfo, data: queries.Overview) -> dict:
+    """Each KPI against the previous customer-file run's."""
+    previous = queries.previous_run(url, run.id)
+    before = None if previous is None else _kpi_values(previous, queries.overview(url, previous.id))
+    return kpi_changes.kpi_changes(
+        kpi_changes.CUSTOMER_FILE_KPIS,
+        _kpi_values(run, data),
+        before,
+        None if previous is None else previous.id,
+    )
 
 
 def _first_customer(url: str, run_id: int) -> dict:

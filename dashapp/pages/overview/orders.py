@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from analytics.db.session import safe_url
 from dashapp.data import orders
+from dashapp.pages.common import last_refreshed, order_kpi_changes
 from dashapp.pages.overview import ids
 from dashapp.ui.components import card_row, empty_state, kpi_card
 from dashapp.ui.orders import (
@@ -22,10 +23,10 @@ from dashapp.ui.orders import (
 _TO_CUSTOMERS = "RFM groups, value and customers at risk →"
 
 
-def order_log_section(url: str) -> dbc.Row | html.P:
-    """Cards of the latest order-log run's repeat rate and expected revenue with a link to
-    /customers; without an order-log run, what one would add."""
-    run = orders.latest_order_run(url)
+def order_log_section(url: str, run: orders.OrderRunInfo | None) -> dbc.Row | html.P:
+    """Cards of the latest order-log run (`run`)'s repeat rate and expected revenue, each
+    against the previous order-log run's, with a link to /customers; without an order-log run,
+    what one would add."""
     if run is None:
         return html.P(
             [f"{ORDER_LOG_ADDS} Analyse one with ", html.Code(ORDER_LOG_COMMAND), "."],
@@ -33,13 +34,18 @@ def order_log_section(url: str) -> dbc.Row | html.P:
             id=ids.ORDER_LOG_SUMMARY,
         )
     kpis = orders.order_summary(url, run.id)["order_kpis"]
+    changes = order_kpi_changes(url, run.id, kpis)
     link = kpi_card(
         "Order log",
         f"{kpis['customers']:,} customers",
         dcc.Link(_TO_CUSTOMERS, href=CUSTOMERS_PATH),
     )
     return card_row(
-        [repeat_rate_card(kpis), expected_revenue_card(kpis), link],
+        [
+            repeat_rate_card(kpis, changes["repeat_rate"]),
+            expected_revenue_card(kpis, changes["expected_revenue"]),
+            link,
+        ],
         md=4,
         id=ids.ORDER_LOG_SUMMARY,
     )
@@ -51,11 +57,13 @@ def order_log_only(url: str) -> html.Div:
     run = orders.latest_order_run(url)
     if run is None:
         return empty_state(safe_url(url))
-    summary = orders.order_summary(url, run.id)
+    kpis = orders.order_summary(url, run.id)["order_kpis"]
+    cards = order_kpi_cards(kpis, order_kpi_changes(url, run.id, kpis))
     return html.Div(
         [
             order_run_header("Overview", run),
-            card_row(order_kpi_cards(summary["order_kpis"]), md=4, xl=2, id=ids.KPI_CARDS),
+            last_refreshed([run], ids.LAST_REFRESHED),
+            card_row(cards, md=4, xl=2, id=ids.KPI_CARDS),
             dbc.Alert(
                 [
                     html.P(
