@@ -115,10 +115,11 @@ def last_refreshed(runs: list, line_id: str) -> html.P:
     """When the newest of `runs` (RunInfo or OrderRunInfo; None for a kind without one) was
     published, in words, with its id and file."""
     newest = max((run for run in runs if run is not None), key=lambda run: run.id)
+    kind = "order-log run" if isinstance(newest, orders.OrderRunInfo) else "customer-file run"
     return refreshed_line(
         kpi_changes.time_ago(newest.created_at, datetime.now(UTC)),
         kpi_changes.exact_time(newest.created_at),
-        newest.id,
+        f"{kind} {newest.id}",
         newest.input_name,
         line_id,
     )

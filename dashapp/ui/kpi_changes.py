@@ -17,14 +17,14 @@ def change_line(change) -> html.Div:
     )
 
 
-def refreshed_line(ago: str, exact: str, run_id: int, input_name: str, line_id: str) -> html.P:
+def refreshed_line(ago: str, exact: str, run: str, input_name: str, line_id: str) -> html.P:
     """When the data was last refreshed (`ago` in words, the `exact` time in its title), by
-    which run and from which file."""
+    which `run` ("order-log run 7") and from which file."""
     return html.P(
         [
             "Last refreshed ",
             html.Span(ago, title=exact),
-            f" by run {run_id} ({input_name}).",
+            f" by {run} ({input_name}).",
         ],
         className="text-muted small mb-3",
         id=line_id,

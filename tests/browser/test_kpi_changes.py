@@ -63,7 +63,10 @@ def test_the_overview_compares_each_kpi_with_the_previous_customer_file_run(dash
     assert re.match(r"^[▲▼] [+−]\$[\d,]+ \([+−][\d.]+%\) since run 1$", changes["revenue"][0])
 
     text, exact = _refreshed(dash_duo)
-    said = r"^Last refreshed (just now|\d+ minutes? ago) by run 2 \(sample_customers-600\.csv\)\.$"
+    said = (
+        r"^Last refreshed (just now|\d+ minutes? ago) "
+        r"by customer-file run 2 \(sample_customers-600\.csv\)\.$"
+    )
     assert re.match(said, text)
     assert EXACT_TIME.match(exact)
     assert dash_duo.get_logs() == []
@@ -95,5 +98,7 @@ def test_order_log_kpis_compare_with_the_previous_order_log_run(dash_duo, tmp_pa
         assert re.match(r"^Previous run \(1\): [\d.]+%$", changes["repeat rate"][1])
     dash_duo.wait_for_page(url=dash_duo.server_url)
     text, exact = _refreshed(dash_duo)
-    assert text.endswith("by run 2 (sample_transactions.csv).") and EXACT_TIME.match(exact)
+    assert text.endswith("by order-log run 2 (sample_transactions.csv).") and EXACT_TIME.match(
+        exact
+    )
     assert dash_duo.get_logs() == []

@@ -76,8 +76,12 @@ def test_the_order_log_cards_carry_their_changes():
 
 
 def test_the_refreshed_line_says_when_by_which_run_and_file_with_the_exact_time_on_hover():
-    line = refreshed_line("2 hours ago", "05 Dec 2026 10:00 UTC", 7, "shop.csv", "refreshed")
+    line = refreshed_line(
+        "2 hours ago", "05 Dec 2026 10:00 UTC", "order-log run 7", "shop.csv", "refreshed"
+    )
     start, when, rest = line.children
     assert line.id == "refreshed"
-    assert start + when.children + rest == "Last refreshed 2 hours ago by run 7 (shop.csv)."
+    assert (
+        start + when.children + rest == "Last refreshed 2 hours ago by order-log run 7 (shop.csv)."
+    )
     assert when.title == "05 Dec 2026 10:00 UTC"
