@@ -12,7 +12,7 @@ from analytics.db.models import ORDER_LOG
 from dashapp.data import derived, queries
 from dashapp.logic import explorer, explorer_link
 from dashapp.pages.common import page_header
-from dashapp.pages.segments import behaviour, explored, ids
+from dashapp.pages.segments import behaviour, explored, ids, saved_audiences
 from dashapp.pages.segments.controls import absent_slider, field, link_note, range_field
 from dashapp.ui import theme
 from dashapp.ui.components import card_header, tool_graph_card
@@ -48,6 +48,7 @@ def page(url: str, run: queries.RunInfo, kind: str, query: dict) -> html.Div:
             behaviour.other_run_note(explored.other_kinds_run(url, kind), order_log),
             link_note(ignored),
             _filter_panel(choices, filters, segments, order_log),
+            saved_audiences.card(saved_audiences.opened_audience(query)),
             dbc.Row(
                 [
                     dbc.Col(
