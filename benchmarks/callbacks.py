@@ -134,7 +134,7 @@ def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
                 seg.update_comparison,
                 (controls(), segments[0], segments[-1], run.id),
             ),
-            "segments export": lambda: (seg.export_audience, (1, controls(), run.id)),
+            "segments export": lambda: (seg.export_audience, (1, controls(), None, run.id)),
             "model threshold": lambda: (
                 model.update_threshold,
                 (float(rng.uniform(0.05, 0.95)), run.id),

@@ -7,6 +7,7 @@ from datetime import date
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.db import audience_repository
@@ -24,6 +25,11 @@ LOCAL_OWNER = "local"
 EMPTY_LIST = (
     "No saved audiences yet. Set the filters, name them and press Save audience: the audience "
     "keeps its filters, and its size on each new run shows here."
+)
+# Under the list when some run has no size for an audience.
+NOT_COUNTED = (
+    "n/a: a filter of the audience does not fit that run (a segment or value it does not have), "
+    "so it has no size there."
 )
 
 
@@ -61,11 +67,12 @@ def save(run: explored.Explored, filters: explorer.Filters, name: str | None):
 
 
 def _message(text: str, colour: str) -> dbc.Alert:
-    return dbc.Alert(text, color=colour, className="py-2 mb-0 small", role="status")
+    return dbc.Alert(text, color=colour, className="py-2 mb-0 small")
 
 
-def listing(run: explored.Explored) -> html.Div | dbc.Table:
-    """The audiences of the run's kind, newest first, or the empty state."""
+def listing(run: explored.Explored) -> Component:
+    """The audiences of the run's kind, newest first, with their sizes on each run since they
+    were made; or the empty state."""
     url = queries.app_database_url()
     with session_factory(url)() as session:
         saved = [
@@ -74,22 +81,27 @@ def listing(run: explored.Explored) -> html.Div | dbc.Table:
         ]
     if not saved:
         return html.P(EMPTY_LIST, className="text-muted small mb-0", id=ids.SEG_AUDIENCES_EMPTY)
-    latest_order_run = orders.latest_order_run(url) if run.is_order_log else None
-    rows = [
-        _row(
-            audience,
-            runs,
-            derived.audience_sizes(url, audience.input_kind, audience.query, runs),
-            None if latest_order_run is None else latest_order_run.id,
-        )
+    latest_order_run = None if not run.is_order_log else orders.latest_order_run(url)
+    sized = [
+        (audience, runs, derived.audience_sizes(url, audience.input_kind, audience.query, runs))
         for audience, runs in saved
     ]
+    run_id = None if latest_order_run is None else latest_order_run.id
     header = html.Tr(
-        [html.Th(title) for title in ("Audience", "Owner", "Saved", "Customers, run by run", "")]
+        [
+            html.Th(title)
+            for title in ("Audience", "Owner", "Saved (UTC)", "Customers, run by run", "")
+        ]
     )
-    return dbc.Table(
-        [html.Thead(header), html.Tbody(rows)], responsive=True, size="sm", className="mb-0"
+    table = dbc.Table(
+        [html.Thead(header), html.Tbody([_row(*row, run_id) for row in sized])],
+        responsive=True,
+        size="sm",
+        className="mb-0",
     )
+    if all(size is not None for _audience, _runs, sizes in sized for size in sizes):
+        return table
+    return html.Div([table, html.Small(NOT_COUNTED, className="text-muted")])
 
 
 def _row(
@@ -160,7 +172,9 @@ def card(audience_id: int | None) -> dbc.Card:
                 [
                     dcc.Store(id=ids.SEG_AUDIENCE, data=audience_id),
                     form,
-                    html.Div(id=ids.SEG_AUDIENCE_MESSAGE, className="mb-2"),
+                    html.Div(
+                        id=ids.SEG_AUDIENCE_MESSAGE, className="mb-2", **{"aria-live": "polite"}
+                    ),
                     html.Div(dbc.Spinner(size="sm"), id=ids.SEG_AUDIENCE_LIST),
                 ]
             ),

@@ -43,9 +43,7 @@ def test_the_open_link_gives_back_the_saved_filters(choices):
         ("sel=box,Age,Salary,20,30,1,2", ([], True)),
     ],
 )
-def test_an_export_is_described_by_its_segments_and_whether_other_filters_narrow(
-    query, described
-):
+def test_an_export_is_described_by_its_segments_and_whether_other_filters_narrow(query, described):
     assert audiences.export_description(query) == described
 
 
