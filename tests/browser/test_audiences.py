@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from selenium.webdriver.common.keys import Keys
 
 from analytics.db import audience_repository
 from analytics.db.models import CUSTOMER_FILE, CustomerBehaviour
@@ -33,19 +34,28 @@ MESSAGE = f"#{ids.SEG_AUDIENCE_MESSAGE}"
 ROWS = f"#{ids.SEG_AUDIENCE_LIST} tbody tr"
 
 
-def save_as(dash_duo, name: str) -> None:
-    field = dash_duo.find_element(f"#{ids.SEG_AUDIENCE_NAME}")
+def into_view(dash_duo, element):
+    """The element, scrolled into view at once: Bootstrap scrolls smoothly, and a click during
+    the scroll lands elsewhere."""
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
+    )
+    return element
+
+
+def click(dash_duo, selector: str) -> None:
+    into_view(dash_duo, dash_duo.find_element(selector)).click()
+
+
+def save_as(dash_duo, name: str, press_enter: bool = False) -> None:
+    """Type the name and press Save audience (or Enter in the field)."""
+    field = into_view(dash_duo, dash_duo.find_element(f"#{ids.SEG_AUDIENCE_NAME}"))
     field.clear()
     field.send_keys(name)
-    dash_duo.find_element(f"#{ids.SEG_AUDIENCE_SAVE}").click()
-
-
-def open_first_audience(dash_duo) -> None:
-    link = dash_duo.find_element(f"{ROWS} a")
-    dash_duo.driver.execute_script(
-        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", link
-    )
-    link.click()
+    if press_enter:
+        field.send_keys(Keys.ENTER)
+    else:
+        click(dash_duo, f"#{ids.SEG_AUDIENCE_SAVE}")
 
 
 def test_save_list_export_and_reopen_an_audience(dash_duo, own_db):
@@ -74,20 +84,20 @@ def test_save_list_export_and_reopen_an_audience(dash_duo, own_db):
         "gender=Female&purchased=buyers",
     )
 
-    save_as(dash_duo, "FEMALE BUYERS")
+    save_as(dash_duo, "FEMALE BUYERS", press_enter=True)
     dash_duo.wait_for_text_to_equal(MESSAGE, "There is already an audience named “Female buyers”.")
     assert len(dash_duo.find_elements(ROWS)) == 1
 
     # The export of the saved filters carries the audience's name.
-    dash_duo.find_element(f"#{ids.SEG_EXPORT}").click()
+    click(dash_duo, f"#{ids.SEG_EXPORT}")
     day = datetime.now(UTC).date()
     target = Path(dash_duo.download_path) / f"audience-female-buyers-run-{run_id}-{day}.csv"
     until(lambda: target.is_file() and target.read_bytes().count(b"\n") > female_buyers.sum())
 
     # Other filters, then the audience reopened: its filters and count come back.
-    dash_duo.find_element(f"#{ids.SEG_RESET}").click()
+    click(dash_duo, f"#{ids.SEG_RESET}")
     dash_duo.wait_for_text_to_equal(COUNT, "3,000 of 3,000 customers match")
-    open_first_audience(dash_duo)
+    click(dash_duo, f"{ROWS} a")
     until(lambda: url_query(dash_duo).get("audience") == str(saved.id))
     assert urlparse(dash_duo.driver.current_url).path == ids.PATH
     dash_duo.wait_for_text_to_equal(COUNT, count_text(female_buyers))
@@ -99,9 +109,9 @@ def test_save_list_export_and_reopen_an_audience(dash_duo, own_db):
     until(lambda: len(dash_duo.find_elements(ROWS)) == 1)
 
     # Changed filters are no longer the audience: the export says what they hold instead.
-    label_for(dash_duo, ids.SEG_PURCHASED, "All").click()
+    into_view(dash_duo, label_for(dash_duo, ids.SEG_PURCHASED, "All")).click()
     dash_duo.wait_for_text_to_equal(COUNT, count_text(customers["Gender"] == "Female"))
-    dash_duo.find_element(f"#{ids.SEG_EXPORT}").click()
+    click(dash_duo, f"#{ids.SEG_EXPORT}")
     other = Path(dash_duo.download_path) / f"audience-filtered-run-{run_id}-{day}.csv"
     until(other.is_file)
     assert dash_duo.get_logs() == []
@@ -125,14 +135,14 @@ def test_an_order_log_audience_reopens_on_the_latest_order_log_run(dash_duo, ord
     until(lambda: len(dash_duo.find_elements(ROWS)) == 1)
     size = dash_duo.find_element(f"{ROWS} td:nth-child(4)").text
     assert size == f"run {run_id}: {champions:,}"
-    dash_duo.find_element(f"#{ids.SEG_EXPORT}").click()
+    click(dash_duo, f"#{ids.SEG_EXPORT}")
     day = datetime.now(UTC).date()
     target = Path(dash_duo.download_path) / f"audience-champions-run-{run_id}-{day}.csv"
     until(lambda: target.is_file() and target.read_bytes().count(b"\n") > champions)
 
-    dash_duo.find_element(f"#{ids.SEG_RESET}").click()
+    click(dash_duo, f"#{ids.SEG_RESET}")
     dash_duo.wait_for_text_to_equal(COUNT, explorer.count_text(everyone, everyone))
-    open_first_audience(dash_duo)
+    click(dash_duo, f"{ROWS} a")
     until(lambda: url_query(dash_duo).get("audience") is not None)
     assert url_query(dash_duo)["run"] == str(run_id)
     dash_duo.wait_for_text_to_equal(COUNT, explorer.count_text(champions, everyone))

@@ -179,5 +179,5 @@ def card(audience_id: int | None) -> dbc.Card:
                 ]
             ),
         ],
-        className="mb-3",
+        className="mt-3",
     )

@@ -48,7 +48,6 @@ def page(url: str, run: queries.RunInfo, kind: str, query: dict) -> html.Div:
             behaviour.other_run_note(explored.other_kinds_run(url, kind), order_log),
             link_note(ignored),
             _filter_panel(choices, filters, segments, order_log),
-            saved_audiences.card(saved_audiences.opened_audience(query)),
             dbc.Row(
                 [
                     dbc.Col(
@@ -81,6 +80,7 @@ def page(url: str, run: queries.RunInfo, kind: str, query: dict) -> html.Div:
             ),
             _profile_card(),
             _comparison_card(segments, view),
+            saved_audiences.card(saved_audiences.opened_audience(query)),
         ]
     )
 
