@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from analytics.db.models import (
@@ -73,16 +74,17 @@ def save_audience(session: Session, name: object, owner: str, input_kind: str, q
         raise AudienceRefused(f"Unknown kind of run: {input_kind!r}.")
     name = clean_name(name)
     query = checked_query(query)
-    taken = session.scalar(
-        select(Audience.name).where(
-            Audience.input_kind == input_kind, func.lower(Audience.name) == name.lower()
-        )
-    )
+    # Compared here rather than in SQL, whose lower() on SQLite knows ASCII letters only.
+    names = session.scalars(select(Audience.name).where(Audience.input_kind == input_kind))
+    taken = next((other for other in names if other.casefold() == name.casefold()), None)
     if taken is not None:
         raise AudienceRefused(f"There is already an audience named “{taken}”.")
     audience = Audience(name=name, owner=owner, input_kind=input_kind, query=query)
     session.add(audience)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as error:  # saved by someone else since the check above
+        raise AudienceRefused(f"There is already an audience named “{name}”.") from error
     return audience.id
 
 

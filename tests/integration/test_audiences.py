@@ -40,18 +40,23 @@ def test_save_list_and_a_taken_name_refused(fresh_db):
 
     with pytest.raises(AudienceRefused, match="already an audience named “Young buyers”"):
         save(fresh_db, "YOUNG BUYERS")
+    # Letter case beyond ASCII too (SQLite's lower() would not see these as one name).
+    third = save(fresh_db, "Été")
+    with pytest.raises(AudienceRefused, match="already an audience named “Été”"):
+        save(fresh_db, "ÉTÉ")
     with pytest.raises(AudienceRefused, match="Give the audience a name"):
         save(fresh_db, "   ")
 
     audiences = listed(fresh_db)
     assert [(a.id, a.name, a.owner, a.query) for a in audiences] == [
+        (third, "Été", "ana", "gender=Female"),
         (second, "Women", "ana", "gender=Female"),
         (first, "Young buyers", "ana", "age=18-30&purchased=buyers"),
     ]
-    assert audiences[0].created_at >= audiences[1].created_at
+    assert audiences[0].created_at >= audiences[1].created_at >= audiences[2].created_at
     assert [a.name for a in listed(fresh_db, ORDER_LOG)] == ["Women"]
     with session_factory(fresh_db)() as session:
-        assert session.scalar(select(func.count()).select_from(Audience)) == 3
+        assert session.scalar(select(func.count()).select_from(Audience)) == 4
 
 
 def test_the_database_refuses_a_duplicate_name_too(fresh_db):

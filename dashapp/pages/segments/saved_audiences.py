@@ -48,7 +48,9 @@ def filters_query(run: explored.Explored, filters: explorer.Filters) -> str:
     return explorer_link.query_string(filters, view, run.choices).removeprefix("?")
 
 
-def save(run: explored.Explored, filters: explorer.Filters, name: str | None):
+def save(
+    run: explored.Explored, filters: explorer.Filters, name: str | None
+) -> tuple[dbc.Alert, int | None]:
     """Save the filters as an audience of the run's kind: (the message, the new audience's id or
     None when it was refused)."""
     owner = auth.current_username() or LOCAL_OWNER
