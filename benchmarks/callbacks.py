@@ -21,6 +21,7 @@ from analytics.config import Settings
 from analytics.steps.classifier import customer_frame
 from dashapp.app import create_app
 from dashapp.data import derived, queries
+from dashapp.pages.segments import update as segments_update
 from dashapp.pages.what_if import lookup
 
 
@@ -141,6 +142,12 @@ def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
             ),
             "runs comparison": lambda: (runs.show_comparison, (run.id,)),
         }
+    )
+    # The audiences' callback tells a save from a page load by what triggered it, which only a
+    # request has: the list, which every page load computes, is timed.
+    made["segments saved audiences"] = lambda: (
+        segments_update.audiences_card,
+        (False, None, controls(), run.id),
     )
     # The lookup's callback tells a customer from a product by what triggered it, which only a
     # request has: the function it hands both to is timed instead.
