@@ -14,6 +14,7 @@ from analytics.db import audience_repository
 from analytics.db.audience_repository import AudienceRefused, SavedAudience
 from analytics.db.models import AUDIENCE_NAME_LENGTH
 from analytics.db.session import session_factory
+from dashapp.data import audiences as stored
 from dashapp.data import derived, orders, queries
 from dashapp.hosting import auth
 from dashapp.logic import audiences, explorer, explorer_link, export
@@ -76,11 +77,7 @@ def listing(run: explored.Explored) -> Component:
     """The audiences of the run's kind, newest first, with their sizes on each run since they
     were made; or the empty state."""
     url = queries.app_database_url()
-    with session_factory(url)() as session:
-        saved = [
-            (audience, audience_repository.runs_since(session, audience))
-            for audience in audience_repository.audiences(session, run.kind)
-        ]
+    saved = stored.with_runs(url, run.kind)
     if not saved:
         return html.P(EMPTY_LIST, className="text-muted small mb-0", id=ids.SEG_AUDIENCES_EMPTY)
     latest_order_run = None if not run.is_order_log else orders.latest_order_run(url)
@@ -128,21 +125,13 @@ def export_filename(
     """The export's file name: the audience's when the filters are those of the audience they
     were opened from or saved as (`audience_id`, from the page), else what they hold."""
     query = filters_query(run, filters)
-    audience = _audience(audience_id)
+    audience = stored.audience(queries.app_database_url(), audience_id)
     if audience is not None and audience.input_kind == run.kind and audience.query == query:
         return export.audience_filename(run.run_id, day, audience=audience.name)
     segments, narrowed = audiences.export_description(query)
     return export.audience_filename(
         run.run_id, day, segments=segments, narrowed=narrowed, order_log=run.is_order_log
     )
-
-
-def _audience(audience_id: object) -> SavedAudience | None:
-    # The id comes from the page's store, which the client controls.
-    if type(audience_id) is not int or not 0 < audience_id < 2**63:
-        return None
-    with session_factory(queries.app_database_url())() as session:
-        return audience_repository.audience_by_id(session, audience_id)
 
 
 def card(audience_id: int | None) -> dbc.Card:

@@ -1,5 +1,6 @@
 """What the segment explorer's callbacks compute, from the filter controls' values and the run:
-the count, the figures and tables, the shareable link, the filters a click sets and the export."""
+the count, the figures and tables, the shareable link, the filters a click sets, the export and
+the saved audiences."""
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
