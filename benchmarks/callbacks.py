@@ -21,6 +21,7 @@ from analytics.config import Settings
 from analytics.steps.classifier import customer_frame
 from dashapp.app import create_app
 from dashapp.data import derived, queries
+from dashapp.pages.segments import update as segments_update
 from dashapp.pages.what_if import lookup
 
 
@@ -134,13 +135,19 @@ def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
                 seg.update_comparison,
                 (controls(), segments[0], segments[-1], run.id),
             ),
-            "segments export": lambda: (seg.export_audience, (1, controls(), run.id)),
+            "segments export": lambda: (seg.export_audience, (1, controls(), None, run.id)),
             "model threshold": lambda: (
                 model.update_threshold,
                 (float(rng.uniform(0.05, 0.95)), run.id),
             ),
             "runs comparison": lambda: (runs.show_comparison, (run.id,)),
         }
+    )
+    # The audiences' callback tells a save from a page load by what triggered it, which only a
+    # request has: the list, which every page load computes, is timed.
+    made["segments saved audiences"] = lambda: (
+        segments_update.audiences_card,
+        (False, None, controls(), run.id),
     )
     # The lookup's callback tells a customer from a product by what triggered it, which only a
     # request has: the function it hands both to is timed instead.

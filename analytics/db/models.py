@@ -16,6 +16,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -330,3 +331,27 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# An audience's name: trimmed, at most this long (analytics.db.audience_repository checks it).
+AUDIENCE_NAME_LENGTH = 80
+# The explorer's query string of an audience's filters: a lasso of 60 vertices fits well within.
+AUDIENCE_QUERY_LENGTH = 4000
+
+
+class Audience(Base):
+    """Segment-explorer filters saved under a name, to reopen on the latest run of their input
+    kind. The filters are the explorer's query string (what a shared link holds, without `run`),
+    read back by dashapp.logic.explorer_link like any link: data, never code."""
+
+    __tablename__ = "audiences"
+    # A name is unique among the audiences of one input kind (each kind has its own filters).
+    __table_args__ = (UniqueConstraint("input_kind", "name", name="uq_audiences_kind_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(AUDIENCE_NAME_LENGTH))
+    # The signed-in user's name in hosted mode, "local" in local mode; kept when a user goes.
+    owner: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    input_kind: Mapped[str] = mapped_column(String(16))
+    query: Mapped[str] = mapped_column(String(AUDIENCE_QUERY_LENGTH))

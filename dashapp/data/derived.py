@@ -4,8 +4,9 @@ run never changes): the computing is in dashapp.logic, the reading in dashapp.da
 import numpy as np
 import pandas as pd
 
+from analytics.db.models import ORDER_LOG
 from dashapp.data import cache, orders, queries
-from dashapp.logic import comparison, explorer, explorer_orders, export, pricing
+from dashapp.logic import comparison, explorer, explorer_link, explorer_orders, export, pricing
 from dashapp.ui import theme
 
 
@@ -87,3 +88,24 @@ def order_audience_csv_lines(url: str, run_id: int) -> tuple[str, np.ndarray]:
     return export.csv_lines(
         export.order_audience_frame(orders.behaviour_customers(url, run_id), names)
     )
+
+
+def audience_sizes(url: str, input_kind: str, query: str, run_ids: list[int]) -> list[int | None]:
+    """How many customers of each run (published, of `input_kind`) match a saved audience's
+    filters (`query`, the explorer's link): the one place that counts an audience. None for a
+    run that some filter does not fit (a segment it does not have…): the explorer would ignore
+    that filter there, so the count would not be the audience's."""
+    return [_audience_size(url, run_id, input_kind, query) for run_id in run_ids]
+
+
+@cache.per_run
+def _audience_size(url: str, run_id: int, input_kind: str, query: str) -> int | None:
+    if input_kind == ORDER_LOG:
+        customers = orders.behaviour_customers(url, run_id)
+        choices = order_explorer_choices(url, run_id)
+    else:
+        customers, choices = queries.customers(url, run_id), explorer_choices(url, run_id)
+    filters, _view, ignored = explorer_link.read_query(explorer_link.parameters(query), choices)
+    if ignored:
+        return None
+    return int(explorer.masks(customers, filters, choices).matching.sum())

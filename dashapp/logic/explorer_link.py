@@ -4,7 +4,7 @@ failing the page)."""
 
 from collections.abc import Mapping
 from math import isfinite
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from dashapp.logic.explorer import (
     PURCHASE_CHOICES,
@@ -54,6 +54,13 @@ def query_string(filters: Filters, view: View, choices: Choices, run_id: int | N
     if tuple(view.compare) != default_axes.compare:
         params["compare"] = f"{view.compare[0] + 1},{view.compare[1] + 1}"
     return f"?{urlencode(params, safe=',')}" if params else ""
+
+
+def parameters(query: str) -> dict[str, str | list[str]]:
+    """A query string's parameters ("?" optional) as Dash Pages passes them to a layout: a
+    value, or a list of the values of a repeated name; blank values kept ("gender=": none)."""
+    parsed = parse_qs(query.removeprefix("?"), keep_blank_values=True)
+    return {name: values[0] if len(values) == 1 else values for name, values in parsed.items()}
 
 
 def from_query(query: Mapping[str, str | list[str]], choices: Choices) -> tuple[Filters, View]:

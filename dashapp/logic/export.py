@@ -3,7 +3,9 @@ numbers are written as numbers."""
 
 import csv
 import io
-from collections.abc import Iterable
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import numpy as np
@@ -104,8 +106,39 @@ def order_audience_frame(customers: pd.DataFrame, segment_names: dict[int, str])
     return audience.round(_ORDER_DECIMALS).reset_index(drop=True)
 
 
-def order_audience_filename(run_id: int, day: date) -> str:
-    return f"audience-orders-run-{run_id}-{day.isoformat()}.csv"
+# A file name keeps at most this many characters of an audience's name.
+SLUG_LENGTH = 60
+
+
+def audience_filename(
+    run_id: int,
+    day: date,
+    *,
+    audience: str | None = None,
+    segments: Sequence[int] = (),
+    narrowed: bool = False,
+    order_log: bool = False,
+) -> str:
+    """What an explorer export is called: `audience-<what it holds>-run-<id>-<date>.csv`. What it
+    holds is the saved audience's name (`audience`) when the filters are that audience's; else
+    for an order-log run "orders"; else the segments chosen (as shown, from 1; empty: all),
+    "filtered" when other filters narrow them (`narrowed`), or "all-customers"."""
+    if audience is not None:
+        subject = slug(audience) or "saved"
+    elif order_log:
+        subject = "orders"
+    else:
+        parts = ["segments", *map(str, sorted(segments))] if segments else []
+        parts += ["filtered"] if narrowed else []
+        subject = "-".join(parts) or "all-customers"
+    return f"audience-{subject}-run-{run_id}-{day.isoformat()}.csv"
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII letters and digits in hyphenated words, for a file name ('' for a name
+    with none: "Été 2024 — VIP!" is "ete-2024-vip")."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", plain.lower()))[:SLUG_LENGTH].strip("-")
 
 
 def csv_lines(frame: pd.DataFrame) -> tuple[str, np.ndarray]:

@@ -136,7 +136,7 @@ def test_export_carries_the_behaviour_and_predictions(dash_duo, both_kinds):
 
     dash_duo.find_element(f"#{segments_ids.SEG_EXPORT}").click()
     day = datetime.now(UTC).date()
-    target = Path(dash_duo.download_path) / export.order_audience_filename(run_id, day)
+    target = Path(dash_duo.download_path) / export.audience_filename(run_id, day, order_log=True)
     until(lambda: target.is_file() and target.read_bytes().count(b"\n") > champions)
     with target.open(newline="", encoding="utf-8") as file:
         reader = csv.DictReader(file)

@@ -3,6 +3,7 @@ the CSV export, checked against pandas on the same customers."""
 
 import csv
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -205,9 +206,9 @@ def test_export_downloads_the_matching_customers_as_safe_csv(dash_duo, published
     )
 
     dash_duo.find_element(f"#{segments_ids.SEG_EXPORT}").click()
-    target = (
-        Path(dash_duo.download_path) / f"segments-run-{queries.latest_run(published_db).id}.csv"
-    )
+    # Named for what it holds: no saved audience, all segments, other filters narrowing them.
+    run_id, day = queries.latest_run(published_db).id, datetime.now(UTC).date()
+    target = Path(dash_duo.download_path) / f"audience-filtered-run-{run_id}-{day}.csv"
     # The file can appear before its last bytes do: wait for the header and every row.
     until(lambda: target.is_file() and target.read_bytes().count(b"\n") > len(expected))
     with target.open(newline="", encoding="utf-8") as file:

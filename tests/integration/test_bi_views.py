@@ -23,6 +23,7 @@ from analytics.runs import customer_file, order_log_run
 from analytics.steps.classifier import CANDIDATES, choose_model
 from tests.conftest import new_database
 from tests.integration.test_cli import run_main
+from tests.integration.test_migrations import NEWEST_REVISION
 
 VIEWS = {"latest_customers", "latest_segments", "latest_model_metrics", "latest_rfm"}
 FAST = {"Logistic Regression": CANDIDATES["Logistic Regression"]}
@@ -52,7 +53,7 @@ def view_rows(url: str, view: str) -> pd.DataFrame:
 
 def test_db_upgrade_creates_the_views_and_they_answer_before_any_run(fresh_db, capsys):
     status, out, _ = run_main(capsys, "db", "upgrade", "--db", fresh_db)
-    assert status == 0 and "0012" in out
+    assert status == 0 and NEWEST_REVISION in out
     engine = create_engine(fresh_db)
     assert set(inspect(engine).get_view_names()) == VIEWS
     engine.dispose()
@@ -112,7 +113,7 @@ def test_a_downgrade_drops_the_views_and_an_upgrade_brings_them_back(fresh_db):
     with engine.begin() as connection:
         config = migrate.alembic_config(engine)
         config.attributes["connection"] = connection
-        command.downgrade(config, "-1")
+        command.downgrade(config, "0011")  # the revision before the views
     assert inspect(engine).get_view_names() == []
     migrate.upgrade(engine)
     assert set(inspect(engine).get_view_names()) == VIEWS

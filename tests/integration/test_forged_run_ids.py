@@ -74,7 +74,8 @@ def test_explorer_callbacks_answer_no_run_for_a_forged_id(server, database, fail
             assert update.scatter(controls, "Age", "Salary", forged)[1] == ""
             assert update.comparison(controls, "0", "1", forged) == queries.NO_PUBLISHED_RUN
             assert update.query_string(controls, "Age", "Salary", "0", "1", forged) is no_update
-            assert update.audience_download(controls, forged) is no_update
+            assert update.audience_download(controls, None, forged) is no_update
+            assert update.audiences_card(True, "Forged", controls, forged)[1] is no_update
             changes = update.changed_filters(segments_ids.SEG_RESET, {}, forged)
             assert all(change is no_update for change in changes), forged
         # The real run still answers.

@@ -17,7 +17,7 @@ from analytics.runs.customer_file import run
 from dashapp.data import queries
 
 # The newest revision in analytics/db/migrations/versions.
-NEWEST_REVISION = "0012"
+NEWEST_REVISION = "0013"
 
 
 @pytest.fixture

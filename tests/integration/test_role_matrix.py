@@ -41,6 +41,7 @@ EXPECTED_CALLBACKS = {
     "...seg-filter-r-score.value...seg-filter-fm-score.value...seg-filter-value.value"
     "...seg-filter-p-alive.value..": "analyst",
     "seg-download.data": "analyst",
+    "..seg-audience-message.children...seg-audience.data...seg-audience-list.children..": "analyst",
     "runs-comparison.children": "analyst",
     "runs-set-aside.children": "analyst",
     "runs-set-aside-download.data": "analyst",

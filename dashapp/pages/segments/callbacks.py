@@ -100,8 +100,33 @@ def change_filters(reset, bar, selected, clear, chosen, current, x, y, run_id):
 
 @callback(
     Output(ids.SEG_DOWNLOAD, "data"),
-    inputs={"clicks": Input(ids.SEG_EXPORT, "n_clicks"), "controls": FILTER_STATES, "run_id": RUN},
+    inputs={
+        "clicks": Input(ids.SEG_EXPORT, "n_clicks"),
+        "controls": FILTER_STATES,
+        "audience_id": State(ids.SEG_AUDIENCE, "data"),
+        "run_id": RUN,
+    },
     prevent_initial_call=True,
 )
-def export_audience(clicks, controls, run_id):
-    return update.audience_download(controls, run_id)
+def export_audience(clicks, controls, audience_id, run_id):
+    return update.audience_download(controls, audience_id, run_id)
+
+
+@callback(
+    output=[
+        Output(ids.SEG_AUDIENCE_MESSAGE, "children"),
+        Output(ids.SEG_AUDIENCE, "data"),
+        Output(ids.SEG_AUDIENCE_LIST, "children"),
+    ],
+    inputs={
+        "clicks": Input(ids.SEG_AUDIENCE_SAVE, "n_clicks"),
+        "submits": Input(ids.SEG_AUDIENCE_NAME, "n_submit"),
+        "name": State(ids.SEG_AUDIENCE_NAME, "value"),
+        "controls": FILTER_STATES,
+        "run_id": RUN,
+    },
+)
+def save_audience(clicks, submits, name, controls, run_id):
+    """Lists the saved audiences on loading the page; the button (or Enter) saves one first."""
+    saving = ctx.triggered_id in (ids.SEG_AUDIENCE_SAVE, ids.SEG_AUDIENCE_NAME)
+    return update.audiences_card(saving, name, controls, run_id)

@@ -39,6 +39,15 @@ SEG_CLEAR_SELECTION = "seg-clear-selection"
 SEG_SELECTION_EVENT = "seg-selection-event"
 # Values of the page's link that were ignored as not valid for the run.
 SEG_LINK_NOTE = "seg-link-note"
+# Saved audiences: a name, the save button and its message, the list, and (a store) the audience
+# the filters were opened from or saved as, which names the export.
+SEG_AUDIENCE_NAME = "seg-audience-name"
+SEG_AUDIENCE_SAVE = "seg-audience-save"
+SEG_AUDIENCE_MESSAGE = "seg-audience-message"
+SEG_AUDIENCE_LIST = "seg-audience-list"
+SEG_AUDIENCE = "seg-audience"
+# The list's empty state (inside SEG_AUDIENCE_LIST, written by its callback).
+SEG_AUDIENCES_EMPTY = "seg-audiences-empty"
 
 # The filter controls, by the name explorer.Filters gives them: (component id, property).
 FILTER_CONTROLS = {
@@ -92,6 +101,11 @@ CALLBACK_ROLES = dict.fromkeys(
         SEG_CLEAR_SELECTION,
         SEG_SELECTION_EVENT,
         SEG_LINK_NOTE,
+        SEG_AUDIENCE_NAME,
+        SEG_AUDIENCE_SAVE,
+        SEG_AUDIENCE_MESSAGE,
+        SEG_AUDIENCE_LIST,
+        SEG_AUDIENCE,
     ),
     PAGE_ROLE,
 )

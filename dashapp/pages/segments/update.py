@@ -1,5 +1,6 @@
 """What the segment explorer's callbacks compute, from the filter controls' values and the run:
-the count, the figures and tables, the shareable link, the filters a click sets and the export."""
+the count, the figures and tables, the shareable link, the filters a click sets, the export and
+the saved audiences."""
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -10,8 +11,8 @@ import pandas as pd
 from dash import dcc, html, no_update
 
 from dashapp.data import queries
-from dashapp.logic import explorer, explorer_link, explorer_orders, export
-from dashapp.pages.segments import behaviour, explored, ids
+from dashapp.logic import explorer, explorer_link, explorer_orders
+from dashapp.pages.segments import behaviour, explored, ids, saved_audiences
 from dashapp.pages.segments.controls import ABSENT_RANGE
 from dashapp.ui.components import segment_profile_table, swatch_label
 from dashapp.ui.figures.common import empty_figure
@@ -224,18 +225,25 @@ def _default_controls(choices: explorer.Choices) -> dict:
     }
 
 
-def audience_download(controls: Mapping, run_id: int) -> dict:
-    """The matching customers as an audience CSV download."""
+def audience_download(controls: Mapping, audience_id: object, run_id: int) -> dict:
+    """The matching customers as an audience CSV download, named for what it holds."""
     run = explored.load(run_id)
     if run is None:
         return no_update
     header, lines = explored.audience_lines(run)
-    masks = explorer.masks(run.customers, _filters(controls), run.choices)
-    filename = (
-        export.order_audience_filename(run_id, datetime.now(UTC).date())
-        if run.is_order_log
-        else f"segments-run-{run_id}.csv"
-    )
+    filters = _filters(controls)
+    masks = explorer.masks(run.customers, filters, run.choices)
+    filename = saved_audiences.export_filename(run, filters, audience_id, datetime.now(UTC).date())
     return dcc.send_string(
         header + "".join(lines[masks.matching]), filename=filename, type="text/csv"
     )
+
+
+def audiences_card(saving: bool, name: str | None, controls: Mapping, run_id: int) -> tuple:
+    """The save's message (empty unless `saving`), the audience the filters now are (the one just
+    saved; else no_update) and the list of the run's kind's audiences."""
+    run = explored.load(run_id)
+    if run is None:
+        return queries.NO_PUBLISHED_RUN, no_update, None
+    message, saved = saved_audiences.save(run, _filters(controls), name) if saving else ("", None)
+    return message, no_update if saved is None else saved, saved_audiences.listing(run)

@@ -12,7 +12,7 @@ from analytics.db.models import ORDER_LOG
 from dashapp.data import derived, queries
 from dashapp.logic import explorer, explorer_link
 from dashapp.pages.common import page_header
-from dashapp.pages.segments import behaviour, explored, ids
+from dashapp.pages.segments import behaviour, explored, ids, saved_audiences
 from dashapp.pages.segments.controls import absent_slider, field, link_note, range_field
 from dashapp.ui import theme
 from dashapp.ui.components import card_header, tool_graph_card
@@ -80,6 +80,7 @@ def page(url: str, run: queries.RunInfo, kind: str, query: dict) -> html.Div:
             ),
             _profile_card(),
             _comparison_card(segments, view),
+            saved_audiences.card(saved_audiences.opened_audience(query)),
         ]
     )
 

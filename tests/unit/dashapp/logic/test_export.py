@@ -120,12 +120,6 @@ def test_an_order_log_audience_carries_groups_behaviour_and_predictions():
     assert customers["customer_id"].iloc[0] == "=c1"  # the input is not modified
 
 
-def test_an_order_log_audience_file_says_what_it_holds():
-    assert export.order_audience_filename(12, date(2026, 3, 5)) == (
-        "audience-orders-run-12-2026-03-05.csv"
-    )
-
-
 def test_the_explorer_export_carries_each_probabilitys_interval(customers):
     names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
     with_bounds = customers.assign(
@@ -143,3 +137,36 @@ def test_the_explorer_export_carries_each_probabilitys_interval(customers):
     assert "Probability 90 % low" not in export.audience_frame(with_bounds, names)
     empty = export.audience_frame(customers, names, with_interval=True)
     assert empty["Probability 90 % low"].isna().all()
+
+
+DAY = date(2026, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("described", "filename"),
+    [
+        ({"audience": "Young buyers"}, "audience-young-buyers-run-12-2026-03-05.csv"),
+        # A saved audience's name wins over what the filters hold, for either kind of run.
+        (
+            {"audience": "Été 2024 — VIP!", "segments": [1], "order_log": True},
+            "audience-ete-2024-vip-run-12-2026-03-05.csv",
+        ),
+        ({"audience": "顧客"}, "audience-saved-run-12-2026-03-05.csv"),
+        ({}, "audience-all-customers-run-12-2026-03-05.csv"),
+        ({"segments": [3, 1]}, "audience-segments-1-3-run-12-2026-03-05.csv"),
+        ({"segments": [2], "narrowed": True}, "audience-segments-2-filtered-run-12-2026-03-05.csv"),
+        ({"narrowed": True}, "audience-filtered-run-12-2026-03-05.csv"),
+        ({"order_log": True, "narrowed": True}, "audience-orders-run-12-2026-03-05.csv"),
+    ],
+)
+def test_an_audience_file_says_what_it_holds(described, filename):
+    assert export.audience_filename(12, DAY, **described) == filename
+
+
+def test_a_long_or_hostile_audience_name_becomes_a_short_plain_slug():
+    name = "../../etc/passwd " + "x" * 100
+    slug = export.slug(name)
+    assert slug.startswith("etc-passwd-x") and len(slug) <= export.SLUG_LENGTH
+    assert set(slug) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
+    assert not slug.endswith("-")
+    assert export.slug("  --  ") == ""
