@@ -52,7 +52,6 @@ SYNONYMS = {
         "has purchased",
         "converted",
         "conversion",
-        "ordered",
         "outcome",
         "target",
         "label",
