@@ -35,7 +35,6 @@ from tests.integration.test_hostile import (
     run_count,
 )
 
-
 # Corpus files the CLI refuses for want of --columns, for which the page offers its mapping step.
 MAPPING_STEP = {"renamed_columns.csv"}
 

@@ -139,7 +139,7 @@ def test_a_column_the_cli_option_cannot_spell_is_refused_rather_than_changed():
 
 
 def test_the_fields_are_the_clis():
-    assert FIELDS == {"customers": tuple(CANONICAL_COLUMNS), "orders": ORDER_FIELDS}
+    assert {"customers": tuple(CANONICAL_COLUMNS), "orders": ORDER_FIELDS} == FIELDS
 
 
 def test_a_mapping_the_guess_makes_never_names_a_column_twice():

@@ -5,7 +5,7 @@ from dashapp.pages.runs import ids, mapping, update
 
 
 def test_the_page_declares_a_dropdown_for_each_field_the_cli_maps():
-    assert ids.MAPPING_FIELDS == {kind: tuple(fields) for kind, fields in FIELDS.items()}
+    assert {kind: tuple(fields) for kind, fields in FIELDS.items()} == ids.MAPPING_FIELDS
     assert len(set(ids.MAPPING_DROPDOWNS)) == sum(len(f) for f in FIELDS.values())
     assert set(ids.MAPPING_DROPDOWNS) <= set(ids.CALLBACK_ROLES)
     assert {ids.CALLBACK_ROLES[d] for d in ids.MAPPING_DROPDOWNS} == {ids.UPLOAD_ROLE}
@@ -39,7 +39,7 @@ def dropdowns(component) -> dict:
 
 
 def test_the_step_is_filled_with_the_guess_and_the_files_columns():
-    style, pending, kind, customers, orders, preview = mapping.shown(proposal())
+    style, pending, kind, customers, orders, _preview = mapping.shown(proposal())
     assert style == {} and kind == "customers"
     assert pending == {"upload_id": "a" * 32, "filename": "shop.csv"}
     fields = dropdowns(customers)
