@@ -326,3 +326,26 @@ def test_only_a_pending_upload_made_by_the_server_can_be_mapped(settings, upload
         settings, upload_id, "x.csv", "customers", "customer_id=a,purchased=b", print
     )
     assert result == {"error": f"x.csv: {uploads.GONE}"}
+
+
+def test_an_order_log_with_renamed_columns_is_mapped_as_an_order_log(db, settings, tmp_path):
+    path = tmp_path / "export.csv"
+    renamed = {"Customer ID": "Buyer", "Order Date": "Ordered at", "Amount": "Total"}
+    generate_transactions(2_000, seed=13).rename(columns=renamed).to_csv(path, index=False)
+    proposal = upload(settings, path)["mapping"]
+    assert proposal["kind"] == "orders"
+    guess = proposal["guesses"]["orders"]
+    assert guess == {
+        "customer_id": "Buyer",
+        "order_date": "Ordered at",
+        "amount": "Total",
+        "order_id": "Order ID",
+    }
+    text = columns_option("orders", guess)
+    result = uploads.run_mapped_upload(
+        settings, proposal["upload_id"], "export.csv", "orders", text, print
+    )
+    assert result["input_kind"] == ORDER_LOG and result["orders"] == 2_000, result
+    with session_factory(db)() as session:
+        run = repository.latest_published_run(session, ORDER_LOG)
+    assert run.id == result["run_id"] and run.params["columns"] == guess
