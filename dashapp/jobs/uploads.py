@@ -20,6 +20,7 @@ import uuid
 from base64 import b64decode
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from pathlib import Path
 
 import dash
@@ -162,8 +163,9 @@ def run_mapped_upload(
 
 
 def mapping_proposal(path: Path, filename: str, header: list[str], rows: list[list[str]]) -> dict:
-    """What the page's mapping step shows: the pending upload's id (its folder's name, made
-    here), the file's columns and first rows, the likelier kind and each kind's best guess."""
+    """What the page's mapping step shows: the pending upload's id (the name save_upload gave
+    its folder, random), the file's columns and first rows, the likelier kind and each kind's
+    best guess."""
     return {
         "upload_id": path.parent.name,
         "filename": filename,
@@ -252,8 +254,10 @@ def _keep_pending(path: Path) -> Path:
     later), first removing pending uploads nobody mapped within a day."""
     pending = private_folder(path.parent.parent / PENDING)
     for folder in pending.iterdir():
-        if time.time() - folder.stat().st_mtime > PENDING_SECONDS:
-            shutil.rmtree(folder, ignore_errors=True)
+        # Another upload may be removing the same stale folder at this moment.
+        with suppress(FileNotFoundError):
+            if time.time() - folder.stat().st_mtime > PENDING_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
     kept = pending / path.parent.name
     path.parent.rename(kept)
     return kept / path.name

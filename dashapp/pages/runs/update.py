@@ -143,16 +143,18 @@ def _analyse_mapped(
     pending = pending if isinstance(pending, dict) else {}
     filename = pending.get("filename")
     filename = filename if isinstance(filename, str) and filename else "upload.csv"
-    kind = kind if kind in ids.MAPPING_FIELDS else "customers"
+    kind = kind if isinstance(kind, str) and kind in ids.MAPPING_FIELDS else "customers"
     columns = mapping.chosen(kind, choices)
+    # Asked again, the step staying as it is: a required field left empty, or a column name
+    # the --columns text cannot spell.
     missing = missing_fields(kind, columns)
-    try:
-        option = None if missing else columns_option(kind, columns)
-    except ValueError as error:
-        return dbc.Alert(f"{filename}: {error}.", color="warning"), no_update, *_MAPPING_UNCHANGED
     if missing:
         alert = dbc.Alert(mapping.missing_text(kind, missing), color="warning")
         return alert, no_update, *_MAPPING_UNCHANGED
+    try:
+        option = columns_option(kind, columns)
+    except ValueError as error:
+        return dbc.Alert(f"{filename}: {error}.", color="warning"), no_update, *_MAPPING_UNCHANGED
     _report(set_progress, 0, f"Analysing {filename} with the chosen columns")
     settings = uploads.app_settings()
     result = uploads.run_mapped_upload(
