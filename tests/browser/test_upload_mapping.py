@@ -80,3 +80,23 @@ def test_renamed_columns_are_mapped_on_the_page_and_the_run_is_published(
     assert history.endswith("published")
     assert not runs_page.find_element(f"#{runs_ids.RUNS_MAPPING}").is_displayed()
     assert runs_page.get_logs() == []
+
+
+def test_a_file_rejected_after_its_mapping_gets_the_cli_message(runs_page, own_db, tmp_path):
+    before = queries.latest_run(own_db).id
+    customers = pd.read_csv(SAMPLE_CSV, dtype=str).head(60).rename(columns=RENAMED)
+    customers.loc[2, "Age"] = "thirty"
+    path = tmp_path / "typo.csv"
+    customers.to_csv(path, index=False)
+
+    runs_page.find_element(f"#{runs_ids.RUNS_UPLOAD} input[type=file]").send_keys(str(path))
+    runs_page.wait_for_contains_text(f"#{runs_ids.RUNS_MAPPING_PREVIEW}", "typo.csv", timeout=60)
+    runs_page.find_element(f"#{runs_ids.RUNS_MAPPING_ANALYSE}").click()
+    runs_page.wait_for_contains_text(f"#{runs_ids.RUNS_ERROR}", "Not analysed.", timeout=90)
+    assert runs_page.find_element(f"#{runs_ids.RUNS_ERROR}").text == (
+        "Not analysed. typo.csv: column 'Age' must be a number but line 4 has 'thirty'."
+    )
+    runs_page.wait_for_style_to_equal(f"#{runs_ids.RUNS_MAPPING}", "display", "none")
+    assert queries.latest_run(own_db).id == before
+    assert not any((tmp_path / "uploads").rglob("*.csv"))
+    assert runs_page.get_logs() == []
