@@ -8,6 +8,7 @@ parsing, and rows are streamed, so a huge or wrong file is refused quickly and i
 import codecs
 import csv
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,6 +143,15 @@ def read_batches(
             ) from None
         if records:
             yield lines, records
+
+
+def read_head(path: Path, limits: InputLimits, rows: int) -> tuple[list[str], list[list[str]]]:
+    """The header and the first `rows` data records, after `inspect`'s refusals and the column
+    limit: what a person needs to see to say which column is which. ([], []) for a blank file."""
+    with closing(read_batches(path, inspect(path, limits), limits, rows)) as batches:
+        _, header = next(batches, ([], [[]]))
+        _, records = next(batches, ([], []))
+    return header[0], records
 
 
 def _check_width(path: Path, line: int, header: list[str], limits: InputLimits) -> None:

@@ -15,9 +15,12 @@ CLI's message, naming the file as the user named it. Its header says which run i
 import binascii
 import re
 import shutil
+import time
 import uuid
 from base64 import b64decode
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from pathlib import Path
 
 import dash
@@ -26,16 +29,31 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.config import Settings
 from analytics.db.session import describe_failure
+from analytics.io.csvfile import read_head
 from analytics.runs import customer_file, order_log_run
+from analytics.steps.classifier import discard_worker_pool
+from analytics.validation.column_guess import PARSERS, guess_kind, guess_mapping, needs_mapping
 from analytics.validation.customer_file import InputError
-from analytics.validation.input_kind import CUSTOMERS, ORDERS, header_of, input_kind_of
+from analytics.validation.input_kind import CUSTOMERS, ORDERS, input_kind_of
 from dashapp.jobs.folders import private_folder
 
-# Each pipeline reports about this many steps; the progress bar counts them. Customer file:
-# read, explore, segment, k, 7 models, refit, evaluate, save. Order log: read, behaviour,
-# segment, k, repeat model, spend model, save, publish.
-EXPECTED_STEPS = {CUSTOMERS: 14, ORDERS: 8}
+# Each pipeline reports this many steps when it publishes a model; the progress bar counts them.
+# Customer file: read, explore, segment, k, cross-validate, 7 models, refit, refit per fold,
+# evaluate, save, publish. Order log: read, behaviour, segment, k, repeat model, spend model,
+# save, publish.
+EXPECTED_STEPS = {CUSTOMERS: 17, ORDERS: 8}
 UNCHANGED = "The published run is unchanged."
+WORKER_STOPPED = (
+    "The analysis worker stopped unexpectedly; the published run is unchanged. Try again; if it "
+    "keeps happening, restart the dashboard."
+)
+# The rows the mapping step previews, and where uploads wait for their mapping (for a day).
+PREVIEW_ROWS = 5
+PENDING = "pending"
+PENDING_SECONDS = 24 * 3600
+GONE = (
+    "the upload is no longer on the server (analysed already, or over a day old); upload it again."
+)
 SETTINGS_KEY = "ANALYTICS_SETTINGS"
 
 
@@ -99,27 +117,100 @@ def run_upload(
 
     Returns {"input_kind", "run_id", "rows", "k", "notes", "quarantined": {"count",
     "reasons"}} for a published run (an order log's also "orders" and "as_of"), else {"error":
-    message}; never raises for a bad file or a database failure.
+    message}; never raises for a bad file or a database failure. A file whose header would be
+    refused for a column it lacks is kept, pending, for the page's mapping step: {"mapping":
+    {"upload_id", "filename", "kind", "header", "rows", "guesses"}} (see `mapping_proposal`).
     """
-    steps, kind = 0, CUSTOMERS
+    path = None
+    try:
+        path = save_upload(
+            contents, filename, settings.upload_dir, settings.upload_limits.max_bytes
+        )
+        header, rows = read_head(path, settings.upload_limits, PREVIEW_ROWS)
+    except InputError as error:
+        _discard(path)
+        return {"error": _as_uploaded(str(error), path, filename)}
+    if rows and needs_mapping(header):
+        return {"mapping": mapping_proposal(_keep_pending(path), filename, header, rows)}
+    return _analyse(input_kind_of(header) or CUSTOMERS, path, filename, settings, report)
+
+
+def run_mapped_upload(
+    settings: Settings,
+    upload_id: str,
+    filename: str,
+    kind: str,
+    columns: str,
+    report: Callable[[int, str], None],
+) -> dict:
+    """Analyse a pending upload (run_upload's "mapping") as `kind` with `columns`, the text of
+    the CLI's --columns option, read by the CLI's own parser: `run --input FILE --columns …` or
+    `run --orders FILE --columns …`. The same result as run_upload's."""
+    path = _pending(settings.upload_dir, upload_id)
+    if path is None or kind not in PARSERS:
+        return {"error": f"{filename}: {GONE}"}
+    try:
+        mapping = PARSERS[kind](columns)
+    except ValueError as error:
+        return {"error": f"{filename}: the column mapping is not usable ({error})."}
+    # Out of the pending folder, so that it runs once: from here on an upload like any other.
+    ready = settings.upload_dir / upload_id
+    try:
+        path.parent.rename(ready)
+    except OSError:  # the same mapping confirmed twice at once: the other one runs it
+        return {"error": f"{filename}: {GONE}"}
+    return _analyse(kind, ready / path.name, filename, settings, report, mapping)
+
+
+def mapping_proposal(path: Path, filename: str, header: list[str], rows: list[list[str]]) -> dict:
+    """What the page's mapping step shows: the pending upload's id (the name save_upload gave
+    its folder, random), the file's columns and first rows, the likelier kind and each kind's
+    best guess."""
+    return {
+        "upload_id": path.parent.name,
+        "filename": filename,
+        "kind": guess_kind(header),
+        "header": [name.strip() for name in header],
+        "rows": rows,
+        "guesses": {kind: guess_mapping(kind, header) for kind in PARSERS},
+    }
+
+
+def _analyse(
+    kind: str,
+    path: Path,
+    filename: str,
+    settings: Settings,
+    report: Callable[[int, str], None],
+    columns: dict[str, str] | None = None,
+) -> dict:
+    """The run of a saved upload, as run_upload returns it. A worker process that dies
+    (BrokenProcessPool) gets the run one more try in a fresh pool."""
+    steps = 0
 
     def progress(step: str) -> None:
         nonlocal steps
         steps += 1
-        report(min(99, round(100 * steps / EXPECTED_STEPS[kind])), step)
+        expected = max(EXPECTED_STEPS[kind], steps)
+        report(min(99, round(100 * steps / expected)), stage_name(step, steps, expected))
 
-    limits = settings.upload_limits
-    path = None
     try:
-        path = save_upload(contents, filename, settings.upload_dir, limits.max_bytes)
-        kind = input_kind_of(header_of(path)) or CUSTOMERS
-        summary = _run(kind, path, settings, progress)
+        try:
+            summary = _run(kind, path, settings, columns, progress)
+        except BrokenProcessPool:
+            discard_worker_pool()
+            steps = 0
+            report(0, "The analysis worker stopped; starting again in a fresh one")
+            summary = _run(kind, path, settings, columns, progress)
     except (InputError, ValueError) as error:
         _discard(path)
         return {"error": _as_uploaded(str(error), path, filename)}
     except SQLAlchemyError as error:
         _discard(path)
         return {"error": f"The {describe_failure(settings.database_url, error)}. {UNCHANGED}"}
+    except BrokenProcessPool:
+        _discard(path)
+        return {"error": WORKER_STOPPED}
     # Anything else is shown too (the pipeline has recorded the run as failed).
     except Exception as error:
         _discard(path)
@@ -130,17 +221,54 @@ def run_upload(
     }
 
 
-def _run(kind: str, path: Path, settings: Settings, progress: Callable[[str], None]) -> dict:
-    """The CLI's run of `path`: `run --orders` for an order log, else `run --input`."""
+def stage_name(step: str, number: int, expected: int) -> str:
+    """A pipeline's progress step as the progress bar names it: "Segmenting customers (3/17)"
+    for "segmenting customers: scoring k = 2..10 …" (the part before any colon)."""
+    name = step.split(": ", 1)[0]
+    return f"{name[:1].upper()}{name[1:]} ({number}/{expected})"
+
+
+def _run(
+    kind: str,
+    path: Path,
+    settings: Settings,
+    columns: dict[str, str] | None,
+    progress: Callable[[str], None],
+) -> dict:
+    """The CLI's run of `path`: `run --orders` for an order log, else `run --input`, with
+    --columns when the page's mapping step gave one."""
     if kind == ORDERS:
-        return order_log_run.run(path, settings.database_url, progress=progress).as_dict()
+        options = order_log_run.OrderRunOptions(columns=columns)
+        return order_log_run.run(path, settings.database_url, options, progress).as_dict()
     return customer_file.run(
         path,
         settings.database_url,
-        customer_file.RunOptions(limits=settings.upload_limits),
+        customer_file.RunOptions(columns=columns, limits=settings.upload_limits),
         progress,
         jobs=settings.analysis_jobs,
     ).as_dict()
+
+
+def _keep_pending(path: Path) -> Path:
+    """Move a saved upload's folder among the pending ones (only those can be analysed by id
+    later), first removing pending uploads nobody mapped within a day."""
+    pending = private_folder(path.parent.parent / PENDING)
+    for folder in pending.iterdir():
+        # Another upload may be removing the same stale folder at this moment.
+        with suppress(FileNotFoundError):
+            if time.time() - folder.stat().st_mtime > PENDING_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+    kept = pending / path.parent.name
+    path.parent.rename(kept)
+    return kept / path.name
+
+
+def _pending(directory: Path, upload_id: object) -> Path | None:
+    """The pending upload a server-made id names; None for anything else (a path, a stale id)."""
+    if not isinstance(upload_id, str) or not re.fullmatch(r"[0-9a-f]{32}", upload_id):
+        return None
+    files = sorted((directory / PENDING / upload_id).glob("*.csv"))
+    return files[0] if len(files) == 1 else None
 
 
 def _as_uploaded(message: str, path: Path | None, filename: str) -> str:

@@ -56,7 +56,9 @@ EXPECTED_CALLBACKS = {
     "...wi-repeat-why.children...wi-repeat-contributions.figure..": "sales",
     "wi-repeat-recency-curve.figure": "sales",
     "wi-interval.children": "sales",
-    "..runs-error.children...runs-body.children..": "admin",
+    "..runs-error.children...runs-body.children...runs-mapping.style...runs-mapping-pending.data"
+    "...runs-mapping-kind.value...runs-mapping-customers.children...runs-mapping-orders.children"
+    "...runs-mapping-preview.children..": "admin",
 }
 
 

@@ -18,6 +18,8 @@ from analytics.db.models import ORDER_LOG
 from analytics.db.session import session_factory
 from analytics.io.sample import generate_customers, generate_transactions
 from analytics.steps.rfm import GROUPS
+from analytics.validation.column_guess import columns_option
+from analytics.validation.columns import parse_column_mapping
 from dashapp.app import create_app
 from dashapp.jobs import uploads
 from dashapp.pages.runs import view
@@ -32,6 +34,9 @@ from tests.integration.test_hostile import (
     latest_published_id,
     run_count,
 )
+
+# Corpus files the CLI refuses for want of --columns, for which the page offers its mapping step.
+MAPPING_STEP = {"renamed_columns.csv"}
 
 
 def payload(data: bytes) -> str:
@@ -66,6 +71,11 @@ def test_every_corpus_file_gets_the_cli_outcome_through_the_upload(db, settings,
     result = upload(settings, CORPUS / name)
     expected = OUTCOMES[name]
     assert_runs_whole(db)
+    if name in MAPPING_STEP:
+        # Where the CLI asks for --columns, the page asks which column is which.
+        assert set(result) == {"mapping"} and result["mapping"]["filename"] == name
+        assert latest_published_id(db) == before and run_count(db) == runs
+        return
     if isinstance(expected, Rejected):
         assert set(result) == {"error"}, result
         assert result["error"].startswith(f"{name}: ")
@@ -206,8 +216,8 @@ def test_an_uploaded_order_log_becomes_a_published_order_log_run(db, settings, t
     # Gender and Age never change within a customer: they are the customers' attributes.
     assert any("Gender, Age (one value per customer)" in note for note in result["notes"])
     # The progress bar moves through the order-log run's own steps, never to 100 before the end.
-    assert steps[0][1].startswith("reading and validating")
-    assert 80 <= steps[-1][0] <= 99 and steps[-1][1].startswith("publishing run")
+    assert steps[0][1] == "Reading and validating shop_orders.csv (1/8)"
+    assert 80 <= steps[-1][0] <= 99 and steps[-1][1] == f"Publishing run {result['run_id']} (8/8)"
     assert_runs_whole(db)
     assert run_count(db) == runs + 1
     with session_factory(db)() as session:
@@ -243,3 +253,99 @@ def test_a_bad_order_log_gets_the_cli_message_naming_the_file_row_and_column(
     )
     assert latest_published_id(db) == before and run_count(db) == runs
     assert list(settings.upload_dir.rglob("*.csv")) == []
+
+
+def test_renamed_columns_are_analysed_with_the_mapping_the_page_guessed_as_with_columns(
+    db, settings, tmp_path
+):
+    """The mapping step's guess for renamed_columns.csv, confirmed, is the run that
+    `run --input renamed_columns.csv --columns …` makes: its --columns text read by the CLI's
+    parser, stored with the run; the pending file is analysed once and then kept as any other."""
+    proposal = upload(settings, CORPUS / "renamed_columns.csv", "Our customers.csv")["mapping"]
+    assert proposal["kind"] == "customers"
+    assert proposal["header"][:3] == ["User ID", "Sex", "Age"] and len(proposal["rows"]) == 5
+    guess = proposal["guesses"]["customers"]
+    assert guess == {
+        "customer_id": "User ID",
+        "gender": "Sex",
+        "age": "Age",
+        "salary": "EstimatedSalary",
+        "product_id": "Product ID",
+        "price": "Price",
+        "purchased": "Bought",
+    }
+    pending = settings.upload_dir / uploads.PENDING / proposal["upload_id"]
+    assert [p.name for p in pending.iterdir()] == ["Our_customers.csv"]
+
+    text = columns_option("customers", guess)
+    steps = []
+    result = uploads.run_mapped_upload(
+        settings,
+        proposal["upload_id"],
+        proposal["filename"],
+        "customers",
+        text,
+        lambda percent, step: steps.append(step),
+    )
+    assert result["rows"] == 30 and "error" not in result, result
+    assert steps[0] == "Reading and validating Our_customers.csv (1/17)"
+    with session_factory(db)() as session:
+        run = repository.latest_published_run(session)
+    assert run.id == result["run_id"] and run.params["columns"] == parse_column_mapping(text)
+    assert not pending.exists()
+    assert (settings.upload_dir / proposal["upload_id"] / "Our_customers.csv").is_file()
+    again = uploads.run_mapped_upload(
+        settings, proposal["upload_id"], "Our customers.csv", "customers", text, print
+    )
+    assert again["error"].startswith("Our customers.csv: the upload is no longer on the server")
+
+
+def test_a_mapping_naming_no_column_of_the_file_gets_the_cli_message(db, settings):
+    before, runs = latest_published_id(db), run_count(db)
+    proposal = upload(settings, CORPUS / "renamed_columns.csv")["mapping"]
+    result = uploads.run_mapped_upload(
+        settings,
+        proposal["upload_id"],
+        "renamed_columns.csv",
+        "customers",
+        'customer_id="User ID",purchased=Purchased',
+        print,
+    )
+    assert result["error"] == (
+        "renamed_columns.csv: the column mapping names columns the file does not have "
+        "(purchased='Purchased'); the columns found were 'User ID', 'Sex', 'Age', "
+        "'EstimatedSalary', 'Product ID', 'Price', 'Bought'."
+    )
+    assert latest_published_id(db) == before and run_count(db) == runs
+    assert list(settings.upload_dir.rglob("*.csv")) == []
+
+
+@pytest.mark.parametrize("upload_id", ["../../etc", "0" * 31, None, "f" * 32])
+def test_only_a_pending_upload_made_by_the_server_can_be_mapped(settings, upload_id):
+    result = uploads.run_mapped_upload(
+        settings, upload_id, "x.csv", "customers", "customer_id=a,purchased=b", print
+    )
+    assert result == {"error": f"x.csv: {uploads.GONE}"}
+
+
+def test_an_order_log_with_renamed_columns_is_mapped_as_an_order_log(db, settings, tmp_path):
+    path = tmp_path / "export.csv"
+    renamed = {"Customer ID": "Buyer", "Order Date": "Ordered at", "Amount": "Total"}
+    generate_transactions(2_000, seed=13).rename(columns=renamed).to_csv(path, index=False)
+    proposal = upload(settings, path)["mapping"]
+    assert proposal["kind"] == "orders"
+    guess = proposal["guesses"]["orders"]
+    assert guess == {
+        "customer_id": "Buyer",
+        "order_date": "Ordered at",
+        "amount": "Total",
+        "order_id": "Order ID",
+    }
+    text = columns_option("orders", guess)
+    result = uploads.run_mapped_upload(
+        settings, proposal["upload_id"], "export.csv", "orders", text, print
+    )
+    assert result["input_kind"] == ORDER_LOG and result["orders"] == 2_000, result
+    with session_factory(db)() as session:
+        run = repository.latest_published_run(session, ORDER_LOG)
+    assert run.id == result["run_id"] and run.params["columns"] == guess

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from joblib import Parallel, delayed
+from joblib.externals.loky import get_reusable_executor
 from sklearn.base import BaseEstimator
 from sklearn.inspection import permutation_importance
 
@@ -219,6 +220,15 @@ def evaluate_in_worker(choice: ModelChoice, seed: int, jobs: int) -> Future:
     return _in_background(
         lambda: Parallel(n_jobs=jobs)([delayed(evaluate_choice)(choice, seed)])[0]
     )
+
+
+def discard_worker_pool() -> None:
+    """Stop the worker processes that choose_model and evaluate_in_worker share (joblib's
+    reusable pool), so that the next run starts a fresh pool. After a worker died
+    (BrokenProcessPool) the old pool, and any worker it still has, is not to be trusted."""
+    # Asked for with other arguments than joblib's own, the pool stops its workers and hands
+    # back a new, idle pool, stopped in turn.
+    get_reusable_executor(kill_workers=True).shutdown(wait=True, kill_workers=True)
 
 
 def _in_background(call: Callable[[], object]) -> Future:

@@ -5,7 +5,7 @@ discovery runs each module under pages/ that names register_page), so every app 
 callbacks; nothing imports it.
 """
 
-from dash import Input, Output, State, callback, clientside_callback
+from dash import Input, Output, State, callback, clientside_callback, ctx
 
 from dashapp.pages.runs import ids, update
 
@@ -61,17 +61,43 @@ clientside_callback(
 @callback(
     Output(ids.RUNS_ERROR, "children"),
     Output(ids.RUNS_BODY, "children"),
+    Output(ids.RUNS_MAPPING, "style"),
+    Output(ids.RUNS_MAPPING_PENDING, "data"),
+    Output(ids.RUNS_MAPPING_KIND, "value"),
+    *(Output(group, "children") for group in ids.RUNS_MAPPING_GROUPS.values()),
+    Output(ids.RUNS_MAPPING_PREVIEW, "children"),
     Input(ids.RUNS_UPLOAD_ACCEPTED, "data"),
+    Input(ids.RUNS_MAPPING_ANALYSE, "n_clicks"),
+    State(ids.RUNS_MAPPING_PENDING, "data"),
+    State(ids.RUNS_MAPPING_KIND, "value"),
+    *(State(dropdown, "value") for dropdown in ids.MAPPING_DROPDOWNS),
     background=True,
-    progress=[Output(ids.RUNS_PROGRESS, "value"), Output(ids.RUNS_STATUS, "children")],
+    progress=[
+        Output(ids.RUNS_PROGRESS, "value"),
+        Output(ids.RUNS_PROGRESS, "label"),
+        Output(ids.RUNS_STATUS, "children"),
+    ],
     running=[
-        (Output(ids.RUNS_PROGRESS, "style"), {"height": "18px"}, {"display": "none"}),
+        (Output(ids.RUNS_PROGRESS, "style"), {"height": "22px"}, {"display": "none"}),
         (Output(ids.RUNS_UPLOAD, "disabled"), True, False),
+        (Output(ids.RUNS_MAPPING_ANALYSE, "disabled"), True, False),
     ],
     prevent_initial_call=True,
 )
-def analyse_upload(set_progress, upload):
-    return update.analyse_upload(set_progress, upload)
+def analyse_upload(set_progress, upload, _clicks, pending, kind, *choices):
+    return update.analyse_upload(set_progress, ctx.triggered_id, upload, pending, kind, choices)
+
+
+# The mapping step shows the dropdowns of the kind of input chosen.
+clientside_callback(
+    """
+    function (kind) {
+        return ["customers", "orders"].map((k) => (k === kind ? {} : {display: "none"}));
+    }
+    """,
+    *(Output(group, "style") for group in ids.RUNS_MAPPING_GROUPS.values()),
+    Input(ids.RUNS_MAPPING_KIND, "value"),
+)
 
 
 @callback(Output(ids.RUNS_SET_ASIDE, "children"), Input(ids.RUNS_COMPARE, "value"))

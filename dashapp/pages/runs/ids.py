@@ -24,6 +24,37 @@ RUNS_PROGRESS = "runs-progress"
 RUNS_STATUS = "runs-status"
 RUNS_ERROR = "runs-error"
 RUNS_BODY = "runs-body"
+# The mapping step, for an upload whose header lacks required columns: the panel, the pending
+# upload's server-made id, which kind of input it is, a dropdown per field of each kind (in
+# groups, one shown at a time), the first rows and the button that starts the run.
+RUNS_MAPPING = "runs-mapping"
+RUNS_MAPPING_PENDING = "runs-mapping-pending"
+RUNS_MAPPING_KIND = "runs-mapping-kind"
+RUNS_MAPPING_GROUPS = {"customers": "runs-mapping-customers", "orders": "runs-mapping-orders"}
+RUNS_MAPPING_PREVIEW = "runs-mapping-preview"
+RUNS_MAPPING_ANALYSE = "runs-mapping-analyse"
+# The fields of each kind (analytics.validation.column_guess.FIELDS; a unit test holds them equal).
+MAPPING_FIELDS = {
+    "customers": ("customer_id", "gender", "age", "salary", "product_id", "price", "purchased"),
+    "orders": (
+        "customer_id",
+        "order_date",
+        "amount",
+        "order_id",
+        "product_id",
+        "quantity",
+        "status",
+        "unit_price",
+    ),
+}
+
+
+def mapping_field(kind: str, field: str) -> str:
+    """The id of the dropdown that picks the file's column for `field` of `kind`."""
+    return f"runs-mapping-{kind}-{field.replace('_', '-')}"
+
+
+MAPPING_DROPDOWNS = [mapping_field(k, f) for k, fields in MAPPING_FIELDS.items() for f in fields]
 UPLOAD_ROLE = "admin"
 
 # The role a callback needs for each component of this page it reads or writes.
@@ -47,6 +78,13 @@ CALLBACK_ROLES = {
             RUNS_STATUS,
             RUNS_ERROR,
             RUNS_BODY,
+            RUNS_MAPPING,
+            RUNS_MAPPING_PENDING,
+            RUNS_MAPPING_KIND,
+            *RUNS_MAPPING_GROUPS.values(),
+            RUNS_MAPPING_PREVIEW,
+            RUNS_MAPPING_ANALYSE,
+            *MAPPING_DROPDOWNS,
         ),
         UPLOAD_ROLE,
     ),

@@ -1,18 +1,20 @@
 """What the runs page's callbacks compute: a run against the one before it, the rows it set
-aside and their download, and an upload analysed into a new run."""
+aside and their download, and an upload analysed into a new run (after the mapping step when its
+header lacks required columns)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
+from analytics.validation.column_guess import columns_option, missing_fields
 from dashapp.data import derived, queries
 from dashapp.jobs import uploads
 from dashapp.logic import comparison, export
 from dashapp.pages.common import unavailable
-from dashapp.pages.runs import ids, view
+from dashapp.pages.runs import ids, mapping, view
 from dashapp.ui import theme
 from dashapp.ui.components import graph_card
 from dashapp.ui.figures.runs import segment_moves
@@ -98,23 +100,84 @@ def set_aside_download(run_id: int) -> dict:
     return dcc.send_string(export.set_aside_csv(rows), f"run-{run_id}-set-aside.csv")
 
 
-def analyse_upload(set_progress: Callable, upload: dict | None) -> tuple:
-    """Analyse an uploaded file ({"contents", "filename"}, as the browser's check accepted it)
-    into a published run, reporting progress: what became of it, and the page's body redrawn for
-    the new run (no_update when it was refused)."""
+def analyse_upload(
+    set_progress: Callable,
+    triggered: str | None,
+    upload: dict | None,
+    pending: dict | None,
+    kind: str | None,
+    choices: Sequence[object],
+) -> tuple:
+    """An upload analysed into a published run, reporting progress, or its mapping step: a new
+    upload ({"contents", "filename"}, as the browser's check accepted it), or with `triggered`
+    the mapping button, the pending upload analysed as `kind` with the dropdowns' `choices`.
+
+    Returns what became of it, the page's body redrawn for a new run (else no_update), and the
+    mapping step's style, pending upload, kind, dropdowns of each kind and preview."""
+    if triggered == ids.RUNS_MAPPING_ANALYSE:
+        return _analyse_mapped(set_progress, pending, kind, choices)
     upload = upload if isinstance(upload, dict) else {}
     contents, filename = upload.get("contents"), upload.get("filename")
     if not isinstance(contents, str) or not contents:
-        return no_update, no_update
+        return no_update, no_update, *_MAPPING_UNCHANGED
     filename = filename if isinstance(filename, str) and filename else "upload.csv"
-    set_progress((0, f"uploading {filename}"))
+    _report(set_progress, 0, f"Uploading {filename}")
     settings = uploads.app_settings()
     result = uploads.run_upload(
-        settings, contents, filename, lambda percent, step: set_progress((percent, step))
+        settings, contents, filename, lambda percent, step: _report(set_progress, percent, step)
     )
+    if "mapping" in result:
+        _report(set_progress, 0, "")
+        return None, no_update, *mapping.shown(result["mapping"])
+    return _finished(set_progress, settings.database_url, result)
+
+
+# The mapping step's outputs left as they are, or hidden with its pending upload forgotten.
+_MAPPING_UNCHANGED = (no_update,) * 6
+_MAPPING_DONE = (mapping.HIDDEN, None, *(no_update,) * 4)
+
+
+def _analyse_mapped(
+    set_progress: Callable, pending: dict | None, kind: str | None, choices: Sequence[object]
+) -> tuple:
+    pending = pending if isinstance(pending, dict) else {}
+    filename = pending.get("filename")
+    filename = filename if isinstance(filename, str) and filename else "upload.csv"
+    kind = kind if isinstance(kind, str) and kind in ids.MAPPING_FIELDS else "customers"
+    columns = mapping.chosen(kind, choices)
+    # Asked again, the step staying as it is: a required field left empty, or a column name
+    # the --columns text cannot spell.
+    missing = missing_fields(kind, columns)
+    if missing:
+        alert = dbc.Alert(mapping.missing_text(kind, missing), color="warning")
+        return alert, no_update, *_MAPPING_UNCHANGED
+    try:
+        option = columns_option(kind, columns)
+    except ValueError as error:
+        return dbc.Alert(f"{filename}: {error}.", color="warning"), no_update, *_MAPPING_UNCHANGED
+    _report(set_progress, 0, f"Analysing {filename} with the chosen columns")
+    settings = uploads.app_settings()
+    result = uploads.run_mapped_upload(
+        settings,
+        pending.get("upload_id"),
+        filename,
+        kind,
+        option,
+        lambda percent, step: _report(set_progress, percent, step),
+    )
+    return _finished(set_progress, settings.database_url, result)
+
+
+def _finished(set_progress: Callable, url: str, result: dict) -> tuple:
+    """The outcome of a run (uploads.run_upload's result), the body for a published one, and
+    the mapping step hidden: a pending upload is analysed once."""
     if "error" in result:
-        set_progress((0, ""))
-        return view.upload_outcome(result), no_update
-    set_progress((100, f"published run {result['run_id']}"))
-    url = settings.database_url
-    return view.upload_outcome(result), view.body(url, queries.latest_run(url))
+        _report(set_progress, 0, "")
+        return view.upload_outcome(result), no_update, *_MAPPING_DONE
+    _report(set_progress, 100, f"Published run {result['run_id']}")
+    return view.upload_outcome(result), view.body(url, queries.latest_run(url)), *_MAPPING_DONE
+
+
+def _report(set_progress: Callable, percent: int, stage: str) -> None:
+    """The progress bar's value and label, and the same words for screen readers."""
+    set_progress((percent, stage, stage))

@@ -9,7 +9,7 @@ from analytics.db.models import CUSTOMER_FILE, ORDER_LOG
 from analytics.db.session import safe_url
 from dashapp.data import deliveries, orders, queries
 from dashapp.jobs import uploads
-from dashapp.pages.runs import ids, webhook_deliveries
+from dashapp.pages.runs import ids, mapping, webhook_deliveries
 from dashapp.ui import theme
 from dashapp.ui.components import card_header, empty_state
 from dashapp.ui.ids import RUN_BADGE
@@ -140,14 +140,14 @@ def upload_card() -> dbc.Card:
                     dbc.Progress(
                         id=ids.RUNS_PROGRESS,
                         value=0,
-                        className="mt-3",
-                        style={"height": "18px", "display": "none"},
+                        className="mt-3 upload-progress",
+                        style={"height": "22px", "display": "none"},
                     ),
+                    # The bar's label, for screen readers: announced as each stage begins.
                     html.Div(
-                        id=ids.RUNS_STATUS,
-                        className="small text-muted mt-1",
-                        **{"aria-live": "polite"},
+                        id=ids.RUNS_STATUS, className="visually-hidden", **{"aria-live": "polite"}
                     ),
+                    mapping.mapping_step(),
                     html.Div(id=ids.RUNS_ERROR, className="mt-2"),
                 ]
             ),
