@@ -71,7 +71,9 @@ def page(url: str, run: orders.OrderRunInfo) -> html.Div:
             dcc.Store(id=ids.CUSTOMERS_RUN, data=run.id),
             dcc.Location(id=ids.CUSTOMERS_LOCATION, refresh="callback-nav"),
             order_run_header("Customers", run, summary.notes),
-            card_row(order_kpi_cards(summary["order_kpis"]), md=4, xl=2, id=ids.CUSTOMERS_KPIS),
+            card_row(
+                order_kpi_cards(summary["order_kpis"]), xs=12, md=4, xl=2, id=ids.CUSTOMERS_KPIS
+            ),
             dbc.Row(
                 [
                     dbc.Col(_grid_card(drawn[ids.RFM_GRID]), xs=12, lg=6),

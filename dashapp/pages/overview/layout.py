@@ -49,7 +49,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
         kpi_card("Segments", str(run.k), "K-Means, k chosen for stability"),
         _model_kpi(data),
     ]
-    kpi_row = card_row(cards, md=4, xl=2, id=ids.KPI_CARDS)
+    kpi_row = card_row(cards, xs=12, md=4, xl=2, id=ids.KPI_CARDS)
     return html.Div(
         [
             dcc.Store(id=app_ids.RUN_STORE, data=run.id),

@@ -40,6 +40,7 @@ def order_log_section(url: str) -> dbc.Row | html.P:
     )
     return card_row(
         [repeat_rate_card(kpis), expected_revenue_card(kpis), link],
+        xs=12,
         md=4,
         id=ids.ORDER_LOG_SUMMARY,
     )
@@ -55,7 +56,7 @@ def order_log_only(url: str) -> html.Div:
     return html.Div(
         [
             order_run_header("Overview", run),
-            card_row(order_kpi_cards(summary["order_kpis"]), md=4, xl=2, id=ids.KPI_CARDS),
+            card_row(order_kpi_cards(summary["order_kpis"]), xs=12, md=4, xl=2, id=ids.KPI_CARDS),
             dbc.Alert(
                 [
                     html.P(
