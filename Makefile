@@ -47,8 +47,9 @@ sample: install
 	$(PYTHON) -m analytics sample --rows 3000 --seed 42 --out $(SAMPLE)
 	$(PYTHON) -m analytics sample --kind transactions --rows 5000 --seed 42 --out $(ORDERS_SAMPLE)
 
-# Every page at 1400 px and 390 px into docs/screenshots/, from a dashboard on port 8050.
-screenshots: install-test
+# Every page at 1400 px and 390 px into docs/screenshots/, from a dashboard on port 8050 that
+# serves both bundled samples: `make run` in another terminal first.
+screenshots: browser install-test
 	$(PYTHON) docs/screenshots/capture.py --url http://127.0.0.1:8050
 
 # Run time per stage at 10k/100k/1M rows against the bare library calls, into docs/benchmarks.md

@@ -78,13 +78,30 @@ TEMPLATE = go.layout.Template(
 )
 
 
+# Every legend lies in rows along the bottom of the figure, below the axis titles: above the
+# plot it sat under the mode bar, and beside it took half a phone's width. Anchored to the
+# container rather than the plot, it reserves its own height whatever the figure's size.
+LEGEND = {
+    "orientation": "h",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+    "x": 0,
+    "xanchor": "left",
+    "font": {"size": 12},
+}
+# Room above the plot for the mode bar, which would otherwise cover its top (on a phone, the top
+# row of a heatmap).
+MODE_BAR_ROOM = 30
+
+
 def base_layout(figure: go.Figure, title: str | None = None) -> go.Figure:
     figure.update_layout(
         template=TEMPLATE,
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
         font={"family": FONT, "size": 13},
-        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": 40 if title else MODE_BAR_ROOM, "b": 10},
+        legend=LEGEND,
         hoverlabel={"font": {"family": FONT}},
     )
     return figure

@@ -75,6 +75,7 @@ def page(url: str, run: orders.OrderRunInfo) -> html.Div:
             order_run_header("Customers", run, summary.notes),
             card_row(
                 order_kpi_cards(kpis, order_kpi_changes(url, run.id, kpis)),
+                xs=12,
                 md=4,
                 xl=2,
                 id=ids.CUSTOMERS_KPIS,

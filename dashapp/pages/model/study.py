@@ -86,6 +86,7 @@ def sampling_card(sampling: dict | None) -> dbc.Card:
             ),
         ],
         size="sm",
+        responsive=True,
         hover=True,
         className="mb-0 small",
         id=ids.MODEL_SAMPLING,

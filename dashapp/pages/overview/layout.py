@@ -56,7 +56,7 @@ def _render(url: str, run: queries.RunInfo) -> html.Div:
         kpi_card("Segments", str(run.k), "K-Means, k chosen for stability", changes["segments"]),
         _model_kpi(data, changes["roc_auc"]),
     ]
-    kpi_row = card_row(cards, md=4, xl=2, id=ids.KPI_CARDS)
+    kpi_row = card_row(cards, xs=12, md=4, xl=2, id=ids.KPI_CARDS)
     return html.Div(
         [
             dcc.Store(id=app_ids.RUN_STORE, data=run.id),

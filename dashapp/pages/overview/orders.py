@@ -46,6 +46,7 @@ def order_log_section(url: str, run: orders.OrderRunInfo | None) -> dbc.Row | ht
             expected_revenue_card(kpis, changes["expected_revenue"]),
             link,
         ],
+        xs=12,
         md=4,
         id=ids.ORDER_LOG_SUMMARY,
     )
@@ -63,7 +64,7 @@ def order_log_only(url: str) -> html.Div:
         [
             order_run_header("Overview", run),
             last_refreshed([run], ids.LAST_REFRESHED),
-            card_row(cards, md=4, xl=2, id=ids.KPI_CARDS),
+            card_row(cards, xs=12, md=4, xl=2, id=ids.KPI_CARDS),
             dbc.Alert(
                 [
                     html.P(

@@ -48,6 +48,7 @@ def comparison_with_previous(run_id: int | None) -> dbc.Row | dbc.Alert:
                     html.H3(f"Run {previous_id} → run {run_id}", className="h6"),
                     dbc.Table.from_dataframe(
                         changes.rename(columns=str.capitalize),
+                        responsive=True,
                         size="sm",
                         hover=True,
                         className="mb-3",

@@ -280,6 +280,7 @@ def set_aside_panel(run_id: int, summary: dict) -> html.Div:
                     ),
                 ],
                 size="sm",
+                responsive=True,
                 className="mb-2",
             ),
             dbc.Button(

@@ -60,7 +60,9 @@ def _users_table(users: list[accounts.Account]) -> dbc.Table | html.P:
         for user in users
     ]
     header = html.Thead(html.Tr([html.Th("User"), html.Th("Role"), html.Th("Added")]))
-    return dbc.Table([header, html.Tbody(rows)], id=ids.USERS_TABLE, size="sm", className="mb-0")
+    return dbc.Table(
+        [header, html.Tbody(rows)], id=ids.USERS_TABLE, size="sm", responsive=True, className="mb-0"
+    )
 
 
 def _tokens_table(tokens: list[accounts.TokenInfo]) -> dbc.Table | html.P:
@@ -85,4 +87,10 @@ def _tokens_table(tokens: list[accounts.TokenInfo]) -> dbc.Table | html.P:
             [html.Th("Id"), html.Th("User"), html.Th("Token"), html.Th("Made"), html.Th("State")]
         )
     )
-    return dbc.Table([header, html.Tbody(rows)], id=ids.TOKENS_TABLE, size="sm", className="mb-0")
+    return dbc.Table(
+        [header, html.Tbody(rows)],
+        id=ids.TOKENS_TABLE,
+        size="sm",
+        responsive=True,
+        className="mb-0",
+    )

@@ -23,6 +23,12 @@ def empty_figure(message: str) -> go.Figure:
     return theme.base_layout(figure)
 
 
+def short_label(label: str, limit: int = 20) -> str:
+    """`label` cut to `limit` characters at most, an ellipsis marking the cut: a tick label that
+    leaves a phone's plot room to be drawn (the hover still gives the whole label)."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip(" ,") + "…"
+
+
 def frame_heatmap(frame: pd.DataFrame, **style) -> go.Figure:
     """A figure of one heatmap of `frame`'s values: its columns along x, its index down y."""
     heatmap = go.Heatmap(z=frame.to_numpy(), x=list(frame.columns), y=list(frame.index), **style)

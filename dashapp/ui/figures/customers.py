@@ -153,7 +153,8 @@ def rfm_moves_heatmap(moves: list[dict], groups: list[str]) -> go.Figure:
             ),
         )
     )
-    figure.update_xaxes(title="Group now", tickangle=-35, showgrid=False)
+    # The names lie flat, slanted or upright, whichever the card's width leaves room for.
+    figure.update_xaxes(title="Group now", autotickangles=[0, 35, 90], showgrid=False)
     figure.update_yaxes(title="Group in the previous run", autorange="reversed", showgrid=False)
     return theme.base_layout(figure)
 

@@ -28,14 +28,11 @@ def _model_reference_line(x: list[float], y: list[float], name: str) -> go.Scatt
 
 def _model_curve(model: go.Scatter, reference: go.Scatter, x_title: str, y_title: str) -> go.Figure:
     """The model's curve against a reference line, both axes from 0 to 100 % (the curves are of
-    rates and probabilities). The legend goes below the plot: above it, it would sit under the
-    mode bar, and inside it, over the curve on a phone."""
+    rates and probabilities)."""
     figure = go.Figure([model, reference])
     figure.update_xaxes(title_text=x_title, range=[-0.01, 1.02], tickformat=".0%", automargin=True)
     figure.update_yaxes(title_text=y_title, range=[-0.01, 1.02], tickformat=".0%", automargin=True)
-    theme.base_layout(figure)
-    figure.update_layout(margin_t=30, legend={"y": -0.22, "yanchor": "top"})
-    return figure
+    return theme.base_layout(figure)
 
 
 def model_roc(roc: pd.DataFrame, roc_auc: float) -> go.Figure:
@@ -133,11 +130,7 @@ def model_lift(lift: pd.DataFrame) -> go.Figure:
     )
     theme.base_layout(figure)
     figure.update_layout(
-        # Below the plot: above it, the legend would sit under the mode bar on a phone.
-        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0},
         xaxis_title="Score decile (1 = most likely to buy)",
-        # Room above the bars for the mode bar.
-        margin_t=30,
         yaxis={"title": {"text": "Lift"}, "rangemode": "tozero", "automargin": True},
         # The legend names this axis: a title would be cut off at the card's edge on a phone.
         yaxis2={

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 
 from dashapp.ui import theme
-from dashapp.ui.figures.common import empty_figure, frame_heatmap
+from dashapp.ui.figures.common import empty_figure, frame_heatmap, short_label
 
 # Only named in annotations: the builders take any DataFrame and need no pandas of their own.
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ def segment_moves(moves: pd.DataFrame) -> go.Figure:
         hovertemplate="before: %{y}<br>now: %{x}<br>%{z:,} customers<extra></extra>",
         showscale=False,
     )
-    # Columns are labelled by segment number only; the hover and the rows carry the names.
+    # Columns are labelled by segment number only, rows by their names' start (a whole name
+    # would leave a phone's card no room for the cells); the hover gives the whole names.
     figure.update_xaxes(
         title_text="Segment now",
         side="top",
@@ -36,6 +37,12 @@ def segment_moves(moves: pd.DataFrame) -> go.Figure:
         tickvals=[str(label) for label in moves.columns],
         ticktext=[str(label).split(".", 1)[0] for label in moves.columns],
     )
-    figure.update_yaxes(title_text="Segment before", autorange="reversed", automargin=True)
+    figure.update_yaxes(
+        title_text="Segment before",
+        autorange="reversed",
+        automargin=True,
+        tickvals=[str(label) for label in moves.index],
+        ticktext=[short_label(str(label)) for label in moves.index],
+    )
     # The column titles sit on top: room above them keeps the graph's toolbar off the title.
     return theme.base_layout(figure).update_layout(margin={"t": 80})

@@ -93,12 +93,7 @@ def cluster_scatter(
         else f"random sample of {shown:,} of {total_customers:,} customers"
     )
     theme.base_layout(figure)
-    # Below the plot, so that long segment names never sit under the mode bar.
-    figure.update_layout(
-        xaxis_title=x_label,
-        yaxis_title=y_label,
-        legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0},
-    )
+    figure.update_layout(xaxis_title=x_label, yaxis_title=y_label)
     figure.add_annotation(
         text=note,
         xref="paper",

@@ -60,9 +60,10 @@ def whatif_contributions(
         showlegend=False,
         margin={"t": 36},
         xaxis={
-            "title": {"text": "Purchase probability (%), from a typical customer to this one"},
-            # Room beside the longest bar for its outside label.
-            "range": [low, high + (high - low) * 0.25],
+            # Short enough for a phone's card: the card says what the bars go from and to.
+            "title": {"text": "Probability (%)"},
+            # Room beside the longest bar for its outside label, in a phone's card too.
+            "range": [low, high + (high - low) * 0.4],
             "ticksuffix": "%",
         },
         yaxis={"autorange": "reversed", "automargin": True, "ticksuffix": " "},
@@ -107,8 +108,6 @@ def price_sensitivity(
     figure.update_layout(
         xaxis={"title": {"text": "Price"}, "tickprefix": "$", "tickformat": ",.0f"},
         yaxis={"title": {"text": "Purchase probability"}, "range": [0, 1], "tickformat": ".0%"},
-        # Below the plot, so that the legend never sits under the mode bar on a phone.
-        legend={"orientation": "h", "y": -0.25, "yanchor": "top", "x": 0},
         shapes=[
             {
                 "type": "line",

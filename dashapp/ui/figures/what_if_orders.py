@@ -55,7 +55,5 @@ def recency_curve(curve: pd.DataFrame, recency_days: int, horizon_days: int) -> 
     figure.update_layout(
         xaxis={"title": {"text": "Days since last order"}, "rangemode": "tozero"},
         yaxis={"title": {"text": "Probability"}, "range": [0, 1.02], "tickformat": ".0%"},
-        # Below the plot, so that the legend never sits under the mode bar on a phone.
-        legend={"orientation": "h", "y": -0.25, "yanchor": "top", "x": 0},
     )
     return figure

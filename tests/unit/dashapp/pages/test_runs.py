@@ -48,5 +48,14 @@ def test_segment_moves_figure():
     assert heatmap.z.tolist() == [[5, 1], [0, 7]]
     # Column titles on top, below the graph's toolbar (about 30 px high) rather than under it.
     assert figure.layout.xaxis.side == "top" and figure.layout.margin.t >= 60
+
+
+def test_segment_moves_rows_are_named_short_enough_for_a_phone():
+    long_name = "4. Middle-aged high earners, premium products"
+    moves = pd.DataFrame([[5, 1], [0, 7]], index=["1. A", long_name], columns=["1. X", "2. Y"])
+    yaxis = segment_moves(moves).layout.yaxis
+    assert list(yaxis.tickvals) == ["1. A", long_name]  # the hover still names the whole row
+    assert yaxis.ticktext[0] == "1. A"
+    assert yaxis.ticktext[1] == "4. Middle-aged high…" and len(yaxis.ticktext[1]) <= 20
     empty = segment_moves(moves.iloc[0:0, 0:0])
     assert empty.layout.annotations[0].text == "No customers in common between the two runs"

@@ -2,6 +2,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashapp.ui import theme
+from dashapp.ui.figures.common import short_label
 from dashapp.ui.figures.overview import age_distribution, correlation_heatmap, salary_by_purchase
 from dashapp.ui.figures.segments import cluster_scatter, segment_distribution
 
@@ -98,3 +99,27 @@ def test_empty_inputs_give_a_designed_placeholder():
 
 def test_segment_colours_are_distinct():
     assert len(set(theme.SEGMENT_COLOURS)) == len(theme.SEGMENT_COLOURS) == 10  # k <= 10
+
+
+def test_every_legend_lies_below_its_plot_and_the_mode_bar_has_room():
+    """On a phone a legend above the plot sat under the mode bar; below, in rows, it fits."""
+    bands = pd.DataFrame({"age_from": [20], "age_to": [25], "purchased": [3], "not_purchased": [5]})
+    points = pd.DataFrame(
+        [[20, 1, 1, 0, 0], [60, 3, 1, 0, 1]],
+        columns=["Age", "Salary", "Price", "Purchased", "segment"],
+    )
+    for figure in (age_distribution(bands), cluster_scatter(points, SEGMENTS, 2)):
+        legend = figure.layout.legend
+        assert (legend.orientation, legend.yref, legend.y, legend.yanchor) == (
+            "h",
+            "container",
+            0,
+            "bottom",
+        )
+        assert figure.layout.margin.t >= 30
+
+
+def test_short_label_cuts_a_long_tick_label_and_keeps_a_short_one():
+    assert short_label("2. Older") == "2. Older"
+    assert short_label("1. Younger lower earners, budget products") == "1. Younger lower ea…"
+    assert short_label("3. Middle-aged high, earners", limit=20) == "3. Middle-aged high…"
