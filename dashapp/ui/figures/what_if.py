@@ -34,6 +34,10 @@ def whatif_contributions(
     final = baseline + float(ordered.sum())
     reached = (baseline + ordered.cumsum()) * 100
     low, high = min(0.0, float(reached.min())), max(baseline * 100, float(reached.max()), 1.0)
+    span = high - low
+    # A lowering bar's label sits left of where it ends; one ending near the axis's left edge
+    # needs room there, or its label runs into the input names.
+    room_left = span * 0.3 if float(reached.min()) - low < span * 0.3 and (points < 0).any() else 0
     figure = go.Figure(
         go.Waterfall(
             orientation="h",
@@ -63,12 +67,21 @@ def whatif_contributions(
             # Short enough for a phone's card: the card says what the bars go from and to.
             "title": {"text": "Probability (%)"},
             # Room beside the longest bar for its outside label, in a phone's card too.
-            "range": [low, high + (high - low) * 0.4],
+            "range": [low - room_left, high + span * 0.4],
+            # Ticks from the lowest probability reached: none below 0 % in the label room.
+            "tickvals": _percent_ticks(low, high),
             "ticksuffix": "%",
         },
         yaxis={"autorange": "reversed", "automargin": True, "ticksuffix": " "},
     )
     return figure
+
+
+def _percent_ticks(low: float, high: float) -> list[float]:
+    """Round ticks from `low` to `high` percent, about five of them."""
+    step = next(size for size in (1, 2, 5, 10, 20, 25, 50) if (high - low) / size <= 6)
+    first = -(-low // step) * step
+    return [first + step * index for index in range(int((high - first) // step) + 1)]
 
 
 def _signed_points(value: float) -> str:

@@ -179,6 +179,16 @@ def test_contributions_are_a_waterfall_from_the_typical_customer_named_by_their_
     assert low <= 0 and high > 45
 
 
+def test_a_lowering_bar_ending_near_zero_has_room_for_its_label_left_of_the_axis():
+    # The first sample customer of an order log: lapsed, nearly every input lowers the chance.
+    shares = pd.Series({"Recency": -0.228, "Orders": -0.01})
+    figure = whatif_contributions(shares, baseline=0.25)
+    low, high = figure.layout.xaxis.range
+    assert low < -5  # room for "−22.8 pts" left of the bar that ends at 1.2 %
+    ticks = list(figure.layout.xaxis.tickvals)
+    assert min(ticks) >= 0 and max(ticks) <= high and len(ticks) >= 3
+
+
 def test_contribution_bars_without_contributions_are_a_designed_placeholder():
     figure = whatif_contributions(pd.Series(dtype=float), baseline=0.5)
     assert figure.data == () and figure.layout.annotations[0].text == "No contributions to show"
