@@ -58,7 +58,7 @@ EXPECTED_CALLBACKS = {
     "wi-interval.children": "sales",
     "..runs-error.children...runs-body.children...runs-mapping.style...runs-mapping-pending.data"
     "...runs-mapping-kind.value...runs-mapping-customers.children...runs-mapping-orders.children"
-    "...runs-mapping-preview.children..": "admin",
+    "...runs-mapping-preview.children..": "analyst",
 }
 
 

@@ -14,7 +14,7 @@ RUNS_WEBHOOKS = "runs-webhooks"
 RUNS_SET_ASIDE = "runs-set-aside"
 RUNS_SET_ASIDE_EXPORT = "runs-set-aside-export"
 RUNS_SET_ASIDE_DOWNLOAD = "runs-set-aside-download"
-# Uploading a file starts a run, which only admins may do.
+# Uploading a file starts a run, which analysts and the roles above them may do (issue #21).
 RUNS_UPLOAD = "runs-upload"
 # The upload's limits for the browser's own check, and the file once that check accepted it:
 # a file of the wrong type, empty or over the limit is refused with a message before it is sent.
@@ -55,7 +55,7 @@ def mapping_field(kind: str, field: str) -> str:
 
 
 MAPPING_DROPDOWNS = [mapping_field(k, f) for k, fields in MAPPING_FIELDS.items() for f in fields]
-UPLOAD_ROLE = "admin"
+UPLOAD_ROLE = "analyst"
 
 # The role a callback needs for each component of this page it reads or writes.
 CALLBACK_ROLES = {

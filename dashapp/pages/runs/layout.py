@@ -12,7 +12,7 @@ dash.register_page(__name__, **page_options("Runs & data", ids.PATH, ids.ORDER))
 
 def layout(**_query) -> html.Div:
     # The upload stays available with no run yet: a first-time user starts here. It starts a
-    # run, which only admins may do (dashapp.hosting.roles), so others do not see it.
+    # run, which only analysts and above may do (dashapp.hosting.roles), so others do not see it.
     may_upload = roles.allows(auth.current_role(), ids.UPLOAD_ROLE)
     return html.Div(
         [

@@ -1,5 +1,5 @@
-"""The runs page: the upload card (admins), the run history, webhook deliveries, and the cards
-the callbacks fill (a run against the one before it, the rows it set aside)."""
+"""The runs page: the upload card (analysts and above), the run history, webhook deliveries,
+and the cards the callbacks fill (a run against the one before it, the rows it set aside)."""
 
 import dash_bootstrap_components as dbc
 import pandas as pd
