@@ -32,14 +32,15 @@ DEFAULT_SEGMENT_FEATURES = ("age", "salary", "price")
 # all training rows. 10,000 rows estimate each candidate's ROC-AUC to about ±0.005 while keeping
 # the 100-odd cross-validation fits a constant few seconds at any input size.
 MODEL_SELECTION_ROWS = 10_000
-# From this many selection rows on (1,000 customers), the cross-validation fits are shared by
-# ANALYTICS_JOBS worker processes: below it, starting them (a second or two of CPU each) costs
-# what they save. Measured on 2 cores: 0.6 s slower at 300 customers, even at 600, 0.9 s faster
-# at 1,000 and 1.5 s at 3,000 (of 7-10 s runs).
-PARALLEL_CV_ROWS = 800
-# Files from this size on (some 800 rows of a typical export) start the worker processes
+# From this many selection rows on (12,500 customers), the cross-validation fits are shared by
+# ANALYTICS_JOBS worker processes: below it, starting them (a second or two of CPU each, hence
+# seconds of wall time on 2 cores) costs more than the raced cross-validation (a few CPU-s)
+# they would share. Measured on 2 cores, busy: the same run took 1.5-1.8x the CPU with two
+# workers at 1,000, 3,000, 6,250 and 12,500 customers (docs/benchmarks.md).
+PARALLEL_CV_ROWS = 10_000
+# Files from this size on (some 12,500 rows of a typical export) start the worker processes
 # while they are read; smaller ones start them, if they need them at all, when the models are.
-WARM_WORKERS_BYTES = 24 * 1024
+WARM_WORKERS_BYTES = 360 * 1024
 # Each worker process imports scikit-learn (~150 MB): at most this many unless asked.
 MAX_DEFAULT_JOBS = 8
 # Rows of the holdout that permutation importance shuffles (20 predictions of them).
