@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator
-from sklearn.inspection import permutation_importance
 
 from analytics.config import (
     IMPORTANCE_ROWS,
@@ -38,7 +37,7 @@ from analytics.steps.classifier.evaluation import (
     classification_metrics,
     evaluation_curves,
 )
-from analytics.steps.classifier.explanation import reference_customer
+from analytics.steps.classifier.explanation import permutation_importance, reference_customer
 from analytics.steps.classifier.sampling import sampling_study
 from analytics.steps.fairness import fairness_report
 
@@ -174,8 +173,8 @@ def evaluate_choice(choice: ModelChoice, seed: int = RANDOM_STATE) -> ModelSelec
     model, features = choice.model, choice.features
     test_scores = model.predict_proba(choice.x_test)[:, 1]
     x_shuffled, y_shuffled = stratified_sample(choice.x_test, choice.y_test, IMPORTANCE_ROWS, seed)
-    importance = permutation_importance(
-        model, x_shuffled, y_shuffled, scoring="roc_auc", n_repeats=5, random_state=seed
+    importance_mean, importance_std = permutation_importance(
+        model, x_shuffled, y_shuffled, n_repeats=5, seed=seed
     )
     return ModelSelection(
         name=choice.name,
@@ -191,8 +190,8 @@ def evaluate_choice(choice: ModelChoice, seed: int = RANDOM_STATE) -> ModelSelec
         importance=pd.DataFrame(
             {
                 "feature": features,
-                "mean": importance.importances_mean,
-                "std": importance.importances_std,
+                "mean": importance_mean,
+                "std": importance_std,
             }
         ).sort_values("mean", ascending=False, ignore_index=True),
         reference=choice.reference,
