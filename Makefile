@@ -5,7 +5,7 @@ SAMPLE := data/sample_customers.csv
 ORDERS_SAMPLE := data/sample_transactions.csv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test browser java lint sample screenshots bench
+.PHONY: run test install install-test browser java lint sample screenshots bench bench-small
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -58,3 +58,7 @@ SIZES ?= 10k,100k,1m
 bench: $(PYTHON)
 	$(PYTHON) -m pip install -q -e '.[bench]'
 	$(PYTHON) -m benchmarks --sizes $(SIZES)
+
+# The small files' runs (the reference data, the bundled sample), their fixed cost; about a minute.
+bench-small: $(PYTHON)
+	$(PYTHON) -m benchmarks --small

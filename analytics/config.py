@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import joblib
-
 DEFAULT_DATABASE_URL = "sqlite:///data/analytics.db"
 RANDOM_STATE = 42
 TEST_SIZE = 0.2
@@ -32,16 +30,16 @@ DEFAULT_SEGMENT_FEATURES = ("age", "salary", "price")
 # all training rows. 10,000 rows estimate each candidate's ROC-AUC to about ±0.005 while keeping
 # the 100-odd cross-validation fits a constant few seconds at any input size.
 MODEL_SELECTION_ROWS = 10_000
-# From this many selection rows on (1,000 customers), the cross-validation fits are shared by
-# ANALYTICS_JOBS worker processes: below it, starting them (a second or two of CPU each) costs
-# what they save. Measured on 2 cores: 0.6 s slower at 300 customers, even at 600, 0.9 s faster
-# at 1,000 and 1.5 s at 3,000 (of 7-10 s runs).
-PARALLEL_CV_ROWS = 800
-# Files from this size on (some 800 rows of a typical export) start the worker processes
+# From this many selection rows on (12,500 customers), the cross-validation fits are shared by
+# ANALYTICS_JOBS worker processes, if more than one is asked for: below it, starting them (a
+# second or two of CPU each, hence seconds of wall time on 2 cores) costs more than the raced
+# cross-validation (a few CPU-s) they would share. Measured on 2 cores, busy: the same run took
+# 1.5-1.8x the CPU with two workers at 1,000, 3,000, 6,250 and 12,500 customers
+# (docs/benchmarks.md).
+PARALLEL_CV_ROWS = 10_000
+# Files from this size on (some 12,500 rows of a typical export) start the worker processes
 # while they are read; smaller ones start them, if they need them at all, when the models are.
-WARM_WORKERS_BYTES = 24 * 1024
-# Each worker process imports scikit-learn (~150 MB): at most this many unless asked.
-MAX_DEFAULT_JOBS = 8
+WARM_WORKERS_BYTES = 360 * 1024
 # Rows of the holdout that permutation importance shuffles (20 predictions of them).
 IMPORTANCE_ROWS = 20_000
 # A purchase model is published only with at least this much data (segments are always made).
@@ -177,12 +175,12 @@ def cv_folds(selection_rows: int) -> int:
 
 
 def analysis_jobs(environ: Mapping[str, str]) -> int:
-    """Worker processes for cross-validation: ANALYTICS_JOBS, else one per usable CPU (at most
-    MAX_DEFAULT_JOBS); a value that is not a positive number is a ValueError."""
+    """Worker processes for cross-validation: ANALYTICS_JOBS, else 1 (none but the run's own);
+    a value that is not a positive number is a ValueError. Since the grids are raced, workers
+    cost more CPU than they share out (their imports): a 1M-row run took 13-17 s in one process
+    against 23-26 s with two workers on a busy 2-core machine (docs/benchmarks.md)."""
     jobs = _positive_number(environ, "ANALYTICS_JOBS")
-    if jobs is None:
-        return min(joblib.cpu_count(), MAX_DEFAULT_JOBS)
-    return int(jobs)
+    return 1 if jobs is None else int(jobs)
 
 
 def upload_limits(environ: Mapping[str, str]) -> InputLimits:

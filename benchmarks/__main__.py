@@ -1,6 +1,7 @@
 """The analytics run at several sizes against the bare library calls it wraps.
 
     python -m benchmarks [--sizes 10k,100k,1m] [--postgres URL] [--no-docs]
+    python -m benchmarks --small [--repeat 5] [--baseline CHECKOUT]   (benchmarks/small_files.py)
 
 For each size: a sample file from the generator (seed 7); the full `python -m analytics run`
 in a child process (wall time, peak RSS, and each stage from the timestamps of its progress
@@ -432,6 +433,10 @@ def write_doc(results: dict) -> None:
 
 
 def main() -> None:
+    if "--small" in sys.argv[1:]:  # the small files' fixed cost: benchmarks/small_files.py
+        from benchmarks import small_files
+
+        return small_files.main(sys.argv[1:])
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

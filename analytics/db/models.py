@@ -168,7 +168,8 @@ class KScore(Base):
     calinski_harabasz: Mapped[float] = mapped_column(Float)
     davies_bouldin: Mapped[float] = mapped_column(Float)
     inertia: Mapped[float] = mapped_column(Float)
-    stability: Mapped[float] = mapped_column(Float)
+    # Measured only as far as the k rule needs it (analytics.steps.segmentation): else NULL.
+    stability: Mapped[float | None] = mapped_column(Float)
 
 
 class Model(Base):

@@ -57,7 +57,7 @@ def _migrated_engine(url: str) -> Engine:
     else:
         # A server restart leaves pooled connections dead; each is tested before use.
         engine = create_engine(url, pool_pre_ping=True)
-    migrate.upgrade(engine)
+    migrate.upgrade_if_behind(engine)
     return engine
 
 

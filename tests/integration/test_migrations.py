@@ -106,6 +106,42 @@ def test_the_newest_revision_is_the_schema_of_the_models(engine):
     assert differences == []
 
 
+def test_the_head_is_known_without_alembic_and_a_database_at_it_is_left_alone(engine, monkeypatch):
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(migrate.alembic_config(engine))
+    assert migrate.newest_revision() == scripts.get_current_head() == NEWEST_REVISION
+    assert migrate.stored_revision(engine) is None  # a new, empty database
+    migrate.upgrade_if_behind(engine)
+    assert migrate.stored_revision(engine) == NEWEST_REVISION
+    upgrades = []
+    monkeypatch.setattr(migrate, "upgrade", lambda *args: upgrades.append(args))
+    migrate.upgrade_if_behind(engine)
+    assert upgrades == []
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0012'"))
+    migrate.upgrade_if_behind(engine)
+    assert upgrades == [(engine,)]
+
+
+def test_k_scores_keep_runs_stored_before_0013_and_take_unmeasured_stability(engine):
+    run_id = store_a_run_at_0004(engine)
+    migrate.upgrade(engine, "0012")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO k_scores VALUES (:run, 2, 0.5, 10.0, 0.8, 100.0, 0.95)"),
+            {"run": run_id},
+        )
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO k_scores VALUES (:run, 3, 0.4, 9.0, 0.9, 80.0, NULL)"),
+            {"run": run_id},
+        )
+        stored = connection.execute(text("SELECT k, stability FROM k_scores ORDER BY k")).all()
+    assert [tuple(row) for row in stored] == [(2, 0.95), (3, None)]
+
+
 def test_customers_have_one_secondary_index_only_over_the_scatter_sample(engine):
     migrate.upgrade(engine)
     indexes = {index["name"]: index for index in inspect(engine).get_indexes("customers")}

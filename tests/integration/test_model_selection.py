@@ -8,6 +8,7 @@ from analytics.io.sample import generate_customers
 from analytics.steps.classifier import (
     CANDIDATES,
     choose_model,
+    cv_workers,
     evaluate_choice,
     evaluate_in_worker,
 )
@@ -16,11 +17,12 @@ FAST = {name: CANDIDATES[name] for name in ("Logistic Regression", "Decision Tre
 
 
 def test_worker_processes_choose_exactly_what_one_process_chooses():
-    # 6,250 rows leave a 5,000-row selection sample: the size at which workers take over.
-    customers = generate_customers(6_250, seed=3)
+    # 12,500 rows leave a 10,000-row selection sample: the size at which workers take over.
+    customers = generate_customers(12_500, seed=3)
+    assert cv_workers(len(customers), 2) == 2
     alone = choose_model(customers, candidates=FAST, jobs=1)
     shared = choose_model(customers, candidates=FAST, jobs=2)
-    assert alone.selection_rows == 5_000 and cv_folds(alone.selection_rows) == 3
+    assert alone.selection_rows == 10_000 and cv_folds(alone.selection_rows) == 3
     pd.testing.assert_frame_equal(alone.comparison, shared.comparison)
     assert (alone.name, alone.params) == (shared.name, shared.params)
 

@@ -6,16 +6,19 @@ How a model is chosen (selection.choose_model, then selection.evaluate_choice):
    preprocessing is fitted on training folds only. A small grid per candidate is searched by
    stratified cross-validation (cross_validation; 5 folds, 3 from LARGE_SAMPLE_ROWS rows on, see
    analytics.config.cv_folds) on (a stratified sample of at most MODEL_SELECTION_ROWS of) the
-   training part; the out-of-fold predictions of its best setting give its CV metrics. Each
-   fold's preprocessing is fitted once and shared by every fit on that fold (the same scores as
-   fitting each whole pipeline). On a large sample the fold fits run in worker processes (every
-   fit is seeded, so the choice is the same however many run at once).
+   training part, raced: every setting is scored on the first fold and only the best goes on to
+   the others (successive halving over the folds); the out-of-fold predictions of that setting
+   over every fold give its CV metrics. Each fold's preprocessing is fitted once and shared by
+   every fit on that fold (the same scores as fitting each whole pipeline). On a large sample
+   the fold fits run in worker processes (every fit is seeded, so the choice is the same however
+   many run at once).
 3. The candidate with the highest CV ROC-AUC wins (ties go to the lower CV Brier score).
 4. A Platt (sigmoid) map from the winner's out-of-fold scores to probabilities is tried
    (calibration); it is kept only if it lowers the CV Brier score (itself cross-validated over
    those scores).
-5. The winner is refitted on the whole training part, and with the same setting on each CV
-   fold's training rows: those fold models give every probability its interval (uncertainty).
+5. The winner is refitted on the whole training part; its CV fits (the same setting on each
+   fold's training rows) are kept: those fold models give every probability its interval
+   (uncertainty).
    The purchase rate of each sample is recorded (sampling). `choose_model` ends here.
 6. The winner is reported on the holdout (`evaluate_choice`: evaluation's metrics and curves,
    permutation importance, and fairness by gender and age band, analytics.steps.fairness).

@@ -1,14 +1,27 @@
 """Cross-validating the candidates' grids on stratified samples: each fold preprocessed once and
-shared by every fit on it, the fits spread over worker processes."""
+shared by every fit on it, the fits spread over worker processes, the grid raced over the folds.
 
+The race (successive halving with folds as the resource): every setting of a candidate's grid
+is scored on the first fold, and only the best of them goes on to the other folds. Settings the
+first fold cannot tell apart are as good a choice as one another, and a setting that is clearly
+worse on a fifth (or a third) of the sample is not the one to keep: scoring it on every fold
+would cost a full cross-validation per grid point for a choice that is already made. The kept
+setting's pooled out-of-fold scores, over every fold as before, are what its candidate is
+compared and calibrated by, and its fold fits are kept as the fold models behind each
+probability's interval (analytics.steps.classifier.uncertainty).
+"""
+
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator
+from sklearn.compose import ColumnTransformer
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import ParameterGrid, StratifiedKFold, train_test_split
+from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from analytics.config import cv_folds
@@ -23,6 +36,7 @@ class _Sample:
     y: pd.Series
     splits: list[tuple[np.ndarray, np.ndarray]]  # per fold: training rows, validation rows
     folds: list[tuple[np.ndarray, pd.Series, np.ndarray]]  # x_train, y_train, x_valid
+    preprocessors: list[ColumnTransformer]  # per fold, fitted on its training rows
 
 
 @dataclass(frozen=True)
@@ -33,11 +47,25 @@ class _Search:
     sample: _Sample
 
 
-def cross_validate(candidates, features, x, y, seed, workers):
-    """Per candidate, in order: (best setting, sample labels, its out-of-fold scores).
+@dataclass(frozen=True)
+class CandidateResult:
+    """A candidate's kept setting, the labels of its sample, their out-of-fold scores, and the
+    setting fitted on each fold's training rows (a whole pipeline per fold)."""
 
-    The best setting has the highest pooled out-of-fold ROC-AUC (the first of equals). Results
-    are yielded as each candidate's last fold comes back, so progress can be reported.
+    params: dict
+    y: pd.Series
+    scores: np.ndarray
+    fold_models: list[Pipeline]
+
+
+def cross_validate(
+    candidates, features, x, y, seed, workers
+) -> Iterator[tuple[str, CandidateResult]]:
+    """Per candidate, in order of completion: its name and CandidateResult.
+
+    The kept setting is the one with the highest ROC-AUC on the first fold (the first of
+    equals; see the module for the race). Results are yielded as each candidate's last fold
+    comes back, so progress can be reported.
     """
     folds = StratifiedKFold(cv_folds(len(x)), shuffle=True, random_state=seed)
     # Candidates with the same row cap share a sample, hence its preprocessed folds: fitting
@@ -49,37 +77,65 @@ def cross_validate(candidates, features, x, y, seed, workers):
         if cap not in samples:
             samples[cap] = cv_sample(*stratified_sample(x, y, cap, seed), folds, features)
         searches[name] = _Search(list(ParameterGrid(candidate.grid)), samples[cap])
-    fits = [
-        (name, setting, fold)
-        for name, search in searches.items()
-        for setting in range(len(search.settings))
-        for fold in range(len(search.sample.splits))
-    ]
-    fold_scores = Parallel(n_jobs=workers, return_as="generator")(
-        delayed(score_fold)(
-            candidates[name].make(seed).set_params(**searches[name].settings[setting]),
-            *searches[name].sample.folds[fold],
+
+    def fits(planned):
+        return Parallel(n_jobs=workers, return_as="generator")(
+            delayed(fit_fold)(
+                candidates[name].make(seed).set_params(**searches[name].settings[setting]),
+                *searches[name].sample.folds[fold],
+            )
+            for name, setting, fold in planned
         )
-        for name, setting, fold in fits
-    )
-    scores = {
-        name: [np.empty(len(search.sample.y)) for _ in search.settings]
+
+    first_fold = [
+        (name, setting, 0)
         for name, search in searches.items()
-    }
-    remaining = {name: len(s.settings) * len(s.sample.splits) for name, s in searches.items()}
-    for (name, setting, fold), valid_scores in zip(fits, fold_scores, strict=True):
-        sample = searches[name].sample
-        scores[name][setting][sample.splits[fold][1]] = valid_scores
-        remaining[name] -= 1
-        if remaining[name] == 0:
-            aucs = [roc_auc_score(sample.y, s) for s in scores[name]]
-            best = int(np.argmax(aucs))
-            yield name, (searches[name].settings[best], sample.y, scores[name][best])
+        if len(search.settings) > 1
+        for setting in range(len(search.settings))
+    ]
+    raced = dict(zip(first_fold, fits(first_fold), strict=True))
+    kept = {name: _best_on_first_fold(name, search, raced) for name, search in searches.items()}
+    done = {key: fit for key, fit in raced.items() if key[1] == kept[key[0]]}
+    del raced  # the other settings' fitted models
+    rest = [
+        (name, kept[name], fold)
+        for name, search in searches.items()
+        for fold in range(len(search.sample.splits))
+        if (name, kept[name], fold) not in done
+    ]
+    remaining = {name: sum(key[0] == name for key in rest) for name in searches}
+    for key, fit in zip(rest, fits(rest), strict=True):
+        done[key] = fit
+        remaining[key[0]] -= 1
+        if remaining[key[0]] == 0:
+            yield key[0], _result(searches[key[0]], kept[key[0]], key[0], done)
+
+
+def _best_on_first_fold(name: str, search: _Search, raced: dict) -> int:
+    if len(search.settings) == 1:
+        return 0
+    valid_rows = search.sample.splits[0][1]
+    y_valid = search.sample.y.iloc[valid_rows]
+    aucs = [roc_auc_score(y_valid, raced[name, s, 0][1]) for s in range(len(search.settings))]
+    return int(np.argmax(aucs))
+
+
+def _result(search: _Search, setting: int, name: str, done: dict) -> CandidateResult:
+    sample = search.sample
+    scores = np.empty(len(sample.y))
+    fold_models = []
+    for fold, (_, valid_rows) in enumerate(sample.splits):
+        estimator, valid_scores = done.pop((name, setting, fold))
+        scores[valid_rows] = valid_scores
+        fold_models.append(
+            Pipeline([("preprocess", sample.preprocessors[fold]), ("classifier", estimator)])
+        )
+    return CandidateResult(search.settings[setting], sample.y, scores, fold_models)
 
 
 def cv_sample(x: pd.DataFrame, y: pd.Series, folds: StratifiedKFold, features: list[str]):
     splits = list(folds.split(x, y))
-    prepared = []
+    prepared, preprocessors = [], []
     for train_rows, valid_rows in splits:
         preprocess = preprocessor(features, numeric_inputs(x, features))
         prepared.append(
@@ -89,15 +145,19 @@ def cv_sample(x: pd.DataFrame, y: pd.Series, folds: StratifiedKFold, features: l
                 preprocess.transform(x.iloc[valid_rows]),
             )
         )
-    return _Sample(y, splits, prepared)
+        preprocessors.append(preprocess)
+    return _Sample(y, splits, prepared, preprocessors)
 
 
-def score_fold(estimator: BaseEstimator, x_train, y_train, x_valid) -> np.ndarray:
-    """The validation rows' scores of `estimator` fitted on the training rows, both already
+def fit_fold(
+    estimator: BaseEstimator, x_train, y_train, x_valid
+) -> tuple[BaseEstimator, np.ndarray]:
+    """`estimator` fitted on the training rows, and the validation rows' scores, both already
     preprocessed: the same as fitting and scoring its whole pipeline on the raw rows."""
     # Many small fits: OpenMP threads (HistGradientBoosting, KNN) cost more than they give.
     with threadpool_limits(limits=1):
-        return estimator.fit(x_train, y_train).predict_proba(x_valid)[:, 1]
+        fitted = estimator.fit(x_train, y_train)
+        return fitted, fitted.predict_proba(x_valid)[:, 1]
 
 
 def stratified_sample(x: pd.DataFrame, y: pd.Series, rows: int | None, seed: int):

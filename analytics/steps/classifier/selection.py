@@ -10,7 +10,6 @@ import pandas as pd
 from joblib import Parallel, delayed
 from joblib.externals.loky import get_reusable_executor
 from sklearn.base import BaseEstimator
-from sklearn.inspection import permutation_importance
 
 from analytics.config import (
     IMPORTANCE_ROWS,
@@ -39,9 +38,8 @@ from analytics.steps.classifier.evaluation import (
     classification_metrics,
     evaluation_curves,
 )
-from analytics.steps.classifier.explanation import reference_customer
+from analytics.steps.classifier.explanation import permutation_importance, reference_customer
 from analytics.steps.classifier.sampling import sampling_study
-from analytics.steps.classifier.uncertainty import fit_fold_models
 from analytics.steps.fairness import fairness_report
 
 
@@ -116,18 +114,24 @@ def choose_model(
     )
     searches = cross_validate(candidates, features, x_select, y_select, seed, workers)
 
-    rows, out_of_fold = [], {}
-    for name, (params, ys, scores) in searches:
-        out_of_fold[name] = (ys, scores)
+    rows, results = [], {}
+    for name, result in searches:
+        results[name] = result
+        ys, scores = result.y, result.scores
         rows.append(
-            {"name": name, "params": params, "rows": len(ys), **classification_metrics(ys, scores)}
+            {
+                "name": name,
+                "params": result.params,
+                "rows": len(ys),
+                **classification_metrics(ys, scores),
+            }
         )
         progress(f"cross-validated {name}: ROC-AUC {rows[-1]['roc_auc']:.3f}")
     comparison = pd.DataFrame(rows).sort_values(["roc_auc", "brier"], ascending=[False, True])
     winner = comparison.iloc[0]
     name, params = winner["name"], winner["params"]
 
-    platt = choose_calibration(*out_of_fold[name], winner, seed)
+    platt = choose_calibration(results[name].y, results[name].scores, winner, seed)
 
     x_train, y_train = x.iloc[train_rows], y.iloc[train_rows]
     progress(f"refitting {name} on {len(x_train):,} training rows")
@@ -139,9 +143,11 @@ def choose_model(
     # could change between calls; one thread is deterministic and quicker for single rows.
     if "n_jobs" in fitted.named_steps["classifier"].get_params():
         fitted.set_params(classifier__n_jobs=1)
-    progress(f"refitting {name} on each cross-validation fold for the probability intervals")
-    platt_map = (platt.slope, platt.intercept) if platt.calibrate else None
-    fold_models = fit_fold_models(candidate, params, features, x_select, y_select, platt_map, seed)
+    # The fold models behind each probability's interval are the winner's cross-validation fits.
+    fold_models = [
+        PlattCalibrated(fold, platt.slope, platt.intercept) if platt.calibrate else fold
+        for fold in results[name].fold_models
+    ]
     return ModelChoice(
         name=name,
         model=PlattCalibrated(fitted, platt.slope, platt.intercept) if platt.calibrate else fitted,
@@ -168,8 +174,8 @@ def evaluate_choice(choice: ModelChoice, seed: int = RANDOM_STATE) -> ModelSelec
     model, features = choice.model, choice.features
     test_scores = model.predict_proba(choice.x_test)[:, 1]
     x_shuffled, y_shuffled = stratified_sample(choice.x_test, choice.y_test, IMPORTANCE_ROWS, seed)
-    importance = permutation_importance(
-        model, x_shuffled, y_shuffled, scoring="roc_auc", n_repeats=5, random_state=seed
+    importance_mean, importance_std = permutation_importance(
+        model, x_shuffled, y_shuffled, n_repeats=5, seed=seed
     )
     return ModelSelection(
         name=choice.name,
@@ -185,8 +191,8 @@ def evaluate_choice(choice: ModelChoice, seed: int = RANDOM_STATE) -> ModelSelec
         importance=pd.DataFrame(
             {
                 "feature": features,
-                "mean": importance.importances_mean,
-                "std": importance.importances_std,
+                "mean": importance_mean,
+                "std": importance_std,
             }
         ).sort_values("mean", ascending=False, ignore_index=True),
         reference=choice.reference,

@@ -1,57 +1,29 @@
 """How sure a stored purchase probability is: an interval from the cross-validation fold models.
 
-The chosen candidate, with its chosen setting (and Platt map, if calibrated), is refitted on the
-training part of each cross-validation fold: k models, each missing a different k-th of the
-rows. How much their probabilities for a customer disagree measures how much the fitted model
-depends on which customers it happened to see: little on a million rows, much on a few hundred.
-The folds overlap (any two share (k-2)/(k-1) of their rows), so the raw spread understates that
-dependence; the delete-a-group jackknife corrects for it: standard error
-sqrt((k-1)/k * sum((p_i - mean p)^2)). The interval is the published probability ± 1.645
-standard errors (90 % under a normal approximation), clipped to [0, 1].
+The chosen candidate, with its chosen setting (and Platt map, if calibrated), as fitted on the
+training part of each cross-validation fold (its cross-validation fits, kept): k models, each
+missing a different k-th of the rows. How much their probabilities for a customer disagree
+measures how much the fitted model depends on which customers it happened to see: little on a
+million rows, much on a few hundred. The folds overlap (any two share (k-2)/(k-1) of their
+rows), so the raw spread understates that dependence; the delete-a-group jackknife corrects for
+it: standard error sqrt((k-1)/k * sum((p_i - mean p)^2)). The interval is the published
+probability ± 1.645 standard errors (90 % under a normal approximation), clipped to [0, 1].
 
-It is cheap (k extra fits of one candidate on the selection sample, and k predictions of the
-distinct customers) and honest about what it covers: the sampling variability of the fit. It
-does not cover the choice of candidate and setting, nor the difference between the customers
-seen and the customers to come. docs/model-quality.md says the same to users.
+It is cheap (no fit of its own, and k predictions of the distinct customers) and honest about
+what it covers: the sampling variability of the fit. It does not cover the choice of candidate
+and setting, nor the difference between the customers seen and the customers to come.
+docs/model-quality.md says the same to users.
 """
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import StratifiedKFold
 
-from analytics.config import cv_folds
-from analytics.steps.classifier.calibration import PlattCalibrated
-from analytics.steps.classifier.candidates import Candidate, build_pipeline
-from analytics.steps.classifier.cross_validation import stratified_sample
 from analytics.steps.classifier.prediction import customer_frame, distinct_customers
 
 # Two-sided 90 %: the interval's half-width in standard errors.
 Z_90 = 1.645
 # The what-if calls a probability uncertain when its interval is wider than this.
 UNCERTAIN_WIDTH = 0.20
-
-
-def fit_fold_models(
-    candidate: Candidate,
-    params: dict,
-    features: list[str],
-    x_select: pd.DataFrame,
-    y_select: pd.Series,
-    platt: tuple[float, float] | None,
-    seed: int,
-) -> list:
-    """The candidate with `params` fitted on each cross-validation fold's training rows of the
-    sample it was cross-validated on (the same folds), each behind the run's Platt map if the
-    run calibrates (`platt` = (slope, intercept))."""
-    cap = min(candidate.max_rows or len(x_select), candidate.cv_rows or len(x_select))
-    x, y = stratified_sample(x_select, y_select, cap, seed)
-    folds = StratifiedKFold(cv_folds(len(x_select)), shuffle=True, random_state=seed)
-    models = []
-    for train_rows, _ in folds.split(x, y):
-        estimator = candidate.make(seed).set_params(**params)
-        fitted = build_pipeline(estimator, features).fit(x.iloc[train_rows], y.iloc[train_rows])
-        models.append(fitted if platt is None else PlattCalibrated(fitted, *platt))
-    return models
 
 
 def jackknife_interval(

@@ -1,15 +1,14 @@
-import joblib
 import pytest
 
-from analytics.config import MAX_DEFAULT_JOBS, analysis_jobs, cv_folds
+from analytics.config import analysis_jobs, cv_folds
 
 
 def test_cv_folds_drop_to_three_for_large_selection_samples():
     assert [cv_folds(rows) for rows in (800, 4_999, 5_000, 10_000)] == [5, 5, 3, 3]
 
 
-def test_analysis_jobs_default_to_the_usable_cpus_within_a_cap():
-    assert analysis_jobs({}) == min(joblib.cpu_count(), MAX_DEFAULT_JOBS)
+def test_analysis_jobs_default_to_the_runs_own_process():
+    assert analysis_jobs({}) == 1
     assert analysis_jobs({"ANALYTICS_JOBS": "1"}) == 1
     assert analysis_jobs({"ANALYTICS_JOBS": " 12 "}) == 12
 

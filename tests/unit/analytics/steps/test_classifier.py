@@ -30,7 +30,7 @@ from analytics.steps.classifier import (
     predict_probability,
     purchase_probabilities,
 )
-from analytics.steps.classifier.cross_validation import cv_sample, score_fold
+from analytics.steps.classifier.cross_validation import cv_sample, fit_fold
 
 FAST = {name: CANDIDATES[name] for name in ("Logistic Regression", "Decision Tree")}
 
@@ -295,8 +295,8 @@ def test_small_samples_keep_five_folds(selection):
     assert selection.cv_folds == 5
 
 
-def test_worker_processes_start_where_the_selection_sample_reaches_800_rows():
-    assert [cv_workers(rows, 2) for rows in (999, 1_000, 6_250, 1_000_000)] == [1, 2, 2, 2]
+def test_worker_processes_start_where_the_selection_sample_reaches_10000_rows():
+    assert [cv_workers(rows, 2) for rows in (1_000, 12_499, 12_500, 1_000_000)] == [1, 1, 2, 2]
     assert cv_workers(1_000_000, 1) == 1
 
 
@@ -316,10 +316,47 @@ def test_folds_preprocessed_once_score_as_each_whole_pipeline_would(customers):
     for name in ("Logistic Regression", "SVM", "HistGradientBoosting"):
         candidate = CANDIDATES[name]
         for (train_rows, valid_rows), fold in zip(sample.splits, sample.folds, strict=True):
-            # One thread, as score_fold fits: OpenMP threads only slow these small fits down.
+            # One thread, as fit_fold fits: OpenMP threads only slow these small fits down.
             with threadpool_limits(limits=1):
                 whole = build_pipeline(candidate.make(0), features).fit(
                     x.iloc[train_rows], y.iloc[train_rows]
                 )
                 expected = whole.predict_proba(x.iloc[valid_rows])[:, 1]
-            np.testing.assert_array_equal(score_fold(candidate.make(0), *fold), expected)
+            np.testing.assert_array_equal(fit_fold(candidate.make(0), *fold)[1], expected)
+
+
+def test_each_grid_is_raced_on_the_first_fold_and_its_best_setting_scored_on_every_fold(
+    customers,
+):
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold
+
+    from analytics.steps.classifier.cross_validation import cross_validate
+
+    features = model_features(customers)
+    x, y = customers[features].iloc[:800], customers["Purchased"].iloc[:800]
+    folds = StratifiedKFold(5, shuffle=True, random_state=42)
+    sample = cv_sample(x, y, folds, features)
+    candidates = {"Decision Tree": CANDIDATES["Decision Tree"]}
+    [(name, result)] = list(cross_validate(candidates, features, x, y, 42, 1))
+    settings = list(ParameterGrid(CANDIDATES[name].grid))
+    first_valid = sample.splits[0][1]
+
+    def make(params):
+        return CANDIDATES[name].make(42).set_params(**params)
+
+    first_fold = [
+        roc_auc_score(y.iloc[first_valid], fit_fold(make(params), *sample.folds[0])[1])
+        for params in settings
+    ]
+    assert result.params == settings[int(np.argmax(first_fold))]
+    expected = np.empty(len(y))
+    for (_, valid_rows), fold, model in zip(
+        sample.splits, sample.folds, result.fold_models, strict=True
+    ):
+        expected[valid_rows] = fit_fold(make(result.params), *fold)[1]
+        # Each kept fit is that fold's whole pipeline: it scores raw rows.
+        np.testing.assert_array_equal(
+            model.predict_proba(x.iloc[valid_rows])[:, 1], expected[valid_rows]
+        )
+    np.testing.assert_array_equal(result.scores, expected)

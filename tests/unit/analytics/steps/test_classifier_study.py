@@ -72,3 +72,24 @@ def test_the_sampling_study_keeps_the_purchase_rate_in_every_part():
     assert sum(sampling["fold_rows"]) == choice.selection_rows
     for part in (sampling["train_rate"], sampling["test_rate"], *sampling["fold_rates"]):
         assert part == pytest.approx(rate, abs=0.01)
+
+
+@pytest.mark.parametrize("name", ["Logistic Regression", "Random Forest"])
+def test_permutation_importance_in_one_prediction_is_sklearns(name):
+    from sklearn import inspection
+
+    from analytics.steps.classifier import CANDIDATES, build_pipeline, model_features
+    from analytics.steps.classifier.explanation import permutation_importance
+
+    customers = generate_customers(600, seed=5)
+    features = model_features(customers)
+    x, y = customers[features], customers["Purchased"]
+    model = build_pipeline(CANDIDATES[name].make(0), features).fit(x.iloc[:400], y.iloc[:400])
+    holdout, labels = x.iloc[400:], y.iloc[400:]
+    mean, std = permutation_importance(model, holdout, labels, n_repeats=5, seed=42)
+    expected = inspection.permutation_importance(
+        model, holdout, labels, scoring="roc_auc", n_repeats=5, random_state=42
+    )
+    np.testing.assert_allclose(mean, expected.importances_mean, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(std, expected.importances_std, rtol=0, atol=1e-12)
+    assert (mean != 0).any()

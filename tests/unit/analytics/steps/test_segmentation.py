@@ -22,7 +22,8 @@ def test_every_k_from_2_to_10_is_scored(auto):
     scores = auto.k_scores
     assert scores["k"].tolist() == list(range(2, 11))
     assert scores["silhouette"].between(-1, 1).all()
-    assert scores["stability"].between(-0.5, 1).all()
+    measured = scores["stability"].dropna()
+    assert measured.between(-0.5, 1).all() and len(measured) >= 1
     assert (scores["calinski_harabasz"] > 0).all() and (scores["davies_bouldin"] > 0).all()
     assert scores["inertia"].is_monotonic_decreasing
 
@@ -112,3 +113,39 @@ def test_too_few_distinct_rows_for_auto_k():
     )
     with pytest.raises(ValueError, match="too few distinct customers"):
         segment_customers(customers)
+
+
+def test_stability_is_measured_by_falling_silhouette_up_to_the_rules_pick(customers, monkeypatch):
+    from analytics.steps import segmentation
+
+    features = customers[["Age", "Salary", "Price"]].iloc[:1_000]
+    scores = segmentation.score_k_range(features, seed=3)
+    # A threshold no k reaches makes every k's stability measured, from the same resamples.
+    monkeypatch.setattr(segmentation, "STABILITY_THRESHOLD", 2.0)
+    every = segmentation.score_k_range(features, seed=3)
+    monkeypatch.undo()
+    assert every["stability"].notna().all()
+    measured = scores["stability"].notna()
+    pd.testing.assert_series_equal(scores["stability"][measured], every["stability"][measured])
+    by_silhouette = scores.sort_values("silhouette", ascending=False, kind="stable")
+    first_stable = (by_silhouette["stability"] >= 0.9).to_numpy().argmax()
+    assert by_silhouette["stability"].iloc[: first_stable + 1].notna().all()
+    assert by_silhouette["stability"].iloc[first_stable + 1 :].isna().all()
+    assert choose_k(scores)[0] == choose_k(every)[0]
+    unmeasured = scores["stability"].isna().sum()
+    assert (f"{unmeasured} k of lower silhouette not measured" in choose_k(scores)[1]) == (
+        unmeasured > 0
+    )
+
+
+def test_small_files_reuse_the_scored_fit_of_the_chosen_k(customers):
+    from sklearn.metrics import adjusted_rand_score
+    from threadpoolctl import threadpool_limits
+
+    from analytics.steps.segmentation import _fit_labels
+
+    few = customers.iloc[:1_000]
+    result = segment_customers(few)
+    with threadpool_limits(limits=1):
+        refitted = _fit_labels(few[["Age", "Salary", "Price"]], result.k, 42)
+    assert adjusted_rand_score(result.labels, refitted) == 1.0
