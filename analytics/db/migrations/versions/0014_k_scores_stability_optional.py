@@ -8,16 +8,16 @@ PostgreSQL drops the NOT NULL constraint in place; SQLite rebuilds `k_scores` (n
 it). Downgrading needs every stored k score to have a stability: runs with unmeasured ones must
 be deleted first.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
