@@ -11,6 +11,7 @@ from dashapp.api import routes
 from dashapp.data import cache
 from dashapp.hosting import auth, protections, request_limits
 from dashapp.jobs import manager, uploads
+from dashapp.pages.segments import download
 from dashapp.ui import ids
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -42,6 +43,7 @@ def create_app(settings: Settings, *, hosted: bool = False) -> Dash:
         suppress_callback_exceptions=True,
     )
     app.server.config["DATABASE_URL"] = settings.database_url
+    app.server.config["SNAPSHOT_DIR"] = settings.snapshot_dir
     # First: it sets each request's body limit before any other hook may read the body.
     request_limits.install(app, settings)
     uploads.install(app.server, settings)
@@ -49,6 +51,8 @@ def create_app(settings: Settings, *, hosted: bool = False) -> Dash:
     if hosted:
         auth.install(app, settings)
     app.server.register_blueprint(routes.blueprint)
+    # The explorer's streamed export, which checks the explorer's role itself.
+    app.server.register_blueprint(download.blueprint)
     protections.install(app, settings, hosted=hosted, api=routes.blueprint)
     # A function, so that each visitor's navigation shows only the pages their role may open.
     app.layout = _layout

@@ -4,7 +4,7 @@ run never changes): the computing is in dashapp.logic, the reading in dashapp.da
 import numpy as np
 import pandas as pd
 
-from dashapp.data import cache, orders, queries
+from dashapp.data import cache, customer_reads, orders, queries
 from dashapp.logic import comparison, explorer, explorer_orders, export, pricing
 from dashapp.ui import theme
 
@@ -26,10 +26,9 @@ def segment_moves(url: str, previous_id: int, run_id: int) -> pd.DataFrame:
     )
 
 
-@cache.per_run
 def product_prices(url: str, run_id: int) -> pd.DataFrame:
     """Each product of a run with its customers and most common price, most common first."""
-    return pricing.typical_prices(queries.customers(url, run_id))
+    return customer_reads.typical_prices(url, run_id)
 
 
 @cache.process_local(maxsize=16)
@@ -37,34 +36,16 @@ def segment_prediction(
     url: str, run_id: int, segment: int | None
 ) -> pricing.SegmentPrediction | None:
     """Today's predictions for a segment (None: every customer), computed once per run and
-    segment so that a what-if price change only predicts the changed prices. None without a
+    segment so that a what-if price change only predicts the changed prices: on at most
+    pricing.SEGMENT_ROWS of its customers, the first in the run's random order. None without a
     model. Callers must not modify what they get."""
     model = queries.purchase_model(url, run_id)
     if model is None:
         return None
-    customers = queries.customers(url, run_id)
-    own = [feature for feature in model.features if feature not in customers.columns]
-    if own:  # the model also reads columns of the run's own file
-        customers = customers.join(queries.customer_attributes(url, run_id)[own])
-    return pricing.predict_segment(model.estimator, model.features, customers, segment)
-
-
-@cache.per_run
-def explorer_choices(url: str, run_id: int) -> explorer.Choices:
-    """What the segment explorer offers to filter a run's customers on."""
-    segments = queries.overview(url, run_id).segments["segment"]
-    return explorer.choices_for(queries.customers(url, run_id), segments.tolist())
-
-
-@cache.process_local(maxsize=2)
-def audience_csv_lines(url: str, run_id: int) -> tuple[str, np.ndarray]:
-    """A run's customers as audience CSV: the header and an array of one line per customer,
-    rendered once per run, so that exporting a filtered audience picks lines (milliseconds)
-    instead of writing 100k rows of CSV again (a third of a second)."""
-    segments = queries.overview(url, run_id).segments
-    names = dict(zip(segments["segment"], segments["name"], strict=True))
-    audience = export.audience_frame(queries.customers(url, run_id), names, with_interval=True)
-    return export.csv_lines(audience)
+    sample, size = customer_reads.segment_sample(
+        url, run_id, segment, model.features, pricing.SEGMENT_ROWS
+    )
+    return pricing.predict_sample(model.estimator, model.features, sample, size)
 
 
 @cache.per_run

@@ -113,11 +113,6 @@ def typical_prices(customers: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["customers", "product"], ascending=[False, True], ignore_index=True)
 
 
-def sample_rows(frame: pd.DataFrame, limit: int, seed: int) -> pd.DataFrame:
-    """The frame itself when it has at most `limit` rows, else a seeded uniform sample."""
-    return frame if len(frame) <= limit else frame.sample(n=limit, random_state=seed)
-
-
 def changed_prices(prices: np.ndarray, change_percent: float) -> np.ndarray:
     return np.asarray(prices, dtype=float) * (1 + change_percent / 100)
 
@@ -193,9 +188,8 @@ def segment_sample_note(outcome: SegmentOutcome) -> str:
     )
 
 
-# A segment what-if predicts at most this many customers (a seeded sample) and scales up.
+# A segment what-if predicts at most this many customers (a random sample) and scales up.
 SEGMENT_ROWS = 20_000
-SEGMENT_SAMPLE_SEED = 42
 
 
 @dataclass(frozen=True)
@@ -208,11 +202,10 @@ class SegmentPrediction:
     customers: int
 
 
-def predict_segment(
-    estimator, features: list[str], customers: pd.DataFrame, segment: int | None
+def predict_sample(
+    estimator, features: list[str], sample: pd.DataFrame, customers: int
 ) -> SegmentPrediction:
-    """Today's purchase probabilities of a segment's customers (None: every customer)."""
-    members = customers if segment is None else customers[customers["segment"] == segment]
-    rows = sample_rows(members[features], SEGMENT_ROWS, SEGMENT_SAMPLE_SEED)
+    """Today's purchase probabilities of a sample of a segment's `customers` customers."""
+    rows = sample[features]
     probability = pd.Series(estimator.predict_proba(rows)[:, 1], index=rows.index)
-    return SegmentPrediction(rows, probability, len(members))
+    return SegmentPrediction(rows, probability, customers)

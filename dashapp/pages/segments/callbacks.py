@@ -10,7 +10,6 @@ from dash import Input, Output, State, callback, clientside_callback, ctx
 from dashapp.pages.segments import ids, update
 
 FILTERS = {name: Input(*prop) for name, prop in ids.FILTER_CONTROLS.items()}
-FILTER_STATES = {name: State(*prop) for name, prop in ids.FILTER_CONTROLS.items()}
 RUN = State(ids.SEG_RUN, "data")
 X_AXIS, Y_AXIS = Input(ids.SEG_X_AXIS, "value"), Input(ids.SEG_Y_AXIS, "value")
 COMPARE_A, COMPARE_B = Input(ids.SEG_COMPARE_A, "value"), Input(ids.SEG_COMPARE_B, "value")
@@ -99,9 +98,9 @@ def change_filters(reset, bar, selected, clear, chosen, current, x, y, run_id):
 
 
 @callback(
-    Output(ids.SEG_DOWNLOAD, "data"),
-    inputs={"clicks": Input(ids.SEG_EXPORT, "n_clicks"), "controls": FILTER_STATES, "run_id": RUN},
-    prevent_initial_call=True,
+    Output(ids.SEG_EXPORT, "href"),
+    inputs={"controls": FILTERS, "run_id": RUN},
 )
-def export_audience(clicks, controls, run_id):
-    return update.audience_download(controls, run_id)
+def export_audience(controls, run_id):
+    """The export button's link: the streamed CSV of the customers these filters match."""
+    return update.export_link(controls, run_id)

@@ -96,14 +96,6 @@ def test_typical_prices_are_empty_without_product_ids():
     assert pricing.typical_prices(customers).empty
 
 
-def test_sample_rows_keeps_small_frames_and_samples_large_ones_reproducibly():
-    frame = pd.DataFrame({"x": range(100)})
-    assert pricing.sample_rows(frame, 100, seed=1) is frame
-    sample = pricing.sample_rows(frame, 10, seed=1)
-    assert len(sample) == 10 and sample["x"].is_unique
-    assert sample.equals(pricing.sample_rows(frame, 10, seed=1))
-
-
 def test_segment_outcome_sums_probabilities_and_probability_times_price():
     prices = np.array([100.0, 200.0])
     outcome = pricing.segment_outcome(
