@@ -235,7 +235,8 @@ def segment_sample(
     url: str, run_id: int, segment: int | None, features: list[str], limit: int
 ) -> tuple[pd.DataFrame, int]:
     """The model's `features` of at most `limit` customers of a segment (None: of the run), the
-    first in the run's random order (a uniform sample), and how many customers the segment has.
+    first in the run's random order (a uniform sample) in file order, and how many customers
+    the segment has.
     Features that are not the customer file's usual columns come from the run's own columns."""
     where = "TRUE" if segment is None else f"segment = {int(segment)}"
     size = customer_store.value(url, run_id, f"SELECT count(*) FROM {CUSTOMERS} WHERE {where}")
@@ -244,9 +245,9 @@ def segment_sample(
     rows = customer_store.frame(
         url,
         run_id,
-        f"SELECT {', '.join(columns) or '1'} FROM {CUSTOMERS} WHERE {where} "
-        f"ORDER BY sample_rank LIMIT {int(limit)}",
-    )
+        f"SELECT * FROM (SELECT {', '.join([*columns, 'row_number'])} FROM {CUSTOMERS} "
+        f"WHERE {where} ORDER BY sample_rank LIMIT {int(limit)}) ORDER BY row_number",
+    ).drop(columns="row_number")
     if "attributes" in rows:
         own = [f for f in features if f not in INPUT_COLUMNS]
         stored = [json.loads(value) if value else {} for value in rows.pop("attributes")]

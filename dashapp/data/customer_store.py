@@ -20,6 +20,8 @@ from dashapp.data import snapshots
 # a few MB (aggregates, at most 20,000 scatter points).
 MEMORY_LIMIT = "128MB"
 THREADS = 2
+# DuckDB hands results over in vectors of this many rows.
+VECTOR_ROWS = 2048
 _lock = threading.Lock()
 _connections: dict[int, duckdb.DuckDBPyConnection] = {}
 
@@ -39,6 +41,8 @@ def _connection() -> duckdb.DuckDBPyConnection:
                     "autoload_known_extensions": False,
                 }
             )
+            # Each query would read the copy's footer again otherwise.
+            connection.execute("SET GLOBAL parquet_metadata_cache = true")
             _connections[os.getpid()] = connection
         return connection.cursor()
 
@@ -66,13 +70,14 @@ def value(url: str, run_id: int, query: str):
 
 
 def pieces(url: str, run_id: int, query: str, rows: int) -> Iterator[pd.DataFrame]:
-    """The rows of a query over the run's `{customers}`, at most `rows` at a time (about: whole
-    vectors of 2,048); the first piece comes even when empty, with the query's columns."""
+    """The rows of a query over the run's `{customers}`: a first small piece (one vector of 2,048
+    rows, soon ready), then pieces of about `rows` (whole vectors); the first piece comes even
+    when empty, with the query's columns."""
     with _connection() as cursor:
         result = cursor.execute(_resolved(query, url, run_id))
-        piece = result.fetch_df_chunk(max(1, rows // 2048))
+        piece = result.fetch_df_chunk(1)
         yield piece
         while not piece.empty:
-            piece = result.fetch_df_chunk(max(1, rows // 2048))
+            piece = result.fetch_df_chunk(max(1, rows // VECTOR_ROWS))
             if not piece.empty:
                 yield piece
