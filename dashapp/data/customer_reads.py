@@ -11,7 +11,7 @@ from math import ceil
 import pandas as pd
 
 from dashapp.data import cache, customer_store, queries
-from dashapp.logic import explorer, explorer_sql
+from dashapp.logic import comparison, explorer, explorer_sql
 from dashapp.logic.explorer_sql import name, text
 
 CUSTOMERS = "{customers}"
@@ -268,3 +268,9 @@ def segment_page(
         f"LIMIT {int(limit)} OFFSET {int(offset)}",
     )
     return rows, int(size)
+
+
+def moves_between(url: str, previous_id: int, run_id: int) -> pd.DataFrame:
+    """comparison.moves_query's counts of the customers of two runs."""
+    query = comparison.moves_query("{first}", "{second}")
+    return customer_store.frame_of_two(url, previous_id, run_id, query)

@@ -63,6 +63,13 @@ def frame(url: str, run_id: int, query: str) -> pd.DataFrame:
         return cursor.execute(_resolved(query, url, run_id)).df()
 
 
+def frame_of_two(url: str, first: int, second: int, query: str) -> pd.DataFrame:
+    """The rows of a query over two runs' customers, `{first}` and `{second}`."""
+    resolved = query.replace("{first}", source(url, first)).replace("{second}", source(url, second))
+    with _connection() as cursor:
+        return cursor.execute(resolved).df()
+
+
 def value(url: str, run_id: int, query: str):
     """The single value of a query over the run's `{customers}`."""
     with _connection() as cursor:

@@ -19,8 +19,7 @@ def segment_label_map(url: str, run_id: int) -> dict[int, str]:
 def segment_moves(url: str, previous_id: int, run_id: int) -> pd.DataFrame:
     """Who moved between the segments of two runs; both runs are published, so it is cached."""
     return comparison.segment_moves(
-        queries.segment_members(url, previous_id),
-        queries.segment_members(url, run_id),
+        customer_reads.moves_between(url, previous_id, run_id),
         segment_label_map(url, previous_id),
         segment_label_map(url, run_id),
     )

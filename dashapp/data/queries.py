@@ -359,10 +359,3 @@ def _selected_model(stored) -> SelectedModel:
         fairness=stored.metrics.get("fairness"),
         sampling=stored.metrics.get("sampling"),
     )
-
-
-def segment_members(url: str, run_id: int) -> pd.DataFrame:
-    """Each customer of a run (by Customer ID) and their segment; not cached: only the moves
-    between two runs, derived from them, are (dashapp.data.derived.segment_moves)."""
-    with _sessions(url)() as session:
-        return repository.run_segment_members(session, run_id)
