@@ -11,7 +11,7 @@ from math import ceil
 import pandas as pd
 
 from dashapp.data import cache, customer_store, queries
-from dashapp.logic import comparison, explorer, explorer_sql
+from dashapp.logic import comparison, explorer, explorer_sql, pricing
 from dashapp.logic.explorer_sql import name, text
 
 CUSTOMERS = "{customers}"
@@ -212,23 +212,9 @@ def first_ids(url: str, run_id: int, count: int) -> list[str]:
 
 @cache.per_run
 def typical_prices(url: str, run_id: int) -> pd.DataFrame:
-    """pricing.typical_prices: per product its customers and most common price (the lower on a
-    tie), the most common product first."""
-    return customer_store.frame(
-        url,
-        run_id,
-        f"""
-        WITH known AS (SELECT "Product ID" AS product, "Price" AS price FROM {CUSTOMERS}
-                       WHERE "Product ID" IS NOT NULL),
-        sizes AS (SELECT product, count(*) AS customers FROM known GROUP BY product),
-        prices AS (SELECT product, price, count(*) AS n FROM known GROUP BY product, price),
-        typical AS (SELECT product, first(price ORDER BY n DESC, price NULLS LAST) AS price
-                    FROM prices GROUP BY product)
-        SELECT sizes.product, sizes.customers, typical.price
-        FROM sizes LEFT JOIN typical USING (product)
-        ORDER BY sizes.customers DESC, sizes.product
-        """,
-    ).astype({"customers": "int64", "price": float})
+    """Per product its customers and most common price, the most common first (pricing)."""
+    prices = customer_store.frame(url, run_id, pricing.typical_prices_query(CUSTOMERS))
+    return prices.astype({"customers": "int64", "price": float})
 
 
 def segment_sample(
