@@ -53,23 +53,30 @@ def _folder() -> Path:
         if flask.has_app_context()
         else DEFAULT_SNAPSHOT_DIR
     )
-    # Customers' data: readable by the server's own user only.
+    # Customers' data: readable by the server's own user only (mkdir's mode is masked by the
+    # umask, and a folder that already existed keeps its own).
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)
     return folder
 
 
-@cache.process_local(maxsize=8)
 def customers_file(url: str, run_id: int) -> str:
-    """The path of the run's Parquet copy of its customers, made first if missing."""
-    with queries.read_session(url) as session:
-        run = repository.run_by_id(session, run_id)
-        created = run.created_at.strftime("%Y%m%dT%H%M%S%f")
-    database = hashlib.sha256(url.encode()).hexdigest()[:12]
-    path = _folder() / f"customers-{database}-run{run_id}-{created}.parquet"
-    with _building:
-        if not path.exists():
-            _write(url, run_id, path)
+    """The path of the run's Parquet copy of its customers, made first if missing (also when
+    someone deleted the folder meanwhile)."""
+    path = _folder() / _file_name(url, run_id)
+    if not path.exists():
+        with _building:
+            if not path.exists():
+                _write(url, run_id, path)
     return str(path)
+
+
+@cache.process_local(maxsize=8)
+def _file_name(url: str, run_id: int) -> str:
+    with queries.read_session(url) as session:
+        created = repository.run_by_id(session, run_id).created_at.strftime("%Y%m%dT%H%M%S%f")
+    database = hashlib.sha256(url.encode()).hexdigest()[:12]
+    return f"customers-{database}-run{run_id}-{created}.parquet"
 
 
 def _write(url: str, run_id: int, path: Path) -> None:
