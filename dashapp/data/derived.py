@@ -61,8 +61,9 @@ def order_segment_names(url: str, run_id: int) -> dict[int, str]:
 
 @cache.process_local(maxsize=2)
 def order_audience_csv_lines(url: str, run_id: int) -> tuple[str, np.ndarray]:
-    """An order-log run's customers as audience CSV lines (as audience_csv_lines), in the order
-    of orders.behaviour_customers."""
+    """An order-log run's customers as audience CSV: the header and one line per customer, in
+    the order of orders.behaviour_customers, rendered once per run so that an export picks
+    lines."""
     names = order_segment_names(url, run_id)
     return export.csv_lines(
         export.order_audience_frame(orders.behaviour_customers(url, run_id), names)
