@@ -36,6 +36,9 @@ def _connection() -> duckdb.DuckDBPyConnection:
                 config={
                     "threads": THREADS,
                     "memory_limit": MEMORY_LIMIT,
+                    # Beyond the limit (a join of two large runs, a very large top N) DuckDB
+                    # spills here, beside the copies and as private as they are.
+                    "temp_directory": str(snapshots.folder() / "spill"),
                     # No extension is needed (Parquet is built in), nor fetched from the network.
                     "autoinstall_known_extensions": False,
                     "autoload_known_extensions": False,

@@ -47,23 +47,24 @@ SCHEMA = pa.schema(
 _building = threading.Lock()
 
 
-def _folder() -> Path:
-    folder = Path(
+def folder() -> Path:
+    """The snapshot folder of the app serving the request (else the default), made private."""
+    path = Path(
         flask.current_app.config.get("SNAPSHOT_DIR", DEFAULT_SNAPSHOT_DIR)
         if flask.has_app_context()
         else DEFAULT_SNAPSHOT_DIR
     )
     # Customers' data: readable by the server's own user only (mkdir's mode is masked by the
     # umask, and a folder that already existed keeps its own).
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    folder.chmod(0o700)
-    return folder
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)
+    return path
 
 
 def customers_file(url: str, run_id: int) -> str:
     """The path of the run's Parquet copy of its customers, made first if missing (also when
     someone deleted the folder meanwhile)."""
-    path = _folder() / _file_name(url, run_id)
+    path = folder() / _file_name(url, run_id)
     if not path.exists():
         with _building:
             if not path.exists():

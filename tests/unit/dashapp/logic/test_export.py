@@ -143,3 +143,22 @@ def test_the_explorer_export_carries_each_probabilitys_interval(customers):
     assert "Probability 90 % low" not in export.audience_frame(with_bounds, names)
     empty = export.audience_frame(customers, names, with_interval=True)
     assert empty["Probability 90 % low"].isna().all()
+
+
+def test_an_audience_written_in_pieces_is_the_file_written_at_once(customers):
+    names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
+    # A piece whose prices are all whole, or all missing, is still written as the run is.
+    run = customers.assign(Price=[1500.5, 2000.0, None, 3000.0, None, 99.0][: len(customers)])
+    at_once = export.to_csv(export.audience_frame(run, names, with_interval=True))
+    absent = [c for c in export.OPTIONAL_COLUMNS if c in run and run[c].isna().all()]
+    whole = [c for c in ("Age", "Salary", "Price") if c in run and (run[c].dropna() % 1 == 0).all()]
+    pieces = [run.iloc[:1], run.iloc[1:3], run.iloc[3:]]
+    assert "".join(export.audience_csv(pieces, names, absent, whole)) == at_once
+    header_only = "".join(export.audience_csv([run.iloc[:0]], names, absent, whole))
+    assert header_only == at_once.splitlines(keepends=True)[0]
+
+
+def test_the_explorer_export_is_named_for_its_run_and_kind():
+    day = date(2026, 12, 5)
+    assert export.audience_filename(7, False, day) == "segments-run-7.csv"
+    assert export.audience_filename(7, True, day) == "audience-orders-run-7-2026-12-05.csv"
