@@ -64,6 +64,23 @@ def explorer_choices(url: str, run_id: int) -> explorer.Choices:
     )
 
 
+def _matching(
+    url: str, run_id: int, where: explorer_sql.Conditions, *, segments: bool = True, **options
+) -> str:
+    """explorer_sql.matching over the run's customers, its top N found first when it has one."""
+    top = explorer_sql.top_cut(where, CUSTOMERS, segments=segments)
+    cut = None if top is None else _top_cut(url, run_id, top)
+    return explorer_sql.matching(where, CUSTOMERS, segments=segments, cut=cut, **options)
+
+
+@cache.process_local(maxsize=64)
+def _top_cut(url: str, run_id: int, query: str) -> tuple | None:
+    """The answer of an explorer_sql.top_cut query; kept, since the explorer's callbacks ask the
+    same one together (a summary, the scatter, the comparison, the export link)."""
+    found = customer_store.frame(url, run_id, query)
+    return None if found.empty else (found["p"].iat[0], found["r"].iat[0])
+
+
 @dataclass(frozen=True)
 class Summary:
     matches: int
@@ -76,15 +93,16 @@ class Summary:
 
 def summary(url: str, run_id: int, filters: explorer.Filters, segments: pd.DataFrame) -> Summary:
     where = explorer_sql.conditions(filters, explorer_choices(url, run_id))
-    any_segment = explorer_sql.matching(where, CUSTOMERS, segments=False)
-    if where.top_n is None:
-        # The matching customers are those of any segment in the chosen ones: one pass.
+    any_segment = _matching(url, run_id, where, segments=False)
+    if where.top_n is None or where.segments == "TRUE":
+        # The matching customers are those of any segment in the chosen ones (the top N of
+        # both are the same when every segment is chosen): one pass.
         every = _profile_sums(url, run_id, any_segment)
         sizes = every.rename(columns={"customers": "size"})
         profiles = explorer_sql.profiles(every[every["segment"].isin(filters.segments)])
     else:
         sizes = customer_store.frame(url, run_id, explorer_sql.segment_sizes(any_segment))
-        profiles = profiles_of(url, run_id, explorer_sql.matching(where, CUSTOMERS))
+        profiles = profiles_of(url, run_id, _matching(url, run_id, where))
     return Summary(
         int(profiles["customers"].sum()),
         customer_count(url, run_id),
@@ -107,7 +125,7 @@ def pair_profiles(
 ) -> pd.DataFrame:
     """The profiles of two segments among the customers matching all but the segment choice."""
     where = explorer_sql.conditions(filters, explorer_choices(url, run_id))
-    query = explorer_sql.matching(where, CUSTOMERS, segments=False)
+    query = _matching(url, run_id, where, segments=False)
     return profiles_of(url, run_id, f"SELECT * FROM ({query}) WHERE segment IN {tuple(pair)}")
 
 
@@ -124,7 +142,7 @@ def scatter_sample(
     their axes, segment and, with a selection, whether they are in it; and how many match."""
     choices = explorer_choices(url, run_id)
     where = explorer_sql.conditions(filters, choices)
-    shown = explorer_sql.matching(where, CUSTOMERS, selection=False)
+    shown = _matching(url, run_id, where, selection=False)
     total = int(customer_store.value(url, run_id, f"SELECT count(*) FROM ({shown})"))
     columns = ", ".join(name(c) for c in (*choices.axes, "segment"))
     selected = f", {where.selection} AS selected" if filters.selection else ""
@@ -154,7 +172,7 @@ def scatter_sample(
 def audience(url: str, run_id: int, filters: explorer.Filters) -> Iterator[pd.DataFrame]:
     """The matching customers (as queries.customers has them), in file order, in pieces."""
     where = explorer_sql.conditions(filters, explorer_choices(url, run_id))
-    query = explorer_sql.matching(where, CUSTOMERS, columns=CUSTOMER_COLUMNS)
+    query = _matching(url, run_id, where, columns=CUSTOMER_COLUMNS)
     return customer_store.pieces(url, run_id, query, AUDIENCE_PIECE_ROWS)
 
 

@@ -111,6 +111,22 @@ def selection_condition(selection: Mapping | None, choices: Choices) -> str:
     return f"({bounds} AND ({' + '.join(crossings)}) % 2 = 1)"
 
 
+def top_cut(where: Conditions, source: str, *, segments: bool = True) -> str | None:
+    """With a top N: a query of the N-th customer's probability and row_number ("p", "r") among
+    those matching the filter controls (or all but the segment choice), no row when fewer match;
+    None without a top N. Its answer is given to `matching` as `cut`."""
+    if where.top_n is None:
+        return None
+    parts = [where.others, where.segments] if segments else [where.others]
+    p = name(where.probability_column)
+    # The same text for the same customers (every segment chosen), so that answers can be shared.
+    condition = " AND ".join(part for part in parts if part != "TRUE") or "TRUE"
+    return (
+        f"SELECT {p} AS p, row_number AS r FROM {source} WHERE {condition} "
+        f"ORDER BY {p} DESC NULLS LAST, row_number LIMIT 1 OFFSET {where.top_n - 1}"
+    )
+
+
 def matching(
     where: Conditions,
     source: str,
@@ -118,20 +134,25 @@ def matching(
     segments: bool = True,
     selection: bool = True,
     columns: str = "*",
+    cut: tuple | None = None,
 ) -> str:
     """A query of the customers of `source` matching the conditions, in file order: all of them,
     or leaving out the segment choice (what the segment views compare) or the scatter selection
-    (what the scatter plots)."""
+    (what the scatter plots). With a top N, `cut` is the `top_cut` answer for the same choice
+    of `segments` (None when fewer than N match): the customers at or before it are the top N,
+    so the matching ones are read as a filter, in file order, without holding them."""
     parts = [where.others, where.segments] if segments else [where.others]
-    query = f"SELECT * FROM {source} WHERE {' AND '.join(parts)}"
-    if where.top_n is not None:
-        query = (
-            f"SELECT * FROM ({query}) ORDER BY {name(where.probability_column)} DESC NULLS LAST, "
-            f"row_number LIMIT {where.top_n}"
-        )
-    condition = where.selection if selection else "TRUE"
-    order = " ORDER BY row_number" if where.top_n is not None else ""
-    return f"SELECT {columns} FROM ({query}) WHERE {condition}{order}"
+    if where.top_n is not None and cut is not None:
+        p, (cut_p, cut_r) = name(where.probability_column), cut
+        if cut_p is None or cut_p != cut_p:  # the N-th has no probability: those after it go
+            parts.append(f"({p} IS NOT NULL OR row_number <= {int(cut_r)})")
+        else:
+            parts.append(
+                f"({p} > {number(cut_p)} OR ({p} = {number(cut_p)} AND row_number <= {int(cut_r)}))"
+            )
+    if selection:
+        parts.append(where.selection)
+    return f"SELECT {columns} FROM {source} WHERE {' AND '.join(parts)}"
 
 
 def segment_sizes(query: str) -> str:

@@ -21,6 +21,8 @@ def customers() -> pd.DataFrame:
     price = rng.choice([900.0, 2500.0, 4100.0, 7000.0], ROWS)
     price[rng.random(ROWS) < 0.1] = np.nan
     genders = rng.choice(["Female", "Male", "Other", "O'Neil"], ROWS, p=[0.45, 0.45, 0.05, 0.05])
+    probability = np.round(rng.random(ROWS), 2)  # ties on purpose
+    probability[rng.random(ROWS) < 0.2] = np.nan  # a top N can reach the customers without one
     return pd.DataFrame(
         {
             "Customer ID": [f"c{i}" for i in range(ROWS)],
@@ -31,7 +33,7 @@ def customers() -> pd.DataFrame:
             "Price": price,
             "Purchased": rng.integers(0, 2, ROWS),
             "segment": rng.integers(0, 4, ROWS),
-            "purchase_probability": np.round(rng.random(ROWS), 2),  # ties on purpose
+            "purchase_probability": probability,
             "row_number": np.arange(ROWS),
             "sample_rank": np.random.default_rng(RANDOM_STATE).permutation(ROWS),
         }
@@ -78,8 +80,18 @@ def random_filters(rng: np.random.Generator, choices: explorer.Choices) -> explo
         purchased=str(rng.choice(["all", "buyers", "non-buyers"])),
         selection=selection,
         min_probability=float(rng.choice([0.0, 0.3, 0.55])),
-        top_n=[None, 1, 40, 900][int(rng.integers(0, 4))],
+        top_n=[None, 1, 40, 900, 2_800][int(rng.integers(0, 5))],
     )
+
+
+def matching(database, where, source: str = "customers", **options) -> str:
+    """explorer_sql.matching with its top N found first, as dashapp.data.customer_reads does."""
+    cut = None
+    top = explorer_sql.top_cut(where, source, segments=options.get("segments", True))
+    if top is not None:
+        found = database.execute(top).fetchall()
+        cut = found[0] if found else None
+    return explorer_sql.matching(where, source, cut=cut, **options)
 
 
 def rows(database, query: str) -> list[int]:
@@ -92,13 +104,12 @@ def test_matching_rows_are_those_of_the_masks(customers, choices, database):
         filters = random_filters(rng, choices)
         masks = explorer.masks(customers, filters, choices)
         where = explorer_sql.conditions(filters, choices)
-        source = "{customers}"
-        assert rows(database, explorer_sql.matching(where, source)) == list(
-            np.flatnonzero(masks.matching)
-        ), filters
-        any_segment = explorer_sql.matching(where, source, segments=False)
+        assert rows(database, matching(database, where)) == list(np.flatnonzero(masks.matching)), (
+            filters
+        )
+        any_segment = matching(database, where, segments=False)
         assert rows(database, any_segment) == list(np.flatnonzero(masks.any_segment)), filters
-        shown = explorer_sql.matching(where, source, selection=False)
+        shown = matching(database, where, selection=False)
         assert rows(database, shown) == list(np.flatnonzero(masks.shown)), filters
 
 
@@ -108,14 +119,14 @@ def test_profiles_and_counts_are_those_of_pandas(customers, choices, database):
         filters = random_filters(rng, choices)
         masks = explorer.masks(customers, filters, choices)
         where = explorer_sql.conditions(filters, choices)
-        query = explorer_sql.matching(where, "customers")
+        query = matching(database, where)
         sums = database.execute(explorer_sql.profile_sums(query)).df()
         expected = explorer.segment_profiles(customers.loc[masks.matching])
         pd.testing.assert_frame_equal(
             explorer_sql.profiles(sums), expected, check_dtype=False, check_exact=False
         )
         sizes = database.execute(
-            explorer_sql.segment_sizes(explorer_sql.matching(where, "customers", segments=False))
+            explorer_sql.segment_sizes(matching(database, where, segments=False))
         ).df()
         pd.testing.assert_frame_equal(
             explorer_sql.segment_counts(sizes, SEGMENTS),
@@ -126,7 +137,7 @@ def test_profiles_and_counts_are_those_of_pandas(customers, choices, database):
 def test_the_scatter_sample_is_the_one_of_the_masks(customers, choices, database):
     filters = explorer.default_filters(choices)
     where = explorer_sql.conditions(filters, choices)
-    shown = explorer_sql.matching(where, "customers", selection=False)
+    shown = matching(database, where, selection=False)
     sample = database.execute(
         f"SELECT row_number FROM ({shown}) ORDER BY sample_rank LIMIT 500"
     ).df()
@@ -140,7 +151,7 @@ def test_client_values_are_literals_never_sql(customers, choices, database):
         ranges={},
         segments=choices.segments,
     )
-    query = explorer_sql.matching(explorer_sql.conditions(filters, choices), "customers")
+    query = matching(database, explorer_sql.conditions(filters, choices))
     assert rows(database, query) == customers.index[customers["Gender"] == "O'Neil"].tolist()
     with pytest.raises(ValueError):
         explorer_sql.number(float("nan"))
@@ -169,3 +180,18 @@ def test_top_n_round_trips_through_the_link_and_bad_values_are_ignored(choices):
         read, _view, ignored = explorer_link.read_query({"top": bad}, choices)
         assert read.top_n is None and ignored == [f"top={bad}"]
     assert explorer.top_n_value(None) is None and explorer.top_n_value(7.0) == 7
+
+
+def test_a_top_n_reaching_customers_without_a_probability_takes_them_in_file_order(
+    customers, choices, database
+):
+    without = int(customers["purchase_probability"].isna().sum())
+    top_n = ROWS - without // 2
+    filters = explorer.Filters(
+        genders=choices.genders, ranges={}, segments=choices.segments, top_n=top_n
+    )
+    where = explorer_sql.conditions(filters, choices)
+    assert database.execute(explorer_sql.top_cut(where, "customers")).fetchone()[0] is None
+    expected = explorer.masks(customers, filters, choices).matching
+    assert rows(database, matching(database, where)) == list(np.flatnonzero(expected))
+    assert expected.sum() == top_n
