@@ -23,7 +23,7 @@ import plotly
 
 from analytics.config import Settings
 from analytics.steps.classifier import customer_frame
-from dashapp.app import create_app
+from dashapp.app import create_app, settle
 from dashapp.data import customer_reads, customer_store, derived, queries
 from dashapp.logic import explorer
 from dashapp.pages.segments import download
@@ -203,6 +203,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=60, help="timed calls per callback (60)")
     args = parser.parse_args()
     app = create_app(Settings.from_env().with_database(args.db))
+    settle()  # as the servers do once the app is built
     rng = np.random.default_rng(7)
     with app.server.test_request_context():
         run = queries.latest_run(args.db)

@@ -14,7 +14,7 @@ import sys
 
 from analytics.config import Settings
 from analytics.db.session import safe_url
-from dashapp.app import create_app
+from dashapp.app import create_app, settle
 from dashapp.data import queries, snapshots
 from dashapp.hosting import manage
 from dashapp.hosting.auth import WeakSecretKey
@@ -70,6 +70,7 @@ def serve(argv: list[str], settings: Settings) -> int:
         app = create_app(settings, hosted=hosted)
     except WeakSecretKey as refusal:
         parser.error(str(refusal))
+    settle()
     print(
         f"Dashboard for {safe_url(settings.database_url)} "
         f"on http://{args.host}:{args.port}" + (" (login required)" if hosted else ""),
