@@ -92,21 +92,29 @@ class Summary:
 
 
 def summary(url: str, run_id: int, filters: explorer.Filters, segments: pd.DataFrame) -> Summary:
+    """The count, segment sizes and profiles of the explorer, in one pass over the customers
+    (after finding the top N's last customers, with a top N)."""
     where = explorer_sql.conditions(filters, explorer_choices(url, run_id))
-    any_segment = _matching(url, run_id, where, segments=False)
-    if where.top_n is None or where.segments == "TRUE":
-        # The matching customers are those of any segment in the chosen ones (the top N of
-        # both are the same when every segment is chosen): one pass.
-        every = _profile_sums(url, run_id, any_segment)
-        sizes = every.rename(columns={"customers": "size"})
-        profiles = explorer_sql.profiles(every[every["segment"].isin(filters.segments)])
+    cuts = [
+        None if top is None else _top_cut(url, run_id, top)
+        for top in (
+            explorer_sql.top_cut(where, CUSTOMERS, segments=False),
+            explorer_sql.top_cut(where, CUSTOMERS),
+        )
+    ]
+    if where.top_n is None:
+        # The matching customers are those of the chosen segments among all segments'.
+        every = explorer_sql.matching(where, CUSTOMERS, segments=False)
+        sums = customer_store.frame(url, run_id, explorer_sql.profile_sums(every))
+        profiles = explorer_sql.profiles(sums[sums["segment"].isin(filters.segments)])
     else:
-        sizes = customer_store.frame(url, run_id, explorer_sql.segment_sizes(any_segment))
-        profiles = profiles_of(url, run_id, _matching(url, run_id, where))
+        query = explorer_sql.summary_sums(where, CUSTOMERS, *cuts)
+        sums = customer_store.frame(url, run_id, query)
+        profiles = explorer_sql.profiles(sums)
     return Summary(
         int(profiles["customers"].sum()),
         customer_count(url, run_id),
-        explorer_sql.segment_counts(sizes, segments),
+        explorer_sql.segment_counts(sums[["segment", "size"]], segments),
         profiles,
     )
 

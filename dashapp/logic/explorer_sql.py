@@ -142,26 +142,40 @@ def matching(
     of `segments` (None when fewer than N match): the customers at or before it are the top N,
     so the matching ones are read as a filter, in file order, without holding them."""
     parts = [where.others, where.segments] if segments else [where.others]
-    if where.top_n is not None and cut is not None:
-        p, (cut_p, cut_r) = name(where.probability_column), cut
-        if cut_p is None or cut_p != cut_p:  # the N-th has no probability: those after it go
-            parts.append(f"({p} IS NOT NULL OR row_number <= {int(cut_r)})")
-        else:
-            parts.append(
-                f"({p} > {number(cut_p)} OR ({p} = {number(cut_p)} AND row_number <= {int(cut_r)}))"
-            )
+    parts.append(_in_top(where, cut))
     if selection:
         parts.append(where.selection)
     return f"SELECT {columns} FROM {source} WHERE {' AND '.join(parts)}"
 
 
-def segment_sizes(query: str) -> str:
-    """Customers per segment of a `matching` query."""
-    return f"SELECT segment, count(*) AS size FROM ({query}) GROUP BY segment"
+def _in_top(where: Conditions, cut: tuple | None) -> str:
+    """Whether a customer is at or before the `top_cut` answer `cut` (TRUE without one)."""
+    if where.top_n is None or cut is None:
+        return "TRUE"
+    p, (cut_p, cut_r) = name(where.probability_column), cut
+    if cut_p is None or cut_p != cut_p:  # the N-th has no probability: those after it go
+        return f"({p} IS NOT NULL OR row_number <= {int(cut_r)})"
+    return f"({p} > {number(cut_p)} OR ({p} = {number(cut_p)} AND row_number <= {int(cut_r)}))"
+
+
+def summary_sums(
+    where: Conditions, source: str, cut_any: tuple | None, cut_chosen: tuple | None
+) -> str:
+    """One pass for the explorer's summary: `profile_sums` of the matching customers, with
+    `size`, the customers matching all but the segment choice, per segment (`cut_any` and
+    `cut_chosen`: the `top_cut` answers without and with the segment choice)."""
+    in_any = _in_top(where, cut_any)
+    chosen = f"{where.segments} AND {_in_top(where, cut_chosen)}"
+    rows = (
+        f"SELECT * FROM {source} WHERE {where.others} AND {where.selection} "
+        f"AND (({in_any}) OR ({chosen}))"
+    )
+    return profile_sums(rows, chosen=chosen, counted=in_any)
 
 
 def segment_counts(sizes: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
-    """explorer.segment_counts from the `segment_sizes` rows: every segment, name, size, share."""
+    """explorer.segment_counts from rows of segment and size (of `summary_sums`): every segment,
+    name, size and share."""
     counted = dict(zip(sizes["segment"], sizes["size"], strict=True))
     size = np.array([int(counted.get(s, 0)) for s in segments["segment"]], dtype=np.int64)
     total = size.sum()
@@ -175,32 +189,38 @@ def segment_counts(sizes: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def profile_sums(query: str) -> str:
+def profile_sums(query: str, chosen: str = "TRUE", counted: str = "TRUE") -> str:
     """Per segment of a `matching` query, in one pass: what explorer.segment_profiles needs (the
-    most common gender: on a tie the first in alphabetical order, as pandas picks it)."""
+    most common gender: on a tie the first in alphabetical order, as pandas picks it), of the
+    rows that are `chosen`, and the `size` of those `counted`."""
+    c = "" if chosen == "TRUE" else f"FILTER (WHERE {chosen})"
+    size = "count(*)" if counted == "TRUE" else f"count(*) FILTER (WHERE {counted})"
     return f"""
         WITH by_gender AS (
-            SELECT segment, "Gender", count(*) AS n,
-                sum("Age") AS age_sum, count("Age") AS age_n,
-                sum("Salary") AS salary_sum, count("Salary") AS salary_n,
-                sum("Price") AS price_sum, count("Price") AS price_n,
-                sum("Purchased") AS bought, sum("Price" * "Purchased") AS revenue
+            SELECT segment, "Gender", {size} AS size,
+                count(*) {c} AS n,
+                sum("Age") {c} AS age_sum, count("Age") {c} AS age_n,
+                sum("Salary") {c} AS salary_sum, count("Salary") {c} AS salary_n,
+                sum("Price") {c} AS price_sum, count("Price") {c} AS price_n,
+                sum("Purchased") {c} AS bought, sum("Price" * "Purchased") {c} AS revenue
             FROM ({query}) GROUP BY segment, "Gender"
         )
-        SELECT segment, sum(n) AS customers,
+        SELECT segment, sum(size) AS size, sum(n) AS customers,
             sum(age_sum) / nullif(sum(age_n), 0) AS age_mean,
             sum(salary_sum) / nullif(sum(salary_n), 0) AS salary_mean,
             sum(price_sum) / nullif(sum(price_n), 0) AS price_mean,
-            sum(bought) / sum(n) AS purchase_rate, sum(revenue) AS revenue,
+            sum(bought) / nullif(sum(n), 0) AS purchase_rate, sum(revenue) AS revenue,
             sum(price_n) AS priced,
-            first("Gender" ORDER BY "Gender" IS NULL, n DESC, "Gender") AS top_gender,
-            max(n) FILTER (WHERE "Gender" IS NOT NULL) AS top_gender_count
+            first(CASE WHEN n > 0 THEN "Gender" END
+                  ORDER BY n = 0, "Gender" IS NULL, n DESC, "Gender") AS top_gender,
+            max(n) FILTER (WHERE "Gender" IS NOT NULL AND n > 0) AS top_gender_count
         FROM by_gender GROUP BY segment ORDER BY segment
     """
 
 
 def profiles(sums: pd.DataFrame) -> pd.DataFrame:
     """explorer.segment_profiles from the `profile_sums` rows."""
+    sums = sums[sums["customers"] > 0]
     if sums.empty:
         return pd.DataFrame(columns=PROFILE_COLUMNS)
     frame = sums.astype({"customers": "int64"}).reset_index(drop=True)
@@ -218,4 +238,6 @@ def profiles(sums: pd.DataFrame) -> pd.DataFrame:
     frame["revenue_per_customer"] = frame["revenue"] / frame["customers"]
     frame["share"] = frame["customers"] / frame["customers"].sum()
     frame["top_gender_share"] = frame["top_gender_count"] / frame["customers"]
+    # A segment whose customers have no gender has no most common one: NaN, as in pandas.
+    frame["top_gender"] = frame["top_gender"].astype(object).where(frame["top_gender"].notna())
     return frame[PROFILE_COLUMNS].reset_index(drop=True)

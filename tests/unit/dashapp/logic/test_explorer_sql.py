@@ -115,21 +115,22 @@ def test_matching_rows_are_those_of_the_masks(customers, choices, database):
 
 def test_profiles_and_counts_are_those_of_pandas(customers, choices, database):
     rng = np.random.default_rng(12)
-    for _ in range(20):
+    for _ in range(40):
         filters = random_filters(rng, choices)
         masks = explorer.masks(customers, filters, choices)
         where = explorer_sql.conditions(filters, choices)
-        query = matching(database, where)
-        sums = database.execute(explorer_sql.profile_sums(query)).df()
+        cuts = []
+        for segments in (False, True):
+            top = explorer_sql.top_cut(where, "customers", segments=segments)
+            found = [] if top is None else database.execute(top).fetchall()
+            cuts.append(found[0] if found else None)
+        sums = database.execute(explorer_sql.summary_sums(where, "customers", *cuts)).df()
         expected = explorer.segment_profiles(customers.loc[masks.matching])
         pd.testing.assert_frame_equal(
             explorer_sql.profiles(sums), expected, check_dtype=False, check_exact=False
         )
-        sizes = database.execute(
-            explorer_sql.segment_sizes(matching(database, where, segments=False))
-        ).df()
         pd.testing.assert_frame_equal(
-            explorer_sql.segment_counts(sizes, SEGMENTS),
+            explorer_sql.segment_counts(sums[["segment", "size"]], SEGMENTS),
             explorer.segment_counts(customers, SEGMENTS, masks.any_segment),
         )
 
