@@ -6,6 +6,7 @@ served), SESSION_COOKIE_SECURE=1 behind TLS, and the settings dashapp.app.create
 """
 
 from analytics.config import Settings
-from dashapp.app import create_app
+from dashapp.app import create_app, settle
 
 server = create_app(Settings.from_env(), hosted=True).server
+settle()

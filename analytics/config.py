@@ -71,6 +71,8 @@ DEFAULT_UPLOAD_DIR = Path("data/uploads")
 # Background-job state without Redis: under the app's own data folder (made private to its user
 # by dashapp.jobs), never a predictable folder under the shared system temp folder.
 DEFAULT_JOB_CACHE_DIR = Path("data/jobs")
+# The dashboard's columnar copies of published runs' customers (dashapp.data.snapshots).
+DEFAULT_SNAPSHOT_DIR = Path("data/snapshots")
 # A local Spark driver holds the collected aggregates and samples, and streams customer rows to
 # the database; Spark's default of 1 GB is too small at 10^7 rows.
 DEFAULT_SPARK_DRIVER_MEMORY = "4g"
@@ -92,6 +94,7 @@ class Settings:
     analysis_jobs: ANALYTICS_JOBS. secret_key: SECRET_KEY (hosted mode). session_cookie_secure:
     SESSION_COOKIE_SECURE=1. redis_url: REDIS_URL (Celery jobs, shared cache). upload_dir:
     UPLOAD_DIR. job_cache_dir: JOB_CACHE_DIR (background-job state without Redis).
+    snapshot_dir: SNAPSHOT_DIR (the dashboard's Parquet copies of runs' customers).
     max_request_bytes: MAX_REQUEST_MB (web request bodies; uploads get UPLOAD_MAX_MB instead).
     allow_private_webhooks: ALLOW_PRIVATE_WEBHOOKS=1 (webhooks to loopback/LAN addresses).
     webhook_key: WEBHOOK_KEY (encrypts webhook credentials; else SECRET_KEY, else a key file).
@@ -114,6 +117,7 @@ class Settings:
     redis_url: str | None = None
     upload_dir: Path = DEFAULT_UPLOAD_DIR
     job_cache_dir: Path = DEFAULT_JOB_CACHE_DIR
+    snapshot_dir: Path = DEFAULT_SNAPSHOT_DIR
     max_request_bytes: int = MAX_REQUEST_BYTES
     allow_private_webhooks: bool = False
     webhook_key: str | None = field(default=None, repr=False)
@@ -140,6 +144,7 @@ class Settings:
             redis_url=environ.get("REDIS_URL") or None,
             upload_dir=Path(environ.get("UPLOAD_DIR") or DEFAULT_UPLOAD_DIR),
             job_cache_dir=Path(environ.get("JOB_CACHE_DIR") or DEFAULT_JOB_CACHE_DIR),
+            snapshot_dir=Path(environ.get("SNAPSHOT_DIR") or DEFAULT_SNAPSHOT_DIR),
             max_request_bytes=_megabytes(environ, "MAX_REQUEST_MB", MAX_REQUEST_BYTES),
             allow_private_webhooks=environ.get("ALLOW_PRIVATE_WEBHOOKS", "") == "1",
             webhook_key=environ.get("WEBHOOK_KEY") or None,

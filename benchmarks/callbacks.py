@@ -4,7 +4,10 @@
 
 Each function is called in a Flask request context with seeded, varied inputs, and the time
 includes encoding the result to JSON, as the server does; the first (cold) call of each is
-reported apart, since it reads the run into the per-process caches.
+reported apart, since it reads the run into the per-process caches (and makes the run's Parquet
+copy of its customers). The export is a link to a streamed file: its callback (the link) is
+timed like the others, and so is the file's first piece (what the browser waits for before the
+download starts); the whole files' times, rows and sizes are listed after the table.
 """
 
 import argparse
@@ -14,13 +17,16 @@ import sys
 import time
 from collections.abc import Callable
 
+import flask
 import numpy as np
 import plotly
 
 from analytics.config import Settings
 from analytics.steps.classifier import customer_frame
-from dashapp.app import create_app
-from dashapp.data import derived, queries
+from dashapp.app import create_app, settle
+from dashapp.data import customer_reads, customer_store, derived, queries
+from dashapp.logic import explorer
+from dashapp.pages.segments import download
 from dashapp.pages.segments import update as segments_update
 from dashapp.pages.what_if import lookup
 
@@ -57,6 +63,32 @@ def bare_predict(url: str, rng: np.random.Generator, calls: int) -> list[float]:
     return sorted(times)
 
 
+def _download(link: str):
+    """The streamed response of the export link, from a client of the app being measured."""
+    return flask.current_app.test_client().get(link, buffered=False)
+
+
+def first_piece(link: str) -> int:
+    """The size of the first piece of the export's stream (the time until the download starts)."""
+    response = _download(link)
+    try:
+        return len(next(response.response))
+    finally:
+        response.close()
+
+
+def whole_file(link: str) -> tuple[float, int, int]:
+    """Seconds, rows and bytes of the whole streamed export file."""
+    started = time.perf_counter()
+    response = _download(link)
+    size = lines = 0
+    for piece in response.response:
+        size += len(piece)
+        lines += piece.count(b"\n") if isinstance(piece, bytes) else piece.count("\n")
+    response.close()
+    return time.perf_counter() - started, lines - 1, size
+
+
 def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
     """Per callback, a maker of (function, arguments) with fresh random inputs."""
     # Dash's page discovery runs each page's layout and callbacks modules (dashapp.pages.<page>.*).
@@ -74,7 +106,9 @@ def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
     segments = data.segments["segment"].tolist()
     has_price = "Price" in ranges
     products = derived.product_prices(url, run.id)["product"].tolist() if has_price else []
-    customer_ids = queries.customers(url, run.id)["Customer ID"].astype(str).tolist()
+    customer_ids = customer_store.frame(
+        url, run.id, 'SELECT "Customer ID" FROM {customers} ORDER BY sample_rank LIMIT 1000'
+    )["Customer ID"].tolist()
 
     def uniform(column: str) -> float:
         return float(rng.uniform(ranges[column]["min"], ranges[column]["max"]))
@@ -112,6 +146,7 @@ def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
             "fm_score": [],
             "value": [0, 1],
             "p_alive": [0, 1],
+            "top_n": rng.choice([None, None, 100, 5_000]),
         }
 
     what_if, seg, model, runs = (callbacks[n] for n in ("what_if", "segments", "model", "runs"))
@@ -135,7 +170,11 @@ def cases(url: str, rng: np.random.Generator) -> dict[str, Callable[[], tuple]]:
                 seg.update_comparison,
                 (controls(), segments[0], segments[-1], run.id),
             ),
-            "segments export": lambda: (seg.export_audience, (1, controls(), None, run.id)),
+            "segments export (the link)": lambda: (seg.export_audience, (controls(), None, run.id)),
+            "segments export: the streamed file's first piece": lambda: (
+                first_piece,
+                (seg.export_audience(controls(), None, run.id),),
+            ),
             "model threshold": lambda: (
                 model.update_threshold,
                 (float(rng.uniform(0.05, 0.95)), run.id),
@@ -171,13 +210,15 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=60, help="timed calls per callback (60)")
     args = parser.parse_args()
     app = create_app(Settings.from_env().with_database(args.db))
+    settle()  # as the servers do once the app is built
     rng = np.random.default_rng(7)
     with app.server.test_request_context():
         run = queries.latest_run(args.db)
         print(f"run {run.id}: {run.rows:,} customers; {args.calls} calls each; milliseconds")
         print("| callback | first call | p50 | p95 | max | largest JSON (kB) |")
         print("|---|---|---|---|---|---|")
-        for name, make_call in cases(args.db, rng).items():
+        made = cases(args.db, rng)
+        for name, make_call in made.items():
             first, first_size = timed(make_call())
             measured = [timed(make_call()) for _ in range(args.calls)]
             times = sorted(ms for ms, _ in measured)
@@ -185,6 +226,18 @@ def main() -> None:
             print(
                 f"| {name} | {first:.0f} | {statistics.median(times):.1f} | "
                 f"{percentile_95(times):.1f} | {times[-1]:.1f} | {largest / 1000:.0f} |"
+            )
+        print()
+        choices = customer_reads.explorer_choices(args.db, run.id)
+        everyone = download.link(run.id, explorer.default_filters(choices), choices)
+        links = {"every customer": everyone}
+        for n in range(1, 4):
+            function, arguments = made["segments export (the link)"]()
+            links[f"random filters {n}"] = function(*arguments)
+        for label, link in links.items():
+            seconds, rows, size = whole_file(link)
+            print(
+                f"streamed export, {label}: {rows:,} rows, {size / 1e6:.1f} MB in {seconds:.2f} s"
             )
         if queries.purchase_model(args.db, run.id) is not None:
             times = bare_predict(args.db, rng, args.calls)

@@ -51,6 +51,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["/", "/segments", "/model", "/what-if", "/runs"]
+# The explorer's export button's link, set by a callback.
+EXPORT_LINK = "seg-export.href"
 PAGES_CALLBACK_OUTPUT = "_pages_content"
 # Callbacks that start work rather than read results (uploads) are not part of the load.
 SKIPPED_OUTPUT_IDS = {"runs-error"}
@@ -271,6 +273,10 @@ class Soak:
         if response is not None:
             with self.lock:
                 self.fired[f"{path} {callback['output']} {response.status_code}"] += 1
+            if callback["output"] == EXPORT_LINK and response.status_code == 200:
+                # The explorer's export is a link to a streamed file: download it, as a click does.
+                link = response.json()["response"][EXPORT_LINK.split(".")[0]]["href"]
+                self._get(session, "export", link)
 
     def _think(self, rng: random.Random) -> None:
         self.stop.wait(rng.expovariate(1 / self.args.think))

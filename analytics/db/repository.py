@@ -246,6 +246,38 @@ def run_customers(session: Session, run_id: int, limit: int | None = None) -> pd
     return query_frame(session, query, names).astype(dict.fromkeys(probabilities, float))
 
 
+def customer_rows(session: Session, run_id: int, after_row: int, limit: int) -> pd.DataFrame:
+    """Up to `limit` customers of a run after row `after_row` (-1: from the first), in file order:
+    the columns of run_customers plus row_number, sample_rank and attributes (JSON text, or
+    None). Read by the primary key, so that a run is read in bounded pieces."""
+    query = (
+        select(
+            Customer.customer_id,
+            Customer.gender,
+            Customer.age,
+            Customer.salary,
+            Customer.product_id,
+            Customer.price,
+            Customer.purchased,
+            Customer.segment,
+            *(getattr(Customer, name) for name in RUN_COLUMNS[2:]),
+            Customer.row_number,
+            Customer.sample_rank,
+            Customer.attributes,
+        )
+        .where(Customer.run_id == run_id, Customer.row_number > after_row)
+        .order_by(Customer.row_number)
+        .limit(limit)
+    )
+    names = [*CANONICAL_COLUMNS.values(), "segment", *RUN_COLUMNS[2:]]
+    frame = query_frame(session, query, [*names, "row_number", "sample_rank", "attributes"])
+    # SQLite's driver gives the JSON text, PostgreSQL's the object.
+    frame["attributes"] = frame["attributes"].map(
+        lambda value: value if value is None or isinstance(value, str) else json.dumps(value)
+    )
+    return frame
+
+
 def run_customer_attributes(session: Session, run_id: int) -> pd.DataFrame:
     """The run's customers' own feature columns (`attributes`: the file's columns named by
     --features), one row per customer in file order as run_customers has them; no columns when

@@ -27,7 +27,7 @@ from analytics.steps.classifier import (
 )
 from analytics.validation.schema import NUMERIC_BOUNDS
 from dashapp.api import openapi, order_runs, schema
-from dashapp.data import orders, queries
+from dashapp.data import customer_reads, orders, queries
 from dashapp.hosting import accounts, roles
 from dashapp.logic import export, whatif
 
@@ -172,12 +172,13 @@ def segment_customers(segment_id: int):
     page = _positive_int("page", 1)
     per_page = _per_page()
     output = _output_format()
-    frame = queries.customers(url, run.id)
-    members = frame[frame["segment"] == segment]
-    shown = members.iloc[(page - 1) * per_page : page * per_page]
-    audience = export.audience_frame(shown, segment_names)
+    shown, members = customer_reads.segment_page(
+        url, run.id, segment, (page - 1) * per_page, per_page
+    )
+    absent = customer_reads.audience_columns(url, run.id)["absent"]
+    audience = export.audience_frame(shown, segment_names, absent=absent)
     paging = {
-        "X-Total-Count": str(len(members)),
+        "X-Total-Count": str(members),
         "X-Page": str(page),
         "X-Per-Page": str(per_page),
     }
@@ -188,7 +189,7 @@ def segment_customers(segment_id: int):
         segment=segment_id,
         page=page,
         per_page=per_page,
-        total=len(members),
+        total=members,
         customers=_records(audience),
     )
     response.headers.update(paging)

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.db.models import ORDER_LOG
-from dashapp.data import cache, orders, queries
+from dashapp.data import cache, customer_reads, orders, queries
 from dashapp.logic import comparison, explorer, explorer_link, explorer_orders, export, pricing
 from dashapp.ui import theme
 
@@ -20,17 +20,15 @@ def segment_label_map(url: str, run_id: int) -> dict[int, str]:
 def segment_moves(url: str, previous_id: int, run_id: int) -> pd.DataFrame:
     """Who moved between the segments of two runs; both runs are published, so it is cached."""
     return comparison.segment_moves(
-        queries.segment_members(url, previous_id),
-        queries.segment_members(url, run_id),
+        customer_reads.moves_between(url, previous_id, run_id),
         segment_label_map(url, previous_id),
         segment_label_map(url, run_id),
     )
 
 
-@cache.per_run
 def product_prices(url: str, run_id: int) -> pd.DataFrame:
     """Each product of a run with its customers and most common price, most common first."""
-    return pricing.typical_prices(queries.customers(url, run_id))
+    return customer_reads.typical_prices(url, run_id)
 
 
 @cache.process_local(maxsize=16)
@@ -38,34 +36,16 @@ def segment_prediction(
     url: str, run_id: int, segment: int | None
 ) -> pricing.SegmentPrediction | None:
     """Today's predictions for a segment (None: every customer), computed once per run and
-    segment so that a what-if price change only predicts the changed prices. None without a
+    segment so that a what-if price change only predicts the changed prices: on at most
+    pricing.SEGMENT_ROWS of its customers, the first in the run's random order. None without a
     model. Callers must not modify what they get."""
     model = queries.purchase_model(url, run_id)
     if model is None:
         return None
-    customers = queries.customers(url, run_id)
-    own = [feature for feature in model.features if feature not in customers.columns]
-    if own:  # the model also reads columns of the run's own file
-        customers = customers.join(queries.customer_attributes(url, run_id)[own])
-    return pricing.predict_segment(model.estimator, model.features, customers, segment)
-
-
-@cache.per_run
-def explorer_choices(url: str, run_id: int) -> explorer.Choices:
-    """What the segment explorer offers to filter a run's customers on."""
-    segments = queries.overview(url, run_id).segments["segment"]
-    return explorer.choices_for(queries.customers(url, run_id), segments.tolist())
-
-
-@cache.process_local(maxsize=2)
-def audience_csv_lines(url: str, run_id: int) -> tuple[str, np.ndarray]:
-    """A run's customers as audience CSV: the header and an array of one line per customer,
-    rendered once per run, so that exporting a filtered audience picks lines (milliseconds)
-    instead of writing 100k rows of CSV again (a third of a second)."""
-    segments = queries.overview(url, run_id).segments
-    names = dict(zip(segments["segment"], segments["name"], strict=True))
-    audience = export.audience_frame(queries.customers(url, run_id), names, with_interval=True)
-    return export.csv_lines(audience)
+    sample, size = customer_reads.segment_sample(
+        url, run_id, segment, model.features, pricing.SEGMENT_ROWS
+    )
+    return pricing.predict_sample(model.estimator, model.features, sample, size)
 
 
 @cache.per_run
@@ -82,8 +62,9 @@ def order_segment_names(url: str, run_id: int) -> dict[int, str]:
 
 @cache.process_local(maxsize=2)
 def order_audience_csv_lines(url: str, run_id: int) -> tuple[str, np.ndarray]:
-    """An order-log run's customers as audience CSV lines (as audience_csv_lines), in the order
-    of orders.behaviour_customers."""
+    """An order-log run's customers as audience CSV: the header and one line per customer, in
+    the order of orders.behaviour_customers, rendered once per run so that an export picks
+    lines."""
     names = order_segment_names(url, run_id)
     return export.csv_lines(
         export.order_audience_frame(orders.behaviour_customers(url, run_id), names)
@@ -100,12 +81,16 @@ def audience_sizes(url: str, input_kind: str, query: str, run_ids: list[int]) ->
 
 @cache.per_run
 def _audience_size(url: str, run_id: int, input_kind: str, query: str) -> int | None:
-    if input_kind == ORDER_LOG:
-        customers = orders.behaviour_customers(url, run_id)
-        choices = order_explorer_choices(url, run_id)
-    else:
-        customers, choices = queries.customers(url, run_id), explorer_choices(url, run_id)
+    order_log = input_kind == ORDER_LOG
+    choices = (
+        order_explorer_choices(url, run_id)
+        if order_log
+        else customer_reads.explorer_choices(url, run_id)
+    )
     filters, _view, ignored = explorer_link.read_query(explorer_link.parameters(query), choices)
     if ignored:
         return None
+    if not order_log:  # counted by the database: no process holds a run's customers
+        return customer_reads.matching_count(url, run_id, filters)
+    customers = orders.behaviour_customers(url, run_id)
     return int(explorer.masks(customers, filters, choices).matching.sum())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import flask
 import pandas as pd
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from analytics.config import SCATTER_SAMPLE
 from analytics.db import quarantine_repository, repository
@@ -79,6 +79,11 @@ def _sessions(url: str) -> sessionmaker:
             )
         _sqlite_files_seen.add(path)
     return session_factory(url)
+
+
+def read_session(url: str) -> Session:
+    """A session for reading the database (see _sessions)."""
+    return _sessions(url)()
 
 
 def latest_run(url: str) -> RunInfo | None:
@@ -198,11 +203,9 @@ def fold_models(url: str, run_id: int) -> list | None:
     return None if stored is None else load_model(*stored)
 
 
-@cache.process_local(maxsize=2)
 def customers(url: str, run_id: int) -> pd.DataFrame:
-    """Every customer of a run, read once per process: filters and what-ifs then run in memory
-    (a 100k-customer frame filters in milliseconds; a database round trip per callback does not).
-    Callers must not modify the frame they get."""
+    """Every customer of a run at once, for scripts and tests on small runs: the dashboard reads
+    customers through dashapp.data.customer_store, a query at a time."""
     with _sessions(url)() as session:
         return repository.run_customers(session, run_id)
 
@@ -214,14 +217,6 @@ def first_customer(url: str, run_id: int) -> pd.Series | None:
     with _sessions(url)() as session:
         first = repository.run_customers(session, run_id, limit=1)
     return None if first.empty else first.iloc[0]
-
-
-@cache.process_local(maxsize=2)
-def customer_attributes(url: str, run_id: int) -> pd.DataFrame:
-    """The columns of the run's own file that it analysed (--features), per customer in the
-    order of `customers`; no columns for a run without any. Callers must not modify it."""
-    with _sessions(url)() as session:
-        return repository.run_customer_attributes(session, run_id)
 
 
 def set_aside_counts(url: str) -> dict[int, int]:
@@ -375,10 +370,3 @@ def _selected_model(stored) -> SelectedModel:
         fairness=stored.metrics.get("fairness"),
         sampling=stored.metrics.get("sampling"),
     )
-
-
-def segment_members(url: str, run_id: int) -> pd.DataFrame:
-    """Each customer of a run (by Customer ID) and their segment; not cached: only the moves
-    between two runs, derived from them, are (dashapp.data.derived.segment_moves)."""
-    with _sessions(url)() as session:
-        return repository.run_segment_members(session, run_id)

@@ -52,29 +52,30 @@ def _change(before, after, kind: str) -> str:
     return f"{delta:+,.0f}"
 
 
-def segment_moves(
-    previous: pd.DataFrame,
-    current: pd.DataFrame,
-    previous_labels: dict[int, str],
-    current_labels: dict[int, str],
-) -> pd.DataFrame:
-    """Customers (matched by Customer ID) per previous segment (rows) and current (columns).
-
-    Both frames have columns "Customer ID" and "segment"; customers in only one run are left
-    out (and a repeated ID counts once), so the total is the customers the runs share.
-    """
-    columns = ["Customer ID", "segment"]
-    matched = (
-        previous[columns]
-        .drop_duplicates("Customer ID")
-        .merge(
-            current[columns].drop_duplicates("Customer ID"),
-            on="Customer ID",
-            suffixes=(" before", " now"),
-        )
+def moves_query(before: str, now: str) -> str:
+    """SQL counting the customers (matched by Customer ID) per segment in the run `before` and
+    in the run `now` (table expressions with "Customer ID", segment and row_number): customers in
+    only one run are left out, and a repeated ID counts once, with its first row."""
+    first = (
+        'SELECT "Customer ID", first(segment ORDER BY row_number) AS segment FROM {} '
+        'GROUP BY "Customer ID"'
     )
-    counts = matched.groupby(["segment before", "segment now"]).size().unstack(fill_value=0)
-    counts = counts.reindex(
+    return f"""
+        SELECT b.segment AS "segment before", n.segment AS "segment now", count(*) AS customers
+        FROM ({first.format(before)}) AS b JOIN ({first.format(now)}) AS n USING ("Customer ID")
+        GROUP BY ALL
+    """
+
+
+def segment_moves(
+    counts: pd.DataFrame, previous_labels: dict[int, str], current_labels: dict[int, str]
+) -> pd.DataFrame:
+    """Customers per previous segment (rows) and current (columns), from the `moves_query`
+    counts, with every segment of each run shown; the total is the customers the runs share."""
+    table = counts.pivot_table(
+        index="segment before", columns="segment now", values="customers", aggfunc="sum"
+    )
+    table = table.reindex(
         index=sorted(previous_labels), columns=sorted(current_labels), fill_value=0
     )
-    return counts.rename(index=previous_labels, columns=current_labels)
+    return table.fillna(0).astype(int).rename(index=previous_labels, columns=current_labels)

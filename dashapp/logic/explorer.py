@@ -10,6 +10,9 @@ import numpy as np
 import pandas as pd
 
 from analytics.config import RANDOM_STATE
+from dashapp.logic.explorer_selection import LASSO_VERTICES as LASSO_VERTICES
+from dashapp.logic.explorer_selection import inside_selection
+from dashapp.logic.explorer_selection import selection_from_event as selection_from_event
 from dashapp.ui import theme
 
 RANGE_COLUMNS = ("Age", "Salary", "Price")
@@ -18,8 +21,8 @@ PURCHASE_CHOICES = {"all": "All", "buyers": "Buyers", "non-buyers": "Non-buyers"
 PROBABILITY_STEP = 0.05
 # WebGL stays responsive well beyond this, but the figure's payload grows with every point.
 SCATTER_LIMIT = 20_000
-# A lasso keeps at most this many vertices so that a shared link stays a reasonable length.
-LASSO_VERTICES = 60
+# The largest top N by probability the explorer takes (a filter beyond it keeps everyone).
+MAX_TOP_N = 10**9
 # Each range slider has about this many steps across the data.
 SLIDER_STEPS = 50
 
@@ -53,7 +56,9 @@ class Choices:
 class Filters:
     """What the controls hold. A range that spans its whole slider does not filter (so customers
     without a value stay in); an empty gender or segment choice matches nobody; a minimum
-    purchase probability of 0 does not filter."""
+    purchase probability of 0 does not filter. `top_n` keeps the N customers with the highest
+    probability among those the controls match (before the scatter selection, which picks among
+    the points shown); None keeps them all."""
 
     genders: tuple[str, ...]
     ranges: Mapping[str, tuple[float, float]]
@@ -63,6 +68,7 @@ class Filters:
     min_probability: float = 0.0
     # The chosen values of each of Choices.picks (all of them, or left out: no filter).
     picks: Mapping[str, tuple] = field(default_factory=dict)
+    top_n: int | None = None
 
 
 @dataclass(frozen=True)
@@ -74,20 +80,38 @@ class View:
 
 @dataclass(frozen=True)
 class Masks:
-    """Which customers pass each part of the filters, as boolean arrays over the customers."""
+    """Which customers pass each part of the filters, as boolean arrays over the customers;
+    with `top_n`, only the N highest `probability` values of those the controls match count."""
 
     others: np.ndarray
     segments: np.ndarray
     selection: np.ndarray = field(repr=False)
+    probability: np.ndarray | None = field(default=None, repr=False)
+    top_n: int | None = None
+
+    @property
+    def shown(self) -> np.ndarray:
+        """Matching every filter but the scatter selection (what the scatter plots)."""
+        return self._top(self.others & self.segments)
 
     @property
     def matching(self) -> np.ndarray:
-        return self.others & self.segments & self.selection
+        return self.shown & self.selection
 
     @property
     def any_segment(self) -> np.ndarray:
         """Matching every filter but the segment choice (what the segment views compare)."""
-        return self.others & self.selection
+        return self._top(self.others) & self.selection
+
+    def _top(self, mask: np.ndarray) -> np.ndarray:
+        positions = np.flatnonzero(mask)
+        if self.top_n is None or self.probability is None or len(positions) <= self.top_n:
+            return mask
+        # Highest first, a tie to the earlier customer; customers without a probability last.
+        kept = positions[np.argsort(-self.probability[positions], kind="stable")[: self.top_n]]
+        top = np.zeros(len(mask), dtype=bool)
+        top[kept] = True
+        return top
 
 
 def choices_for(customers: pd.DataFrame, segments: Collection[int]) -> Choices:
@@ -104,14 +128,31 @@ def choices_for(customers: pd.DataFrame, segments: Collection[int]) -> Choices:
 
 def slider_for(values: pd.Series) -> Slider:
     """A slider over the values with a round step, its ends rounded outwards to the step."""
-    low, high = float(values.min()), float(values.max())
+    whole = bool(values.dropna().mod(1).eq(0).all())
+    return slider_between(float(values.min()), float(values.max()), whole)
+
+
+def slider_between(low: float, high: float, whole: bool) -> Slider:
+    """slider_for values from `low` to `high`, all whole numbers or not."""
     step = 10.0 ** floor(log10((high - low) / SLIDER_STEPS)) if high > low else 1.0
-    if values.dropna().mod(1).eq(0).all():
+    if whole:
         step = max(step, 1.0)
     decimals = max(0, -floor(log10(step)))
     return Slider(
         round(floor(low / step) * step, decimals), round(ceil(high / step) * step, decimals), step
     )
+
+
+def top_n_value(value: object) -> int | None:
+    """The top-N control's value as a count of customers; None (keep them all) for an empty,
+    non-numeric, fractional or non-positive value."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and 0 < number <= MAX_TOP_N else None
 
 
 def default_filters(choices: Choices) -> Filters:
@@ -127,67 +168,6 @@ def default_view(choices: Choices) -> View:
     axes = choices.axes
     compare = (choices.segments + choices.segments)[:2]
     return View(axes[0], axes[min(1, len(axes) - 1)], compare)
-
-
-# The scatter selection, stored as {"kind": "box" | "lasso", "x": column, "y": column,
-# "xs": [...], "ys": [...]}: a box keeps its two x and two y bounds, a lasso its vertices.
-
-
-def selection_from_event(selected_data: Mapping | None, x: str, y: str) -> dict | None:
-    """The selection of a Plotly `selectedData` event on an x/y scatter, or None if it has none."""
-    if not selected_data:
-        return None
-    if box := selected_data.get("range"):
-        xs, ys = box.get("x"), box.get("y")
-        if xs and ys:
-            return {
-                "kind": "box",
-                "x": x,
-                "y": y,
-                "xs": _rounded(sorted(xs)),
-                "ys": _rounded(sorted(ys)),
-            }
-    if lasso := selected_data.get("lassoPoints"):
-        xs, ys = lasso.get("x") or [], lasso.get("y") or []
-        if len(xs) >= 3 and len(xs) == len(ys):
-            spread = np.linspace(0, len(xs) - 1, min(len(xs), LASSO_VERTICES))
-            keep = np.unique(spread.round().astype(int))
-            return {
-                "kind": "lasso",
-                "x": x,
-                "y": y,
-                "xs": _rounded([xs[i] for i in keep]),
-                "ys": _rounded([ys[i] for i in keep]),
-            }
-    return None
-
-
-def inside_selection(selection: Mapping, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """Which points (xs[i], ys[i]) lie in the selection; missing values never do."""
-    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
-    sx, sy = np.asarray(selection["xs"], dtype=float), np.asarray(selection["ys"], dtype=float)
-    in_bounds = (xs >= sx.min()) & (xs <= sx.max()) & (ys >= sy.min()) & (ys <= sy.max())
-    if selection["kind"] == "box":
-        return in_bounds
-    candidates = np.flatnonzero(in_bounds)
-    inside = np.zeros(len(xs), dtype=bool)
-    inside[candidates] = _in_polygon(xs[candidates], ys[candidates], sx, sy)
-    return inside
-
-
-def _in_polygon(px: np.ndarray, py: np.ndarray, vx: np.ndarray, vy: np.ndarray) -> np.ndarray:
-    """Even-odd rule: a point is inside when a ray to its right crosses the edges an odd number
-    of times."""
-    inside = np.zeros(len(px), dtype=bool)
-    previous = len(vx) - 1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for current in range(len(vx)):
-            x1, y1, x2, y2 = vx[current], vy[current], vx[previous], vy[previous]
-            straddles = (y1 > py) != (y2 > py)
-            crossing_x = (x2 - x1) * (py - y1) / (y2 - y1) + x1
-            inside ^= straddles & (px < crossing_x)
-            previous = current
-    return inside
 
 
 # What a column is called where people read it; columns not listed go by their own names.
@@ -226,10 +206,6 @@ def value_text(column: str, value: float) -> str:
     if column in _COUNTED:
         return theme.number(value, 0)
     return theme.number(value, 2) if column in _SHARES else theme.money(value)
-
-
-def _rounded(values: list[float]) -> list[float]:
-    return [float(f"{float(v):.6g}") for v in values]
 
 
 # Which customers match.
@@ -271,6 +247,9 @@ def masks(customers: pd.DataFrame, filters: Filters, choices: Choices) -> Masks:
             customers[filters.selection["x"]].to_numpy(),
             customers[filters.selection["y"]].to_numpy(),
         )
+    if choices.has_probability and filters.top_n:
+        probability = customers[choices.probability_column].to_numpy(dtype=float)
+        return Masks(others, segments, selection, probability, int(filters.top_n))
     return Masks(others, segments, selection)
 
 

@@ -14,6 +14,7 @@ from dashapp.logic.explorer import (
     active_ranges,
     default_filters,
     default_view,
+    top_n_value,
 )
 
 # The link's names for an order-log run's filters (a customer-file run's columns go by their
@@ -44,6 +45,8 @@ def query_string(filters: Filters, view: View, choices: Choices, run_id: int | N
         params["purchased"] = filters.purchased
     if choices.has_probability and filters.min_probability > 0:
         params[_probability_param(choices)] = _plain(filters.min_probability)
+    if choices.has_probability and filters.top_n:
+        params["top"] = str(filters.top_n)
     if filters.selection:
         params["sel"] = _selection_text(filters.selection)
     default_axes = default_view(choices)
@@ -129,6 +132,10 @@ def read_query(
     said_none = _numbers(probability_text, ",") == [0]
     if probability_text is not None and not min_probability and not said_none:
         ignore(_probability_param(choices), probability_text)
+    top_text = text("top")
+    top_n = top_n_value(top_text) if choices.has_probability else None
+    if top_text is not None and top_n is None:
+        ignore("top", top_text)
     axes = []
     for name, default_axis in (("x", view.x), ("y", view.y)):
         axis = text(name)
@@ -149,6 +156,7 @@ def read_query(
             selection=selection,
             min_probability=min_probability,
             picks=picks,
+            top_n=top_n,
         ),
         View(axes[0], axes[1], (int(compare[0]), int(compare[1]))),
         ignored,

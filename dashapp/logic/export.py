@@ -5,7 +5,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date
 
 import numpy as np
@@ -37,7 +37,10 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def audience_frame(
-    customers: pd.DataFrame, segment_names: dict[int, str], with_interval: bool = False
+    customers: pd.DataFrame,
+    segment_names: dict[int, str],
+    with_interval: bool = False,
+    absent: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Customers as an audience file: input columns, segment number (as shown) and name, and
     the purchase probability under the run's model (and, `with_interval`, its 90 % interval:
@@ -45,13 +48,15 @@ def audience_frame(
 
     Optional input columns that the run did not have are left out rather than written empty;
     the probability is always there, empty when the run has no model, so that files and API
-    pages of every run have it in the same place.
+    pages of every run have it in the same place. `absent` names the optional columns to leave
+    out when `customers` is a piece of the run's (the run's own, rather than the piece's).
     """
     audience = customers.drop(
         columns=["segment", "purchase_probability", *INTERVAL_COLUMNS], errors="ignore"
     )
-    absent = [c for c in OPTIONAL_COLUMNS if c in audience and audience[c].isna().all()]
-    audience = audience.drop(columns=absent)
+    if absent is None:
+        absent = [c for c in OPTIONAL_COLUMNS if c in audience and audience[c].isna().all()]
+    audience = audience.drop(columns=[c for c in absent if c in audience])
     audience["Segment"] = customers["segment"].to_numpy() + 1
     audience["Segment name"] = customers["segment"].map(segment_names).to_numpy()
     audience["Purchase probability"] = (
@@ -141,8 +146,29 @@ def slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", plain.lower()))[:SLUG_LENGTH].strip("-")
 
 
-def csv_lines(frame: pd.DataFrame) -> tuple[str, np.ndarray]:
-    """The header line and one CSV line per row, formula cells neutralised.
+def audience_csv(
+    pieces: Iterable[pd.DataFrame],
+    segment_names: dict[int, str],
+    absent: Collection[str],
+    whole: Collection[str],
+) -> Iterator[str]:
+    """A run's customers, given in pieces, as the explorer's audience CSV: the header line, then
+    the text of each piece. The run decides, as for a file written at once, which optional
+    columns are `absent` and which numeric columns are `whole` (written as integers)."""
+    header_written = False
+    for piece in pieces:
+        audience = audience_frame(piece, segment_names, with_interval=True, absent=absent)
+        header, rows = csv_lines(audience, whole)
+        if not header_written:
+            header_written = True
+            yield header
+        if len(rows):
+            yield "".join(rows)
+
+
+def csv_lines(frame: pd.DataFrame, whole: Collection[str] | None = None) -> tuple[str, np.ndarray]:
+    """The header line and one CSV line per row, formula cells neutralised; numeric columns
+    whose values are all whole are written as integers (only those named `whole`, when given).
 
     Lines are kept apart so that a subset of rows can be written by picking lines (a boolean
     mask over the array) instead of formatting the rows again.
@@ -151,7 +177,10 @@ def csv_lines(frame: pd.DataFrame) -> tuple[str, np.ndarray]:
     lines = _LineCollector()
     writer = csv.writer(lines, lineterminator="\r\n")
     writer.writerow(safe.columns)
-    writer.writerows(zip(*(_cells(safe[column]) for column in safe.columns), strict=True))
+    cells = [
+        _cells(safe[column], None if whole is None else column in whole) for column in safe.columns
+    ]
+    writer.writerows(zip(*cells, strict=True))
     header, *rows = lines
     return header, np.array(rows, dtype=object)
 
@@ -168,17 +197,18 @@ class _LineCollector(list):
     write = list.append
 
 
-def _cells(column: pd.Series) -> list:
-    """Python values for csv.writer: whole floats as integers (42, not 42.0), missing as ''."""
+def _cells(column: pd.Series, whole: bool | None = None) -> list:
+    """Python values for csv.writer: whole floats as integers (42, not 42.0), missing as ''.
+    `whole` says whether the column is written as integers; None: if all its values are whole."""
     missing = column.isna().to_numpy()
     values = column.to_numpy()
     if pd.api.types.is_float_dtype(column):
         known = values[~missing]
         # Beyond 2**53 a float no longer holds every whole number, so it is written as it is.
-        if np.array_equal(known, np.round(known)) and np.all(np.abs(known) < 2**53):
-            cells = np.where(missing, 0, values).astype(np.int64).tolist()
-        else:
-            cells = values.tolist()
+        if whole is None:
+            whole = np.array_equal(known, np.round(known)) and np.all(np.abs(known) < 2**53)
+        as_integers = np.where(missing, 0, values).astype(np.int64) if whole else values
+        cells = as_integers.tolist()
     else:
         cells = column.astype(object).tolist()
     for position in np.flatnonzero(missing):

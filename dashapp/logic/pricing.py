@@ -92,30 +92,21 @@ def counterfactual_text(
     )
 
 
-def typical_prices(customers: pd.DataFrame) -> pd.DataFrame:
-    """Per product: its customers and its most common price (the lower one on a tie); the most
-    common product first. Empty when the data has no Product ID."""
-    known = customers.dropna(subset=["Product ID"])
-    if known.empty:
-        return pd.DataFrame({"product": [], "customers": [], "price": []})
-    per_price = known.groupby(["Product ID", "Price"], dropna=False).size().reset_index(name="n")
-    typical = per_price.sort_values(
-        ["Product ID", "n", "Price"], ascending=[True, False, True]
-    ).drop_duplicates("Product ID")
-    sizes = known.groupby("Product ID").size()
-    frame = pd.DataFrame(
-        {
-            "product": typical["Product ID"].to_numpy(),
-            "customers": sizes.loc[typical["Product ID"]].to_numpy(),
-            "price": typical["Price"].to_numpy(dtype=float),
-        }
-    )
-    return frame.sort_values(["customers", "product"], ascending=[False, True], ignore_index=True)
-
-
-def sample_rows(frame: pd.DataFrame, limit: int, seed: int) -> pd.DataFrame:
-    """The frame itself when it has at most `limit` rows, else a seeded uniform sample."""
-    return frame if len(frame) <= limit else frame.sample(n=limit, random_state=seed)
+def typical_prices_query(customers: str) -> str:
+    """SQL of the products of `customers` (a table expression with "Product ID" and "Price"):
+    per product its customers and most common price (the lower one on a tie), the most common
+    product first; no rows without a Product ID."""
+    return f"""
+        WITH known AS (SELECT "Product ID" AS product, "Price" AS price FROM {customers}
+                       WHERE "Product ID" IS NOT NULL),
+        sizes AS (SELECT product, count(*) AS customers FROM known GROUP BY product),
+        prices AS (SELECT product, price, count(*) AS n FROM known GROUP BY product, price),
+        typical AS (SELECT product, first(price ORDER BY n DESC, price NULLS LAST) AS price
+                    FROM prices GROUP BY product)
+        SELECT sizes.product, sizes.customers, typical.price
+        FROM sizes JOIN typical USING (product)
+        ORDER BY sizes.customers DESC, sizes.product
+    """
 
 
 def changed_prices(prices: np.ndarray, change_percent: float) -> np.ndarray:
@@ -193,9 +184,8 @@ def segment_sample_note(outcome: SegmentOutcome) -> str:
     )
 
 
-# A segment what-if predicts at most this many customers (a seeded sample) and scales up.
+# A segment what-if predicts at most this many customers (a random sample) and scales up.
 SEGMENT_ROWS = 20_000
-SEGMENT_SAMPLE_SEED = 42
 
 
 @dataclass(frozen=True)
@@ -208,11 +198,10 @@ class SegmentPrediction:
     customers: int
 
 
-def predict_segment(
-    estimator, features: list[str], customers: pd.DataFrame, segment: int | None
+def predict_sample(
+    estimator, features: list[str], sample: pd.DataFrame, customers: int
 ) -> SegmentPrediction:
-    """Today's purchase probabilities of a segment's customers (None: every customer)."""
-    members = customers if segment is None else customers[customers["segment"] == segment]
-    rows = sample_rows(members[features], SEGMENT_ROWS, SEGMENT_SAMPLE_SEED)
+    """Today's purchase probabilities of a sample of a segment's `customers` customers."""
+    rows = sample[features]
     probability = pd.Series(estimator.predict_proba(rows)[:, 1], index=rows.index)
-    return SegmentPrediction(rows, probability, len(members))
+    return SegmentPrediction(rows, probability, customers)

@@ -257,3 +257,28 @@ def test_invalid_link_values_are_ignored_and_named(dash_duo, published_db):
     )
     until(lambda: url_query(dash_duo) == {"purchased": "buyers"})
     assert dash_duo.get_logs() == []
+
+
+def test_top_n_by_propensity_keeps_the_likeliest_and_the_export_holds_them(dash_duo, published_db):
+    customers, _ = run_data(published_db)
+    open_page(dash_duo, published_db, "?purchased=non-buyers")
+    non_buyers = customers[customers["Purchased"] == 0]
+    top = non_buyers.sort_values("purchase_probability", ascending=False, kind="stable")[:7]
+    top_input = dash_duo.find_element(f"#{segments_ids.SEG_TOP_N}")
+    top_input.send_keys("7", Keys.ENTER)
+    dash_duo.wait_for_text_to_equal(
+        f"#{segments_ids.SEG_COUNT}", count_text(customers.index.isin(top.index))
+    )
+    until(lambda: url_query(dash_duo) == {"purchased": "non-buyers", "top": "7"})
+    export = dash_duo.find_element(f"#{segments_ids.SEG_EXPORT}")
+    until(lambda: "top=7" in (export.get_attribute("href") or ""))
+    export.click()
+    target = (
+        Path(dash_duo.download_path) / f"segments-run-{queries.latest_run(published_db).id}.csv"
+    )
+    until(lambda: target.is_file() and target.read_bytes().count(b"\n") > len(top))
+    with target.open(newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    # In file order, as every export.
+    assert [row["Customer ID"] for row in rows] == top.sort_index()["Customer ID"].tolist()
+    assert dash_duo.get_logs() == []

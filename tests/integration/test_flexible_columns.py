@@ -22,7 +22,7 @@ from analytics.steps.classifier import (
     with_file_features,
 )
 from dashapp.app import create_app
-from dashapp.data import derived, queries
+from dashapp.data import customer_reads, derived, queries
 from dashapp.hosting import accounts
 from dashapp.ui.figures.overview import salary_by_purchase
 from tests.integration.test_cli import cli
@@ -103,11 +103,12 @@ def test_a_file_without_salary_runs_with_columns_and_no_features(fresh_db, no_sa
     assert queries.scatter_points(fresh_db, run_id)["Salary"].isna().all()
     customers = queries.customers(fresh_db, run_id)
     assert customers["Salary"].isna().all() and customers["Gender"].notna().all()
-    choices = derived.explorer_choices(fresh_db, run_id)
+    choices = customer_reads.explorer_choices(fresh_db, run_id)
     assert choices.axes == ("Age", "Price")
     model = queries.purchase_model(fresh_db, run_id)
     assert "Salary" not in model.features
-    assert queries.customer_attributes(fresh_db, run_id).empty
+    with session_factory(fresh_db)() as session:
+        assert repository.run_customer_attributes(session, run_id).empty
 
     # predict needs no --salary for such a model.
     answer = json.loads(
@@ -166,7 +167,8 @@ def test_a_file_column_named_in_features_feeds_segments_and_model(
         assert stored.features == ["Age", "Salary", "Price", "Gender", "Tenure Months", "channel"]
 
     # Each customer's own values are stored with it and read back in file order.
-    attributes = queries.customer_attributes(fresh_db, run_id)
+    with session_factory(fresh_db)() as session:
+        attributes = repository.run_customer_attributes(session, run_id)
     expected = pd.read_csv(tenure_csv)[["Tenure Months", "channel"]]
     assert attributes["Tenure Months"].tolist() == expected["Tenure Months"].astype(float).tolist()
     assert attributes["channel"].tolist() == expected["channel"].tolist()

@@ -74,9 +74,17 @@ def test_explorer_callbacks_answer_no_run_for_a_forged_id(server, database, fail
             assert update.scatter(controls, "Age", "Salary", forged)[1] == ""
             assert update.comparison(controls, "0", "1", forged) == queries.NO_PUBLISHED_RUN
             assert update.query_string(controls, "Age", "Salary", "0", "1", forged) is no_update
-            assert update.audience_download(controls, None, forged) is no_update
+            assert update.export_link(controls, None, forged) is no_update
             assert update.audiences_card(True, "Forged", controls, forged)[1] is no_update
             changes = update.changed_filters(segments_ids.SEG_RESET, {}, forged)
             assert all(change is no_update for change in changes), forged
         # The real run still answers.
         assert update.summary(controls, customer_run)[0].startswith("0 of ")
+
+
+def test_the_export_answers_no_run_for_a_forged_id(server, failed_run_id):
+    client = server.test_client()
+    for forged in (failed_run_id, 10_000, -1, "abc", "", "9" * 30):
+        export = client.get(f"{segments_ids.EXPORT_PATH}?run={forged}")
+        assert export.status_code == 404, forged
+        assert export.get_data(as_text=True) == queries.NO_PUBLISHED_RUN

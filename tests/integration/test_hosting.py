@@ -221,11 +221,14 @@ def test_a_viewer_may_use_the_overview_what_if(app, run_id):
 
 def test_export_is_for_analysts(app, run_id):
     body = callback_body(
-        [(segments_ids.SEG_DOWNLOAD, "data")],
-        [(segments_ids.SEG_EXPORT, "n_clicks", 1)],
+        [(segments_ids.SEG_EXPORT, "href")],
+        [(segments_ids.SEG_GENDER, "value", ["Male"])],
         [(segments_ids.SEG_RUN, "data", run_id)],
     )
     assert signed_in(app, "viewer").post("/_dash-update-component", json=body).status_code == 403
+    export = f"{segments_ids.EXPORT_PATH}?run={run_id}"
+    assert signed_in(app, "viewer").get(export).status_code == 403
+    assert signed_in(app, "analyst").get(export).status_code == 200
 
 
 def test_uploads_are_for_admins(app):

@@ -7,7 +7,9 @@ from dash._utils import split_callback_id
 
 from analytics.config import Settings
 from dashapp.app import create_app
+from dashapp.data import queries
 from dashapp.hosting import accounts, callback_guard, roles
+from dashapp.pages.segments import ids as segments_ids
 from tests.conftest import TEST_SECRET_KEY, copy_sqlite_database
 from tests.hosting import log_in
 
@@ -37,10 +39,11 @@ EXPECTED_CALLBACKS = {
     "seg-url.search": "analyst",
     "..seg-filter-gender.value...seg-filter-age.value...seg-filter-salary.value"
     "...seg-filter-price.value...seg-filter-segments.value...seg-filter-purchased.value"
-    "...seg-filter-probability.value...seg-selection.data...seg-filter-rfm-group.value"
+    "...seg-filter-probability.value...seg-selection.data...seg-filter-top-n.value"
+    "...seg-filter-rfm-group.value"
     "...seg-filter-r-score.value...seg-filter-fm-score.value...seg-filter-value.value"
     "...seg-filter-p-alive.value..": "analyst",
-    "seg-download.data": "analyst",
+    "seg-export.href": "analyst",
     "..seg-audience-message.children...seg-audience.data...seg-audience-list.children..": "analyst",
     "runs-comparison.children": "analyst",
     "runs-set-aside.children": "analyst",
@@ -157,3 +160,22 @@ def test_strangers_get_401_from_every_callback(app):
             "/_dash-update-component", json=registered_body(output, registered)
         )
         assert response.status_code == 401, output
+
+
+@pytest.mark.parametrize("role", roles.LADDER)
+def test_the_streamed_export_for_every_role(app, clients, role):
+    run_id = queries.latest_run(app.server.config["DATABASE_URL"]).id
+    response = clients[role].get(f"{segments_ids.EXPORT_PATH}?run={run_id}&purchased=buyers")
+    if roles.allows(role, segments_ids.PAGE_ROLE):
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"].endswith(f'"segments-run-{run_id}.csv"')
+        assert response.get_data(as_text=True).startswith("Customer ID,")
+    else:
+        assert response.status_code == 403
+        assert "Customer ID" not in response.get_data(as_text=True)
+
+
+def test_strangers_are_sent_to_sign_in_by_the_export(app):
+    response = app.server.test_client().get(f"{segments_ids.EXPORT_PATH}?run=1")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]

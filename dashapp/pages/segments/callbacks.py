@@ -99,17 +99,16 @@ def change_filters(reset, bar, selected, clear, chosen, current, x, y, run_id):
 
 
 @callback(
-    Output(ids.SEG_DOWNLOAD, "data"),
+    Output(ids.SEG_EXPORT, "href"),
     inputs={
-        "clicks": Input(ids.SEG_EXPORT, "n_clicks"),
-        "controls": FILTER_STATES,
-        "audience_id": State(ids.SEG_AUDIENCE, "data"),
+        "controls": FILTERS,
+        "audience_id": Input(ids.SEG_AUDIENCE, "data"),
         "run_id": RUN,
     },
-    prevent_initial_call=True,
 )
-def export_audience(clicks, controls, audience_id, run_id):
-    return update.audience_download(controls, audience_id, run_id)
+def export_audience(controls, audience_id, run_id):
+    """The export button's link: the streamed CSV of the customers these filters match."""
+    return update.export_link(controls, audience_id, run_id)
 
 
 @callback(

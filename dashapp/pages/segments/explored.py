@@ -10,23 +10,24 @@ answered as no run by the callbacks.
 import re
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from analytics.db.models import CUSTOMER_FILE, ORDER_LOG
 from analytics.db.session import DatabaseMissing
-from dashapp.data import derived, orders, queries
+from dashapp.data import customer_reads, derived, orders, queries
 from dashapp.logic import explorer
 
 
 @dataclass(frozen=True)
 class Explored:
-    """A run as the explorer uses it: its kind, customers (one row each, in a fixed order that
-    its audience lines share), what they can be filtered on, and its segments (with names)."""
+    """A run as the explorer uses it: its kind, what its customers can be filtered on, and its
+    segments (with names). An order-log run's customers are a frame in memory (one row each, in
+    the order its audience lines share); a customer-file run's stay in the database, queried
+    through dashapp.data.customer_reads (`customers` is None)."""
 
     run_id: int
     kind: str
-    customers: pd.DataFrame
+    customers: pd.DataFrame | None
     choices: explorer.Choices
     segments: pd.DataFrame
 
@@ -86,8 +87,8 @@ def load(run_id: object) -> Explored | None:
         return Explored(
             run_id,
             CUSTOMER_FILE,
-            queries.customers(url, run_id),
-            derived.explorer_choices(url, run_id),
+            None,
+            customer_reads.explorer_choices(url, run_id),
             segments_of(url, run_id, CUSTOMER_FILE),
         )
     return None
@@ -104,11 +105,3 @@ def notes(url: str, run_id: int, kind: str) -> list[str]:
     if kind == ORDER_LOG:
         return orders.order_summary(url, run_id).notes
     return queries.overview(url, run_id).notes
-
-
-def audience_lines(explored: Explored) -> tuple[str, np.ndarray]:
-    """The run's audience CSV: its header and one line per customer, in customer order."""
-    url = queries.app_database_url()
-    if explored.is_order_log:
-        return derived.order_audience_csv_lines(url, explored.run_id)
-    return derived.audience_csv_lines(url, explored.run_id)

@@ -4,6 +4,8 @@ PATH = "/segments"
 # Its place in the navigation bar.
 ORDER = 1
 PAGE_ROLE = "analyst"
+# The streamed CSV of the matching customers that the export button links to (not a page).
+EXPORT_PATH = "/segments/export.csv"
 
 SEG_GENDER = "seg-filter-gender"
 SEG_AGE = "seg-filter-age"
@@ -12,6 +14,7 @@ SEG_PRICE = "seg-filter-price"
 SEG_SEGMENTS = "seg-filter-segments"
 SEG_PURCHASED = "seg-filter-purchased"
 SEG_PROBABILITY = "seg-filter-probability"
+SEG_TOP_N = "seg-filter-top-n"
 # An order-log run's filters.
 SEG_RFM_GROUP = "seg-filter-rfm-group"
 SEG_R_SCORE = "seg-filter-r-score"
@@ -28,7 +31,6 @@ SEG_COMPARE_A = "seg-compare-a"
 SEG_COMPARE_B = "seg-compare-b"
 SEG_COMPARISON = "seg-comparison"
 SEG_EXPORT = "seg-export"
-SEG_DOWNLOAD = "seg-download"
 SEG_URL = "seg-url"
 SEG_SCATTER = "segments-scatter"
 SEG_DISTRIBUTION = "segments-distribution"
@@ -59,6 +61,7 @@ FILTER_CONTROLS = {
     "purchased": (SEG_PURCHASED, "value"),
     "min_probability": (SEG_PROBABILITY, "value"),
     "selection": (SEG_SELECTION, "data"),
+    "top_n": (SEG_TOP_N, "value"),
     "rfm_group": (SEG_RFM_GROUP, "value"),
     "r_score": (SEG_R_SCORE, "value"),
     "fm_score": (SEG_FM_SCORE, "value"),
@@ -76,6 +79,7 @@ CALLBACK_ROLES = dict.fromkeys(
         SEG_SEGMENTS,
         SEG_PURCHASED,
         SEG_PROBABILITY,
+        SEG_TOP_N,
         SEG_RFM_GROUP,
         SEG_R_SCORE,
         SEG_FM_SCORE,
@@ -91,7 +95,6 @@ CALLBACK_ROLES = dict.fromkeys(
         SEG_COMPARE_B,
         SEG_COMPARISON,
         SEG_EXPORT,
-        SEG_DOWNLOAD,
         SEG_URL,
         SEG_SCATTER,
         SEG_DISTRIBUTION,

@@ -3,22 +3,26 @@ the count, the figures and tables, the shareable link, the filters a click sets,
 the saved audiences."""
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 
 import dash_bootstrap_components as dbc
-import numpy as np
 import pandas as pd
-from dash import dcc, html, no_update
+from dash import html, no_update
 
-from dashapp.data import queries
+from dashapp.data import customer_reads, queries
 from dashapp.logic import explorer, explorer_link, explorer_orders
-from dashapp.pages.segments import behaviour, explored, ids, saved_audiences
+from dashapp.pages.segments import (
+    behaviour,
+    download,
+    explored,
+    ids,
+    order_matching,
+    saved_audiences,
+)
 from dashapp.pages.segments.controls import ABSENT_RANGE
 from dashapp.ui.components import segment_profile_table, swatch_label
 from dashapp.ui.figures.common import empty_figure
 from dashapp.ui.figures.segments import explorer_distribution, explorer_scatter
 
-PROFILE_COLUMNS = ["segment", "Gender", "Age", "Salary", "Price", "Purchased"]
 # The range controls and the columns they filter (a column the run lacks filters nothing).
 RANGE_CONTROLS = {
     "age": "Age",
@@ -39,14 +43,8 @@ def _filters(controls: Mapping) -> explorer.Filters:
         selection=controls["selection"],
         min_probability=controls["min_probability"] or 0.0,
         picks={column: tuple(controls[column] or ()) for column in PICK_CONTROLS},
+        top_n=explorer.top_n_value(controls.get("top_n")),
     )
-
-
-def _profiles(run: explored.Explored, mask: np.ndarray) -> pd.DataFrame:
-    if run.is_order_log:
-        columns = explorer_orders.PROFILE_COLUMNS
-        return explorer_orders.segment_profiles(run.customers.loc[mask, columns])
-    return explorer.segment_profiles(run.customers.loc[mask, PROFILE_COLUMNS])
 
 
 def summary(controls: Mapping, run_id: int) -> tuple:
@@ -62,23 +60,22 @@ def summary(controls: Mapping, run_id: int) -> tuple:
             True,
             True,
         )
-    customers, segments = run.customers, run.segments
+    segments = run.segments
     filters = _filters(controls)
-    masks = explorer.masks(customers, filters, run.choices)
-    matching = masks.matching
-    counts = explorer.segment_counts(customers, segments, masks.any_segment)
+    if run.is_order_log:
+        found = order_matching.summary(run, filters)
+    else:
+        found = customer_reads.summary(queries.app_database_url(), run_id, filters, segments)
     chosen = list(filters.segments)
-    profiles = _profiles(run, matching)
-    matches = int(matching.sum())
     return (
-        explorer.count_text(matches, len(customers)),
-        explorer_distribution(counts, chosen),
-        behaviour.profile_table(profiles, segments, chosen)
+        explorer.count_text(found.matches, found.total),
+        explorer_distribution(found.counts, chosen),
+        behaviour.profile_table(found.profiles, segments, chosen)
         if run.is_order_log
-        else segment_profile_table(profiles, segments, chosen),
+        else segment_profile_table(found.profiles, segments, chosen),
         explorer.describe_selection(filters.selection),
         filters.selection is None,
-        matches == 0,
+        found.matches == 0,
     )
 
 
@@ -92,20 +89,17 @@ def scatter(controls: Mapping, x: str, y: str, run_id: int) -> tuple:
     run = explored.load(run_id)
     if run is None:
         return empty_figure(queries.NO_PUBLISHED_RUN), ""
-    customers, choices = run.customers, run.choices
+    choices = run.choices
     default = explorer.default_view(choices)
     x, y = _axis(x, choices, default.x), _axis(y, choices, default.y)
     filters = _filters(controls)
-    masks = explorer.masks(customers, filters, choices)
-    shown = masks.others & masks.segments
-    positions = explorer.sample_positions(shown)
-    points = customers.iloc[positions][[*choices.axes, "segment"]]
-    if filters.selection:
-        points = points.assign(selected=masks.selection[positions])
-    total = int(shown.sum())
+    if run.is_order_log:
+        points, total = order_matching.scatter_sample(run, filters)
+    else:
+        points, total = customer_reads.scatter_sample(queries.app_database_url(), run_id, filters)
     labels = {column: explorer.label(column) for column in choices.axes}
     figure = explorer_scatter(points, run.segments, total, x, y, filters.selection, labels)
-    return figure, explorer.sample_note(len(positions), total)
+    return figure, explorer.sample_note(len(points), total)
 
 
 def comparison(controls: Mapping, a: str, b: str, run_id: int) -> dbc.Table | str:
@@ -115,9 +109,12 @@ def comparison(controls: Mapping, a: str, b: str, run_id: int) -> dbc.Table | st
     if run is None or pair is None:
         return queries.NO_PUBLISHED_RUN if run is None else ""
     a, b = pair
-    masks = explorer.masks(run.customers, _filters(controls), run.choices)
-    in_pair = masks.any_segment & np.isin(run.customers["segment"].to_numpy(), [a, b])
-    by_segment = _profiles(run, in_pair).set_index("segment")
+    filters = _filters(controls)
+    if run.is_order_log:
+        profiles = order_matching.pair_profiles(run, filters, pair)
+    else:
+        profiles = customer_reads.pair_profiles(queries.app_database_url(), run_id, filters, pair)
+    by_segment = profiles.set_index("segment")
 
     def profile(segment: int) -> pd.Series | None:
         return by_segment.loc[segment] if segment in by_segment.index else None
@@ -222,21 +219,18 @@ def _default_controls(choices: explorer.Choices) -> dict:
         "min_probability": default.min_probability,
         "selection": None,
         **picks,
+        "top_n": default.top_n,
     }
 
 
-def audience_download(controls: Mapping, audience_id: object, run_id: int) -> dict:
-    """The matching customers as an audience CSV download, named for what it holds."""
+def export_link(controls: Mapping, audience_id: object, run_id: int) -> str:
+    """Where the export button downloads the matching customers from (the streamed CSV of
+    dashapp.pages.segments.download, for these filters; named for the audience `audience_id`
+    when they are still its filters)."""
     run = explored.load(run_id)
     if run is None:
         return no_update
-    header, lines = explored.audience_lines(run)
-    filters = _filters(controls)
-    masks = explorer.masks(run.customers, filters, run.choices)
-    filename = saved_audiences.export_filename(run, filters, audience_id, datetime.now(UTC).date())
-    return dcc.send_string(
-        header + "".join(lines[masks.matching]), filename=filename, type="text/csv"
-    )
+    return download.link(run.run_id, _filters(controls), run.choices, audience_id)
 
 
 def audiences_card(saving: bool, name: str | None, controls: Mapping, run_id: int) -> tuple:

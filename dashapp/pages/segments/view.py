@@ -9,7 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from analytics.db.models import ORDER_LOG
-from dashapp.data import derived, queries
+from dashapp.data import customer_reads, derived, queries
 from dashapp.logic import explorer, explorer_link
 from dashapp.pages.common import page_header
 from dashapp.pages.segments import behaviour, explored, ids, saved_audiences
@@ -28,7 +28,7 @@ def page(url: str, run: queries.RunInfo, kind: str, query: dict) -> html.Div:
     choices = (
         derived.order_explorer_choices(url, run.id)
         if order_log
-        else derived.explorer_choices(url, run.id)
+        else customer_reads.explorer_choices(url, run.id)
     )
     segments = explored.segments_of(url, run.id, kind)
     filters, view, ignored = explorer_link.read_query(query, choices)
@@ -39,7 +39,6 @@ def page(url: str, run: queries.RunInfo, kind: str, query: dict) -> html.Div:
             dcc.Store(id=ids.SEG_RUN, data=run.id),
             dcc.Store(id=ids.SEG_SELECTION, data=filters.selection),
             dcc.Store(id=ids.SEG_SELECTION_EVENT),
-            dcc.Download(id=ids.SEG_DOWNLOAD),
             page_header(
                 "Segment explorer" + (" · order log" if order_log else ""),
                 run,
@@ -122,7 +121,15 @@ def _filter_panel(
                 outline=True,
                 className="ms-auto",
             ),
-            dbc.Button("Export CSV", id=ids.SEG_EXPORT, size="sm", color="primary"),
+            # A link to the streamed file, which the export callback points at the filters.
+            dbc.Button(
+                "Export CSV",
+                id=ids.SEG_EXPORT,
+                href=ids.EXPORT_PATH,
+                external_link=True,
+                size="sm",
+                color="primary",
+            ),
         ],
         direction="horizontal",
         gap=3,
@@ -284,20 +291,27 @@ def _probability_field(
         tooltip={"placement": "bottom"},
     )
     label = "Repeat propensity at least" if order_log else "Purchase probability at least"
-    if choices.has_probability:
-        return field(label, slider)
-    return field(
-        label,
-        html.Div(
-            [
-                slider,
-                html.Small(
-                    "This run has no purchase model, so there is nothing to filter on.",
-                    className="text-muted",
-                ),
-            ]
+    top_n = field(
+        "Top N by propensity",
+        dcc.Input(
+            id=ids.SEG_TOP_N,
+            type="number",
+            min=1,
+            step=1,
+            value=filters.top_n,
+            placeholder="All",
+            debounce=True,
+            disabled=not choices.has_probability,
+            className="form-control form-control-sm",
         ),
+        html_for=ids.SEG_TOP_N,
     )
+    if choices.has_probability:
+        return html.Div([field(label, slider), top_n])
+    absent = html.Small(
+        "This run has no purchase model, so there is nothing to filter on.", className="text-muted"
+    )
+    return html.Div([field(label, html.Div([slider, absent])), top_n])
 
 
 def _axis_pickers(choices: explorer.Choices, view: explorer.View) -> html.Div:

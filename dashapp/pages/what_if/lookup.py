@@ -4,7 +4,7 @@ the ids offered as suggestions, and a line saying what was stored for them."""
 import pandas as pd
 from dash import no_update
 
-from dashapp.data import derived, queries
+from dashapp.data import customer_reads, derived, queries
 from dashapp.logic import whatif
 from dashapp.ui import theme
 
@@ -15,7 +15,7 @@ MAX_ID_LENGTH = 64
 
 
 def suggested_ids(url: str, run_id: int) -> list[str]:
-    return queries.customers(url, run_id)["Customer ID"].head(SUGGESTED_IDS).astype(str).tolist()
+    return customer_reads.first_ids(url, run_id, SUGGESTED_IDS)
 
 
 def stored_note(customer: pd.Series) -> str:
@@ -43,15 +43,13 @@ def pick(customer_id, product, customer_picked: bool, run_id) -> tuple:
     customer_id = customer_id.strip() if isinstance(customer_id, str) else ""
     if not customer_id:
         return (*unchanged[:5], "Enter a customer id of this run.")
-    customers = queries.customers(url, run_id)
-    found = (
-        customers[customers["Customer ID"].astype(str) == customer_id]
+    customer = (
+        customer_reads.customer_by_id(url, run_id, customer_id)
         if len(customer_id) <= MAX_ID_LENGTH
-        else customers.iloc[:0]
+        else None
     )
-    if found.empty:
+    if customer is None:
         return (*unchanged[:5], f"No customer with id {customer_id[:MAX_ID_LENGTH]} in this run.")
-    customer = found.iloc[0]
     inputs = whatif.customer_inputs(customer, queries.overview(url, run_id).feature_ranges)
     product = customer.get("Product ID")
     return (

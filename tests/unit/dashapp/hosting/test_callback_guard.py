@@ -44,7 +44,7 @@ def test_every_server_callback_of_the_dashboard_has_a_role(app):
         needed[f"..{what_if_ids.WI_WHY}.children...{what_if_ids.WI_CONTRIBUTIONS}.figure.."]
         == "sales"
     )
-    assert needed[f"{segments_ids.SEG_DOWNLOAD}.data"] == "analyst"
+    assert needed[f"{segments_ids.SEG_EXPORT}.href"] == "analyst"
     assert needed[f"..{ids.WHATIF_PROBABILITY}.children...{ids.WHATIF_BAND}.children.."] == "viewer"
 
 

@@ -170,3 +170,16 @@ def test_a_long_or_hostile_audience_name_becomes_a_short_plain_slug():
     assert set(slug) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
     assert not slug.endswith("-")
     assert export.slug("  --  ") == ""
+
+
+def test_an_audience_written_in_pieces_is_the_file_written_at_once(customers):
+    names = dict(zip(SEGMENTS["segment"], SEGMENTS["name"], strict=True))
+    # A piece whose prices are all whole, or all missing, is still written as the run is.
+    run = customers.assign(Price=[1500.5, 2000.0, None, 3000.0, None, 99.0][: len(customers)])
+    at_once = export.to_csv(export.audience_frame(run, names, with_interval=True))
+    absent = [c for c in export.OPTIONAL_COLUMNS if c in run and run[c].isna().all()]
+    whole = [c for c in ("Age", "Salary", "Price") if c in run and (run[c].dropna() % 1 == 0).all()]
+    pieces = [run.iloc[:1], run.iloc[1:3], run.iloc[3:]]
+    assert "".join(export.audience_csv(pieces, names, absent, whole)) == at_once
+    header_only = "".join(export.audience_csv([run.iloc[:0]], names, absent, whole))
+    assert header_only == at_once.splitlines(keepends=True)[0]

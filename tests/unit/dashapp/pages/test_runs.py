@@ -1,3 +1,4 @@
+import duckdb
 import pandas as pd
 
 from dashapp.logic import comparison
@@ -32,8 +33,12 @@ def test_metric_changes_formats_each_kind():
 def test_segment_moves_match_customers_by_id():
     before = pd.DataFrame({"Customer ID": ["a", "b", "c", "d"], "segment": [0, 0, 1, 1]})
     now = pd.DataFrame({"Customer ID": ["a", "b", "c", "e", "a"], "segment": [0, 1, 1, 0, 1]})
+    database = duckdb.connect()
+    for name, frame in (("before", before), ("now", now)):
+        database.register(name, frame.assign(row_number=range(len(frame))))
+    counts = database.execute(comparison.moves_query("before", "now")).df()
     moves = comparison.segment_moves(
-        before, now, {0: "1. A", 1: "2. B", 2: "3. C"}, {0: "1. X", 1: "2. Y"}
+        counts, {0: "1. A", 1: "2. B", 2: "3. C"}, {0: "1. X", 1: "2. Y"}
     )
     assert moves.loc["1. A", "1. X"] == 1 and moves.loc["1. A", "2. Y"] == 1
     assert moves.loc["2. B", "2. Y"] == 1

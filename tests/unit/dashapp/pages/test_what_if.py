@@ -1,3 +1,4 @@
+import duckdb
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -85,7 +86,7 @@ def test_typical_prices_take_the_most_common_price_and_the_lower_on_a_tie():
             "Price": [5.0, 5.0, 7.0, 3.0, 2.0, 9.0, 9.0, 8.0, 8.0],
         }
     )
-    table = pricing.typical_prices(customers)
+    table = typical_prices(customers)
     assert list(table["product"]) == ["C", "B", "A"]
     assert list(table["customers"]) == [4, 3, 2]
     assert list(table["price"]) == [8.0, 5.0, 2.0]
@@ -93,15 +94,13 @@ def test_typical_prices_take_the_most_common_price_and_the_lower_on_a_tie():
 
 def test_typical_prices_are_empty_without_product_ids():
     customers = pd.DataFrame({"Product ID": [None, None], "Price": [1.0, 2.0]})
-    assert pricing.typical_prices(customers).empty
+    assert typical_prices(customers).empty
 
 
-def test_sample_rows_keeps_small_frames_and_samples_large_ones_reproducibly():
-    frame = pd.DataFrame({"x": range(100)})
-    assert pricing.sample_rows(frame, 100, seed=1) is frame
-    sample = pricing.sample_rows(frame, 10, seed=1)
-    assert len(sample) == 10 and sample["x"].is_unique
-    assert sample.equals(pricing.sample_rows(frame, 10, seed=1))
+def typical_prices(customers: pd.DataFrame) -> pd.DataFrame:
+    database = duckdb.connect()
+    database.register("customers", customers)
+    return database.execute(pricing.typical_prices_query("customers")).df()
 
 
 def test_segment_outcome_sums_probabilities_and_probability_times_price():
