@@ -273,9 +273,10 @@ def test_top_n_by_propensity_keeps_the_likeliest_and_the_export_holds_them(dash_
     export = dash_duo.find_element(f"#{segments_ids.SEG_EXPORT}")
     until(lambda: "top=7" in (export.get_attribute("href") or ""))
     export.click()
-    target = (
-        Path(dash_duo.download_path) / f"segments-run-{queries.latest_run(published_db).id}.csv"
-    )
+    # Named for what it holds: non-buyers, the top 7 of them (issue #21's export names).
+    run_id = queries.latest_run(published_db).id
+    name = f"audience-filtered-run-{run_id}-{datetime.now(UTC).date()}.csv"
+    target = Path(dash_duo.download_path) / name
     until(lambda: target.is_file() and target.read_bytes().count(b"\n") > len(top))
     with target.open(newline="", encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
