@@ -34,6 +34,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks import doc_section
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.json"
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -422,14 +424,7 @@ def plot(results: dict) -> None:
 
 
 def write_doc(results: dict) -> None:
-    text = DOC.read_text()
-    section = f"{START}\n{markdown(results)}\n{END}"
-    if START in text:
-        before, rest = text.split(START, 1)
-        text = before + section + rest.split(END, 1)[1]
-    else:
-        text += "\n" + section + "\n"
-    DOC.write_text(text)
+    doc_section.replace_section(START, END, markdown(results), DOC)
 
 
 def main() -> None:

@@ -27,11 +27,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import doc_section
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "small_results.json"
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- small files benchmark: start -->", "<!-- small files benchmark: end -->"
-REFERENCE = Path(os.environ.get("REFERENCE_DATA", "/work/shared/data/purchase_history.csv"))
+# The study's data, read in place from ../shared (REFERENCE_DATA names another copy).
+REFERENCE = Path(
+    os.environ.get("REFERENCE_DATA", ROOT.parent / "shared" / "data" / "purchase_history.csv")
+)
 SAMPLE = ROOT / "data" / "sample_customers.csv"
 PR_SET_CHILD_SUBREAPER = 36
 TARGETS = {"purchase_history.csv": 3.0, "sample_customers.csv": 4.0}
@@ -131,14 +136,7 @@ def markdown(results: dict) -> str:
 
 
 def write_doc(results: dict) -> None:
-    text = DOC.read_text()
-    section = f"{START}\n{markdown(results)}\n{END}"
-    if START in text:
-        before, rest = text.split(START, 1)
-        text = before + section + rest.split(END, 1)[1]
-    else:
-        text += "\n" + section + "\n"
-    DOC.write_text(text)
+    doc_section.replace_section(START, END, markdown(results), DOC)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -218,24 +218,26 @@ def customers_frame(
     return query_frame(session, query, names)
 
 
+def _customer_columns() -> tuple:
+    """A customer's columns in reference order (CANONICAL_COLUMNS), then its segment."""
+    return (
+        Customer.customer_id,
+        Customer.gender,
+        Customer.age,
+        Customer.salary,
+        Customer.product_id,
+        Customer.price,
+        Customer.purchased,
+        Customer.segment,
+    )
+
+
 def run_customers(session: Session, run_id: int, limit: int | None = None) -> pd.DataFrame:
     """All customers of a run (the first `limit` in file order, when given) in the reference
     column names, plus segment, purchase_probability and its interval, purchase_probability_low
     and _high (NaN without a model, or without an interval)."""
     query = (
-        select(
-            Customer.customer_id,
-            Customer.gender,
-            Customer.age,
-            Customer.salary,
-            Customer.product_id,
-            Customer.price,
-            Customer.purchased,
-            Customer.segment,
-            Customer.purchase_probability,
-            Customer.purchase_probability_low,
-            Customer.purchase_probability_high,
-        )
+        select(*_customer_columns(), *(getattr(Customer, name) for name in RUN_COLUMNS[2:]))
         .where(Customer.run_id == run_id)
         .order_by(Customer.row_number)
         .limit(limit)
@@ -252,14 +254,7 @@ def customer_rows(session: Session, run_id: int, after_row: int, limit: int) -> 
     None). Read by the primary key, so that a run is read in bounded pieces."""
     query = (
         select(
-            Customer.customer_id,
-            Customer.gender,
-            Customer.age,
-            Customer.salary,
-            Customer.product_id,
-            Customer.price,
-            Customer.purchased,
-            Customer.segment,
+            *_customer_columns(),
             *(getattr(Customer, name) for name in RUN_COLUMNS[2:]),
             Customer.row_number,
             Customer.sample_rank,
