@@ -35,13 +35,12 @@ def link(
 def audience_export() -> flask.Response:
     if not roles.allows(auth.current_role(), ids.PAGE_ROLE):
         return flask.Response("Your role may not export customers.", 403, mimetype="text/plain")
-    requested = flask.request.args.get("run", "")
-    run = explored.load(int(requested)) if requested.isdigit() and len(requested) < 19 else None
+    run_id = _id_argument("run")
+    run = explored.load(run_id) if run_id is not None else None
     if run is None:
         return flask.Response(queries.NO_PUBLISHED_RUN, 404, mimetype="text/plain")
     filters, _view, _ignored = explorer_link.read_query(flask.request.args.to_dict(), run.choices)
-    audience = flask.request.args.get("audience", "")
-    audience_id = int(audience) if audience.isdigit() and len(audience) < 19 else None
+    audience_id = _id_argument("audience")
     filename = saved_audiences.export_filename(run, filters, audience_id, datetime.now(UTC).date())
     lines = _order_log_csv(run, filters) if run.is_order_log else _customer_csv(run, filters)
     return flask.Response(
@@ -49,6 +48,12 @@ def audience_export() -> flask.Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def _id_argument(name: str) -> int | None:
+    """The query string's id `name`: digits that fit a database integer, else None."""
+    value = flask.request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
 
 
 def _customer_csv(run: explored.Explored, filters: explorer.Filters) -> Iterator[str]:
