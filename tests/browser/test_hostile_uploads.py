@@ -3,9 +3,7 @@ shown with their reasons, and user text (a file name, cells) never rendered as H
 
 import pytest
 
-from analytics.config import Settings
 from analytics.io.sample import generate_customers
-from dashapp.app import create_app
 from dashapp.data import queries
 from dashapp.pages.runs import ids as runs_ids
 from dashapp.ui import ids
@@ -13,14 +11,6 @@ from tests.integration.test_hostile import CORPUS
 
 pytestmark = pytest.mark.browser
 HOSTILE_HTML = '<img src=x onerror="window.injected=1">'
-
-
-@pytest.fixture
-def runs_page(dash_duo, own_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
-    dash_duo.start_server(create_app(Settings(database_url=own_db)))
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
-    return dash_duo
 
 
 def upload(dash_duo, path, outcome: str) -> str:

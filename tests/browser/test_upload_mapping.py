@@ -6,22 +6,12 @@ import pandas as pd
 import pytest
 from selenium.webdriver.common.by import By
 
-from analytics.config import Settings
-from dashapp.app import create_app
 from dashapp.data import queries
 from dashapp.pages.runs import ids as runs_ids
 from tests.conftest import SAMPLE_CSV
 
 pytestmark = pytest.mark.browser
 RENAMED = {"Customer ID": "Client", "Purchased": "Bought?"}
-
-
-@pytest.fixture
-def runs_page(dash_duo, own_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
-    dash_duo.start_server(create_app(Settings(database_url=own_db)))
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/runs")
-    return dash_duo
 
 
 def test_renamed_columns_are_mapped_on_the_page_and_the_run_is_published(
